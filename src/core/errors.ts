@@ -1,0 +1,59 @@
+// SPEC.md §7: every error the API answers is one of these codes. Codes are part of the API: add, never rename.
+export type ErrorCode =
+  | 'INVALID_JSON'
+  | 'INVALID_BODY'
+  | 'INVALID_QUERY'
+  | 'INVALID_CURSOR'
+  | 'QUERY_TOO_COMPLEX'
+  | 'VALIDATION_FAILED'
+  | 'CONDITION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'AUDIT_DISABLED'
+  | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'URI_TOO_LONG'
+  | 'THROTTLED'
+  | 'AUTH_CONFIG'
+  | 'INTERNAL';
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
+
+export class ScoutrError extends Error {
+  override readonly name = 'ScoutrError';
+  readonly expose: boolean;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: ErrorStatus,
+    message: string,
+    opts: {
+      cause?: unknown;
+      expose?: boolean;
+      details?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.expose = opts.expose ?? status < 500; // 4xx text is written for the caller; 5xx text is not
+    this.details = opts.details;
+    this.headers = opts.headers;
+  }
+}
+
+export const invalidQuery = (param: string, reason: string) =>
+  new ScoutrError('INVALID_QUERY', 400, `${param}: ${reason}`, { details: { param } });
+export const invalidBody = (reason: string, details?: Record<string, unknown>) =>
+  new ScoutrError('INVALID_BODY', 400, reason, details ? { details } : {});
+export const forbidden = (reason = 'Forbidden', details?: Record<string, unknown>) =>
+  new ScoutrError('FORBIDDEN', 403, reason, details ? { details } : {});
+export const notFound = (what = 'Item') => new ScoutrError('NOT_FOUND', 404, `${what} not found`);
+export const unauthenticated = () => new ScoutrError('UNAUTHENTICATED', 401, 'Unauthenticated');
+export const conflict = (reason: string) => new ScoutrError('CONFLICT', 409, reason);
+export const tooComplex = (reason: string) => new ScoutrError('QUERY_TOO_COMPLEX', 400, reason);
+// The record's name goes to the log (through `cause`), never to the caller.
+export const authConfig = (detail: string) =>
+  new ScoutrError('AUTH_CONFIG', 500, 'Permission records are misconfigured', { cause: new Error(detail) });

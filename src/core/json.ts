@@ -1,0 +1,98 @@
+import { ScoutrError } from './errors';
+import { type AttributeValue, canonicalNumber, compareBytes, compareNumbers, compareStrings, type Item } from './values';
+
+/** A JSON number kept as its source text (the edge parses bodies losslessly), so no digit passes through a double. */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+}
+export type Json = null | boolean | string | JsonNumber | Json[] | { [key: string]: Json };
+
+export const MAX_DEPTH = 32;
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+const bad = (path: string, reason: string) =>
+  new ScoutrError('INVALID_BODY', 400, `${path || 'body'}: ${reason}`, { details: { field: path || 'body' } });
+
+/**
+ * JSON (as the edge parsed it) → a DynamoDB value. Arrays become lists, objects maps. Every rule DynamoDB would
+ * answer with a ValidationException is checked here, so it is a 400 naming the field, never a 500.
+ */
+export function fromJson(value: Json, path = '', depth = 0): AttributeValue {
+  if (depth > MAX_DEPTH) throw bad(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  if (value === null) return { NULL: true };
+  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'boolean') return { BOOL: value };
+  if (value instanceof JsonNumber) {
+    const n = canonicalNumber(value.text);
+    if (n === undefined) throw bad(path, 'number out of DynamoDB range (38 significant digits, 1E-130..1E+126)');
+    return { N: n };
+  }
+  if (Array.isArray(value)) return { L: value.map((v, i) => fromJson(v, `${path}[${i}]`, depth + 1)) };
+  const M: Record<string, AttributeValue> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key === '') throw bad(at, 'empty attribute name');
+    if (FORBIDDEN_NAMES.has(key)) throw bad(at, 'reserved attribute name');
+    M[key] = fromJson(v, at, depth + 1);
+  }
+  return { M };
+}
+
+export type JsonOut = null | boolean | string | number | JsonOut[] | { [key: string]: JsonOut };
+
+/** A number is answered as a JSON number when a double holds it exactly, else as its text. */
+export function numberOut(text: string): number | string {
+  const n = Number(text);
+  return Number.isFinite(n) && canonicalNumber(String(n)) === canonicalNumber(text) ? n : text;
+}
+
+const base64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+
+/** A DynamoDB value → JSON (SPEC.md §5): sets as sorted arrays, binary as base64, exact numbers as numbers. */
+export function toJson(v: AttributeValue): JsonOut {
+  if ('S' in v) return v.S;
+  if ('N' in v) return numberOut(v.N);
+  if ('BOOL' in v) return v.BOOL;
+  if ('NULL' in v) return null;
+  if ('B' in v) return base64(v.B);
+  if ('SS' in v) return [...v.SS].sort(compareStrings);
+  if ('NS' in v) return [...v.NS].sort(compareNumbers).map(numberOut);
+  if ('BS' in v) return [...v.BS].sort(compareBytes).map(base64);
+  if ('L' in v) return v.L.map(toJson);
+  return itemToJson(v.M);
+}
+
+export function itemToJson(item: Item): { [key: string]: JsonOut } {
+  const out: { [key: string]: JsonOut } = {};
+  for (const [k, v] of Object.entries(item)) {
+    // Own property even for '__proto__': items written by others may carry any name.
+    Object.defineProperty(out, k, { value: toJson(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** Plain JS data (auth records, config) → Json, for code paths that share fromJson. */
+export function plainToJson(value: unknown): Json {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return new JsonNumber(String(value));
+  if (value instanceof JsonNumber) return value;
+  if (Array.isArray(value)) return value.map(plainToJson);
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, plainToJson(v)]));
+  }
+  throw new Error(`not JSON: ${typeof value}`);
+}
+
+/** A stored value → Json without losing digits (auth records are read this way, then checked by zod). */
+export function avToJson(v: AttributeValue): Json {
+  if ('S' in v) return v.S;
+  if ('N' in v) return new JsonNumber(v.N);
+  if ('BOOL' in v) return v.BOOL;
+  if ('NULL' in v) return null;
+  if ('B' in v) return base64(v.B);
+  if ('SS' in v) return [...v.SS];
+  if ('NS' in v) return v.NS.map((n) => new JsonNumber(n));
+  if ('BS' in v) return v.BS.map(base64);
+  if ('L' in v) return v.L.map(avToJson);
+  return Object.fromEntries(Object.entries(v.M).map(([k, x]) => [k, avToJson(x)]));
+}

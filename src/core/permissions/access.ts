@@ -1,0 +1,77 @@
+import { forbidden } from '../errors';
+import { or, type Pred } from '../filter/types';
+import { pathsOverlap } from '../query/names';
+import type { AttributeValue, Item } from '../values';
+import type { EndpointGrant, Role } from './roles';
+
+/** The first endpoint rule of a role that accepts (method, canonical path), if any. */
+export function grantFor(role: Role, method: string, path: string): EndpointGrant | undefined {
+  const m = method.toUpperCase();
+  return role.endpoints.find((g) => (g.method === '*' || g.method === m) && g.pattern.test(path));
+}
+
+/** The roles that count for a request: those permitting its method and canonical path (SPEC.md §3 "Per request"). */
+export const countingRoles = (roles: readonly Role[], method: string, path: string): Role[] =>
+  roles.filter((r) => grantFor(r, method, path) !== undefined);
+
+export interface PermissionAnswer {
+  allowed: boolean;
+  reason: string;
+}
+
+/** `/user/has-permission`: which role and rule decided; reads no data. */
+export function explainPermission(roles: readonly Role[], method: string, path: string): PermissionAnswer {
+  for (const role of roles) {
+    const grant = grantFor(role, method, path);
+    if (grant) {
+      const via = grant.from === `record ${role.id}` ? '' : ` (from ${grant.from})`;
+      return {
+        allowed: true,
+        reason: `role '${role.id}' permits ${grant.method} ${grant.endpoint}${via}`,
+      };
+    }
+  }
+  const names = roles.map((r) => `'${r.id}'`).join(', ');
+  return { allowed: false, reason: `no rule of role ${names} matches ${method.toUpperCase()} ${path}` };
+}
+
+export interface ReadScope {
+  /** rows visible: OR of the counting roles' read filters */
+  filter: Pred;
+  /** fields hidden: union of their exclusions */
+  hidden: string[];
+}
+
+export function readScope(roles: readonly Role[]): ReadScope {
+  return { filter: or(roles.map((r) => r.filters.read)), hidden: union(roles.map((r) => r.exclude)) };
+}
+
+export const union = (lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())];
+
+/** A path that equals, extends or is a prefix of a hidden path is 403: `meta__exists` cannot probe `meta.secret`. */
+export function checkVisible(fields: Iterable<string>, hidden: readonly string[], what = 'field'): void {
+  const blocked = [...new Set(fields)].filter((f) => hidden.some((h) => pathsOverlap(f, h)));
+  if (blocked.length > 0) throw forbidden(`${what} not permitted: ${blocked.join(', ')}`, { fields: blocked });
+}
+
+/** The item without hidden paths. The input is not modified. */
+export function redact(item: Item, hidden: readonly string[]): Item {
+  if (hidden.length === 0) return item;
+  let out: Item = item;
+  for (const path of hidden) out = removePath(out, path.split('.'));
+  return out;
+}
+
+function removePath(map: Record<string, AttributeValue>, segments: string[]): Record<string, AttributeValue> {
+  const [head, ...rest] = segments;
+  if (head === undefined || !Object.hasOwn(map, head)) return map;
+  const copy = { ...map };
+  if (rest.length === 0) {
+    delete copy[head];
+    return copy;
+  }
+  const child = map[head]!;
+  if (!('M' in child)) return map;
+  copy[head] = { M: removePath(child.M, rest) };
+  return copy;
+}

@@ -1,0 +1,136 @@
+import type { Caller } from '../caller';
+import { authConfig } from '../errors';
+import { and, chunk, type Filter, type LengthCmp, or, type Pred } from '../filter/types';
+import { JsonNumber } from '../json';
+import { canonicalNumber, compareNumbers, compareStrings, type Scalar } from '../values';
+import type { FilterEntry } from './record';
+
+const USER_VALUE = /^\$\{user\.(id|username|email)\}$/;
+const MISSING = Symbol('missing caller attribute');
+
+const OPS = new Set([
+  'eq',
+  'ne',
+  'in',
+  'notin',
+  'startswith',
+  'contains',
+  'notcontains',
+  'exists',
+  'gt',
+  'lt',
+  'gte',
+  'lte',
+  'ge',
+  'le',
+  'between',
+  'length',
+  'length__gt',
+  'length__lt',
+  'length__gte',
+  'length__lte',
+]);
+
+/** `${user.id}` and friends, as a whole value or a whole list element (SPEC.md §2). */
+function substitute(value: unknown, caller: Caller): unknown {
+  if (typeof value !== 'string') return value;
+  const m = USER_VALUE.exec(value);
+  if (!m) return value;
+  const attr = caller[m[1] as 'id' | 'username' | 'email'];
+  return attr === undefined ? MISSING : attr;
+}
+
+/**
+ * A record's filter entry → a condition over items. Record values are typed JSON and match their own type only
+ * (no number rule). A value naming a caller attribute the caller lacks makes the entry match nothing.
+ */
+export function entryToPred(entry: FilterEntry, caller: Caller, where: string): Pred {
+  const fail = (reason: string) => authConfig(`${where}: filter on '${entry.field}': ${reason}`);
+  const rawOp = entry.operator ?? (Array.isArray(entry.value) ? 'in' : 'eq');
+  if (!OPS.has(rawOp)) throw fail(`unknown operator '${rawOp}'`);
+  const op = rawOp === 'ge' ? 'gte' : rawOp === 'le' ? 'lte' : rawOp;
+  const field = entry.field;
+  if (field.split('.').some((s) => s === '' || s.startsWith('_'))) throw fail('invalid field path');
+
+  let value = entry.value;
+  if (Array.isArray(value)) {
+    const elements = value.map((v) => substitute(v, caller));
+    if (elements.includes(MISSING)) return false;
+    value = elements;
+  } else {
+    value = substitute(value, caller);
+    if (value === MISSING) return false;
+  }
+
+  const scalar = (v: unknown): Scalar => {
+    if (typeof v === 'string') return { S: v };
+    if (typeof v === 'boolean') return { BOOL: v };
+    if (v === null) return { NULL: true };
+    if (v instanceof JsonNumber) {
+      const n = canonicalNumber(v.text);
+      if (n === undefined) throw fail('number outside DynamoDB range');
+      return { N: n };
+    }
+    throw fail('values must be strings, numbers, booleans or null');
+  };
+  const list = (): Scalar[] => {
+    if (!Array.isArray(value) || value.length === 0) throw fail(`'${op}' needs a non-empty list`);
+    return value.map(scalar);
+  };
+  const one = (): Scalar => {
+    if (Array.isArray(value)) throw fail(`'${op}' needs a single value`);
+    return scalar(value);
+  };
+  const text = (): { S: string } => {
+    const v = one();
+    if (!('S' in v)) throw fail(`'${op}' needs a string`);
+    return v;
+  };
+  const ordered = (): Scalar => {
+    const v = one();
+    if (!('S' in v) && !('N' in v)) throw fail(`'${op}' needs a number or a string`);
+    return v;
+  };
+
+  switch (op) {
+    case 'eq':
+    case 'ne':
+      return { op, field, value: one() };
+    case 'in':
+      return or(chunk(list()).map((values): Filter => ({ op: 'in', field, values })));
+    case 'notin':
+      return and(chunk(list()).map((values): Filter => ({ op: 'not', child: { op: 'in', field, values } })));
+    case 'gt':
+    case 'lt':
+    case 'gte':
+    case 'lte':
+      return { op, field, value: ordered() };
+    case 'between': {
+      const [low, high, ...rest] = list();
+      if (!low || !high || rest.length > 0) throw fail("'between' needs [low, high]");
+      const ok =
+        ('N' in low && 'N' in high && compareNumbers(low.N, high.N) <= 0) ||
+        ('S' in low && 'S' in high && compareStrings(low.S, high.S) <= 0);
+      if (!ok) throw fail("'between' needs two numbers or two strings, low ≤ high");
+      return { op: 'between', field, low, high };
+    }
+    case 'startswith':
+    case 'contains':
+      return { op, field, value: text() };
+    case 'notcontains':
+      return { op: 'not', child: { op: 'contains', field, value: text() } };
+    case 'exists':
+      if (typeof value !== 'boolean') throw fail("'exists' needs true or false");
+      return { op: 'exists', field, present: value };
+    default: {
+      const v = one();
+      if (!('N' in v) || !/^\d+$/.test(v.N)) throw fail(`'${op}' needs a non-negative integer`);
+      const cmp = (op === 'length' ? 'eq' : op.slice('length__'.length)) as LengthCmp;
+      return { op: 'length', cmp, field, value: v };
+    }
+  }
+}
+
+export function entriesToPred(entries: readonly FilterEntry[] | undefined, caller: Caller, where: string): Pred {
+  return and((entries ?? []).map((e) => entryToPred(e, caller, where)));
+}

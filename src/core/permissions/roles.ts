@@ -1,0 +1,171 @@
+import type { Caller } from '../caller';
+import { authConfig } from '../errors';
+import type { Pred } from '../filter/types';
+import { and } from '../filter/types';
+import { entriesToPred } from './filters';
+import type { AuthRecord, GroupRecord, PermissionSet, RecordType } from './record';
+
+export type Action = 'read' | 'create' | 'update' | 'delete';
+export const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'delete'];
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', '*']);
+
+export interface EndpointGrant {
+  method: string;
+  endpoint: string;
+  pattern: RegExp;
+  /** the record or group that granted it, for `/user/has-permission` reasons */
+  from: string;
+}
+
+/** One auth record that applies to the caller, merged with all of its groups (SPEC.md §3 "Roles"). */
+export interface Role {
+  id: string;
+  type: RecordType;
+  groups: string[];
+  endpoints: EndpointGrant[];
+  filters: Record<Action, Pred>;
+  exclude: string[];
+  restricted: string[];
+  /** undefined: no permitted-field list anywhere in the role, so every field not restricted may be updated */
+  permitted: string[] | undefined;
+  explain: boolean;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+/** `^(?:endpoint)$` with the u flag: the whole canonical path must match (Scoutr 1.2.1 matched prefixes). */
+export function endpointPattern(endpoint: string, where: string): RegExp {
+  let re = patternCache.get(endpoint);
+  if (!re) {
+    try {
+      re = new RegExp(`^(?:${endpoint})$`, 'u');
+    } catch {
+      throw authConfig(`${where}: invalid endpoint regex`);
+    }
+    if (patternCache.size > 1000) patternCache.clear();
+    patternCache.set(endpoint, re);
+  }
+  return re;
+}
+
+const idOf = (set: PermissionSet) => ('group_id' in set ? `group ${set.group_id}` : `record ${set.id}`);
+
+/** The record and every group it inherits, each once, in a stable order; a cycle or an unknown group is an error. */
+function permissionSets(record: AuthRecord, groups: ReadonlyMap<string, GroupRecord>): PermissionSet[] {
+  const out: PermissionSet[] = [record];
+  const done = new Set<string>();
+  const visit = (ids: readonly string[] | undefined, stack: readonly string[], from: string) => {
+    for (const id of ids ?? []) {
+      if (stack.includes(id)) throw authConfig(`${from}: group cycle ${[...stack, id].join(' → ')}`);
+      if (done.has(id)) continue;
+      const group = groups.get(id);
+      if (!group) throw authConfig(`${from}: unknown group_id '${id}'`);
+      visit(group.groups, [...stack, id], `group ${id}`);
+      done.add(id);
+      out.push(group);
+    }
+  };
+  visit(record.groups, [], idOf(record));
+  return out;
+}
+
+export function buildRole(
+  record: AuthRecord,
+  type: RecordType,
+  groups: ReadonlyMap<string, GroupRecord>,
+  caller: Caller,
+): Role {
+  const sets = permissionSets(record, groups);
+  const endpoints: EndpointGrant[] = [];
+  const exclude = new Set<string>();
+  const restricted = new Set<string>();
+  let permitted: Set<string> | undefined;
+  let explain = false;
+  const filterParts: Record<Action, Pred[]> = { read: [], create: [], update: [], delete: [] };
+  for (const set of sets) {
+    const where = idOf(set);
+    for (const rule of set.permitted_endpoints ?? []) {
+      const method = rule.method.toUpperCase();
+      if (!METHODS.has(method)) throw authConfig(`${where}: invalid method '${rule.method}'`);
+      endpoints.push({ method, endpoint: rule.endpoint, pattern: endpointPattern(rule.endpoint, where), from: where });
+    }
+    for (const f of set.exclude_fields ?? []) exclude.add(f);
+    for (const f of set.update_fields_restricted ?? []) restricted.add(f);
+    if (set.update_fields_permitted) {
+      permitted ??= new Set();
+      for (const f of set.update_fields_permitted) permitted.add(f);
+    }
+    explain ||= set.explain === true;
+    const common = entriesToPred(set.filter_fields, caller, where);
+    filterParts.read.push(common, entriesToPred(set.read_filters, caller, where));
+    filterParts.create.push(common, entriesToPred(set.create_filters, caller, where));
+    filterParts.update.push(common, entriesToPred(set.update_filters, caller, where));
+    filterParts.delete.push(common, entriesToPred(set.delete_filters, caller, where));
+  }
+  return {
+    id: record.id,
+    type,
+    groups: sets.slice(1).map((s) => (s as GroupRecord).group_id),
+    endpoints,
+    filters: {
+      read: and(filterParts.read),
+      create: and(filterParts.create),
+      update: and(filterParts.update),
+      delete: and(filterParts.delete),
+    },
+    exclude: [...exclude],
+    restricted: [...restricted],
+    permitted: permitted && [...permitted],
+    explain,
+  };
+}
+
+/** What the lookup asked for: an API key id, or a user and their group claims. */
+export type Lookup = { kind: 'api_key'; keyId: string } | { kind: 'user'; userId: string; groups: readonly string[] };
+
+export function lookupOf(caller: Caller): Lookup | undefined {
+  if (caller.id === undefined) return undefined;
+  return caller.kind === 'api_key'
+    ? { kind: 'api_key', keyId: caller.id }
+    : { kind: 'user', userId: caller.id, groups: caller.groups };
+}
+
+/** The ids to read from the auth table for a lookup. */
+export const lookupIds = (l: Lookup): string[] =>
+  l.kind === 'api_key' ? [l.keyId] : [...new Set([l.userId, ...l.groups])];
+
+export interface Selected {
+  applicable: { record: AuthRecord; type: RecordType }[];
+  /** records found under a wanted id but of another type (or none): ignored, and logged by the caller */
+  ignored: { id: string; type: string | undefined; wanted: RecordType }[];
+}
+
+/** A record applies only to a lookup of its own type (SPEC.md §2): a user named like a group never gets its record. */
+export function selectRecords(lookup: Lookup, found: ReadonlyMap<string, AuthRecord>): Selected {
+  const out: Selected = { applicable: [], ignored: [] };
+  const want = (id: string, type: RecordType) => {
+    const record = found.get(id);
+    if (!record) return;
+    if (record.type === type) out.applicable.push({ record, type });
+    else out.ignored.push({ id, type: record.type, wanted: type });
+  };
+  if (lookup.kind === 'api_key') want(lookup.keyId, 'API_KEY');
+  else {
+    want(lookup.userId, 'USERNAME');
+    for (const g of new Set(lookup.groups)) want(g, 'OIDC_GROUP');
+  }
+  return out;
+}
+
+/** An API key caller's username, email and name come from its record (SPEC.md §3 table). */
+export function withRecordIdentity(caller: Caller, selected: Selected): Caller {
+  if (caller.kind !== 'api_key') return caller;
+  const record = selected.applicable[0]?.record;
+  if (!record) return caller;
+  return {
+    ...caller,
+    ...(record.username !== undefined ? { username: record.username } : {}),
+    ...(record.email !== undefined ? { email: record.email } : {}),
+    ...(record.name !== undefined ? { name: record.name } : {}),
+  };
+}
