@@ -1,5 +1,12 @@
 import { ScoutrError } from './errors';
-import { type AttributeValue, canonicalNumber, compareBytes, compareNumbers, compareStrings, type Item } from './values';
+import {
+  type AttributeValue,
+  canonicalNumber,
+  compareBytes,
+  compareNumbers,
+  compareStrings,
+  type Item,
+} from './values';
 
 /** A JSON number kept as its source text (the edge parses bodies losslessly), so no digit passes through a double. */
 export class JsonNumber {

@@ -60,7 +60,10 @@ export function compareStrings(a: string, b: string): number {
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return Buffer.compare(
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
 }
 
 const bytesEqual = (a: Uint8Array, b: Uint8Array) => compareBytes(a, b) === 0;

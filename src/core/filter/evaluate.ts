@@ -8,7 +8,7 @@ import {
   type Scalar,
   valuesEqual,
 } from '../values';
-import type { Cmp, Filter, Pred } from './types';
+import type { Cmp, Pred } from './types';
 
 // An in-memory evaluator with DynamoDB's semantics, written independently of compile.ts. It decides writes and
 // filters what DynamoDB cannot (GetItem results, conditions on a queried key); the differential test proves that

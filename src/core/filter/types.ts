@@ -60,7 +60,8 @@ export function fieldsOf(f: Filter, out: Set<string> = new Set()): Set<string> {
 }
 
 /** The top-level conjuncts of a filter. */
-export const conjuncts = (p: Pred): Filter[] => (p === true || p === false ? [] : p.op === 'and' ? [...p.children] : [p]);
+export const conjuncts = (p: Pred): Filter[] =>
+  p === true || p === false ? [] : p.op === 'and' ? [...p.children] : [p];
 
 /** Splits a value list into IN groups of at most MAX_IN operands. */
 export function chunk<T>(values: readonly T[], size = MAX_IN): NonEmpty<T>[] {

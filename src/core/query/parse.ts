@@ -118,7 +118,12 @@ export function parseQuery(input: QueryInput): ParsedQuery {
   const kept = parsed.filter((p) => !replaced.has(p.field));
   for (const p of pathFilters) {
     checkFieldPath(p.param, p.field);
-    kept.push({ param: p.param, field: p.field, op: 'path', filter: equality(p.param, p.field, [p.value], input.keyTypes) });
+    kept.push({
+      param: p.param,
+      field: p.field,
+      op: 'path',
+      filter: equality(p.param, p.field, [p.value], input.keyTypes),
+    });
   }
   return {
     filter: and(kept.map((p) => p.filter)),
@@ -150,7 +155,12 @@ function parseCondition(param: string, values: readonly string[], keyTypes: Read
     const cmp: LengthCmp | undefined = cmpName === undefined ? 'eq' : LENGTH_CMPS[cmpName];
     if (!cmp || parts.length > 3) throw invalidQuery(param, `unknown operator '${parts.slice(1).join('__')}'`);
     if (!/^\d{1,9}$/.test(value)) throw invalidQuery(param, 'length must be a non-negative integer');
-    return { param, field, op: `length_${cmp}`, filter: { op: 'length', cmp, field, value: { N: String(Number(value)) } } };
+    return {
+      param,
+      field,
+      op: `length_${cmp}`,
+      filter: { op: 'length', cmp, field, value: { N: String(Number(value)) } },
+    };
   }
   const op = Object.hasOwn(OPERATORS, opName) ? OPERATORS[opName] : undefined;
   if (!op || parts.length > 2) throw invalidQuery(param, `unknown operator '${parts.slice(1).join('__')}'`);
@@ -230,7 +240,8 @@ function jsonScalars(param: string, text: string, min: number, max = Number.POSI
   return parsed.map((e): Element => {
     if (typeof e === 'string') return { text: e, json: true };
     if (typeof e === 'boolean') return { text: String(e), json: false, kind: 'boolean' };
-    if (e && typeof e === 'object' && 'numberText' in e) return { text: String(e.numberText), json: false, kind: 'number' };
+    if (e && typeof e === 'object' && 'numberText' in e)
+      return { text: String(e.numberText), json: false, kind: 'number' };
     throw invalidQuery(param, 'array elements must be strings, numbers or booleans');
   });
 }
@@ -268,7 +279,12 @@ function typedKey(param: string, text: string, type: KeyType): Scalar {
   return v as Scalar;
 }
 
-function equality(param: string, field: string, texts: readonly string[], keyTypes: ReadonlyMap<string, KeyType>): Pred {
+function equality(
+  param: string,
+  field: string,
+  texts: readonly string[],
+  keyTypes: ReadonlyMap<string, KeyType>,
+): Pred {
   const keyType = keyTypes.get(field);
   const operands = dedupe(texts.flatMap((text) => equalityOperands(param, { text, json: false }, keyType)));
   if (operands.length === 1) return { op: 'eq', field, value: operands[0]! };
@@ -280,4 +296,3 @@ function dedupe(values: Scalar[]): NonEmpty<Scalar> {
   for (const v of values) if (!out.some((o) => valuesEqual(o, v))) out.push(v);
   return out as unknown as NonEmpty<Scalar>;
 }
-

@@ -1,0 +1,80 @@
+import { z } from 'zod/mini';
+
+// SPEC.md §10. Read once per cold start, at the edge; everything else is given the parsed Config.
+const required = {
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'must be a string'),
+};
+const name = z.string(required).check(z.minLength(1, 'must not be empty'));
+const url = z.url({ error: 'must be a URL' });
+const opt = z.optional;
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.pipe(
+    z.string().check(z.regex(/^\d+$/, 'must be a whole number')),
+    z.transform(Number).check(z.refine((n: number) => n >= min && n <= max, `must be between ${min} and ${max}`)),
+  );
+// Not a coercing boolean: Boolean('false') is true.
+const flag = z.pipe(
+  z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'false'),
+  z.transform((v) => v === 'true'),
+);
+const list = z.pipe(
+  z._default(z.string(), ''),
+  z.transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+);
+
+export const EnvSchema = z.object({
+  DATA_TABLE: name,
+  AUTH_TABLE: name,
+  GROUP_TABLE: name,
+  AUDIT_TABLE: opt(name), // no AUDIT_TABLE: nothing is audited, /audit and /history answer 404 AUDIT_DISABLED
+  AUDIT_SHARDS: z._default(int(1, 100), 4),
+  DYNAMODB_ENDPOINT: opt(url),
+  AWS_REGION: opt(name),
+  TRUST_OIDC_HEADERS: flag,
+  OIDC_USER_HEADER: z._default(name, 'Oidc-Claim-Sub'),
+  OIDC_NAME_HEADER: z._default(name, 'Oidc-Claim-Name'), // a comma-separated list is joined with spaces
+  OIDC_EMAIL_HEADER: z._default(name, 'Oidc-Claim-Mail'),
+  OIDC_GROUPS_HEADER: z._default(name, 'Oidc-Claim-Groups'),
+  JWT_USER_CLAIM: z._default(name, 'sub'),
+  JWT_GROUPS_CLAIM: z._default(name, 'cognito:groups'),
+  AUDIT_READ_TTL_DAYS: z._default(int(1, 36_500), 30),
+  AUDIT_WRITE_TTL_DAYS: opt(int(1, 36_500)), // unset: change records never expire
+  CURSOR_SECRET: opt(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  READ_BUDGET_MS: z._default(int(100, 900_000), 20_000),
+  AUTH_CACHE_SECONDS: z._default(int(0, 3600), 10), // the revocation delay; 0 disables the cache
+  CORS_ORIGINS: list,
+  SENTRY_DSN: opt(url),
+  LOG_LEVEL: z._default(
+    z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }),
+    'info',
+  ),
+  // The stage the API is deployed as (serverless sets it); cursors are bound to it.
+  STAGE: z._default(name, 'local'),
+});
+export type Config = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses variables with a schema; throws one line per bad variable, naming it (never its value). */
+export function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+  // Empty strings count as unset, as in a shell `FOO= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = z.safeParse(schema, cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+}
+
+/** The deployed handlers' configuration. Every container must accept every cursor, so CURSOR_SECRET is required. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const config = parseEnv(EnvSchema, env);
+  if (!config.CURSOR_SECRET) throw new ConfigError('Invalid configuration:\n  CURSOR_SECRET: required when deployed');
+  return config;
+}

@@ -1,0 +1,198 @@
+import { checkLimits, compileFilter, Placeholders } from './filter/compile';
+import { and, conjuncts, type Filter, fieldsOf, type Pred } from './filter/types';
+import type { IndexSchema, KeyAttribute, TableSchema } from './schema';
+import { type AttributeValue, compareStrings, type Item, keyText, type Scalar } from './values';
+
+/**
+ * How a read is served (SPEC.md §4 "Planning"). `residual` is what DynamoDB cannot filter in that operation
+ * (conditions on the queried key's own attributes; anything on GetItem/BatchGetItem results): the verified
+ * in-memory evaluator applies it.
+ */
+export type Plan =
+  | { kind: 'none' } // the caller can see no row: nothing is read
+  | { kind: 'get'; key: Item; residual: Pred }
+  | { kind: 'batch'; keys: Item[]; residual: Pred }
+  | { kind: 'query'; index: IndexSchema; keyCondition: Filter; filter: Pred; residual: Pred }
+  | { kind: 'scan'; filter: Pred; residual: Pred };
+
+const SORT_KEY_OPS = new Set(['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'startswith']);
+
+const ofType = (type: KeyAttribute['type'], v: Scalar): boolean => type in v;
+
+/** The values a conjunct pins a key attribute to, or undefined when it is not such a conjunct. */
+function pinnedValues(c: Filter, key: KeyAttribute): Scalar[] | undefined {
+  if (c.op === 'eq' && c.field === key.name) return [c.value].filter((v) => ofType(key.type, v));
+  if (c.op === 'in' && c.field === key.name) return c.values.filter((v) => ofType(key.type, v));
+  if (c.op === 'or') {
+    const parts = c.children.map((child) => pinnedValues(child, key));
+    if (parts.every((p) => p !== undefined)) return parts.flat() as Scalar[];
+  }
+  return undefined;
+}
+
+const topField = (path: string) => path.split('.')[0]!;
+const touches = (f: Filter, names: ReadonlySet<string>) => [...fieldsOf(f)].some((p) => names.has(topField(p)));
+
+export function planRead(pred: Pred, schema: TableSchema): Plan {
+  if (pred === false) return { kind: 'none' };
+  const parts = conjuncts(pred);
+  const pk = schema.partitionKey;
+
+  const pkIndex = parts.findIndex((c) => pinnedValues(c, pk) !== undefined);
+  if (pkIndex >= 0) {
+    const values = pinnedValues(parts[pkIndex]!, pk)!;
+    const residual = and(parts.filter((_, i) => i !== pkIndex));
+    const texts = new Map<string, Item>();
+    for (const v of values) texts.set(keyText(v as AttributeValue), { [pk.name]: v as AttributeValue });
+    const keys = [...texts.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, k]) => k);
+    if (keys.length === 0) return { kind: 'none' };
+    if (keys.length === 1) return { kind: 'get', key: keys[0]!, residual };
+    return { kind: 'batch', keys, residual };
+  }
+
+  let best: { index: IndexSchema; pkAt: number; skAt: number } | undefined;
+  for (const index of schema.indexes) {
+    if (!index.projectsAll) continue;
+    const pkAt = parts.findIndex(
+      (c) => c.op === 'eq' && c.field === index.partitionKey.name && ofType(index.partitionKey.type, c.value),
+    );
+    if (pkAt < 0) continue;
+    const sk = index.sortKey;
+    const skAt = sk ? parts.findIndex((c, i) => i !== pkAt && SORT_KEY_OPS.has(c.op) && sortKeyOk(c, sk)) : -1;
+    if (!best || (best.skAt < 0 && skAt >= 0)) best = { index, pkAt, skAt };
+  }
+  if (best) {
+    const { index, pkAt, skAt } = best;
+    const keyCondition = and(skAt >= 0 ? [parts[pkAt]!, parts[skAt]!] : [parts[pkAt]!]) as Filter;
+    const keyNames = new Set([index.partitionKey.name, pk.name, ...(index.sortKey ? [index.sortKey.name] : [])]);
+    const rest = parts.filter((_, i) => i !== pkAt && i !== skAt);
+    return {
+      kind: 'query',
+      index,
+      keyCondition,
+      filter: and(rest.filter((c) => !touches(c, keyNames))),
+      residual: and(rest.filter((c) => touches(c, keyNames))),
+    };
+  }
+  return { kind: 'scan', filter: and(parts), residual: true };
+}
+
+function sortKeyOk(c: Filter, sk: KeyAttribute): boolean {
+  switch (c.op) {
+    case 'eq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return c.field === sk.name && ofType(sk.type, c.value);
+    case 'between':
+      return c.field === sk.name && ofType(sk.type, c.low) && ofType(sk.type, c.high);
+    case 'startswith':
+      return c.field === sk.name && sk.type === 'S';
+    default:
+      return false;
+  }
+}
+
+/** A short, value-free description for the log line, `_explain` and the cursor's plan check. */
+export interface PlanSummary {
+  operation: 'None' | 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan';
+  index?: string;
+  keyCondition?: string[];
+  filter?: string[];
+  inMemory?: string[];
+}
+
+const names = (p: Pred): string[] | undefined => (typeof p === 'boolean' ? undefined : [...fieldsOf(p)].sort());
+
+function describeKey(f: Filter): string[] {
+  return conjuncts(f).map((c) => ('field' in c ? `${c.field} ${c.op}` : c.op));
+}
+
+export function summarize(plan: Plan): PlanSummary {
+  switch (plan.kind) {
+    case 'none':
+      return { operation: 'None' };
+    case 'get':
+      return { operation: 'GetItem', ...opt('inMemory', names(plan.residual)) };
+    case 'batch':
+      return { operation: 'BatchGetItem', ...opt('inMemory', names(plan.residual)) };
+    case 'query':
+      return {
+        operation: 'Query',
+        index: plan.index.name,
+        keyCondition: describeKey(plan.keyCondition),
+        ...opt('filter', names(plan.filter)),
+        ...opt('inMemory', names(plan.residual)),
+      };
+    case 'scan':
+      return { operation: 'Scan', ...opt('filter', names(plan.filter)) };
+  }
+}
+
+const opt = <K extends string>(k: K, v: string[] | undefined) => (v ? ({ [k]: v } as Record<K, string[]>) : {});
+
+export const fingerprint = (plan: Plan): string => {
+  const s = summarize(plan);
+  return `${s.operation}:${s.index ?? ''}`;
+};
+
+/** The Query/Scan input a plan sends (without paging fields): plain data, so tests can check it offline. */
+export interface ReadParams {
+  operation: 'Query' | 'Scan';
+  input: {
+    TableName: string;
+    IndexName?: string;
+    KeyConditionExpression?: string;
+    FilterExpression?: string;
+    ProjectionExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, AttributeValue>;
+    Limit?: number;
+  };
+}
+
+export function readParams(
+  plan: Extract<Plan, { kind: 'query' | 'scan' }>,
+  schema: TableSchema,
+  projection?: readonly string[],
+): ReadParams {
+  const keyPh = new Placeholders('k');
+  const filterPh = new Placeholders('f');
+  const projPh = new Placeholders('p');
+  const key = plan.kind === 'query' ? compileFilter(plan.keyCondition, keyPh) : undefined;
+  const filter = plan.filter === true || plan.filter === false ? undefined : compileFilter(plan.filter, filterPh);
+  const projectionExpression = projection?.map((p) => projPh.name(p)).join(', ');
+  checkLimits(
+    [key?.expression, filter?.expression],
+    [
+      plan.kind === 'query' ? plan.keyCondition : undefined,
+      typeof plan.filter === 'boolean' ? undefined : plan.filter,
+    ].filter((f): f is Filter => f !== undefined),
+  );
+  const namesMap = { ...keyPh.names, ...filterPh.names, ...projPh.names };
+  const valuesMap = { ...keyPh.values, ...filterPh.values };
+  return {
+    operation: plan.kind === 'query' ? 'Query' : 'Scan',
+    input: {
+      TableName: schema.table,
+      ...(plan.kind === 'query' ? { IndexName: plan.index.name, KeyConditionExpression: key!.expression } : {}),
+      ...(filter ? { FilterExpression: filter.expression } : {}),
+      ...(projectionExpression ? { ProjectionExpression: projectionExpression } : {}),
+      ...(Object.keys(namesMap).length > 0 ? { ExpressionAttributeNames: namesMap } : {}),
+      ...(Object.keys(valuesMap).length > 0 ? { ExpressionAttributeValues: valuesMap } : {}),
+    },
+  };
+}
+
+/** The key DynamoDB needs to resume after an item: the table key, plus the index key for an index query. */
+export function resumeKey(plan: Plan, schema: TableSchema, item: Item): Item {
+  const attrs = [schema.partitionKey.name];
+  if (plan.kind === 'query') {
+    attrs.push(plan.index.partitionKey.name);
+    if (plan.index.sortKey) attrs.push(plan.index.sortKey.name);
+  }
+  const out: Item = {};
+  for (const a of attrs) if (item[a] !== undefined) out[a] = item[a]!;
+  return out;
+}

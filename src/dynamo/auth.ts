@@ -1,0 +1,103 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod/mini';
+import { authConfig } from '../core/errors';
+import { avToJson } from '../core/json';
+import {
+  type AuthRecord,
+  AuthRecordSchema,
+  describeIssues,
+  type GroupRecord,
+  GroupSchema,
+} from '../core/permissions/record';
+import { type Lookup, lookupIds, type Selected, selectRecords } from '../core/permissions/roles';
+import type { Item } from '../core/values';
+import { batchGet, newStats, type ReadStats } from './read';
+
+export interface AuthTables {
+  auth: string;
+  groups: string;
+}
+
+export interface LoadedAuth {
+  selected: Selected;
+  groups: Map<string, GroupRecord>;
+}
+
+interface Entry<T> {
+  value: T | null;
+  expires: number;
+}
+
+/**
+ * Auth records and groups, read with one BatchGetItem for the caller's records and one per level of group
+ * inheritance, and cached per container for `cacheSeconds` (the revocation delay; 0 disables the cache).
+ */
+export class AuthStore {
+  private readonly records = new Map<string, Entry<AuthRecord>>();
+  private readonly groupCache = new Map<string, Entry<GroupRecord>>();
+
+  constructor(
+    private readonly db: DynamoDBClient,
+    private readonly tables: AuthTables,
+    private readonly opts: { cacheSeconds: number; now: () => number },
+  ) {}
+
+  async load(lookup: Lookup, stats: ReadStats = newStats()): Promise<LoadedAuth> {
+    const found = await this.fetch(this.records, this.tables.auth, 'id', lookupIds(lookup), parseRecord, stats);
+    const selected = selectRecords(lookup, found);
+    const groups = new Map<string, GroupRecord>();
+    let level = [...new Set(selected.applicable.flatMap((a) => a.record.groups ?? []))];
+    while (level.length > 0) {
+      const got = await this.fetch(this.groupCache, this.tables.groups, 'group_id', level, parseGroup, stats);
+      for (const [id, g] of got) groups.set(id, g);
+      // Unknown ids are left out here; building the role reports them (AUTH_CONFIG), as it does cycles.
+      level = [...new Set([...got.values()].flatMap((g) => g.groups ?? []))].filter((id) => !groups.has(id));
+    }
+    return { selected, groups };
+  }
+
+  private async fetch<T>(
+    cache: Map<string, Entry<T>>,
+    table: string,
+    keyName: string,
+    ids: readonly string[],
+    parse: (item: Item) => T,
+    stats: ReadStats,
+  ): Promise<Map<string, T>> {
+    const now = this.opts.now();
+    const out = new Map<string, T>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.opts.cacheSeconds > 0 ? cache.get(id) : undefined;
+      if (hit && hit.expires > now) {
+        if (hit.value) out.set(id, hit.value);
+      } else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const items = await batchGet(
+      this.db,
+      { table, keys: missing.map((id) => ({ [keyName]: { S: id } })), consistent: false },
+      stats,
+    );
+    const byId = new Map(items.map((item) => [String((item[keyName] as { S?: string }).S), parse(item)]));
+    for (const id of missing) {
+      const value = byId.get(id);
+      if (value) out.set(id, value);
+      if (this.opts.cacheSeconds > 0) {
+        cache.set(id, { value: value ?? null, expires: now + this.opts.cacheSeconds * 1000 });
+      }
+    }
+    if (cache.size > 10_000) cache.clear(); // a bound against callers cycling through unknown ids
+    return out;
+  }
+}
+
+function parseWith<T>(schema: z.ZodMiniType<T>, item: Item, what: string): T {
+  const result = z.safeParse(schema, avToJson({ M: item }));
+  if (!result.success) throw authConfig(`${what}: ${describeIssues(result.error)}`);
+  return result.data;
+}
+const parseRecord = (item: Item) =>
+  parseWith(AuthRecordSchema, item, `auth record ${JSON.stringify(avToJson(item.id ?? { NULL: true }))}`);
+const parseGroup = (item: Item) =>
+  parseWith(GroupSchema, item, `group ${JSON.stringify(avToJson(item.group_id ?? { NULL: true }))}`);
