@@ -1,0 +1,35 @@
+import type { Config } from 'jest';
+
+// ts-jest only transpiles (type-checking is `npm run typecheck`), to CommonJS for jest's module system.
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true, noUnusedLocals: false },
+      diagnostics: false,
+    },
+  ],
+};
+
+const config: Config = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      // One DynamoDB Local for the whole run; every suite creates its own tables, so suites run in parallel.
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};
+
+export default config;

@@ -1,0 +1,105 @@
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { KeyAttribute } from '../core/schema';
+import { isResourceNotFound } from './errors';
+
+// Table creation for the local server and the tests. Deployed tables come from serverless.yml.
+
+export interface IndexSpec {
+  name: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+export interface TableSpec {
+  name: string;
+  partitionKey: KeyAttribute;
+  indexes?: IndexSpec[];
+  ttlAttribute?: string;
+}
+
+export const authTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'id', type: 'S' } });
+export const groupTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'group_id', type: 'S' } });
+/** SPEC.md §1: unique time-ordered id, TTL on expire_time, and the three indexes /audit and /history read. */
+export const auditTableSpec = (name: string): TableSpec => ({
+  name,
+  partitionKey: { name: 'id', type: 'S' },
+  ttlAttribute: 'expire_time',
+  indexes: [
+    { name: 'resource-index', partitionKey: { name: 'resource_key', type: 'S' }, sortKey: { name: 'time', type: 'S' } },
+    { name: 'history-index', partitionKey: { name: 'history_key', type: 'S' }, sortKey: { name: 'version', type: 'N' } },
+    { name: 'day-index', partitionKey: { name: 'day_shard', type: 'S' }, sortKey: { name: 'id', type: 'S' } },
+  ],
+});
+
+export async function tableExists(db: DynamoDBClient, name: string): Promise<boolean> {
+  try {
+    await db.send(new DescribeTableCommand({ TableName: name }));
+    return true;
+  } catch (err) {
+    if (isResourceNotFound(err)) return false;
+    throw err;
+  }
+}
+
+export async function createTable(db: DynamoDBClient, spec: TableSpec): Promise<void> {
+  const attributes = new Map<string, AttributeDefinition>();
+  const define = (k: KeyAttribute) => attributes.set(k.name, { AttributeName: k.name, AttributeType: k.type });
+  define(spec.partitionKey);
+  const indexes: GlobalSecondaryIndex[] = (spec.indexes ?? []).map((ix) => {
+    define(ix.partitionKey);
+    if (ix.sortKey) define(ix.sortKey);
+    return {
+      IndexName: ix.name,
+      KeySchema: [
+        { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
+        ...(ix.sortKey ? [{ AttributeName: ix.sortKey.name, KeyType: 'RANGE' as const }] : []),
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    };
+  });
+  await db.send(
+    new CreateTableCommand({
+      TableName: spec.name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }],
+      AttributeDefinitions: [...attributes.values()],
+      ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
+    }),
+  );
+  if (spec.ttlAttribute) {
+    await db.send(
+      new UpdateTimeToLiveCommand({
+        TableName: spec.name,
+        TimeToLiveSpecification: { AttributeName: spec.ttlAttribute, Enabled: true },
+      }),
+    );
+  }
+}
+
+/** Creates the tables that do not exist yet; returns the names it created. Existing tables are never touched. */
+export async function createMissingTables(db: DynamoDBClient, specs: readonly TableSpec[]): Promise<string[]> {
+  const created: string[] = [];
+  for (const spec of specs) {
+    if (await tableExists(db, spec.name)) continue;
+    await createTable(db, spec);
+    created.push(spec.name);
+  }
+  return created;
+}
+
+export async function dropTables(db: DynamoDBClient, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await db.send(new DeleteTableCommand({ TableName: name }));
+    } catch (err) {
+      if (!isResourceNotFound(err)) throw err;
+    }
+  }
+}

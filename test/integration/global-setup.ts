@@ -1,0 +1,10 @@
+import { startEmulator } from '../../src/local/emulator';
+
+// One DynamoDB Local (in memory) for the whole run. A DYNAMODB_ENDPOINT already set is used instead; the suites
+// refuse any endpoint that is not on loopback (test/support/db.ts).
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DYNAMODB_ENDPOINT) return;
+  const emulator = await startEmulator();
+  process.env.DYNAMODB_ENDPOINT = emulator.endpoint;
+  (globalThis as { __scoutrEmulator?: unknown }).__scoutrEmulator = emulator;
+}
