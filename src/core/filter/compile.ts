@@ -46,6 +46,8 @@ export function compileFilter(filter: Filter, ph: Placeholders = new Placeholder
     switch (f.op) {
       case 'and':
       case 'or':
+        // DynamoDB rejects '((...))' as redundant parentheses, so a single child stands alone.
+        if (f.children.length === 1) return walk(f.children[0]);
         return `(${f.children.map(walk).join(` ${f.op.toUpperCase()} `)})`;
       case 'not':
         return `(NOT ${walk(f.child)})`;
