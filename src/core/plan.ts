@@ -1,5 +1,5 @@
 import { checkLimits, compileFilter, Placeholders } from './filter/compile';
-import { and, conjuncts, type Filter, fieldsOf, type Pred } from './filter/types';
+import { and, chunk, conjuncts, type Filter, fieldsOf, type NonEmpty, or, type Pred } from './filter/types';
 import type { IndexSchema, KeyAttribute, TableSchema } from './schema';
 import { type AttributeValue, compareStrings, type Item, keyText, type Scalar } from './values';
 
@@ -12,7 +12,8 @@ export type Plan =
   | { kind: 'none' } // the caller can see no row: nothing is read
   | { kind: 'get'; key: Item; residual: Pred }
   | { kind: 'batch'; keys: Item[]; residual: Pred }
-  | { kind: 'query'; index: IndexSchema; keyCondition: Filter; filter: Pred; residual: Pred }
+  // One source per key condition (several for a search over an index key), read one after the other.
+  | { kind: 'query'; index: IndexSchema; keyConditions: NonEmpty<Filter>; filter: Pred; residual: Pred }
   | { kind: 'scan'; filter: Pred; residual: Pred };
 
 const SORT_KEY_OPS = new Set(['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'startswith']);
@@ -69,7 +70,7 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
     return {
       kind: 'query',
       index,
-      keyCondition,
+      keyConditions: [keyCondition],
       filter: and(rest.filter((c) => !touches(c, keyNames))),
       residual: and(rest.filter((c) => touches(c, keyNames))),
     };
@@ -99,6 +100,8 @@ export interface PlanSummary {
   operation: 'None' | 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan';
   index?: string;
   keyCondition?: string[];
+  /** how many key conditions (queries) a search runs */
+  sources?: number;
   filter?: string[];
   inMemory?: string[];
 }
@@ -121,7 +124,8 @@ export function summarize(plan: Plan): PlanSummary {
       return {
         operation: 'Query',
         index: plan.index.name,
-        keyCondition: describeKey(plan.keyCondition),
+        keyCondition: describeKey(plan.keyConditions[0]),
+        ...(plan.keyConditions.length > 1 ? { sources: plan.keyConditions.length } : {}),
         ...opt('filter', names(plan.filter)),
         ...opt('inMemory', names(plan.residual)),
       };
@@ -156,33 +160,31 @@ export function readParams(
   plan: Extract<Plan, { kind: 'query' | 'scan' }>,
   schema: TableSchema,
   projection?: readonly string[],
-): ReadParams {
-  const keyPh = new Placeholders('k');
-  const filterPh = new Placeholders('f');
-  const projPh = new Placeholders('p');
-  const key = plan.kind === 'query' ? compileFilter(plan.keyCondition, keyPh) : undefined;
-  const filter = plan.filter === true || plan.filter === false ? undefined : compileFilter(plan.filter, filterPh);
-  const projectionExpression = projection?.map((p) => projPh.name(p)).join(', ');
-  checkLimits(
-    [key?.expression, filter?.expression],
-    [
-      plan.kind === 'query' ? plan.keyCondition : undefined,
-      typeof plan.filter === 'boolean' ? undefined : plan.filter,
-    ].filter((f): f is Filter => f !== undefined),
-  );
-  const namesMap = { ...keyPh.names, ...filterPh.names, ...projPh.names };
-  const valuesMap = { ...keyPh.values, ...filterPh.values };
-  return {
-    operation: plan.kind === 'query' ? 'Query' : 'Scan',
-    input: {
-      TableName: schema.table,
-      ...(plan.kind === 'query' ? { IndexName: plan.index.name, KeyConditionExpression: key!.expression } : {}),
-      ...(filter ? { FilterExpression: filter.expression } : {}),
-      ...(projectionExpression ? { ProjectionExpression: projectionExpression } : {}),
-      ...(Object.keys(namesMap).length > 0 ? { ExpressionAttributeNames: namesMap } : {}),
-      ...(Object.keys(valuesMap).length > 0 ? { ExpressionAttributeValues: valuesMap } : {}),
-    },
-  };
+): ReadParams[] {
+  const keyConditions: readonly (Filter | undefined)[] = plan.kind === 'query' ? plan.keyConditions : [undefined];
+  return keyConditions.map((keyCondition) => {
+    const keyPh = new Placeholders('k');
+    const filterPh = new Placeholders('f');
+    const projPh = new Placeholders('p');
+    const key = keyCondition ? compileFilter(keyCondition, keyPh) : undefined;
+    const filter = typeof plan.filter === 'boolean' ? undefined : compileFilter(plan.filter, filterPh);
+    const projectionExpression = projection?.map((p) => projPh.name(p)).join(', ');
+    checkLimits([key?.expression], keyCondition ? [keyCondition] : []);
+    checkLimits([filter?.expression], typeof plan.filter === 'boolean' ? [] : [plan.filter]);
+    const names = { ...keyPh.names, ...filterPh.names, ...projPh.names };
+    const values = { ...keyPh.values, ...filterPh.values };
+    return {
+      operation: plan.kind === 'query' ? 'Query' : 'Scan',
+      input: {
+        TableName: schema.table,
+        ...(plan.kind === 'query' ? { IndexName: plan.index.name, KeyConditionExpression: key!.expression } : {}),
+        ...(filter ? { FilterExpression: filter.expression } : {}),
+        ...(projectionExpression ? { ProjectionExpression: projectionExpression } : {}),
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      },
+    };
+  });
 }
 
 /** The key DynamoDB needs to resume after an item: the table key, plus the index key for an index query. */
@@ -195,4 +197,46 @@ export function resumeKey(plan: Plan, schema: TableSchema, item: Item): Item {
   const out: Item = {};
   for (const a of attrs) if (item[a] !== undefined) out[a] = item[a]!;
   return out;
+}
+
+/** Whether a filter compiles within DynamoDB's expression limits. */
+function fits(f: Filter): boolean {
+  try {
+    checkLimits([compileFilter(f).expression], [f]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * POST /search/{field}: items whose field is one of `operands`, within `visible`. The partition key → BatchGetItem;
+ * an index partition key → one Query per value; otherwise one Scan with IN groups of at most 100 operands, or,
+ * when the values do not fit in one expression, one Scan matching the values in memory (one pass over the table
+ * instead of one per chunk: reads are what DynamoDB bills).
+ */
+export function planSearch(field: string, operands: readonly Scalar[], visible: Pred, schema: TableSchema): Plan {
+  if (visible === false || operands.length === 0) return { kind: 'none' };
+  const pk = schema.partitionKey;
+  if (field === pk.name) {
+    return planRead(and([or(chunk(operands).map((values): Filter => ({ op: 'in', field, values }))), visible]), schema);
+  }
+  const index = schema.indexes.find((ix) => ix.projectsAll && ix.partitionKey.name === field);
+  if (index) {
+    const values = operands.filter((v) => ofType(index.partitionKey.type, v));
+    if (values.length === 0) return { kind: 'none' };
+    const keyNames = new Set([index.partitionKey.name, pk.name, ...(index.sortKey ? [index.sortKey.name] : [])]);
+    const parts = conjuncts(visible);
+    return {
+      kind: 'query',
+      index,
+      keyConditions: values.map((value): Filter => ({ op: 'eq', field, value })) as unknown as NonEmpty<Filter>,
+      filter: and(parts.filter((c) => !touches(c, keyNames))),
+      residual: and(parts.filter((c) => touches(c, keyNames))),
+    };
+  }
+  const match = or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
+  const whole = and([match, visible]);
+  if (typeof whole === 'boolean' || fits(whole)) return { kind: 'scan', filter: whole, residual: true };
+  return { kind: 'scan', filter: visible, residual: match };
 }

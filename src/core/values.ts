@@ -118,3 +118,27 @@ export function keyValue(type: KeyType, text: string): AttributeValue | undefine
   const bytes = Buffer.from(text, 'base64');
   return bytes.length > 0 && bytes.length <= 2048 ? { B: new Uint8Array(bytes) } : undefined;
 }
+
+/**
+ * An item's size as DynamoDB counts it toward the 400 KB limit: attribute name bytes plus value bytes (numbers
+ * about one byte per two digits plus one; maps and lists three bytes plus one per element).
+ */
+export function itemSize(item: Item): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) size += Buffer.byteLength(name) + valueSize(value);
+  return size;
+}
+
+export function valueSize(v: AttributeValue): number {
+  if ('S' in v) return Buffer.byteLength(v.S);
+  if ('N' in v) return numberSize(v.N);
+  if ('B' in v) return v.B.byteLength;
+  if ('BOOL' in v || 'NULL' in v) return 1;
+  if ('SS' in v) return v.SS.reduce((s, x) => s + Buffer.byteLength(x), 0);
+  if ('NS' in v) return v.NS.reduce((s, x) => s + numberSize(x), 0);
+  if ('BS' in v) return v.BS.reduce((s, x) => s + x.byteLength, 0);
+  if ('L' in v) return 3 + v.L.reduce((s, x) => s + 1 + valueSize(x), 0);
+  return 3 + Object.entries(v.M).reduce((s, [k, x]) => s + 1 + Buffer.byteLength(k) + valueSize(x), 0);
+}
+
+const numberSize = (n: string) => Math.ceil(n.replace(/[-.]/g, '').replace(/^0+/, '').length / 2) + 1;

@@ -33,7 +33,11 @@ export const auditTableSpec = (name: string): TableSpec => ({
   ttlAttribute: 'expire_time',
   indexes: [
     { name: 'resource-index', partitionKey: { name: 'resource_key', type: 'S' }, sortKey: { name: 'time', type: 'S' } },
-    { name: 'history-index', partitionKey: { name: 'history_key', type: 'S' }, sortKey: { name: 'version', type: 'N' } },
+    {
+      name: 'history-index',
+      partitionKey: { name: 'history_key', type: 'S' },
+      sortKey: { name: 'version', type: 'N' },
+    },
     { name: 'day-index', partitionKey: { name: 'day_shard', type: 'S' }, sortKey: { name: 'id', type: 'S' } },
   ],
 });

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineApp } from '../src/core/app';
+
+// The pet store (the Possum example's scenario): anyone may browse available pets, employees add them, the
+// inventory manager adds and removes them, an auditor reads the audit log. SPEC.md §8 describes every field.
+export default defineApp({
+  routes: { items: 'items', item: 'item' },
+  uniqueRoutes: {
+    '/types': 'type',
+    '/statuses': { field: 'status', transform: (values) => values.filter((v) => v !== 'archived') },
+  },
+  filterRoutes: ['/items/status/{status}'],
+  generateId: true,
+  requiredFields: ['type'],
+  fieldValidation: {
+    // a function returning a boolean
+    name: (value) => typeof value === 'string' && value.trim().length > 0 && value.length <= 100,
+    // a function returning {result, message}, looking at the rest of the item
+    price: (value, item, existing) => {
+      const ok = typeof value === 'number' && value >= 0 && value <= 100_000;
+      const status = item.status ?? existing?.status;
+      if (ok && status === 'available' && value === 0)
+        return { result: false, message: 'an available pet needs a price' };
+      return { result: ok, message: 'price must be a number from 0 to 100000' };
+    },
+    // a zod schema
+    status: z.enum(['available', 'pending', 'sold']),
+    type: z.enum(['dog', 'cat', 'bird', 'fish', 'rabbit']),
+  },
+  // A sold pet cannot be repriced.
+  updateCondition: (existing, changes) => !(existing?.status === 'sold' && 'price' in changes),
+  conditionFailureMessage: 'A sold pet cannot be changed this way',
+  localTable: {
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [
+      { name: 'type-index', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'price', type: 'N' } },
+      { name: 'status-index', partitionKey: { name: 'status', type: 'S' } },
+    ],
+  },
+});

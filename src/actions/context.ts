@@ -1,0 +1,65 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AppConfig } from '../core/app';
+import type { Caller } from '../core/caller';
+import type { Logger } from '../core/log';
+import type { Role } from '../core/permissions/roles';
+import type { ScoutrRequest } from '../core/request';
+import type { TableSchema } from '../core/schema';
+import type { AuthStore } from '../dynamo/auth';
+import type { ReadStats } from '../dynamo/read';
+
+export interface Tables {
+  data: string;
+  auth: string;
+  groups: string;
+  audit?: string | undefined;
+}
+
+export interface Settings {
+  auditShards: number;
+  auditReadTtlDays: number;
+  auditWriteTtlDays: number | undefined;
+  readBudgetMs: number;
+  /** AES key derived from CURSOR_SECRET */
+  cursorKey: Buffer;
+}
+
+/** What every action is given: built once per container (or per test), never per request. */
+export interface Deps {
+  db: DynamoDBClient;
+  tables: Tables;
+  schema: TableSchema;
+  app: AppConfig;
+  auth: AuthStore;
+  settings: Settings;
+  /** epoch ms */
+  now(): number;
+  /** random text for unique audit ids and generated item ids */
+  nonce(): string;
+  /** which audit day shard a record goes to */
+  shard(): number;
+  log: Logger;
+}
+
+/** One authenticated request. */
+export interface Ctx {
+  req: ScoutrRequest;
+  caller: Caller;
+  /** every role that applies to the caller */
+  roles: Role[];
+  /** the roles that permit this method and path (SPEC.md §3 "Per request") */
+  counting: Role[];
+  stats: ReadStats;
+  started: number;
+  /** fields for the request's log line (plan, item count): never values */
+  note: Record<string, unknown>;
+}
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  /** JSON-serialisable body */
+  body?: unknown;
+  /** a body already serialised (long lists are built as text, to measure them) */
+  rawBody?: string;
+}

@@ -1,0 +1,31 @@
+import type { AppConfig } from '../core/app';
+import { invalidQuery } from '../core/errors';
+import { planRead } from '../core/plan';
+import type { QueryInput } from '../core/query/parse';
+import type { ScoutrRequest } from '../core/request';
+import { itemsRoute, templateParams } from '../core/routes';
+import type { Ctx, Deps, Reply } from './context';
+import { auditRead, explainReply, pageReply, readRequest } from './reads';
+
+/** The conditions a list route adds from its path (SPEC.md §4 "Path filters"). */
+export function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryInput['pathFilters']> {
+  if (req.resource === `${itemsRoute(app)}/{search_key}/{search_value}`) {
+    const field = req.pathParams.search_key ?? '';
+    if (field.includes('__')) throw invalidQuery('search_key', 'a plain field path, without an operator');
+    return [{ field, value: req.pathParams.search_value ?? '', param: 'search_key' }];
+  }
+  return templateParams(req.resource).map((p) => ({ field: p, value: req.pathParams[p] ?? '', param: p }));
+}
+
+/** GET /items, /items/{search_key}/{search_value} and static filter routes: one page of visible items. */
+export async function list(deps: Deps, ctx: Ctx): Promise<Reply> {
+  const { query, scope, visible } = readRequest(deps, ctx, listPathFilters(deps.app, ctx.req));
+  const plan = planRead(visible, deps.schema);
+  if (query.explain) {
+    await auditRead(deps, ctx, 'LIST');
+    return explainReply(plan);
+  }
+  const { reply } = await pageReply(deps, ctx, plan, { query, hidden: scope.hidden });
+  await auditRead(deps, ctx, 'LIST');
+  return reply;
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { invalidBody, invalidQuery } from '../core/errors';
+import { fromJson, type Json, JsonNumber } from '../core/json';
+import { planSearch } from '../core/plan';
+import { checkFieldPath } from '../core/query/names';
+import { keyTypes } from '../core/schema';
+import { canonicalNumber, type KeyType, keyValue, type Scalar, valuesEqual } from '../core/values';
+import { parseBody } from './body';
+import type { Ctx, Deps, Reply } from './context';
+import { auditRead, explainReply, pageReply, readRequest } from './reads';
+
+export const MAX_SEARCH_VALUES = 1000;
+
+/** The values one body element matches: the number rule of SPEC.md §4, or the key schema's type for a key. */
+function operands(e: Json, keyType: KeyType | undefined): Scalar[] {
+  const text =
+    typeof e === 'string' ? e : e instanceof JsonNumber ? e.text : typeof e === 'boolean' ? String(e) : undefined;
+  if (text === undefined) throw invalidBody('search values must be strings, numbers or booleans');
+  if (keyType) {
+    const v = keyValue(keyType, text);
+    return v && !('B' in v) ? [v as Scalar] : [];
+  }
+  if (typeof e === 'string') return [{ S: e }];
+  if (typeof e === 'boolean') return [{ BOOL: e }, { S: text }];
+  const n = canonicalNumber(text);
+  if (n === undefined) throw invalidBody('number beyond DynamoDB precision or range (38 digits)');
+  return [{ N: n }, { S: text }];
+}
+
+/** POST /search/{search_key}, body a JSON array of 1..1000 scalars: visible items whose field is one of them. */
+export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
+  const field = ctx.req.pathParams.search_key ?? '';
+  if (field.includes('__')) throw invalidQuery('search_key', 'a plain field path, without an operator');
+  checkFieldPath('search_key', field);
+  const { query, scope, visible } = readRequest(deps, ctx, [], [field]);
+  const body = parseBody(ctx.req.body);
+  if (!Array.isArray(body) || body.length < 1 || body.length > MAX_SEARCH_VALUES) {
+    throw invalidBody(`body must be a JSON array of 1 to ${MAX_SEARCH_VALUES} values`);
+  }
+  const keyType = keyTypes(deps.schema).get(field);
+  const all: Scalar[] = [];
+  for (const e of body) for (const v of operands(e, keyType)) if (!all.some((o) => valuesEqual(o, v))) all.push(v);
+  const plan = planSearch(field, all, visible, deps.schema);
+  if (query.explain) {
+    await auditRead(deps, ctx, 'SEARCH');
+    return explainReply(plan);
+  }
+  // The cursor is bound to the body too: another set of values is another search.
+  const bodyHash = createHash('sha256')
+    .update(ctx.req.body ?? '')
+    .digest('base64');
+  const { reply } = await pageReply(deps, ctx, plan, { query, hidden: scope.hidden, bindingExtra: [bodyHash] });
+  await auditRead(deps, ctx, 'SEARCH', undefined, fromJson(body));
+  return reply;
+}

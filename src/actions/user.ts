@@ -1,0 +1,98 @@
+import { invalidBody } from '../core/errors';
+import type { Filter, Pred } from '../core/filter/types';
+import { toJson } from '../core/json';
+import { explainPermission } from '../core/permissions/access';
+import type { Role } from '../core/permissions/roles';
+import { isObject, parseBody } from './body';
+import type { Ctx, Reply } from './context';
+
+/** A filter as readable data for GET /user: the caller's own filters, with typed values. */
+export function describeFilter(p: Pred): unknown {
+  if (typeof p === 'boolean') return p;
+  const f: Filter = p;
+  switch (f.op) {
+    case 'and':
+    case 'or':
+      return { [f.op]: f.children.map(describeFilter) };
+    case 'not':
+      return { not: describeFilter(f.child) };
+    case 'in':
+      return { field: f.field, op: 'in', values: f.values.map(toJson) };
+    case 'between':
+      return { field: f.field, op: 'between', values: [toJson(f.low), toJson(f.high)] };
+    case 'exists':
+      return { field: f.field, op: 'exists', value: f.present };
+    case 'length':
+      return { field: f.field, op: `length_${f.cmp}`, value: toJson(f.value) };
+    default:
+      return { field: f.field, op: f.op, value: toJson(f.value) };
+  }
+}
+
+function describeRole(r: Role) {
+  return {
+    id: r.id,
+    type: r.type,
+    groups: r.groups,
+    permitted_endpoints: r.endpoints.map((e) => ({ method: e.method, endpoint: e.endpoint, from: e.from })),
+    exclude_fields: r.exclude,
+    update_fields_permitted: r.permitted ?? null,
+    update_fields_restricted: r.restricted,
+    filters: {
+      read: describeFilter(r.filters.read),
+      create: describeFilter(r.filters.create),
+      update: describeFilter(r.filters.update),
+      delete: describeFilter(r.filters.delete),
+    },
+    explain: r.explain,
+  };
+}
+
+/** GET /user: who the caller is and what each of their roles permits. Any caller with a role may call it. */
+export function user(ctx: Ctx): Reply {
+  const c = ctx.caller;
+  return {
+    status: 200,
+    body: {
+      id: c.id ?? null,
+      source: c.kind,
+      username: c.username ?? null,
+      name: c.name ?? null,
+      email: c.email ?? null,
+      groups: c.groups,
+      api_key_id: c.apiKeyId ?? null,
+      roles: ctx.roles.map(describeRole),
+    },
+  };
+}
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A path as a client would write it → the canonical path endpoint rules see (SPEC.md §3). */
+export function canonicalizePath(raw: string): string {
+  const path = raw.split(/[?#]/)[0]!;
+  if (!path.startsWith('/')) throw invalidBody('path must start with /');
+  let decoded: string;
+  try {
+    decoded = path
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/');
+  } catch {
+    throw invalidBody('path: malformed percent-encoding');
+  }
+  return decoded.length > 1 ? decoded.replace(/\/+$/, '') || '/' : decoded;
+}
+
+/** POST /user/has-permission {method, path}: the endpoint rule only; reads no data. */
+export function hasPermission(ctx: Ctx): Reply {
+  const body = parseBody(ctx.req.body);
+  if (!isObject(body) || typeof body.method !== 'string' || typeof body.path !== 'string') {
+    throw invalidBody('body must be {"method": string, "path": string}');
+  }
+  const method = body.method.toUpperCase();
+  if (!METHODS.has(method)) throw invalidBody('method must be GET, POST, PUT, PATCH or DELETE');
+  const path = canonicalizePath(body.path);
+  if (path.length > 2048) throw invalidBody('path longer than 2048 characters');
+  return { status: 200, body: explainPermission(ctx.roles, method, path) };
+}

@@ -1,0 +1,66 @@
+import type { JsonOut } from './json';
+import type { FilterEntry } from './permissions/record';
+
+// SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
+
+export type JsonItem = { [key: string]: JsonOut };
+export type ValidatorResult = boolean | { result: boolean; message?: string };
+/** `(value, item, existingItem?)`: item is the request body; existingItem the stored item without hidden fields. */
+export type ValidatorFn = (
+  value: JsonOut,
+  item: JsonItem,
+  existingItem?: JsonItem,
+) => ValidatorResult | Promise<ValidatorResult>;
+/** Any Standard Schema (zod 3.24+/4, valibot, arktype): validated through its `~standard` interface. */
+export interface StandardSchema {
+  readonly '~standard': {
+    validate(value: unknown): StandardResult | Promise<StandardResult>;
+  };
+}
+type StandardResult = { value?: unknown; issues?: ReadonlyArray<{ message: string }> | undefined };
+export type Validator = ValidatorFn | StandardSchema;
+
+export type ConditionFn = (existingItem: JsonItem | undefined, changes: JsonItem) => boolean | Promise<boolean>;
+export type WriteCondition = FilterEntry | FilterEntry[] | ConditionFn;
+
+export interface UniqueRoute {
+  field: string;
+  /** post-processes the distinct values before they are answered */
+  transform?: (values: JsonOut[]) => JsonOut[] | Promise<JsonOut[]>;
+}
+
+export interface AppConfig {
+  /** route names: `/items`, `/item/{id}` by default */
+  routes?: { items?: string; item?: string };
+  /** `{ '/types': 'type' }`: GET /types answers the distinct values of `type` among visible items */
+  uniqueRoutes?: Record<string, string | UniqueRoute>;
+  /** static filter routes: `'/items/status/{status}'` adds `status = value`; each `{param}` names its field */
+  filterRoutes?: string[];
+  fieldValidation?: Record<string, Validator>;
+  requiredFields?: string[];
+  /** a create without the partition key gets a time-ordered unique id (string keys only) */
+  generateId?: boolean;
+  createCondition?: WriteCondition;
+  updateCondition?: WriteCondition;
+  deleteCondition?: WriteCondition;
+  conditionFailureMessage?: string;
+  /** which actions /history shows; default every action that changes the item */
+  historyActions?: string[];
+  /**
+   * The data table `npm start` creates when it has to (embedded DynamoDB, or SCOUTR_SEED=example): its key and
+   * indexes. Deployed tables come from serverless.yml; an existing table is only described, never changed.
+   */
+  localTable?: {
+    partitionKey: { name: string; type: 'S' | 'N' | 'B' };
+    indexes?: {
+      name: string;
+      partitionKey: { name: string; type: 'S' | 'N' | 'B' };
+      sortKey?: { name: string; type: 'S' | 'N' | 'B' };
+    }[];
+  };
+}
+
+/** Identity helper giving the config its type, for app modules: `export default defineApp({ ... })`. */
+export const defineApp = (config: AppConfig): AppConfig => config;
+
+export const BUILTIN_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY'] as const;

@@ -1,0 +1,84 @@
+import type { Caller } from './caller';
+import { type AttributeValue, type Item, itemSize } from './values';
+
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+export interface AuditInput {
+  /** epoch ms */
+  now: number;
+  /** random text making the id unique within the same instant */
+  nonce: string;
+  /** which of AUDIT_SHARDS day shards this record lands in */
+  shard: number;
+  action: string;
+  method: string;
+  path: string;
+  pathParams: Record<string, string>;
+  query: ReadonlyArray<readonly [string, string]>;
+  body?: AttributeValue | undefined;
+  /** the item's key, for calls about one item */
+  resource?: Item | undefined;
+  resourceKey?: string | undefined;
+  caller: Caller;
+  /** days until the record expires; undefined: never */
+  ttlDays: number | undefined;
+  /** change records only */
+  change?: { version: number; item: Item | null; changed: readonly string[] } | undefined;
+}
+
+const S = (s: string): AttributeValue => ({ S: s });
+const stringMap = (entries: ReadonlyArray<readonly [string, AttributeValue]>): AttributeValue => ({
+  M: Object.fromEntries(entries),
+});
+
+/** Query parameters as stored: a repeated key keeps all its values, as a list. */
+export function queryToAv(query: ReadonlyArray<readonly [string, string]>): AttributeValue {
+  const grouped = new Map<string, string[]>();
+  for (const [k, v] of query) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  return stringMap([...grouped].map(([k, vs]) => [k, vs.length === 1 ? S(vs[0]!) : { L: vs.map(S) }] as const));
+}
+
+export const auditId = (now: number, nonce: string) => `${new Date(now).toISOString()}#${nonce}`;
+
+/** The audit record of one successful call (SPEC.md §9). Change records add history_key, version, item, changed. */
+export function buildAuditRecord(input: AuditInput): Item {
+  const time = new Date(input.now).toISOString();
+  const c = input.caller;
+  const user: Array<[string, AttributeValue]> = [];
+  const put = (k: string, v: string | undefined) => {
+    if (v !== undefined) user.push([k, S(v)]);
+  };
+  put('id', c.id);
+  put('name', c.name);
+  put('username', c.username);
+  put('email', c.email);
+  put('api_key_id', c.apiKeyId);
+  put('source_ip', c.sourceIp);
+  put('user_agent', c.userAgent);
+  const record: Item = {
+    id: S(auditId(input.now, input.nonce)),
+    time: S(time),
+    day_shard: S(`${time.slice(0, 10)}#${input.shard}`),
+    action: S(input.action),
+    method: S(input.method),
+    path: S(input.path),
+    path_params: stringMap(Object.entries(input.pathParams).map(([k, v]) => [k, S(v)] as const)),
+    query_params: queryToAv(input.query),
+    user: { M: Object.fromEntries(user) },
+  };
+  if (input.body !== undefined) record.body = input.body;
+  if (input.resource) record.resource = { M: input.resource };
+  if (input.resourceKey !== undefined) record.resource_key = S(input.resourceKey);
+  if (input.ttlDays !== undefined) {
+    record.expire_time = { N: String(Math.floor(input.now / 1000) + input.ttlDays * 86_400) };
+  }
+  if (input.change) {
+    if (input.resourceKey !== undefined) record.history_key = S(input.resourceKey);
+    record.version = { N: String(input.change.version) };
+    record.item = input.change.item ? { M: input.change.item } : { NULL: true };
+    record.changed = { L: input.change.changed.map(S) };
+  }
+  // Past DynamoDB's 400 KB the body goes; the post-image and `changed` stay (SPEC.md §9).
+  if (record.body !== undefined && itemSize(record) > MAX_ITEM_BYTES) record.body = { M: { _omitted: S('size') } };
+  return record;
+}

@@ -1,0 +1,23 @@
+import type { Caller } from './caller';
+
+/** One API call, whatever delivered it (REST API, HTTP API, the local server): what the actions see. */
+export interface ScoutrRequest {
+  requestId: string;
+  /** upper-case HTTP method */
+  method: string;
+  /** SPEC.md §3 canonical path: no stage or base path, no query, no trailing slash, each parameter decoded once */
+  path: string;
+  /** the path as the client sent it (with stage or base path, still encoded): next links are built from it */
+  publicPath: string;
+  /** the route template that matched, e.g. `/item/{id}` */
+  resource: string;
+  /** decoded path parameters */
+  pathParams: Record<string, string>;
+  /** decoded query parameters, in order; keys may repeat */
+  query: Array<[string, string]>;
+  /** header names lower-cased */
+  headers: Record<string, string>;
+  body: string | undefined;
+  caller: Caller;
+  stage: string;
+}

@@ -1,0 +1,141 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { ScoutrError } from '../core/errors';
+import type { ScoutrRequest } from '../core/request';
+import { type IdentityConfig, resolveCaller } from './identity';
+
+export type RestEvent = APIGatewayProxyEvent;
+export type HttpApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiEvent = RestEvent | HttpApiEvent;
+
+// A v1 event behind a custom-domain base path mapping may also carry `rawPath`; only v2 has requestContext.http.
+export const isHttpApiEvent = (e: ApiEvent): e is HttpApiEvent =>
+  typeof (e.requestContext as { http?: unknown } | undefined)?.http === 'object';
+
+const badPath = () =>
+  new ScoutrError('INVALID_QUERY', 400, 'path: malformed percent-encoding', { details: { param: 'path' } });
+
+function decodeOnce(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw badPath();
+  }
+}
+
+/**
+ * SPEC.md §3 canonical path: the route template with each parameter put back, so stage and custom-domain base
+ * path never appear; no query; no trailing slash.
+ */
+export function canonicalPath(template: string, params: Record<string, string>): string {
+  const path = template.replace(/\{([^}+]+)\+?\}/g, (_, name: string) => params[name] ?? '');
+  return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
+}
+
+function headerMap(
+  single: Record<string, string | undefined> | null | undefined,
+  multi: Record<string, string[] | undefined> | null | undefined,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, vs] of Object.entries(multi ?? {})) if (vs) out.set(k.toLowerCase(), [...vs]);
+  for (const [k, v] of Object.entries(single ?? {})) {
+    if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), [v]);
+  }
+  return out;
+}
+
+function bodyOf(body: string | null | undefined, base64: boolean): string | undefined {
+  if (body === null || body === undefined) return undefined;
+  return base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
+}
+
+/** API Gateway REST (v1) and HTTP API (v2) events → one ScoutrRequest. */
+export function toRequest(event: ApiEvent, identity: IdentityConfig): ScoutrRequest {
+  return isHttpApiEvent(event) ? fromHttpApi(event, identity) : fromRest(event, identity);
+}
+
+function fromRest(e: RestEvent, identity: IdentityConfig): ScoutrRequest {
+  const rc = e.requestContext;
+  const headers = headerMap(e.headers, e.multiValueHeaders);
+  const authorizer = (rc?.authorizer ?? undefined) as Record<string, unknown> | undefined;
+  const claims = authorizer?.claims as Record<string, unknown> | undefined;
+  // REST APIs deliver path parameters still percent-encoded: decode each exactly once.
+  const pathParams = Object.fromEntries(
+    Object.entries(e.pathParameters ?? {}).map(([k, v]) => [k, decodeOnce(v ?? '')]),
+  );
+  const template = e.resource && !e.resource.includes('+}') ? e.resource : undefined;
+  const path = template
+    ? canonicalPath(template, pathParams)
+    : canonicalPath(e.path.split('/').map(decodeOnce).join('/'), {});
+  const query: Array<[string, string]> = [];
+  if (e.multiValueQueryStringParameters) {
+    for (const [k, vs] of Object.entries(e.multiValueQueryStringParameters)) {
+      for (const v of vs ?? []) query.push([k, v]);
+    }
+  } else {
+    for (const [k, v] of Object.entries(e.queryStringParameters ?? {})) if (v !== undefined) query.push([k, v]);
+  }
+  return {
+    requestId: rc?.requestId ?? '',
+    method: e.httpMethod.toUpperCase(),
+    path,
+    publicPath: rc?.path ?? e.path,
+    resource: template ?? path,
+    pathParams,
+    query,
+    headers: Object.fromEntries([...headers].map(([k, vs]) => [k, vs.join(',')])),
+    body: bodyOf(e.body, e.isBase64Encoded),
+    stage: rc?.stage ?? '',
+    caller: resolveCaller(
+      {
+        jwtClaims: claims,
+        customAuthorizer: claims ? undefined : authorizer,
+        headers,
+        apiKeyId: rc?.identity?.apiKeyId ?? undefined,
+        sourceIp: rc?.identity?.sourceIp ?? undefined,
+        userAgent: rc?.identity?.userAgent ?? undefined,
+      },
+      identity,
+    ),
+  };
+}
+
+function fromHttpApi(e: HttpApiEvent, identity: IdentityConfig): ScoutrRequest {
+  const rc = e.requestContext;
+  // HTTP APIs deliver path parameters already decoded, and join repeated headers and query keys with commas.
+  const pathParams = Object.fromEntries(Object.entries(e.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']));
+  const routePath = e.routeKey?.includes(' ') ? e.routeKey.slice(e.routeKey.indexOf(' ') + 1) : undefined;
+  const template = routePath && !routePath.includes('+}') ? routePath : undefined;
+  let path: string;
+  if (template) path = canonicalPath(template, pathParams);
+  else {
+    const stage = rc.stage && rc.stage !== '$default' ? `/${rc.stage}` : '';
+    const raw = stage && e.rawPath.startsWith(`${stage}/`) ? e.rawPath.slice(stage.length) : e.rawPath;
+    path = canonicalPath(raw, {});
+  }
+  const query: Array<[string, string]> = [...new URLSearchParams(e.rawQueryString ?? '')];
+  const headers = headerMap(e.headers, undefined);
+  const jwt = (rc.authorizer as { jwt?: { claims?: Record<string, unknown> } } | undefined)?.jwt;
+  return {
+    requestId: rc.requestId ?? '',
+    method: rc.http.method.toUpperCase(),
+    path,
+    publicPath: e.rawPath,
+    resource: template ?? path,
+    pathParams,
+    query,
+    headers: Object.fromEntries([...headers].map(([k, vs]) => [k, vs.join(',')])),
+    body: bodyOf(e.body, e.isBase64Encoded),
+    stage: rc.stage ?? '',
+    caller: resolveCaller(
+      {
+        jwtClaims: jwt?.claims,
+        customAuthorizer: undefined,
+        headers,
+        apiKeyId: undefined,
+        sourceIp: rc.http.sourceIp,
+        userAgent: rc.http.userAgent,
+      },
+      identity,
+    ),
+  };
+}

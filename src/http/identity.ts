@@ -1,0 +1,133 @@
+import type { Caller } from '../core/caller';
+import { ScoutrError } from '../core/errors';
+
+export interface IdentityConfig {
+  trustOidcHeaders: boolean;
+  oidcUserHeader: string;
+  /** one header, or several joined with spaces (first and last name) */
+  oidcNameHeaders: string[];
+  oidcEmailHeader: string;
+  oidcGroupsHeader: string;
+  jwtUserClaim: string;
+  jwtGroupsClaim: string;
+}
+
+export const identityConfig = (c: {
+  TRUST_OIDC_HEADERS: boolean;
+  OIDC_USER_HEADER: string;
+  OIDC_NAME_HEADER: string;
+  OIDC_EMAIL_HEADER: string;
+  OIDC_GROUPS_HEADER: string;
+  JWT_USER_CLAIM: string;
+  JWT_GROUPS_CLAIM: string;
+}): IdentityConfig => ({
+  trustOidcHeaders: c.TRUST_OIDC_HEADERS,
+  oidcUserHeader: c.OIDC_USER_HEADER,
+  oidcNameHeaders: c.OIDC_NAME_HEADER.split(',')
+    .map((h) => h.trim())
+    .filter(Boolean),
+  oidcEmailHeader: c.OIDC_EMAIL_HEADER,
+  oidcGroupsHeader: c.OIDC_GROUPS_HEADER,
+  jwtUserClaim: c.JWT_USER_CLAIM,
+  jwtGroupsClaim: c.JWT_GROUPS_CLAIM,
+});
+
+/** What identity sources an event carries, normalised across REST (v1) and HTTP API (v2) shapes. */
+export interface IdentitySources {
+  jwtClaims: Record<string, unknown> | undefined;
+  customAuthorizer: Record<string, unknown> | undefined; // REST Lambda authorizer: principalId + context
+  /** header name (lower-case) → every value it was sent with */
+  headers: Map<string, string[]>;
+  apiKeyId: string | undefined;
+  sourceIp: string | undefined;
+  userAgent: string | undefined;
+}
+
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+
+/** Group claims: a JSON array, HTTP API's `[a b]` string, or a comma-separated string (SPEC.md §3). */
+export function parseGroups(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String).filter(Boolean);
+  if (typeof value !== 'string') return [];
+  const s = value.trim();
+  if (s.startsWith('[') && s.endsWith(']')) {
+    try {
+      const parsed: unknown = JSON.parse(s);
+      if (Array.isArray(parsed)) return parsed.map(String).filter(Boolean);
+    } catch {
+      // not JSON: HTTP API writes arrays as `[a b]`
+    }
+    return s
+      .slice(1, -1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
+  }
+  return s
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
+}
+
+/** SPEC.md §3 "Identity": JWT claims, then a custom authorizer, then trusted OIDC headers, then the API key. */
+export function resolveCaller(src: IdentitySources, cfg: IdentityConfig): Caller {
+  const base = {
+    ...(src.apiKeyId ? { apiKeyId: src.apiKeyId } : {}),
+    ...(src.sourceIp ? { sourceIp: src.sourceIp } : {}),
+    ...(src.userAgent ? { userAgent: src.userAgent } : {}),
+  };
+  const claims = src.jwtClaims;
+  const jwtUser = claims && text(claims[cfg.jwtUserClaim]);
+  if (claims && jwtUser) {
+    const verified = claims.email_verified === true || claims.email_verified === 'true';
+    return {
+      ...base,
+      kind: 'jwt',
+      id: jwtUser,
+      username: text(claims['cognito:username']) ?? text(claims.preferred_username) ?? jwtUser,
+      ...optional('email', verified ? text(claims.email) : undefined),
+      ...optional('name', text(claims.name)),
+      groups: parseGroups(claims[cfg.jwtGroupsClaim]),
+    };
+  }
+  const auth = src.customAuthorizer;
+  const principal = auth && text(auth.principalId);
+  if (auth && principal) {
+    return {
+      ...base,
+      kind: 'authorizer',
+      id: principal,
+      username: text(auth.username) ?? principal,
+      ...optional('email', text(auth.email)),
+      ...optional('name', text(auth.name)),
+      groups: parseGroups(auth.groups),
+    };
+  }
+  if (cfg.trustOidcHeaders) {
+    const one = (name: string): string | undefined => {
+      const values = src.headers.get(name.toLowerCase());
+      if (values && values.length > 1) {
+        throw new ScoutrError('UNAUTHENTICATED', 401, `Header ${name} was sent more than once`);
+      }
+      return values?.[0] === '' ? undefined : values?.[0];
+    };
+    const user = one(cfg.oidcUserHeader);
+    if (user) {
+      const nameParts = cfg.oidcNameHeaders.map(one).filter((v): v is string => v !== undefined);
+      return {
+        ...base,
+        kind: 'oidc',
+        id: user,
+        username: user,
+        ...optional('email', one(cfg.oidcEmailHeader)),
+        ...optional('name', nameParts.length > 0 ? nameParts.join(' ') : undefined),
+        groups: parseGroups(one(cfg.oidcGroupsHeader) ?? ''),
+      };
+    }
+  }
+  if (src.apiKeyId) return { ...base, kind: 'api_key', id: src.apiKeyId, groups: [] };
+  return { ...base, kind: 'anonymous', groups: [] };
+}
+
+const optional = <K extends string>(k: K, v: string | undefined) =>
+  v === undefined ? {} : ({ [k]: v } as Record<K, string>);

@@ -1,0 +1,89 @@
+import type { Context } from 'aws-lambda';
+import { runRequest } from '../actions/run';
+import type { Config } from '../config';
+import type { AppConfig } from '../core/app';
+import { type Caller, callerLabel } from '../core/caller';
+import type { Verb } from '../core/routes';
+import type { ReadStats } from '../dynamo/read';
+import { corsHeaders, preflightHeaders } from './cors';
+import { type ApiEvent, isHttpApiEvent, toRequest } from './event';
+import { jsonLogger } from './log';
+import { errorResult, type HttpResult, json, replyResult } from './respond';
+import { createRuntime, type Runtime } from './runtime';
+
+const methodOf = (e: ApiEvent) => (isHttpApiEvent(e) ? e.requestContext.http.method : e.httpMethod).toUpperCase();
+const originOf = (e: ApiEvent) => {
+  const h = e.headers ?? {};
+  return h.origin ?? h.Origin;
+};
+
+/** One event through one verb: request → action → answer, with the log line and the error boundary. */
+export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Promise<HttpResult> {
+  const { deps } = rt;
+  const started = deps.now();
+  const requestId = event.requestContext?.requestId ?? '';
+  const method = methodOf(event);
+  const origin = originOf(event);
+  if (method === 'OPTIONS') {
+    return {
+      statusCode: 204,
+      headers: preflightHeaders(rt.corsOrigins, origin, 'GET, POST, PUT, PATCH, DELETE'),
+      body: '',
+    };
+  }
+  const note: Record<string, unknown> = {};
+  let result: HttpResult;
+  let code: string | undefined;
+  let route = method;
+  try {
+    const req = toRequest(event, rt.identity);
+    route = `${req.method} ${req.resource}`;
+    note.caller = req.caller;
+    result = replyResult(await runRequest(deps, verb, req, note));
+  } catch (err) {
+    const out = errorResult(err, requestId, deps.log);
+    result = out.result;
+    code = out.error.code;
+  }
+  const caller = note.caller as Caller | undefined;
+  const stats = note.stats as ReadStats | undefined;
+  const line = {
+    requestId,
+    verb,
+    route,
+    caller: caller ? callerLabel(caller) : 'unknown',
+    status: result.statusCode,
+    ...(code ? { code } : {}),
+    ms: deps.now() - started,
+    ...(note.count !== undefined ? { count: note.count } : {}),
+    ...(stats ? { items_read: stats.scanned, dynamodb_calls: stats.calls, consumed_capacity: stats.capacity } : {}),
+    ...(note.plan ? { plan: note.plan } : {}),
+    ...(note.conditions ? { conditions: note.conditions } : {}),
+  };
+  // Denied requests are logged (not audited) with the caller and route.
+  if (result.statusCode === 401 || result.statusCode === 403) deps.log.warn('request denied', line);
+  else deps.log.info('request', line);
+  result.headers = { ...result.headers, ...corsHeaders(rt.corsOrigins, origin) };
+  return result;
+}
+
+/** The Lambda entry for one verb. Config is parsed at cold start, so a bad variable fails init, by name. */
+export function lambdaHandler(verb: Verb, app: AppConfig, config: Config) {
+  if (config.TRUST_OIDC_HEADERS) {
+    jsonLogger(config.LOG_LEVEL).warn('TRUST_OIDC_HEADERS is on: identity comes from request headers', {
+      note: 'only safe behind a proxy that sets and strips them',
+    });
+  }
+  const runtime: Promise<Runtime> = createRuntime(app, config);
+  runtime.catch(() => {}); // reported by the first request instead of as an unhandled rejection at init
+  return async (event: ApiEvent, _context?: Context): Promise<HttpResult> => {
+    let rt: Runtime;
+    try {
+      rt = await runtime;
+    } catch (err) {
+      jsonLogger(config.LOG_LEVEL).error('init failed', { error: String(err) });
+      return json(500, { error: 'Internal error', code: 'INTERNAL' });
+    }
+    return handleEvent(rt, verb, event);
+  };
+}

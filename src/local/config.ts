@@ -1,0 +1,69 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod/mini';
+import { ConfigError, EnvSchema, parseEnv } from '../config';
+import type { AppConfig } from '../core/app';
+
+// The local server's own variables (SPEC.md §10) on top of the deployed ones.
+export const LocalEnvSchema = z.extend(EnvSchema, {
+  DATA_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-items'),
+  AUTH_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-auth'),
+  GROUP_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-groups'),
+  // Locally, OIDC headers are the way to be a user: trusted unless TRUST_OIDC_HEADERS=false.
+  TRUST_OIDC_HEADERS: z.pipe(
+    z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'true'),
+    z.transform((v) => v === 'true'),
+  ),
+  PORT: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,5}$/, 'must be a port number')),
+      z.transform(Number).check(z.refine((n: number) => n <= 65_535, 'must be a port number')),
+    ),
+    3000,
+  ),
+  HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
+  SCOUTR_CONFIG: z.optional(z.string().check(z.minLength(1))),
+  SCOUTR_DATA_DIR: z.optional(z.string().check(z.minLength(1))),
+  SCOUTR_SEED: z.optional(z.enum(['example'], { error: 'the only seed is "example"' })),
+  SCOUTR_INSECURE_LOCAL_AUTH: z.pipe(
+    z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'false'),
+    z.transform((v) => v === 'true'),
+  ),
+});
+export type LocalConfig = z.infer<typeof LocalEnvSchema>;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
+
+export function loadLocalConfig(env: Record<string, string | undefined>): LocalConfig {
+  const config = parseEnv(LocalEnvSchema, env);
+  // Without a DYNAMODB_ENDPOINT the tables are ours (embedded): audit is on by default. Against an external
+  // DynamoDB, AUDIT_TABLE is honoured exactly: unset means no audit.
+  if (!config.DYNAMODB_ENDPOINT && !config.AUDIT_TABLE) config.AUDIT_TABLE = 'scoutr-audit';
+  if (config.TRUST_OIDC_HEADERS && !isLoopback(config.HOST) && !config.SCOUTR_INSECURE_LOCAL_AUTH) {
+    throw new ConfigError(
+      `Refusing to listen on ${config.HOST} while trusting OIDC headers: anyone who can reach it could claim any ` +
+        'identity. Use HOST=127.0.0.1, or TRUST_OIDC_HEADERS=false, or SCOUTR_INSECURE_LOCAL_AUTH=true if you mean it.',
+    );
+  }
+  return config;
+}
+
+export const DEFAULT_APP = resolve(__dirname, '../../example/app.ts');
+
+/** Loads the app config module (a .ts or .js file whose default export is the config object). */
+export async function loadApp(path: string | undefined): Promise<{ app: AppConfig; file: string }> {
+  const file = path ? (isAbsolute(path) ? path : resolve(process.cwd(), path)) : DEFAULT_APP;
+  let mod: unknown;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (err) {
+    throw new ConfigError(`SCOUTR_CONFIG: cannot load ${file}: ${(err as Error).message}`);
+  }
+  // ESM gives { default: config }; a transpiled CommonJS module may nest it once more.
+  let app = (mod as { default?: unknown }).default ?? mod;
+  if (app && typeof app === 'object' && 'default' in app && !('routes' in app))
+    app = (app as { default: unknown }).default;
+  if (!app || typeof app !== 'object') throw new ConfigError(`SCOUTR_CONFIG: ${file} has no default export object`);
+  return { app: app as AppConfig, file };
+}

@@ -1,0 +1,133 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConfigError } from '../config';
+import { routesFor } from '../core/routes';
+import {
+  auditTableSpec,
+  authTableSpec,
+  createMissingTables,
+  groupTableSpec,
+  type TableSpec,
+  tableExists,
+} from '../dynamo/admin';
+import { createClient } from '../dynamo/client';
+import { createRuntime } from '../http/runtime';
+import { DEFAULT_APP, type LocalConfig, loadApp, loadLocalConfig } from './config';
+import { type Emulator, LOCAL_CREDENTIALS, startEmulator } from './emulator';
+import { isEmpty, seed } from './seed';
+import { startServer } from './server';
+
+/**
+ * `npm start`: the example API (or SCOUTR_CONFIG's) on localhost, on an embedded DynamoDB Local, or on the
+ * DynamoDB at DYNAMODB_ENDPOINT. Tables we were pointed at are never created, seeded or reset, unless
+ * SCOUTR_SEED=example asks for it (and then only missing tables are created and missing records put).
+ */
+export async function main(env: Record<string, string | undefined> = process.env): Promise<() => Promise<void>> {
+  const config = loadLocalConfig(env);
+  const { app, file } = await loadApp(config.SCOUTR_CONFIG);
+  const isExample = file === DEFAULT_APP;
+  let emulator: Emulator | undefined;
+  let endpoint = config.DYNAMODB_ENDPOINT;
+  if (!endpoint) {
+    emulator = await startEmulator({ dataDir: config.SCOUTR_DATA_DIR });
+    endpoint = emulator.endpoint;
+  }
+  const db = createClient({
+    endpoint,
+    region: config.AWS_REGION ?? 'us-east-1',
+    // DynamoDB Local accepts any credentials; a real endpoint uses the usual AWS credential chain.
+    ...(emulator || (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) ? { credentials: LOCAL_CREDENTIALS } : {}),
+  });
+  const specs: TableSpec[] = [
+    { name: config.DATA_TABLE, ...(app.localTable ?? { partitionKey: { name: 'id', type: 'S' } }) },
+    authTableSpec(config.AUTH_TABLE),
+    groupTableSpec(config.GROUP_TABLE),
+    ...(config.AUDIT_TABLE ? [auditTableSpec(config.AUDIT_TABLE)] : []),
+  ];
+  const mayCreate = emulator !== undefined || config.SCOUTR_SEED === 'example';
+  if (mayCreate) {
+    const created = await createMissingTables(db, specs);
+    if (created.length > 0) console.log(`created tables: ${created.join(', ')}`);
+  } else {
+    await requireTables(db, specs);
+  }
+  if (config.SCOUTR_SEED === 'example' || (emulator && isExample)) await seedExample(db, config);
+
+  const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
+  const routes = routesFor(app);
+  const server = await startServer({ runtime, routes, host: config.HOST, port: config.PORT });
+  printBanner(server.url, config, emulator !== undefined, isExample);
+  return async () => {
+    await server.close();
+    db.destroy();
+    await emulator?.stop();
+  };
+}
+
+async function requireTables(db: DynamoDBClient, specs: readonly TableSpec[]): Promise<void> {
+  const missing: string[] = [];
+  for (const spec of specs) if (!(await tableExists(db, spec.name))) missing.push(spec.name);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `These tables do not exist at DYNAMODB_ENDPOINT: ${missing.join(', ')}. ` +
+        'Create them (see README "Tables"), or set SCOUTR_SEED=example to create and seed the example.',
+    );
+  }
+}
+
+async function seedExample(db: DynamoDBClient, config: LocalConfig): Promise<void> {
+  const tables = { data: config.DATA_TABLE, auth: config.AUTH_TABLE, groups: config.GROUP_TABLE };
+  if (!(await isEmpty(db, tables.data)) && !(await isEmpty(db, tables.auth))) return;
+  const data = await import('../../example/seed');
+  const written = await seed(db, tables, data, 'id');
+  if (written > 0) console.log(`seeded the example: ${written} records`);
+}
+
+function printBanner(url: string, config: LocalConfig, embedded: boolean, isExample: boolean): void {
+  const lines = [
+    '',
+    `Scoutr is listening on ${url}`,
+    `  DynamoDB: ${embedded ? `embedded DynamoDB Local (${config.SCOUTR_DATA_DIR ? `on disk: ${config.SCOUTR_DATA_DIR}` : 'in memory'})` : config.DYNAMODB_ENDPOINT}`,
+    `  tables:   data=${config.DATA_TABLE} auth=${config.AUTH_TABLE} groups=${config.GROUP_TABLE} audit=${config.AUDIT_TABLE ?? '(off)'}`,
+    `  OIDC headers trusted: ${config.TRUST_OIDC_HEADERS}`,
+  ];
+  if (isExample) {
+    lines.push(
+      '',
+      'Try it (each identity is seeded; see README "Permission model"):',
+      `  curl -s ${url}/items -H 'x-api-key: public-key'`,
+      `  curl -s '${url}/items?type=dog&price__lt=480' -H 'x-api-key: admin-key'`,
+      `  curl -s ${url}/item/p-1 -H 'Oidc-Claim-Sub: alice'`,
+      `  curl -s ${url}/types -H 'x-api-key: public-key'`,
+      `  curl -s -X POST ${url}/search/type -H 'x-api-key: admin-key' -d '["cat","rabbit"]'`,
+      `  curl -s -X POST ${url}/item -H 'Oidc-Claim-Sub: alice' -d '{"name":"Fido","type":"dog","status":"available","price":300}'`,
+      `  curl -s -X PATCH ${url}/item/p-2 -H 'x-api-key: inventory-key' -d '{"status":"pending"}'`,
+      `  curl -s -X DELETE ${url}/item/p-4 -H 'x-api-key: inventory-key'`,
+      `  curl -s ${url}/items -H 'Oidc-Claim-Sub: owen'`,
+      `  curl -s ${url}/user -H 'Oidc-Claim-Sub: vera' -H 'Oidc-Claim-Groups: vets'`,
+      `  curl -s '${url}/audit?action=UPDATE' -H 'Oidc-Claim-Sub: audrey'`,
+      `  curl -s ${url}/history/p-2 -H 'Oidc-Claim-Sub: audrey'`,
+      `  curl -s '${url}/items?_explain=true&type=cat' -H 'x-api-key: admin-key'`,
+    );
+  }
+  lines.push('', 'Stop with Ctrl-C.', '');
+  console.log(lines.join('\n'));
+}
+
+if (require.main === module) {
+  main().then(
+    (stop) => {
+      let stopping = false;
+      const shutdown = () => {
+        if (stopping) return;
+        stopping = true;
+        stop().then(() => process.exit(0));
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    },
+    (err: unknown) => {
+      console.error(err instanceof ConfigError ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Route } from '../core/routes';
+import { preflightHeaders } from '../http/cors';
+import { handleEvent } from '../http/lambda';
+import { type HttpResult, json } from '../http/respond';
+import { matchRoute, methodsFor } from '../http/router';
+import type { Runtime } from '../http/runtime';
+
+// The local server is an edge like handlers/: it turns Node requests into the API Gateway REST (v1) events the
+// Lambda handlers receive, and runs the same handleEvent. There is no second implementation of any route.
+
+/** API Gateway REST APIs accept bodies up to 10 MB; anything over 350 KB is answered 413 by the action. */
+const MAX_READ_BYTES = 10 * 1024 * 1024;
+
+export interface LocalServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  runtime: Runtime;
+  routes: readonly Route[];
+  host: string;
+  port: number;
+  /** extra GET routes served as is (e.g. /openapi.json) */
+  extra?: Record<string, () => unknown>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_READ_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A REST API (v1) proxy event, as API Gateway builds it: path parameters still encoded, query decoded. */
+export function toRestEvent(
+  req: IncomingMessage,
+  route: Route,
+  rawParams: Record<string, string>,
+  rawPath: string,
+  search: string,
+  body: Buffer,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (!values) continue;
+    multiValueHeaders[name] = values;
+    headers[name] = values[values.length - 1]!;
+  }
+  const multi: Record<string, string[]> = {};
+  for (const [k, v] of new URLSearchParams(search)) (multi[k] ??= []).push(v);
+  const single = Object.fromEntries(Object.entries(multi).map(([k, vs]) => [k, vs[vs.length - 1]!]));
+  const apiKeys = multiValueHeaders['x-api-key'];
+  const hasParams = Object.keys(rawParams).length > 0;
+  const hasQuery = Object.keys(multi).length > 0;
+  return {
+    resource: route.path,
+    path: rawPath,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? single : null,
+    multiValueQueryStringParameters: hasQuery ? multi : null,
+    pathParameters: hasParams ? rawParams : null,
+    stageVariables: null,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: randomUUID(),
+      stage: 'local',
+      path: rawPath,
+      resourcePath: route.path,
+      httpMethod: route.method,
+      // Locally, an x-api-key header stands for API Gateway's API key id (the Lambda code never reads it).
+      identity: {
+        apiKeyId: apiKeys && apiKeys.length === 1 ? apiKeys[0] : null,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? null,
+      },
+    },
+  } as unknown as APIGatewayProxyEvent; // only the fields src/http reads
+}
+
+function send(res: ServerResponse, result: HttpResult): void {
+  res.writeHead(result.statusCode, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
+  res.end(result.body);
+}
+
+export async function startServer(opts: ServerOptions): Promise<LocalServer> {
+  const { runtime, routes } = opts;
+  const server = createServer(async (req, res) => {
+    try {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const rawPath = q < 0 ? url : url.slice(0, q);
+      const search = q < 0 ? '' : url.slice(q + 1);
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (method === 'OPTIONS') {
+        const methods = methodsFor(routes, rawPath).join(', ');
+        return send(res, {
+          statusCode: 204,
+          headers: preflightHeaders(runtime.corsOrigins, req.headers.origin, methods),
+          body: '',
+        });
+      }
+      const extra = method === 'GET' ? opts.extra?.[rawPath] : undefined;
+      if (extra) return send(res, json(200, extra()));
+      const match = matchRoute(routes, method, rawPath);
+      if (!match) return send(res, json(404, { error: 'No such route', code: 'NOT_FOUND' }));
+      const body = await readBody(req);
+      if (body === 'too-large')
+        return send(res, json(413, { error: 'Request body too large', code: 'PAYLOAD_TOO_LARGE' }));
+      const event = toRestEvent(req, match.route, match.rawParams, rawPath, search, body);
+      send(res, await handleEvent(runtime, match.route.verb, event));
+    } catch (err) {
+      runtime.deps.log.error('local server error', { error: String(err) });
+      if (!res.headersSent) send(res, json(500, { error: 'Internal error', code: 'INTERNAL' }));
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
