@@ -78,6 +78,7 @@ export const authRecords = [
       { method: 'GET', endpoint: '/items|/item/[^/]+' },
       { method: 'PATCH', endpoint: '/item/[^/]+' },
     ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Scoutr placeholder, not a JS template
     read_filters: [{ field: 'owner', value: '${user.username}' }],
     update_fields_permitted: ['name', 'notes'],
     exclude_fields: ['cost', 'supplier'],

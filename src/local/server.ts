@@ -58,7 +58,10 @@ export function toRestEvent(
     headers[name] = values[values.length - 1]!;
   }
   const multi: Record<string, string[]> = {};
-  for (const [k, v] of new URLSearchParams(search)) (multi[k] ??= []).push(v);
+  for (const [k, v] of new URLSearchParams(search)) {
+    multi[k] ??= [];
+    multi[k].push(v);
+  }
   const single = Object.fromEntries(Object.entries(multi).map(([k, vs]) => [k, vs[vs.length - 1]!]));
   const apiKeys = multiValueHeaders['x-api-key'];
   const hasParams = Object.keys(rawParams).length > 0;

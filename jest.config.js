@@ -1,29 +1,30 @@
-import type { Config } from 'jest';
-
 // ts-jest only transpiles (type-checking is `npm run typecheck`), to CommonJS for jest's module system.
 const transform = {
   '^.+\\.ts$': [
     'ts-jest',
     {
-      tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true, noUnusedLocals: false },
+      tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true },
       diagnostics: false,
     },
   ],
 };
 
-const config: Config = {
+/** @type {import('jest').Config} */
+module.exports = {
   projects: [
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/test/support/env.ts'],
     },
     {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/test/support/env.ts'],
       // One DynamoDB Local for the whole run; every suite creates its own tables, so suites run in parallel.
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
@@ -31,5 +32,3 @@ const config: Config = {
     },
   ],
 };
-
-export default config;
