@@ -1,0 +1,125 @@
+import { ScoutrError } from '../../../src/core/errors';
+import {
+  avToJson,
+  fromJson,
+  itemToJson,
+  type Json,
+  JsonNumber,
+  MAX_DEPTH,
+  numberOut,
+  plainToJson,
+  toJson,
+} from '../../../src/core/json';
+import type { AttributeValue } from '../../../src/core/values';
+import { thrown } from '../../support/errors';
+
+const num = (text: string) => new JsonNumber(text);
+
+describe('fromJson', () => {
+  it.each<{ json: Json; want: AttributeValue }>([
+    { json: null, want: { NULL: true } },
+    { json: true, want: { BOOL: true } },
+    { json: 'text', want: { S: 'text' } },
+    { json: '', want: { S: '' } },
+    { json: num('1.50'), want: { N: '1.5' } },
+    { json: num('-0'), want: { N: '0' } },
+    { json: num('1e2'), want: { N: '100' } },
+    { json: num('12345678901234567890123456789012345678'), want: { N: '12345678901234567890123456789012345678' } },
+    { json: [num('1'), 'a', [null]], want: { L: [{ N: '1' }, { S: 'a' }, { L: [{ NULL: true }] }] } },
+    { json: ['a', 'a'], want: { L: [{ S: 'a' }, { S: 'a' }] } }, // arrays are lists, never sets
+    { json: { a: { b: false } }, want: { M: { a: { M: { b: { BOOL: false } } } } } },
+  ])('stores $json as $want', ({ json, want }) => {
+    expect(fromJson(json)).toEqual(want);
+  });
+
+  const nest = (depth: number): Json => (depth === 0 ? 'leaf' : { n: nest(depth - 1) });
+
+  it.each<{ json: Json; field: string; why: string }>([
+    { json: { a: num('123456789012345678901234567890123456789') }, field: 'a', why: '39 digits' },
+    { json: { a: { b: num('1e126') } }, field: 'a.b', why: 'a number out of range' },
+    { json: { list: ['x', num('1e-131')] }, field: 'list[1]', why: 'a number out of range in a list' },
+    { json: { a: { '': 1 } } as unknown as Json, field: 'a.', why: 'an empty attribute name' },
+    { json: JSON.parse('{"__proto__": "x"}') as Json, field: '__proto__', why: 'a prototype name' },
+    { json: { constructor: 'x' }, field: 'constructor', why: 'a prototype name' },
+    { json: { a: nest(MAX_DEPTH) }, field: `a${'.n'.repeat(MAX_DEPTH)}`, why: 'nesting deeper than 32 levels' },
+  ])('rejects $why with a 400 naming $field', ({ json, field }) => {
+    const err = thrown(() => fromJson(json));
+    expect(err).toBeInstanceOf(ScoutrError);
+    expect(err).toMatchObject({ code: 'INVALID_BODY', status: 400, details: { field } });
+  });
+
+  it('accepts nesting of exactly 32 levels', () => {
+    expect(() => fromJson(nest(MAX_DEPTH))).not.toThrow();
+  });
+});
+
+describe('toJson', () => {
+  const b = (...bytes: number[]) => new Uint8Array(bytes);
+  it.each<{ value: AttributeValue; want: unknown }>([
+    { value: { S: 'x' }, want: 'x' },
+    { value: { BOOL: false }, want: false },
+    { value: { NULL: true }, want: null },
+    { value: { N: '1.5' }, want: 1.5 },
+    { value: { N: '-7' }, want: -7 },
+    { value: { N: '0.1' }, want: 0.1 },
+    { value: { N: '9007199254740992' }, want: 9007199254740992 }, // 2^53 is exact in a double
+    { value: { N: '9007199254740993' }, want: '9007199254740993' }, // 2^53 + 1 is not
+    { value: { N: '12345678901234567890123456789012345678' }, want: '12345678901234567890123456789012345678' },
+    { value: { N: '0.30000000000000000001' }, want: '0.30000000000000000001' },
+    { value: { B: b(0xfb, 0xff) }, want: '+/8=' },
+    { value: { SS: ['😀', '\uFFFF', 'a', 'B'] }, want: ['B', 'a', '\uFFFF', '😀'] }, // code point order
+    { value: { NS: ['10', '-1', '2', '9007199254740993'] }, want: [-1, 2, 10, '9007199254740993'] }, // numeric order
+    { value: { BS: [b(2), b(1, 0), b(1)] }, want: ['AQ==', 'AQA=', 'Ag=='] },
+    { value: { L: [{ N: '1' }, { SS: ['b', 'a'] }] }, want: [1, ['a', 'b']] },
+    { value: { M: { x: { NULL: true }, y: { L: [] } } }, want: { x: null, y: [] } },
+  ])('answers $value as $want', ({ value, want }) => {
+    expect(toJson(value)).toEqual(want);
+  });
+
+  it('does not reorder the stored set', () => {
+    const value = { SS: ['b', 'a'] };
+    toJson(value);
+    expect(value.SS).toEqual(['b', 'a']);
+  });
+});
+
+describe('numberOut', () => {
+  it('answers a number as a JSON number only when the double reads back as the same number', () => {
+    expect(numberOut('1e-130')).toBe(1e-130);
+    expect(numberOut('100')).toBe(100);
+    expect(numberOut('123456789012345678901')).toBe('123456789012345678901');
+  });
+});
+
+describe('itemToJson', () => {
+  it("keeps an attribute named '__proto__' as an own property", () => {
+    const out = itemToJson({ ['__proto__']: { S: 'x' }, a: { N: '1' } });
+    expect(Object.hasOwn(out, '__proto__')).toBe(true);
+    expect(JSON.stringify(out)).toBe('{"__proto__":"x","a":1}');
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+});
+
+describe('avToJson', () => {
+  it('keeps every digit of stored numbers as JsonNumber', () => {
+    const out = avToJson({ M: { n: { N: '12345678901234567890123456789012345678' }, ns: { NS: ['1', '2'] } } });
+    expect(out).toEqual({ n: num('12345678901234567890123456789012345678'), ns: [num('1'), num('2')] });
+  });
+
+  it('round-trips through fromJson', () => {
+    const value: AttributeValue = {
+      M: { s: { S: 'x' }, n: { N: '-1.5' }, b: { BOOL: true }, z: { NULL: true }, l: { L: [{ N: '3' }] } },
+    };
+    expect(fromJson(avToJson(value))).toEqual(value);
+  });
+});
+
+describe('plainToJson', () => {
+  it('turns plain numbers into JsonNumber and keeps the rest', () => {
+    expect(plainToJson({ a: 1.5, b: ['x', true, null] })).toEqual({ a: num('1.5'), b: ['x', true, null] });
+  });
+
+  it('refuses values JSON cannot hold', () => {
+    expect(() => plainToJson({ f: () => 1 })).toThrow();
+  });
+});
