@@ -234,7 +234,7 @@ describe('checkLimits', () => {
 
   it('accepts an expression of 4 KB and rejects one byte more', () => {
     expect(() => checkLimits(['x'.repeat(MAX_EXPRESSION_BYTES), undefined], [])).not.toThrow();
-    const err = thrown(() => checkLimits([undefined, 'x'.repeat(MAX_EXPRESSION_BYTES - 1) + 'é'], []));
+    const err = thrown(() => checkLimits([undefined, `${'x'.repeat(MAX_EXPRESSION_BYTES - 1)}é`], []));
     expect(err).toMatchObject({ code: 'QUERY_TOO_COMPLEX', status: 400 });
   });
 });
