@@ -1,12 +1,12 @@
 import { ScoutrError } from '../../../src/core/errors';
 import { canonicalPath, isHttpApiEvent, toRequest } from '../../../src/http/event';
-import { httpEvent, identityFrom, restEvent, shapes } from '../../factories/events';
+import { type EventSpec, httpEvent, identityFrom, restEvent, shapes } from '../../factories/events';
 import { thrown } from '../../support/errors';
 
 const identity = identityFrom({ TRUST_OIDC_HEADERS: 'true' });
 
 describe.each(shapes)('toRequest, $shape event', ({ event }) => {
-  it.each([
+  it.each<{ what: string; spec: EventSpec; path: string }>([
     { what: 'a static route', spec: { route: '/items' }, path: '/items' },
     { what: 'a path parameter', spec: { route: '/item/{id}', params: { id: 'a1' } }, path: '/item/a1' },
     {
@@ -28,12 +28,15 @@ describe.each(shapes)('toRequest, $shape event', ({ event }) => {
     { what: 'an encoded slash', spec: { route: '/item/{id}', params: { id: 'a%2Fb' } }, path: '/item/a/b' },
     { what: 'a double-encoded %41', spec: { route: '/item/{id}', params: { id: '%2541' } }, path: '/item/%41' },
     { what: 'encoded UTF-8', spec: { route: '/item/{id}', params: { id: 'caf%C3%A9' } }, path: '/item/café' },
-  ])('builds the canonical path from the route template for $what', ({ spec, path }) => {
-    // Act
-    const req = toRequest(event(spec), identity);
-    // Assess
-    expect(req.path).toBe(path);
-  });
+  ])(
+    'builds the canonical path from the route template for $what',
+    ({ spec, path }) => {
+      // Act
+      const req = toRequest(event(spec), identity);
+      // Assess
+      expect(req.path).toBe(path);
+    },
+  );
 
   it('decodes each path parameter exactly once', () => {
     // Act
@@ -211,14 +214,17 @@ describe('isHttpApiEvent', () => {
 });
 
 describe('canonicalPath', () => {
-  it.each([
+  it.each<{ template: string; params: Record<string, string>; path: string }>([
     { template: '/items', params: {}, path: '/items' },
     { template: '/items/', params: {}, path: '/items' },
     { template: '/', params: {}, path: '/' },
     { template: '/item/{id}', params: { id: 'x' }, path: '/item/x' },
     { template: '/item/{id}', params: { id: 'x/' }, path: '/item/x' },
     { template: '/files/{path+}', params: { path: 'a/b' }, path: '/files/a/b' },
-  ])('fills $template with $params as $path', ({ template, params, path }) => {
-    expect(canonicalPath(template, params)).toBe(path);
-  });
+  ])(
+    'fills $template with $params as $path',
+    ({ template, params, path }) => {
+      expect(canonicalPath(template, params)).toBe(path);
+    },
+  );
 });
