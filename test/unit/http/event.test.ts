@@ -28,15 +28,12 @@ describe.each(shapes)('toRequest, $shape event', ({ event }) => {
     { what: 'an encoded slash', spec: { route: '/item/{id}', params: { id: 'a%2Fb' } }, path: '/item/a/b' },
     { what: 'a double-encoded %41', spec: { route: '/item/{id}', params: { id: '%2541' } }, path: '/item/%41' },
     { what: 'encoded UTF-8', spec: { route: '/item/{id}', params: { id: 'caf%C3%A9' } }, path: '/item/café' },
-  ])(
-    'builds the canonical path from the route template for $what',
-    ({ spec, path }) => {
-      // Act
-      const req = toRequest(event(spec), identity);
-      // Assess
-      expect(req.path).toBe(path);
-    },
-  );
+  ])('builds the canonical path from the route template for $what', ({ spec, path }) => {
+    // Act
+    const req = toRequest(event(spec), identity);
+    // Assess
+    expect(req.path).toBe(path);
+  });
 
   it('decodes each path parameter exactly once', () => {
     // Act
@@ -221,10 +218,7 @@ describe('canonicalPath', () => {
     { template: '/item/{id}', params: { id: 'x' }, path: '/item/x' },
     { template: '/item/{id}', params: { id: 'x/' }, path: '/item/x' },
     { template: '/files/{path+}', params: { path: 'a/b' }, path: '/files/a/b' },
-  ])(
-    'fills $template with $params as $path',
-    ({ template, params, path }) => {
-      expect(canonicalPath(template, params)).toBe(path);
-    },
-  );
+  ])('fills $template with $params as $path', ({ template, params, path }) => {
+    expect(canonicalPath(template, params)).toBe(path);
+  });
 });
