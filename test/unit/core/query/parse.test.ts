@@ -8,9 +8,9 @@ type Params = [string, string][];
 const parse = (params: Params, more: Partial<QueryInput> = {}) => parseQuery({ params, keyTypes: new Map(), ...more });
 const filterOf = (params: Params, more: Partial<QueryInput> = {}) => parse(params, more).filter;
 
-const S = (s: string): Scalar => ({ S: s });
-const N = (n: string): Scalar => ({ N: n });
-const BOOL = (b: boolean): Scalar => ({ BOOL: b });
+const S = (s: string) => ({ S: s });
+const N = (n: string) => ({ N: n });
+const BOOL = (b: boolean) => ({ BOOL: b });
 const inOf = (field: string, ...values: Scalar[]): Filter => ({ op: 'in', field, values: values as [Scalar] });
 const DIGITS_39 = '123456789012345678901234567890123456789';
 
