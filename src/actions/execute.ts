@@ -14,6 +14,8 @@ export type ReadEvent =
 const BATCH = 100;
 
 export interface ReadOptions {
+  /** the table read (default: the data table) */
+  schema?: TableSchema;
   projection?: readonly string[] | undefined;
   /** ConsistentRead for GetItem/BatchGetItem */
   consistent?: boolean;
@@ -46,7 +48,7 @@ export async function* execute(
   stats: ReadStats,
   opts: ReadOptions = {},
 ): AsyncGenerator<ReadEvent> {
-  const schema: TableSchema = deps.schema;
+  const schema: TableSchema = opts.schema ?? deps.schema;
   switch (plan.kind) {
     case 'none':
       return;

@@ -29,6 +29,8 @@ export interface PageOptions {
   deadline: number;
   now: () => number;
   maxBytes?: number;
+  /** how an item is answered (default: without hidden fields and `_version`) */
+  render?: (item: Item) => unknown;
 }
 
 export interface PageResult {
@@ -61,7 +63,7 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
       resume = ev.after;
       continue;
     }
-    const text = JSON.stringify(visibleJson(ev.item, opts.hidden));
+    const text = JSON.stringify(opts.render ? opts.render(ev.item) : visibleJson(ev.item, opts.hidden));
     const size = envelopeBytes(text) + 1;
     if (bytes + size > maxBytes) {
       if (parts.length === 0) throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'An item is too large to answer');

@@ -10,7 +10,7 @@ import type { AttributeValue, Item } from '../core/values';
 import { putAuditRecord } from '../dynamo/audit';
 import type { Ctx, Deps, Reply } from './context';
 import { binding, decodeCursor, encodeCursor, type Position } from './cursor';
-import { execute, type ReadOptions } from './execute';
+import { execute, type ReadEvent, type ReadOptions } from './execute';
 import { collectPage } from './page';
 
 /** Parse the query, then the field check: 400 before 403 (SPEC.md §3 order of checks). */
@@ -41,12 +41,12 @@ export function explainReply(plan: Plan): Reply {
 const RESERVED = new Set(['_cursor', '_limit', '_explain']);
 
 /** SPEC.md §6: a cursor is bound to stage, table, route, path parameters, query (without paging) and caller. */
-function cursorBinding(deps: Deps, ctx: Ctx, extra: readonly string[]): Buffer {
+function cursorBinding(deps: Deps, ctx: Ctx, table: string, extra: readonly string[]): Buffer {
   const query = ctx.req.query.filter(([k]) => !RESERVED.has(k)).map(([k, v]) => `${k}=${v}`);
   query.sort();
   return binding([
     ctx.req.stage,
-    deps.schema.table,
+    table,
     ctx.req.resource,
     JSON.stringify(Object.entries(ctx.req.pathParams).sort()),
     JSON.stringify(query),
@@ -72,12 +72,15 @@ export async function pageReply(
     hidden: readonly string[];
     read?: ReadOptions;
     bindingExtra?: readonly string[];
+    render?: (item: Item) => unknown;
+    /** the events to page through (default: the plan's, via execute) */
+    events?: (start: Position | undefined) => AsyncGenerator<ReadEvent>;
   },
 ): Promise<{ reply: Reply; count: number }> {
   const summary: PlanSummary = summarize(plan);
   ctx.note.plan = summary;
   const fingerprint = `${summary.operation}:${summary.index ?? ''}:${summary.sources ?? 1}`;
-  const bound = cursorBinding(deps, ctx, opts.bindingExtra ?? []);
+  const bound = cursorBinding(deps, ctx, (opts.read?.schema ?? deps.schema).table, opts.bindingExtra ?? []);
   const key = deps.settings.cursorKey;
   const start: Position | undefined = opts.query.cursor
     ? decodeCursor(key, bound, fingerprint, opts.query.cursor, deps.now())
@@ -85,12 +88,13 @@ export async function pageReply(
   const residual = plan.kind === 'none' ? false : plan.residual;
   const noFilters = residual === true && (plan.kind !== 'query' && plan.kind !== 'scan' ? true : plan.filter === true);
   const pageSize = opts.query.limit && noFilters ? opts.query.limit : undefined;
-  const events = execute(deps, plan, start, ctx.stats, { ...opts.read, pageSize });
+  const events = opts.events ? opts.events(start) : execute(deps, plan, start, ctx.stats, { ...opts.read, pageSize });
   const page = await collectPage(events, {
     start,
     limit: opts.query.limit,
     residual,
     hidden: opts.hidden,
+    ...(opts.render ? { render: opts.render } : {}),
     deadline: ctx.started + deps.settings.readBudgetMs,
     now: deps.now,
   });

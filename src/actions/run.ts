@@ -4,10 +4,14 @@ import type { Verb } from '../core/routes';
 import { newStats } from '../dynamo/read';
 import { authenticate, authorizeEndpoint } from './authorize';
 import type { Ctx, Deps, Reply } from './context';
+import { audit, history } from './audit';
+import { create } from './create';
+import { remove } from './delete';
 import { get } from './get';
 import { list } from './list';
 import { search } from './search';
 import { unique } from './unique';
+import { update } from './update';
 import { hasPermission, user } from './user';
 
 export const MAX_BODY_BYTES = 350 * 1024;
@@ -15,19 +19,19 @@ export const MAX_PATH_CHARS = 2048;
 
 export type Action = (deps: Deps, ctx: Ctx) => Promise<Reply>;
 
-const ACTIONS: Partial<Record<Verb, Action>> = {
+const ACTIONS: Record<Verb, Action> = {
   list,
   unique,
   search,
   get,
+  create,
+  update,
+  delete: remove,
+  audit,
+  history,
   user: async (_deps, ctx) => user(ctx),
   hasPermission: async (_deps, ctx) => hasPermission(ctx),
 };
-
-/** Registers the actions of a verb (the write path and audit add theirs). */
-export function registerAction(verb: Verb, action: Action): void {
-  ACTIONS[verb] = action;
-}
 
 /**
  * One request, in SPEC.md §3's order of checks: 401 → 403 endpoint → 413/414 size → then the action (400 parse and
@@ -52,7 +56,5 @@ export async function runRequest(
   if (req.path.length > MAX_PATH_CHARS) {
     throw new ScoutrError('URI_TOO_LONG', 414, `Path longer than ${MAX_PATH_CHARS} characters`);
   }
-  const action = ACTIONS[verb];
-  if (!action) throw new ScoutrError('NOT_FOUND', 404, 'No such route');
-  return action(deps, { req, caller, roles, counting, stats, started, note });
+  return ACTIONS[verb](deps, { req, caller, roles, counting, stats, started, note });
 }

@@ -13,7 +13,15 @@ export type Plan =
   | { kind: 'get'; key: Item; residual: Pred }
   | { kind: 'batch'; keys: Item[]; residual: Pred }
   // One source per key condition (several for a search over an index key), read one after the other.
-  | { kind: 'query'; index: IndexSchema; keyConditions: NonEmpty<Filter>; filter: Pred; residual: Pred }
+  | {
+      kind: 'query';
+      index: IndexSchema;
+      keyConditions: NonEmpty<Filter>;
+      filter: Pred;
+      residual: Pred;
+      /** newest first (audit and history) */
+      descending?: boolean;
+    }
   | { kind: 'scan'; filter: Pred; residual: Pred };
 
 const SORT_KEY_OPS = new Set(['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'startswith']);
@@ -150,6 +158,7 @@ export interface ReadParams {
     KeyConditionExpression?: string;
     FilterExpression?: string;
     ProjectionExpression?: string;
+    ScanIndexForward?: boolean;
     ExpressionAttributeNames?: Record<string, string>;
     ExpressionAttributeValues?: Record<string, AttributeValue>;
     Limit?: number;
@@ -178,6 +187,7 @@ export function readParams(
       input: {
         TableName: schema.table,
         ...(plan.kind === 'query' ? { IndexName: plan.index.name, KeyConditionExpression: key!.expression } : {}),
+        ...(plan.kind === 'query' && plan.descending ? { ScanIndexForward: false } : {}),
         ...(filter ? { FilterExpression: filter.expression } : {}),
         ...(projectionExpression ? { ProjectionExpression: projectionExpression } : {}),
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),

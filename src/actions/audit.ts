@@ -1,0 +1,207 @@
+import { auditDays, auditSchema, checkAuditFields, historyVersion, redactAuditRecord } from '../core/audit-view';
+import { ScoutrError, notFound } from '../core/errors';
+import { matches } from '../core/filter/evaluate';
+import { and, conjuncts, type Filter, fieldsOf, type NonEmpty, type Pred } from '../core/filter/types';
+import { readScope } from '../core/permissions/access';
+import type { Plan } from '../core/plan';
+import { readParams } from '../core/plan';
+import { parseQuery } from '../core/query/parse';
+import type { IndexSchema, TableSchema } from '../core/schema';
+import { compareStrings, type Item, keyText } from '../core/values';
+import { getItem, readPages } from '../dynamo/read';
+import type { Ctx, Deps, Reply } from './context';
+import type { Position } from './cursor';
+import type { ReadEvent } from './execute';
+import { itemKey } from './get';
+import { auditRead, pageReply } from './reads';
+
+const AUDIT_KEY_TYPES = new Map([
+  ['id', 'S'],
+  ['time', 'S'],
+  ['resource_key', 'S'],
+  ['history_key', 'S'],
+  ['day_shard', 'S'],
+  ['version', 'N'],
+] as const);
+
+function auditTable(deps: Deps): TableSchema {
+  if (!deps.tables.audit) throw new ScoutrError('AUDIT_DISABLED', 404, 'Auditing is not enabled (no AUDIT_TABLE)');
+  return auditSchema(deps.tables.audit);
+}
+
+function parseAuditQuery(ctx: Ctx, hidden: readonly string[]) {
+  const query = parseQuery({ params: ctx.req.query, keyTypes: AUDIT_KEY_TYPES });
+  if (query.explain) throw new ScoutrError('INVALID_QUERY', 400, '_explain: not available on audit routes', { details: { param: '_explain' } });
+  checkAuditFields(
+    query.conditions.map((c) => c.field),
+    hidden,
+  );
+  ctx.note.conditions = query.conditions.map((c) => `${c.field}:${c.op}`);
+  return query;
+}
+
+const touchesAny = (f: Filter, names: ReadonlySet<string>) => [...fieldsOf(f)].some((p) => names.has(p.split('.')[0]!));
+
+/** A newest-first Query on one audit index for one key, conditions on the index keys applied in memory. */
+function indexPlan(schema: TableSchema, indexName: string, keyCondition: Filter, filter: Pred): Plan {
+  const index = schema.indexes.find((i) => i.name === indexName) as IndexSchema;
+  const keys = new Set(['id', index.partitionKey.name, ...(index.sortKey ? [index.sortKey.name] : [])]);
+  const parts = conjuncts(filter);
+  return {
+    kind: 'query',
+    index,
+    keyConditions: [keyCondition] as NonEmpty<Filter>,
+    filter: and(parts.filter((c) => !touchesAny(c, keys))),
+    residual: and(parts.filter((c) => touchesAny(c, keys))),
+    descending: true,
+  };
+}
+
+/**
+ * GET /audit: every record (the all-rows audit privilege), hidden fields redacted, newest first. Read day by day
+ * from the day-index, all shards of a day merged by id (ids are time-ordered): never a Scan, never one hot key.
+ */
+async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Reply> {
+  const { hidden } = readScope(ctx.counting);
+  const query = parseAuditQuery(ctx, hidden);
+  const days = auditDays(query.filter, deps.now());
+  const plan = indexPlan(schema, 'day-index', { op: 'eq', field: 'day_shard', value: { S: '' } }, query.filter);
+  const residual = plan.kind === 'query' ? plan.residual : true;
+  const shards = deps.settings.auditShards;
+  const events = (start: Position | undefined) =>
+    mergeDays(deps, ctx, schema, plan, days, shards, start && 's' in start ? start : undefined);
+  const { reply } = await pageReply(deps, ctx, { ...plan, residual } as Plan, {
+    query,
+    hidden,
+    read: { schema },
+    render: (r) => redactAuditRecord(r, hidden),
+    events,
+    bindingExtra: [days[0] ?? ''],
+  });
+  await auditRead(deps, ctx, 'AUDIT');
+  return reply;
+}
+
+async function* mergeDays(
+  deps: Deps,
+  ctx: Ctx,
+  schema: TableSchema,
+  plan: Plan,
+  days: readonly string[],
+  shards: number,
+  start: { s: number; k?: Item } | undefined,
+): AsyncGenerator<ReadEvent> {
+  if (plan.kind !== 'query') return;
+  for (let d = start?.s ?? 0; d < days.length; d++) {
+    const before = d === start?.s ? start.k?.id : undefined;
+    const sources = Array.from({ length: shards }, (_, n) => {
+      const key: Filter = {
+        op: 'and',
+        children: [
+          { op: 'eq', field: 'day_shard', value: { S: `${days[d]}#${n}` } },
+          ...(before && 'S' in before ? [{ op: 'lt' as const, field: 'id', value: { S: before.S } }] : []),
+        ],
+      } as Filter;
+      const params = readParams({ ...plan, keyConditions: [key] }, schema)[0]!;
+      return { pages: readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats), buffer: [] as Item[], done: false };
+    });
+    let lastId = before && 'S' in before ? before.S : undefined;
+    const fill = async () => {
+      await Promise.all(
+        sources.map(async (src) => {
+          if (src.buffer.length > 0 || src.done) return;
+          const next = await src.pages.next();
+          if (next.done) src.done = true;
+          else src.buffer.push(...next.value.items);
+        }),
+      );
+    };
+    for (;;) {
+      await fill();
+      const live = sources.filter((s) => s.buffer.length > 0);
+      if (live.length === 0) break;
+      // Newest first across shards: the largest id.
+      let best = live[0]!;
+      for (const s of live) if (compareStrings(idOf(s.buffer[0]!), idOf(best.buffer[0]!)) > 0) best = s;
+      const item = best.buffer.shift()!;
+      lastId = idOf(item);
+      yield { kind: 'item', item, after: { s: d, k: { id: { S: lastId } } } };
+      if (best.buffer.length === 0 && !best.done) {
+        yield { kind: 'page', after: lastId ? { s: d, k: { id: { S: lastId } } } : { s: d } };
+      }
+    }
+    yield { kind: 'page', after: d + 1 < days.length ? { s: d + 1 } : undefined };
+  }
+}
+
+const idOf = (item: Item) => (item.id && 'S' in item.id ? item.id.S : '');
+
+/**
+ * The item's latest existing version (the one before a DELETE, if deleted) must satisfy the caller's read filters,
+ * else 404 (SPEC.md §5).
+ */
+async function requireVisibleItem(deps: Deps, ctx: Ctx, schema: TableSchema, key: Item, resourceKey: string, visible: Pred) {
+  let subject = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
+  if (!subject) {
+    const plan = indexPlan(schema, 'history-index', { op: 'eq', field: 'history_key', value: { S: resourceKey } }, true);
+    if (plan.kind !== 'query') return;
+    const params = readParams(plan, schema)[0]!;
+    for await (const page of readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats)) {
+      const found = page.items.find((r) => r.item && 'M' in r.item);
+      if (found && found.item && 'M' in found.item) {
+        subject = found.item.M;
+        break;
+      }
+    }
+  }
+  if (!subject || !matches(visible, subject)) throw notFound();
+}
+
+/** GET /audit and GET /audit/{item}. */
+export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
+  const schema = auditTable(deps);
+  if (ctx.req.pathParams.item === undefined) return auditAll(deps, ctx, schema);
+  const key = itemKey(deps, ctx.req.pathParams.item, 'item');
+  const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
+  const scope = readScope(ctx.counting);
+  const query = parseAuditQuery(ctx, scope.hidden);
+  await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  const plan = indexPlan(schema, 'resource-index', { op: 'eq', field: 'resource_key', value: { S: resourceKey } }, query.filter);
+  const { reply } = await pageReply(deps, ctx, plan, {
+    query,
+    hidden: scope.hidden,
+    read: { schema },
+    render: (r) => redactAuditRecord(r, scope.hidden),
+  });
+  await auditRead(deps, ctx, 'AUDIT', { resource: key, resourceKey });
+  return reply;
+}
+
+/** GET /history/{item}: the item's versions, newest first, from the history-index of post-images. */
+export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
+  const schema = auditTable(deps);
+  const key = itemKey(deps, ctx.req.pathParams.item, 'item');
+  const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
+  const scope = readScope(ctx.counting);
+  const query = parseAuditQuery(ctx, scope.hidden);
+  await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  const actions = deps.app.historyActions;
+  const onlyActions: Pred =
+    actions && actions.length > 0
+      ? { op: 'in', field: 'action', values: actions.map((a) => ({ S: a })) as unknown as NonEmpty<{ S: string }> }
+      : true;
+  const plan = indexPlan(
+    schema,
+    'history-index',
+    { op: 'eq', field: 'history_key', value: { S: resourceKey } },
+    and([query.filter, onlyActions]),
+  );
+  const { reply } = await pageReply(deps, ctx, plan, {
+    query,
+    hidden: scope.hidden,
+    read: { schema },
+    render: (r) => historyVersion(r, scope.hidden, (item) => matches(scope.filter, item)),
+  });
+  await auditRead(deps, ctx, 'HISTORY', { resource: key, resourceKey });
+  return reply;
+}

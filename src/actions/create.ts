@@ -1,0 +1,75 @@
+import { conflict, forbidden, invalidBody } from '../core/errors';
+import { fromJson } from '../core/json';
+import { checkVisible, readScope } from '../core/permissions/access';
+import { checkCondition, validateBody } from '../core/validate';
+import { type AttributeValue, type Item, keyText } from '../core/values';
+import { rolesAllowingCreate, VERSION } from '../core/write';
+import { putItem, writeWithAudit } from '../dynamo/write';
+import type { Ctx, Deps, Reply } from './context';
+import { etagOf, visibleJson } from './page';
+import {
+  changeAuditTx,
+  checkItemBody,
+  checkItemSize,
+  checkKeyTypes,
+  type ItemBody,
+  jsonItem,
+  parseItemBody,
+  withRetries,
+} from './write';
+
+/** A time-ordered unique id: milliseconds in base 36 (fixed width, so ids sort by time), then random text. */
+export const generatedId = (now: number, nonce: string) => `${now.toString(36).padStart(9, '0')}-${nonce}`;
+
+/** POST /item (SPEC.md §3, §5): 201 with the item as the caller may see it; 409 if the key exists. */
+export async function create(deps: Deps, ctx: Ctx): Promise<Reply> {
+  return createItem(deps, ctx, parseItemBody(ctx.req.body, 'create'), 'CREATE');
+}
+
+export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: string): Promise<Reply> {
+  const pk = deps.schema.partitionKey;
+  const values = { ...body.values } as Record<string, AttributeValue>;
+  if (values[pk.name] === undefined) {
+    if (!deps.app.generateId || pk.type !== 'S') throw invalidBody(`${pk.name}: the partition key is required`, { field: pk.name });
+    values[pk.name] = { S: generatedId(deps.now(), deps.nonce()) };
+  }
+  checkKeyTypes(deps, values);
+  const scope = readScope(ctx.counting);
+  checkVisible(Object.keys(body.values), scope.hidden, 'field');
+  const item: Item = values;
+  const allowing = rolesAllowingCreate(ctx.counting, item);
+  if (allowing.length === 0) throw forbidden('No role of the caller may create this item');
+  const json = jsonItem(values);
+  await validateBody({
+    validators: deps.app.fieldValidation,
+    requiredFields: deps.app.requiredFields,
+    body: json,
+    create: true,
+  });
+  await checkCondition(deps.app.createCondition, item, undefined, json, ctx.caller, deps.app.conditionFailureMessage);
+  const stored: Item = { ...item, [VERSION]: { N: '1' } };
+  checkItemSize(stored);
+  const key: Item = { [pk.name]: values[pk.name]! };
+  await withRetries(
+    () =>
+      writeWithAudit(deps.db, [
+        putItem(deps.schema.table, stored, {
+          ConditionExpression: 'attribute_not_exists(#k)',
+          ExpressionAttributeNames: { '#k': pk.name },
+        }),
+        ...changeAuditTx(deps, ctx, {
+          action,
+          key,
+          version: 1,
+          item: stored,
+          changed: Object.keys(item),
+          body: fromJson(body.json),
+        }),
+      ]),
+    () => conflict(`An item with ${pk.name} ${keyText(key[pk.name]!)} already exists`),
+  );
+  ctx.note.count = 1;
+  return { status: 201, headers: { ETag: etagOf(stored) }, body: visibleJson(stored, scope.hidden) };
+}
+
+export { checkItemBody };

@@ -1,0 +1,46 @@
+import { forbidden, notFound } from '../core/errors';
+import { readScope } from '../core/permissions/access';
+import { checkCondition } from '../core/validate';
+import { type Item, keyText } from '../core/values';
+import { rolesAllowingDelete, versionOf } from '../core/write';
+import { getItem } from '../dynamo/read';
+import { deleteItem as deleteTx, versionCondition, writeWithAudit } from '../dynamo/write';
+import type { Ctx, Deps, Reply } from './context';
+import { itemKey } from './get';
+import { visibleJson } from './page';
+import { canSee, changeAuditTx, checkIfMatch, storedJson, withRetries } from './write';
+
+/** DELETE /item/{id}: 200 with the deleted item as the caller may see it; 404 if absent or not visible. */
+export async function remove(deps: Deps, ctx: Ctx): Promise<Reply> {
+  return deleteItem(deps, ctx, ctx.req.pathParams.id, 'DELETE');
+}
+
+export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, action: string): Promise<Reply> {
+  const pk = deps.schema.partitionKey;
+  const key = itemKey(deps, id);
+  const text = keyText(key[pk.name]!);
+  const scope = readScope(ctx.counting);
+  return withRetries(async () => {
+    const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
+    if (!stored || !canSee(ctx, deps, text, stored)) throw notFound();
+    checkIfMatch(ctx, stored);
+    if (rolesAllowingDelete(ctx.counting, stored).length === 0) throw forbidden('No role of the caller may delete this item');
+    const existing = storedJson(stored, scope.hidden);
+    await checkCondition(deps.app.deleteCondition, stored, existing, {}, ctx.caller, deps.app.conditionFailureMessage);
+    const version = versionOf(stored);
+    const { _version, ...fields } = stored;
+    await writeWithAudit(deps.db, [
+      deleteTx(deps.schema.table, key, versionCondition(pk.name, version)),
+      ...changeAuditTx(deps, ctx, {
+        action,
+        key,
+        version: version + 1,
+        item: null,
+        changed: Object.keys(fields),
+        body: undefined,
+      }),
+    ]);
+    ctx.note.count = 1;
+    return { status: 200, body: visibleJson(stored as Item, scope.hidden) };
+  });
+}

@@ -1,0 +1,158 @@
+import { buildAuditRecord } from '../core/audit';
+import type { JsonItem } from '../core/app';
+import { conflict, invalidBody, ScoutrError } from '../core/errors';
+import { matches } from '../core/filter/evaluate';
+import { or } from '../core/filter/types';
+import { fromJson, type Json, toJson } from '../core/json';
+import { countingRoles, redact } from '../core/permissions/access';
+import type { Role } from '../core/permissions/roles';
+import { itemRoute } from '../core/routes';
+import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
+import { MAX_ITEM_BYTES } from '../core/audit';
+import { putAudit, type TxItem, WriteRaced } from '../dynamo/write';
+import { isObject, parseBody } from './body';
+import type { Ctx, Deps } from './context';
+import { etagOf } from './page';
+
+export const MAX_ATTEMPTS = 5;
+
+export interface ItemBody {
+  /** the body as the caller sent it (JSON) */
+  json: { [key: string]: Json };
+  /** top-level attribute → value, or null (remove) */
+  values: Record<string, AttributeValue | null>;
+}
+
+/** A write body: a JSON object whose keys are top-level attribute names (SPEC.md §5 "Bodies"). */
+export function parseItemBody(text: string | undefined, mode: 'create' | 'update'): ItemBody {
+  const json = parseBody(text);
+  if (!isObject(json)) throw invalidBody('body must be a JSON object');
+  return checkItemBody(json, mode);
+}
+
+export function checkItemBody(json: { [key: string]: Json }, mode: 'create' | 'update'): ItemBody {
+  const values: Record<string, AttributeValue | null> = {};
+  for (const [name, value] of Object.entries(json)) {
+    if (name === '') throw invalidBody('empty attribute name', { field: '' });
+    if (name.startsWith('_')) throw invalidBody(`${name}: names starting with _ are reserved`, { field: name });
+    if (value === null) {
+      if (mode === 'create') throw invalidBody(`${name}: null is not a value for a create`, { field: name });
+      values[name] = null;
+    } else {
+      values[name] = fromJson(value, name, 1);
+    }
+  }
+  if (Object.keys(values).length === 0) throw invalidBody('body names no attribute');
+  return { json, values };
+}
+
+/** Key and index-key attributes must have the type the key schema gives (DynamoDB would reject the write). */
+export function checkKeyTypes(deps: Deps, values: Record<string, AttributeValue | null>): void {
+  const types = new Map<string, string>();
+  for (const ix of deps.schema.indexes) {
+    types.set(ix.partitionKey.name, ix.partitionKey.type);
+    if (ix.sortKey) types.set(ix.sortKey.name, ix.sortKey.type);
+  }
+  types.set(deps.schema.partitionKey.name, deps.schema.partitionKey.type);
+  for (const [name, type] of types) {
+    const v = values[name];
+    if (v === undefined || v === null) continue;
+    const empty = ('S' in v && v.S === '') || ('B' in v && v.B.byteLength === 0);
+    if (typeOf(v) !== type || empty) {
+      throw invalidBody(`${name}: a key attribute must be a non-empty ${type === 'N' ? 'number' : type === 'B' ? 'binary' : 'string'}`, {
+        field: name,
+      });
+    }
+  }
+}
+
+/** JSON for validators and conditions: plain JS values (exact numbers as numbers). */
+export const jsonItem = (values: Record<string, AttributeValue | null>): JsonItem =>
+  Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === null ? null : toJson(v)])) as JsonItem;
+
+export const storedJson = (item: Item, hidden: readonly string[]): JsonItem => {
+  const { _version, ...rest } = redact(item, hidden);
+  return jsonItem(rest);
+};
+
+/**
+ * Whether the caller can see a row, for 404 (SPEC.md §3): the read filters of their roles that permit GET on the
+ * item's path, or, if none does, of the counting roles.
+ */
+export function canSee(ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean {
+  const path = `${itemRoute(deps.app)}/${keyTextValue}`;
+  const readers = countingRoles(ctx.roles, 'GET', path);
+  const roles = readers.length > 0 ? readers : ctx.counting;
+  return matchesAny(roles, stored);
+}
+
+const matchesAny = (roles: readonly Role[], item: Item) => matches(or(roles.map((r) => r.filters.read)), item);
+
+/** If-Match (SPEC.md §3): `*` or a list of ETags; a mismatch is 412. */
+export function checkIfMatch(ctx: Ctx, stored: Item): void {
+  const header = ctx.req.headers['if-match'];
+  if (header === undefined) return;
+  const current = etagOf(stored);
+  const tags = header.split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (!tags.includes('*') && !tags.includes(current)) {
+    throw new ScoutrError('PRECONDITION_FAILED', 412, `If-Match does not match the current ETag ${current}`);
+  }
+}
+
+export function checkItemSize(item: Item): void {
+  if (itemSize(item) > MAX_ITEM_BYTES) {
+    throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The item would be larger than DynamoDB allows (400 KB)');
+  }
+}
+
+/** The change's audit record, written in the same transaction as the change (SPEC.md §9). */
+export function changeAuditTx(
+  deps: Deps,
+  ctx: Ctx,
+  a: {
+    action: string;
+    key: Item;
+    version: number;
+    item: Item | null;
+    changed: readonly string[];
+    body: AttributeValue | undefined;
+  },
+): TxItem[] {
+  const table = deps.tables.audit;
+  if (!table) return [];
+  const { _version, ...post } = a.item ?? {};
+  const record = buildAuditRecord({
+    now: deps.now(),
+    nonce: deps.nonce(),
+    shard: deps.shard(),
+    action: a.action,
+    method: ctx.req.method,
+    path: ctx.req.path,
+    pathParams: ctx.req.pathParams,
+    query: ctx.req.query,
+    body: a.body,
+    resource: a.key,
+    resourceKey: keyText(a.key[deps.schema.partitionKey.name]!),
+    caller: ctx.caller,
+    ttlDays: deps.settings.auditWriteTtlDays,
+    change: { version: a.version, item: a.item ? post : null, changed: a.changed },
+  });
+  return [putAudit(table, record)];
+}
+
+/**
+ * Optimistic concurrency (SPEC.md §3): `attempt` reads, decides and writes with a condition on what it read; a
+ * lost race re-reads and decides again, with jittered backoff, then gives up with 409 CONFLICT.
+ */
+export async function withRetries<T>(attempt: () => Promise<T>, onConditionFailed?: () => ScoutrError): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof WriteRaced)) throw err;
+      if (err.conditionFailed && onConditionFailed) throw onConditionFailed();
+      if (i + 1 >= MAX_ATTEMPTS) throw conflict('The item changed repeatedly while writing; retry');
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** i));
+    }
+  }
+}

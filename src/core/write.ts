@@ -1,0 +1,72 @@
+import { matches } from './filter/evaluate';
+import { pathsOverlap } from './query/names';
+import type { Role } from './permissions/roles';
+import { type AttributeValue, type Item, valuesEqual } from './values';
+
+export const VERSION = '_version';
+
+/** The stored `_version` (absent on items written by others: 0). */
+export function versionOf(item: Item): number {
+  const v = item[VERSION];
+  return v && 'N' in v ? Number(v.N) : 0;
+}
+
+/**
+ * The post-image of an update: body values set top-level attributes, `null` removes them. `changed` lists the
+ * fields whose value differs from the stored one (SPEC.md §3: "every changed field").
+ */
+export function applyChanges(stored: Item, body: Record<string, AttributeValue | null>): { post: Item; changed: string[] } {
+  const post: Item = { ...stored };
+  const changed: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    const before = stored[name];
+    if (value === null) {
+      if (before !== undefined) changed.push(name);
+      delete post[name];
+    } else {
+      if (before === undefined || !valuesEqual(before, value)) changed.push(name);
+      post[name] = value;
+    }
+  }
+  return { post, changed };
+}
+
+const hiddenBy = (role: Role, field: string) => role.exclude.some((h) => pathsOverlap(field, h));
+
+/** May this role change this top-level field (update_fields_permitted/restricted, exclusions)? */
+export function mayUpdateField(role: Role, field: string): boolean {
+  if (hiddenBy(role, field)) return false;
+  if (role.restricted.some((r) => pathsOverlap(field, r))) return false;
+  return role.permitted === undefined || role.permitted.includes(field);
+}
+
+/**
+ * SPEC.md §3 "Writes": an update is allowed if one role allows all of it — the stored row satisfies its read and
+ * update filters, every changed field is updatable in it, and the row after the change satisfies them too.
+ */
+export function rolesAllowingUpdate(roles: readonly Role[], stored: Item, post: Item, changed: readonly string[]): Role[] {
+  return roles.filter(
+    (r) =>
+      matches(r.filters.read, stored) &&
+      matches(r.filters.update, stored) &&
+      changed.every((f) => mayUpdateField(r, f)) &&
+      matches(r.filters.read, post) &&
+      matches(r.filters.update, post),
+  );
+}
+
+/** The changed fields no role may update (for the 403's details). */
+export const fieldsNoRoleMayUpdate = (roles: readonly Role[], changed: readonly string[]) =>
+  changed.filter((f) => !roles.some((r) => mayUpdateField(r, f)));
+
+/** A create: the new item satisfies some role's create and read filters and carries no field that role hides. */
+export const rolesAllowingCreate = (roles: readonly Role[], item: Item): Role[] =>
+  roles.filter(
+    (r) =>
+      matches(r.filters.create, item) &&
+      matches(r.filters.read, item) &&
+      !Object.keys(item).some((f) => hiddenBy(r, f)),
+  );
+
+export const rolesAllowingDelete = (roles: readonly Role[], stored: Item): Role[] =>
+  roles.filter((r) => matches(r.filters.read, stored) && matches(r.filters.delete, stored));
