@@ -30,6 +30,19 @@ export default defineApp({
   // A sold pet cannot be repriced.
   updateCondition: (existing, changes) => !(existing?.status === 'sold' && 'price' in changes),
   conditionFailureMessage: 'A sold pet cannot be changed this way',
+  // A custom route: selling is an update under the update rules of the roles that permit POST /item/{id}/sell,
+  // audited and versioned as SELL.
+  customActions: {
+    SELL: {
+      method: 'POST',
+      path: '/item/{id}/sell',
+      run: async (ops, req) => {
+        const body = ops.body() as { owner?: unknown } | undefined;
+        const owner = typeof body?.owner === 'string' ? body.owner : undefined;
+        return ops.update(req.pathParams.id, { status: 'sold', ...(owner ? { owner } : {}) });
+      },
+    },
+  },
   localTable: {
     partitionKey: { name: 'id', type: 'S' },
     indexes: [

@@ -31,6 +31,7 @@ export const groups = [
       { method: 'PUT', endpoint: '/item/[^/]+' },
       { method: 'PATCH', endpoint: '/item/[^/]+' },
       { method: 'DELETE', endpoint: '/item/[^/]+' },
+      { method: 'POST', endpoint: '/item/[^/]+/sell' },
     ],
     update_fields_restricted: ['id'],
   },

@@ -1,5 +1,5 @@
 import { auditDays, auditSchema, checkAuditFields, historyVersion, redactAuditRecord } from '../core/audit-view';
-import { ScoutrError, notFound } from '../core/errors';
+import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { and, conjuncts, type Filter, fieldsOf, type NonEmpty, type Pred } from '../core/filter/types';
 import { readScope } from '../core/permissions/access';
@@ -31,7 +31,10 @@ function auditTable(deps: Deps): TableSchema {
 
 function parseAuditQuery(ctx: Ctx, hidden: readonly string[]) {
   const query = parseQuery({ params: ctx.req.query, keyTypes: AUDIT_KEY_TYPES });
-  if (query.explain) throw new ScoutrError('INVALID_QUERY', 400, '_explain: not available on audit routes', { details: { param: '_explain' } });
+  if (query.explain)
+    throw new ScoutrError('INVALID_QUERY', 400, '_explain: not available on audit routes', {
+      details: { param: '_explain' },
+    });
   checkAuditFields(
     query.conditions.map((c) => c.field),
     hidden,
@@ -103,7 +106,11 @@ async function* mergeDays(
         ],
       } as Filter;
       const params = readParams({ ...plan, keyConditions: [key] }, schema)[0]!;
-      return { pages: readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats), buffer: [] as Item[], done: false };
+      return {
+        pages: readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats),
+        buffer: [] as Item[],
+        done: false,
+      };
     });
     let lastId = before && 'S' in before ? before.S : undefined;
     const fill = async () => {
@@ -140,15 +147,27 @@ const idOf = (item: Item) => (item.id && 'S' in item.id ? item.id.S : '');
  * The item's latest existing version (the one before a DELETE, if deleted) must satisfy the caller's read filters,
  * else 404 (SPEC.md §5).
  */
-async function requireVisibleItem(deps: Deps, ctx: Ctx, schema: TableSchema, key: Item, resourceKey: string, visible: Pred) {
+async function requireVisibleItem(
+  deps: Deps,
+  ctx: Ctx,
+  schema: TableSchema,
+  key: Item,
+  resourceKey: string,
+  visible: Pred,
+) {
   let subject = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
   if (!subject) {
-    const plan = indexPlan(schema, 'history-index', { op: 'eq', field: 'history_key', value: { S: resourceKey } }, true);
+    const plan = indexPlan(
+      schema,
+      'history-index',
+      { op: 'eq', field: 'history_key', value: { S: resourceKey } },
+      true,
+    );
     if (plan.kind !== 'query') return;
     const params = readParams(plan, schema)[0]!;
     for await (const page of readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats)) {
       const found = page.items.find((r) => r.item && 'M' in r.item);
-      if (found && found.item && 'M' in found.item) {
+      if (found?.item && 'M' in found.item) {
         subject = found.item.M;
         break;
       }
@@ -166,7 +185,12 @@ export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
   const scope = readScope(ctx.counting);
   const query = parseAuditQuery(ctx, scope.hidden);
   await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
-  const plan = indexPlan(schema, 'resource-index', { op: 'eq', field: 'resource_key', value: { S: resourceKey } }, query.filter);
+  const plan = indexPlan(
+    schema,
+    'resource-index',
+    { op: 'eq', field: 'resource_key', value: { S: resourceKey } },
+    query.filter,
+  );
   const { reply } = await pageReply(deps, ctx, plan, {
     query,
     hidden: scope.hidden,

@@ -30,7 +30,8 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
   const pk = deps.schema.partitionKey;
   const values = { ...body.values } as Record<string, AttributeValue>;
   if (values[pk.name] === undefined) {
-    if (!deps.app.generateId || pk.type !== 'S') throw invalidBody(`${pk.name}: the partition key is required`, { field: pk.name });
+    if (!deps.app.generateId || pk.type !== 'S')
+      throw invalidBody(`${pk.name}: the partition key is required`, { field: pk.name });
     values[pk.name] = { S: generatedId(deps.now(), deps.nonce()) };
   }
   checkKeyTypes(deps, values);

@@ -24,7 +24,8 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
     const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
     if (!stored || !canSee(ctx, deps, text, stored)) throw notFound();
     checkIfMatch(ctx, stored);
-    if (rolesAllowingDelete(ctx.counting, stored).length === 0) throw forbidden('No role of the caller may delete this item');
+    if (rolesAllowingDelete(ctx.counting, stored).length === 0)
+      throw forbidden('No role of the caller may delete this item');
     const existing = storedJson(stored, scope.hidden);
     await checkCondition(deps.app.deleteCondition, stored, existing, {}, ctx.caller, deps.app.conditionFailureMessage);
     const version = versionOf(stored);

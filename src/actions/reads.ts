@@ -41,7 +41,7 @@ export function explainReply(plan: Plan): Reply {
 const RESERVED = new Set(['_cursor', '_limit', '_explain']);
 
 /** SPEC.md §6: a cursor is bound to stage, table, route, path parameters, query (without paging) and caller. */
-function cursorBinding(deps: Deps, ctx: Ctx, table: string, extra: readonly string[]): Buffer {
+function cursorBinding(ctx: Ctx, table: string, extra: readonly string[]): Buffer {
   const query = ctx.req.query.filter(([k]) => !RESERVED.has(k)).map(([k, v]) => `${k}=${v}`);
   query.sort();
   return binding([
@@ -80,7 +80,7 @@ export async function pageReply(
   const summary: PlanSummary = summarize(plan);
   ctx.note.plan = summary;
   const fingerprint = `${summary.operation}:${summary.index ?? ''}:${summary.sources ?? 1}`;
-  const bound = cursorBinding(deps, ctx, (opts.read?.schema ?? deps.schema).table, opts.bindingExtra ?? []);
+  const bound = cursorBinding(ctx, (opts.read?.schema ?? deps.schema).table, opts.bindingExtra ?? []);
   const key = deps.settings.cursorKey;
   const start: Position | undefined = opts.query.cursor
     ? decodeCursor(key, bound, fingerprint, opts.query.cursor, deps.now())

@@ -2,10 +2,11 @@ import { ScoutrError } from '../core/errors';
 import type { ScoutrRequest } from '../core/request';
 import type { Verb } from '../core/routes';
 import { newStats } from '../dynamo/read';
+import { audit, history } from './audit';
 import { authenticate, authorizeEndpoint } from './authorize';
 import type { Ctx, Deps, Reply } from './context';
-import { audit, history } from './audit';
 import { create } from './create';
+import { custom } from './custom';
 import { remove } from './delete';
 import { get } from './get';
 import { list } from './list';
@@ -31,6 +32,7 @@ const ACTIONS: Record<Verb, Action> = {
   history,
   user: async (_deps, ctx) => user(ctx),
   hasPermission: async (_deps, ctx) => hasPermission(ctx),
+  custom,
 };
 
 /**

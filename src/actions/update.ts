@@ -4,8 +4,8 @@ import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type Item, keyText, valuesEqual } from '../core/values';
 import { applyChanges, fieldsNoRoleMayUpdate, rolesAllowingUpdate, VERSION, versionOf } from '../core/write';
-import { putItem, versionCondition, writeWithAudit } from '../dynamo/write';
 import { getItem } from '../dynamo/read';
+import { putItem, versionCondition, writeWithAudit } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { etagOf, visibleJson } from './page';
@@ -56,7 +56,9 @@ export async function updateItem(
     if (rolesAllowingUpdate(ctx.counting, stored, post, changed).length === 0) {
       const fields = fieldsNoRoleMayUpdate(ctx.counting, changed);
       throw forbidden(
-        fields.length > 0 ? `Not permitted to update: ${fields.join(', ')}` : 'No role of the caller may make this change',
+        fields.length > 0
+          ? `Not permitted to update: ${fields.join(', ')}`
+          : 'No role of the caller may make this change',
         fields.length > 0 ? { fields } : undefined,
       );
     }
@@ -86,7 +88,14 @@ export async function updateItem(
     checkItemSize(next);
     await writeWithAudit(deps.db, [
       putItem(deps.schema.table, next, versionCondition(pk.name, version)),
-      ...changeAuditTx(deps, ctx, { action, key, version: version + 1, item: next, changed, body: fromJson(body.json) }),
+      ...changeAuditTx(deps, ctx, {
+        action,
+        key,
+        version: version + 1,
+        item: next,
+        changed,
+        body: fromJson(body.json),
+      }),
     ]);
     ctx.note.count = 1;
     return { status: 200, headers: { ETag: etagOf(next) }, body: visibleJson(next, scope.hidden) };

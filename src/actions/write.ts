@@ -1,5 +1,5 @@
-import { buildAuditRecord } from '../core/audit';
 import type { JsonItem } from '../core/app';
+import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { or } from '../core/filter/types';
@@ -8,7 +8,6 @@ import { countingRoles, redact } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
 import { itemRoute } from '../core/routes';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
-import { MAX_ITEM_BYTES } from '../core/audit';
 import { putAudit, type TxItem, WriteRaced } from '../dynamo/write';
 import { isObject, parseBody } from './body';
 import type { Ctx, Deps } from './context';
@@ -59,9 +58,12 @@ export function checkKeyTypes(deps: Deps, values: Record<string, AttributeValue 
     if (v === undefined || v === null) continue;
     const empty = ('S' in v && v.S === '') || ('B' in v && v.B.byteLength === 0);
     if (typeOf(v) !== type || empty) {
-      throw invalidBody(`${name}: a key attribute must be a non-empty ${type === 'N' ? 'number' : type === 'B' ? 'binary' : 'string'}`, {
-        field: name,
-      });
+      throw invalidBody(
+        `${name}: a key attribute must be a non-empty ${type === 'N' ? 'number' : type === 'B' ? 'binary' : 'string'}`,
+        {
+          field: name,
+        },
+      );
     }
   }
 }

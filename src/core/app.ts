@@ -29,6 +29,28 @@ export interface UniqueRoute {
   transform?: (values: JsonOut[]) => JsonOut[] | Promise<JsonOut[]>;
 }
 
+/** What a custom action may do: one create, update or delete, under the same rules as that verb. */
+export interface WriteOps<R = unknown> {
+  /** the request body as JSON (undefined when there is none) */
+  body(): unknown;
+  create(item: Record<string, unknown>): Promise<R>;
+  update(id: string | undefined, changes: Record<string, unknown>): Promise<R>;
+  delete(id: string | undefined): Promise<R>;
+}
+
+/**
+ * A custom route (SPEC.md §8), e.g. POST /item/{id}/sell: it runs for the roles that permit its own method and
+ * path, and its change is audited (and versioned) under its own action name.
+ */
+export interface CustomAction {
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  run: (
+    ops: WriteOps,
+    request: { pathParams: Record<string, string>; query: Array<[string, string]> },
+  ) => Promise<unknown>;
+}
+
 export interface AppConfig {
   /** route names: `/items`, `/item/{id}` by default */
   routes?: { items?: string; item?: string };
@@ -44,6 +66,8 @@ export interface AppConfig {
   updateCondition?: WriteCondition;
   deleteCondition?: WriteCondition;
   conditionFailureMessage?: string;
+  /** custom write routes, by audit action name (any name but the built-in ones) */
+  customActions?: Record<string, CustomAction>;
   /** which actions /history shows; default every action that changes the item */
   historyActions?: string[];
   /**

@@ -1,5 +1,5 @@
 import { forbidden } from './errors';
-import { type Filter, conjuncts, type Pred } from './filter/types';
+import { conjuncts, type Filter, type Pred } from './filter/types';
 import { itemToJson, type JsonOut, toJson } from './json';
 import { redact } from './permissions/access';
 import { pathsOverlap } from './query/names';
@@ -12,9 +12,24 @@ export function auditSchema(table: string): TableSchema {
     table,
     partitionKey: { name: 'id', type: 'S' },
     indexes: [
-      { name: 'resource-index', partitionKey: { name: 'resource_key', type: 'S' }, sortKey: { name: 'time', type: 'S' }, projectsAll: true },
-      { name: 'history-index', partitionKey: { name: 'history_key', type: 'S' }, sortKey: { name: 'version', type: 'N' }, projectsAll: true },
-      { name: 'day-index', partitionKey: { name: 'day_shard', type: 'S' }, sortKey: { name: 'id', type: 'S' }, projectsAll: true },
+      {
+        name: 'resource-index',
+        partitionKey: { name: 'resource_key', type: 'S' },
+        sortKey: { name: 'time', type: 'S' },
+        projectsAll: true,
+      },
+      {
+        name: 'history-index',
+        partitionKey: { name: 'history_key', type: 'S' },
+        sortKey: { name: 'version', type: 'N' },
+        projectsAll: true,
+      },
+      {
+        name: 'day-index',
+        partitionKey: { name: 'day_shard', type: 'S' },
+        sortKey: { name: 'id', type: 'S' },
+        projectsAll: true,
+      },
     ],
   };
 }
@@ -58,19 +73,28 @@ export function redactAuditRecord(record: Item, hidden: readonly string[]): { [k
     out.changed = { L: changed.L.filter((c) => !('S' in c && hidden.some((h) => pathsOverlap(c.S, h)))) };
   }
   const query = mapOf(out.query_params);
-  if (query) out.query_params = { M: Object.fromEntries(Object.entries(query).filter(([k]) => !hiddenParam(k, hidden))) };
+  if (query)
+    out.query_params = { M: Object.fromEntries(Object.entries(query).filter(([k]) => !hiddenParam(k, hidden))) };
   const params = mapOf(out.path_params);
   if (params && hidden.length > 0) {
     const drop = new Set<string>();
     const sk = params.search_key;
     if (sk && 'S' in sk && hiddenParam(sk.S, hidden)) drop.add('search_key').add('search_value');
-    for (const name of Object.keys(params)) if (name !== 'search_value' && name !== 'search_key' && hiddenParam(name, hidden)) drop.add(name);
+    for (const name of Object.keys(params))
+      if (name !== 'search_value' && name !== 'search_key' && hiddenParam(name, hidden)) drop.add(name);
     if (drop.size > 0) {
-      const values = [...drop].map((k) => params[k]).filter((v): v is { S: string } => !!v && 'S' in v).map((v) => v.S);
+      const values = [...drop]
+        .map((k) => params[k])
+        .filter((v): v is { S: string } => !!v && 'S' in v)
+        .map((v) => v.S);
       out.path_params = { M: Object.fromEntries(Object.entries(params).filter(([k]) => !drop.has(k))) };
       const path = out.path;
       if (path && 'S' in path) {
-        out.path = { S: path.S.split('/').map((seg) => (values.includes(seg) ? '*' : seg)).join('/') };
+        out.path = {
+          S: path.S.split('/')
+            .map((seg) => (values.includes(seg) ? '*' : seg))
+            .join('/'),
+        };
       }
     }
   }

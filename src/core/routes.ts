@@ -11,13 +11,16 @@ export type Verb =
   | 'audit'
   | 'history'
   | 'user'
-  | 'hasPermission';
+  | 'hasPermission'
+  | 'custom';
 
 export interface Route {
   verb: Verb;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway path template: `/item/{id}` */
   path: string;
+  /** custom routes: the audit action name */
+  action?: string;
 }
 
 export const VERBS: readonly Verb[] = [
@@ -32,6 +35,7 @@ export const VERBS: readonly Verb[] = [
   'history',
   'user',
   'hasPermission',
+  'custom',
 ];
 
 const clean = (name: string) => name.replace(/^\/+|\/+$/g, '');
@@ -68,6 +72,9 @@ export function routesFor(app: AppConfig): Route[] {
     { verb: 'history', method: 'GET', path: '/history/{item}' },
     { verb: 'user', method: 'GET', path: '/user' },
     { verb: 'hasPermission', method: 'POST', path: '/user/has-permission' },
+    ...Object.entries(app.customActions ?? {}).map(
+      ([action, c]): Route => ({ verb: 'custom', method: c.method, path: `/${clean(c.path)}`, action }),
+    ),
   ];
 }
 

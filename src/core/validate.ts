@@ -10,9 +10,17 @@ const isStandard = (v: Validator): v is StandardSchema =>
   typeof v === 'object' && v !== null && '~standard' in v && typeof v['~standard']?.validate === 'function';
 
 const broken = (field: string, cause: unknown) =>
-  new ScoutrError('INTERNAL', 500, 'Internal error', { cause: new Error(`validator for '${field}' failed`, { cause }) });
+  new ScoutrError('INTERNAL', 500, 'Internal error', {
+    cause: new Error(`validator for '${field}' failed`, { cause }),
+  });
 
-async function runValidator(field: string, v: Validator, value: JsonOut, item: JsonItem, existing: JsonItem | undefined) {
+async function runValidator(
+  field: string,
+  v: Validator,
+  value: JsonOut,
+  item: JsonItem,
+  existing: JsonItem | undefined,
+) {
   try {
     if (isStandard(v)) {
       const out = await v['~standard'].validate(value);

@@ -1,6 +1,6 @@
 import { matches } from './filter/evaluate';
-import { pathsOverlap } from './query/names';
 import type { Role } from './permissions/roles';
+import { pathsOverlap } from './query/names';
 import { type AttributeValue, type Item, valuesEqual } from './values';
 
 export const VERSION = '_version';
@@ -15,7 +15,10 @@ export function versionOf(item: Item): number {
  * The post-image of an update: body values set top-level attributes, `null` removes them. `changed` lists the
  * fields whose value differs from the stored one (SPEC.md §3: "every changed field").
  */
-export function applyChanges(stored: Item, body: Record<string, AttributeValue | null>): { post: Item; changed: string[] } {
+export function applyChanges(
+  stored: Item,
+  body: Record<string, AttributeValue | null>,
+): { post: Item; changed: string[] } {
   const post: Item = { ...stored };
   const changed: string[] = [];
   for (const [name, value] of Object.entries(body)) {
@@ -44,7 +47,12 @@ export function mayUpdateField(role: Role, field: string): boolean {
  * SPEC.md §3 "Writes": an update is allowed if one role allows all of it — the stored row satisfies its read and
  * update filters, every changed field is updatable in it, and the row after the change satisfies them too.
  */
-export function rolesAllowingUpdate(roles: readonly Role[], stored: Item, post: Item, changed: readonly string[]): Role[] {
+export function rolesAllowingUpdate(
+  roles: readonly Role[],
+  stored: Item,
+  post: Item,
+  changed: readonly string[],
+): Role[] {
   return roles.filter(
     (r) =>
       matches(r.filters.read, stored) &&

@@ -3,8 +3,8 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { Item } from '../core/values';
 import { ScoutrError } from '../core/errors';
+import type { Item } from '../core/values';
 import { isTransactionCanceled, translateError } from './errors';
 import { asSdk } from './read';
 
@@ -42,7 +42,11 @@ export function versionCondition(keyName: string, version: number): Condition {
       };
 }
 
-export const putItem = (table: string, item: Item, condition: Omit<TxItem['Put'] & object, 'TableName' | 'Item'>): TxItem => ({
+export const putItem = (
+  table: string,
+  item: Item,
+  condition: Omit<TxItem['Put'] & object, 'TableName' | 'Item'>,
+): TxItem => ({
   Put: { TableName: table, Item: asSdk(item), ...condition },
 });
 
@@ -54,7 +58,10 @@ export const deleteItem = (
 
 /** Audit records are never overwritten: their ids are unique, and the condition makes that certain. */
 export const putAudit = (table: string, record: Item): TxItem =>
-  putItem(table, record, { ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } });
+  putItem(table, record, {
+    ConditionExpression: 'attribute_not_exists(#id)',
+    ExpressionAttributeNames: { '#id': 'id' },
+  });
 
 /**
  * The change and its audit record commit together or not at all (SPEC.md §3 "Atomicity", §9). Every rule was

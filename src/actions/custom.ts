@@ -1,0 +1,39 @@
+import { BUILTIN_ACTIONS, type WriteOps } from '../core/app';
+import { invalidBody, ScoutrError } from '../core/errors';
+import { plainToJson } from '../core/json';
+import { parseBody } from './body';
+import type { Ctx, Deps, Reply } from './context';
+import { createItem } from './create';
+import { deleteItem } from './delete';
+import { updateItem } from './update';
+import { checkItemBody } from './write';
+
+/** The create/update/delete a custom action may run, bound to this request and audited as `action`. */
+export function writeOps(deps: Deps, ctx: Ctx, action: string): WriteOps<Reply> {
+  const asBody = (plain: Record<string, unknown>, mode: 'create' | 'update') => {
+    const json = plainToJson(plain);
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalidBody('body must be an object');
+    return checkItemBody(json as Record<string, never>, mode);
+  };
+  return {
+    body: () => (ctx.req.body === undefined || ctx.req.body === '' ? undefined : parseBody(ctx.req.body)),
+    create: (item) => createItem(deps, ctx, asBody(item, 'create'), action),
+    update: (id, changes) => updateItem(deps, ctx, id, asBody(changes, 'update'), action),
+    delete: (id) => deleteItem(deps, ctx, id, action),
+  };
+}
+
+/** A custom route: its action runs one write under the rules of that verb, for the roles that permit the route. */
+export async function custom(deps: Deps, ctx: Ctx): Promise<Reply> {
+  const entry = Object.entries(deps.app.customActions ?? {}).find(
+    ([, c]) => c.method === ctx.req.method && `/${c.path.replace(/^\/+|\/+$/g, '')}` === ctx.req.resource,
+  );
+  if (!entry) throw new ScoutrError('NOT_FOUND', 404, 'No such route');
+  const [action, def] = entry;
+  if ((BUILTIN_ACTIONS as readonly string[]).includes(action)) {
+    throw new ScoutrError('INTERNAL', 500, 'Internal error', { cause: new Error(`custom action named ${action}`) });
+  }
+  const out = await def.run(writeOps(deps, ctx, action), { pathParams: ctx.req.pathParams, query: ctx.req.query });
+  if (out && typeof out === 'object' && 'status' in out) return out as Reply;
+  return { status: 200, body: out ?? null };
+}

@@ -1,0 +1,23 @@
+// The package's public surface: the app config type, the handler factory, and the actions for custom handlers.
+
+export type { Ctx, Deps, Reply } from './actions/context';
+export { createItem } from './actions/create';
+export { custom, writeOps } from './actions/custom';
+export { deleteItem } from './actions/delete';
+export { runRequest } from './actions/run';
+export { updateItem } from './actions/update';
+export { type Config, EnvSchema, loadConfig } from './config';
+export {
+  type AppConfig,
+  type CustomAction,
+  defineApp,
+  type UniqueRoute,
+  type Validator,
+  type ValidatorFn,
+  type WriteCondition,
+  type WriteOps,
+} from './core/app';
+export { type ErrorCode, ScoutrError } from './core/errors';
+export { type Route, routesFor, type Verb } from './core/routes';
+export { handleEvent, lambdaHandler } from './http/lambda';
+export { createRuntime, type Runtime } from './http/runtime';
