@@ -14,6 +14,7 @@ export async function authenticate(
 ): Promise<{ caller: Caller; roles: Role[] }> {
   const lookup = lookupOf(req.caller);
   if (!lookup) throw unauthenticated();
+  deps.trace('auth', 'identity resolved', { source: req.caller.kind });
   const { selected, groups } = await deps.auth.load(lookup, stats);
   for (const ignored of selected.ignored) {
     deps.log.warn('auth record of another type ignored', {
@@ -25,6 +26,7 @@ export async function authenticate(
   }
   const caller = withRecordIdentity(req.caller, selected);
   const roles = selected.applicable.map((a) => buildRole(a.record, a.type, groups, caller));
+  deps.trace('auth', 'permissions merged', { roles: roles.length });
   if (roles.length === 0) throw unauthenticated();
   return { caller, roles };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../core/log';
 import type { Role } from '../core/permissions/roles';
 import type { ScoutrRequest } from '../core/request';
 import type { TableSchema } from '../core/schema';
+import type { Breadcrumb } from '../core/trace';
 import type { AuthStore } from '../dynamo/auth';
 import type { ReadStats } from '../dynamo/read';
 
@@ -39,6 +40,8 @@ export interface Deps {
   /** which audit day shard a record goes to */
   shard(): number;
   log: Logger;
+  /** breadcrumbs for error reports: names and counts only */
+  trace: Breadcrumb;
 }
 
 /** One authenticated request. */

@@ -31,6 +31,7 @@ export function readRequest(
   checkVisible([...query.conditions.map((c) => c.field), ...extraFields], scope.hidden);
   if (query.explain && !ctx.counting.some((r) => r.explain)) throw forbidden('_explain is not permitted');
   ctx.note.conditions = query.conditions.map((c) => `${c.field}:${c.op}`);
+  deps.trace('query', 'query compiled', { conditions: query.conditions.length });
   return { query, scope, visible: and([query.filter, scope.filter]) };
 }
 

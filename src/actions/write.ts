@@ -120,6 +120,7 @@ export function changeAuditTx(
     body: AttributeValue | undefined;
   },
 ): TxItem[] {
+  deps.trace('write', 'transaction', { action: a.action, version: a.version });
   const table = deps.tables.audit;
   if (!table) return [];
   const { _version, ...post } = a.item ?? {};

@@ -32,19 +32,25 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
     };
   }
   const note: Record<string, unknown> = {};
-  let result: HttpResult;
   let code: string | undefined;
   let route = method;
-  try {
-    const req = toRequest(event, rt.identity);
-    route = `${req.method} ${req.resource}`;
-    note.caller = req.caller;
-    result = replyResult(await runRequest(deps, verb, req, note));
-  } catch (err) {
-    const out = errorResult(err, requestId, deps.log);
-    result = out.result;
-    code = out.error.code;
-  }
+  let captured = false;
+  const result = await rt.reporter.scoped(requestId, async (): Promise<HttpResult> => {
+    try {
+      const req = toRequest(event, rt.identity);
+      route = `${req.method} ${req.resource}`;
+      note.caller = req.caller;
+      return replyResult(await runRequest(deps, verb, req, note));
+    } catch (err) {
+      const out = errorResult(err, requestId, deps.log, (e, id) => {
+        captured = true;
+        rt.reporter.capture(e, id);
+      });
+      code = out.error.code;
+      return out.result;
+    }
+  });
+  if (captured) await rt.reporter.flush();
   const caller = note.caller as Caller | undefined;
   const stats = note.stats as ReadStats | undefined;
   const line = {

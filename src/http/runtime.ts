@@ -10,6 +10,7 @@ import { createClient } from '../dynamo/client';
 import { describeDataTable } from '../dynamo/schema';
 import { type IdentityConfig, identityConfig } from './identity';
 import { jsonLogger } from './log';
+import { createReporter, type Reporter } from './sentry';
 
 /** Everything built once per container: the client, the key schema (one DescribeTable), the auth cache. */
 export interface Runtime {
@@ -17,6 +18,7 @@ export interface Runtime {
   identity: IdentityConfig;
   corsOrigins: string[];
   config: Config;
+  reporter: Reporter;
 }
 
 export interface RuntimeOverrides {
@@ -24,12 +26,24 @@ export interface RuntimeOverrides {
   now?: () => number;
   log?: Logger;
   nonce?: () => string;
+  reporter?: Reporter;
 }
 
 export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOverrides = {}): Promise<Runtime> {
   const db = o.db ?? createClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
   const now = o.now ?? Date.now;
   const log = o.log ?? jsonLogger(config.LOG_LEVEL);
+  const reporter = o.reporter ?? (await createReporter(config.SENTRY_DSN, { environment: config.STAGE }));
+  if (config.SENTRY_DSN) {
+    // A breadcrumb per DynamoDB call: the command's name only.
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        reporter.breadcrumb('dynamodb', context.commandName ?? 'command');
+        return next(args);
+      },
+      { step: 'initialize', name: 'scoutrBreadcrumbs', override: true },
+    );
+  }
   const schema = await describeDataTable(db, config.DATA_TABLE);
   const tables = {
     data: config.DATA_TABLE,
@@ -54,6 +68,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
     nonce: o.nonce ?? (() => randomBytes(8).toString('hex')),
     shard: () => Math.floor(Math.random() * config.AUDIT_SHARDS),
     log,
+    trace: reporter.breadcrumb,
   };
-  return { deps, identity: identityConfig(config), corsOrigins: config.CORS_ORIGINS, config };
+  return { deps, identity: identityConfig(config), corsOrigins: config.CORS_ORIGINS, config, reporter };
 }
