@@ -1,8 +1,8 @@
 import { type DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { compileFilter } from '../../../src/core/filter/compile';
+import { checkLimits, compileFilter, countOperators, MAX_EXPRESSION_BYTES } from '../../../src/core/filter/compile';
 import { matches } from '../../../src/core/filter/evaluate';
-import type { Cmp, Filter, LengthCmp, NonEmpty } from '../../../src/core/filter/types';
+import { type Cmp, chunk, type Filter, type LengthCmp, type NonEmpty } from '../../../src/core/filter/types';
 import {
   type AttributeValue,
   canonicalNumber,
@@ -231,3 +231,66 @@ it('selects exactly the items matches() accepts, for random filter trees over ra
   // A generator whose trees select all or nothing would prove little: most runs give some 75 of 200 mixed trees.
   expect(mixed).toBeGreaterThanOrEqual(TREES / 5);
 }, 120_000);
+
+describe('checkLimits agrees with DynamoDB on its expression limits', () => {
+  const leaf = (i: number): Filter => ({ op: 'eq', field: 'a', value: { N: String(i) } });
+  const orOf = (children: Filter[]): Filter => ({ op: 'or', children: children as unknown as NonEmpty<Filter> });
+  const times = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+  // Shapes near 300 operators, each counted differently: comparisons, NOT, size(), IN, AND.
+  const shapes: Record<string, (n: number) => Filter> = {
+    'n comparisons OR-ed': (n) => orOf(times(n, leaf)),
+    'n NOT comparisons OR-ed': (n) => orOf(times(n, (i) => ({ op: 'not', child: leaf(i) }))),
+    'n size() comparisons OR-ed': (n) =>
+      orOf(times(n, (i) => ({ op: 'length', cmp: 'gt', field: 'a', value: { N: String(i) } }))),
+    'n two-operand INs OR-ed': (n) =>
+      orOf(times(n, (i) => ({ op: 'in', field: 'a', values: [{ N: String(i) }, { S: String(i) }] }))),
+    'n comparisons OR-ed, AND-ed with one more': (n) => ({ op: 'and', children: [orOf(times(n, leaf)), leaf(-1)] }),
+    'n attribute_exists OR-ed': (n) => orOf(times(n, () => ({ op: 'exists', field: 'a', present: true }))),
+  };
+  const rejects = async (filter: Filter): Promise<boolean> => {
+    try {
+      await scanIds(db, table, filter);
+      return false;
+    } catch (err) {
+      if ((err as Error).name !== 'ValidationException') throw err;
+      return true;
+    }
+  };
+  const ourVerdict = (filter: Filter) => {
+    try {
+      checkLimits([compileFilter(filter).expression], [filter]);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+
+  it.each(Object.keys(shapes))('rejects exactly what DynamoDB rejects for %s around 300 operators', async (name) => {
+    const shape = shapes[name]!;
+    const verdicts: { n: number; operators: number; ours: boolean; dynamo: boolean }[] = [];
+    for (let n = 98; n <= 152; n++) {
+      const filter = shape(n);
+      const operators = countOperators(filter);
+      if (operators < 296 || operators > 304) continue;
+      verdicts.push({ n, operators, ours: ourVerdict(filter), dynamo: await rejects(filter) });
+    }
+    expect(verdicts.map(({ n, ours }) => ({ n, rejected: ours }))).toEqual(
+      verdicts.map(({ n, dynamo }) => ({ n, rejected: dynamo })),
+    );
+    // Both sides of the limit were tried.
+    expect(new Set(verdicts.map((v) => v.dynamo))).toEqual(new Set([true, false]));
+  });
+
+  it('rejects exactly what DynamoDB rejects around 4 KB of expression', async () => {
+    const inGroups = (m: number) =>
+      orOf(
+        chunk(times(m, (i): Scalar => ({ N: String(i) }))).map((values): Filter => ({ op: 'in', field: 'a', values })),
+      );
+    const bytes = (m: number) => Buffer.byteLength(compileFilter(inGroups(m)).expression);
+    let m = 1;
+    while (bytes(m) <= MAX_EXPRESSION_BYTES) m++;
+    expect(bytes(m - 1)).toBeLessThanOrEqual(MAX_EXPRESSION_BYTES);
+    expect([ourVerdict(inGroups(m - 1)), await rejects(inGroups(m - 1))]).toEqual([false, false]);
+    expect([ourVerdict(inGroups(m)), await rejects(inGroups(m))]).toEqual([true, true]);
+  });
+});
