@@ -3,7 +3,7 @@ import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { or } from '../core/filter/types';
-import { fromJson, type Json, toJson } from '../core/json';
+import { fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
 import { countingRoles, redact } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
 import { itemRoute } from '../core/routes';
@@ -140,7 +140,21 @@ export function changeAuditTx(
     ttlDays: deps.settings.auditWriteTtlDays,
     change: { version: a.version, item: a.item ? post : null, changed: a.changed },
   });
+  // The record holds the post-image one level down and beside other fields, so an item DynamoDB accepts may still
+  // give a record it rejects: that would fail the transaction with a 500, so it is refused as the caller's input.
+  if (itemSize(record) > MAX_ITEM_BYTES) {
+    throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The item is too large to be written with its audit record');
+  }
+  if (Object.values(record).some((v) => depthOf(v) > MAX_DEPTH)) {
+    throw invalidBody(`nesting deeper than ${MAX_DEPTH - 1} levels cannot be written with its audit record`);
+  }
   return [putAudit(table, record)];
+}
+
+/** Levels of nesting as DynamoDB counts them: a scalar attribute is one level, each map or list adds one. */
+function depthOf(v: AttributeValue): number {
+  const children = 'M' in v ? Object.values(v.M) : 'L' in v ? v.L : undefined;
+  return children ? 1 + children.reduce((max, c) => Math.max(max, depthOf(c)), 0) : 1;
 }
 
 /**
