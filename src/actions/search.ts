@@ -32,7 +32,7 @@ export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
   const field = ctx.req.pathParams.search_key ?? '';
   if (field.includes('__')) throw invalidQuery('search_key', 'a plain field path, without an operator');
   checkFieldPath('search_key', field);
-  const { query, scope, visible } = readRequest(deps, ctx, [], [field]);
+  // The body is parsed before the field check: a malformed request is 400 before a hidden field makes it 403.
   const body = parseBody(ctx.req.body);
   if (!Array.isArray(body) || body.length < 1 || body.length > MAX_SEARCH_VALUES) {
     throw invalidBody(`body must be a JSON array of 1 to ${MAX_SEARCH_VALUES} values`);
@@ -40,6 +40,7 @@ export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
   const keyType = keyTypes(deps.schema).get(field);
   const all: Scalar[] = [];
   for (const e of body) for (const v of operands(e, keyType)) if (!all.some((o) => valuesEqual(o, v))) all.push(v);
+  const { query, scope, visible } = readRequest(deps, ctx, [], [field]);
   const plan = planSearch(field, all, visible, deps.schema);
   if (query.explain) {
     await auditRead(deps, ctx, 'SEARCH');
