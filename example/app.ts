@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineApp } from '../src/core/app';
 
 // The pet store (the Possum example's scenario): anyone may browse available pets, employees add them, the

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 // SPEC.md §10. Read once per cold start, at the edge; everything else is given the parsed Config.
 const required = {

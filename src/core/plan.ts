@@ -68,6 +68,8 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
     if (pkAt < 0) continue;
     const sk = index.sortKey;
     const skAt = sk ? parts.findIndex((c, i) => i !== pkAt && SORT_KEY_OPS.has(c.op) && sortKeyOk(c, sk)) : -1;
+    // An index with a sort key holds only items that have it: without a condition on it, a Query would miss rows.
+    if (sk && skAt < 0) continue;
     if (!best || (best.skAt < 0 && skAt >= 0)) best = { index, pkAt, skAt };
   }
   if (best) {
@@ -231,7 +233,8 @@ export function planSearch(field: string, operands: readonly Scalar[], visible: 
   if (field === pk.name) {
     return planRead(and([or(chunk(operands).map((values): Filter => ({ op: 'in', field, values }))), visible]), schema);
   }
-  const index = schema.indexes.find((ix) => ix.projectsAll && ix.partitionKey.name === field);
+  // Not an index with a sort key: it holds only items that have one, and a search names none.
+  const index = schema.indexes.find((ix) => ix.projectsAll && !ix.sortKey && ix.partitionKey.name === field);
   if (index) {
     const values = operands.filter((v) => ofType(index.partitionKey.type, v));
     if (values.length === 0) return { kind: 'none' };

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { authConfig } from '../core/errors';
 import { avToJson } from '../core/json';
 import {

@@ -33,7 +33,15 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
   const db = o.db ?? createClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
   const now = o.now ?? Date.now;
   const log = o.log ?? jsonLogger(config.LOG_LEVEL);
-  const reporter = o.reporter ?? (await createReporter(config.SENTRY_DSN, { environment: config.STAGE }));
+  const reporter =
+    o.reporter ??
+    (await createReporter(config.SENTRY_DSN, {
+      environment: config.STAGE,
+      onUnavailable: (err) =>
+        log.error('SENTRY_DSN is set but @sentry/node is not in this bundle: package with SENTRY_DSN set', {
+          error: String(err),
+        }),
+    }));
   if (config.SENTRY_DSN) {
     // A breadcrumb per DynamoDB call: the command's name only.
     db.middlewareStack.add(

@@ -25,10 +25,21 @@ type SentryModule = typeof import('@sentry/node');
  */
 export async function createReporter(
   dsn: string | undefined,
-  opts: { environment?: string; transport?: NonNullable<Parameters<SentryModule['init']>[0]>['transport'] } = {},
+  opts: {
+    environment?: string;
+    transport?: NonNullable<Parameters<SentryModule['init']>[0]>['transport'];
+    onUnavailable?: (err: unknown) => void;
+  } = {},
 ): Promise<Reporter> {
   if (!dsn) return noReporter;
-  const Sentry: SentryModule = await import('@sentry/node');
+  let Sentry: SentryModule;
+  try {
+    Sentry = await import('@sentry/node');
+  } catch (err) {
+    // Packaged without SENTRY_DSN, so the bundle has no Sentry: serve anyway, and say why nothing is reported.
+    opts.onUnavailable?.(err);
+    return noReporter;
+  }
   Sentry.init({
     dsn,
     defaultIntegrations: false,

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { ConfigError, EnvSchema, parseEnv } from '../config';
 import type { AppConfig } from '../core/app';
 

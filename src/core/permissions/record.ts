@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { JsonNumber } from '../json';
 
 // SPEC.md §2. Records are strict: a misspelt field (`exclude_field`) would silently widen access, so any field not
