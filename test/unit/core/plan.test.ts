@@ -32,6 +32,7 @@ const S = (s: string) => ({ S: s });
 const eq = (field: string, value: Scalar): Filter => ({ op: 'eq', field, value });
 const byOwnerOrPublic: Filter = { op: 'or', children: [eq('owner', S('ann')), eq('public', { BOOL: true })] };
 const byStatusOrOwner: Filter = { op: 'or', children: [eq('status', S('B')), eq('owner', S('ann'))] };
+const byNameOrPublic: Filter = { op: 'or', children: [eq('name', S('Rex')), eq('public', { BOOL: true })] };
 
 /** The plan without the index details: kind, index name, key condition, filter, residual. */
 function shape(plan: Plan): unknown {
@@ -107,13 +108,19 @@ describe('planRead', () => {
     },
     {
       name: 'GSI pk eq → Query',
-      pred: query([['status', 'A']]),
-      want: { kind: 'query', index: 'status-created', key: [eq('status', S('A'))], filter: true, residual: true },
+      pred: query([['owner', 'ann']]),
+      want: { kind: 'query', index: 'owner-index', key: [eq('owner', S('ann'))], filter: true, residual: true },
     },
     {
       name: 'GSI pk eq with a number-like value, typed S by the schema',
-      pred: query([['status', '3']]),
-      want: { kind: 'query', index: 'status-created', key: [eq('status', S('3'))], filter: true, residual: true },
+      pred: query([['owner', '3']]),
+      want: { kind: 'query', index: 'owner-index', key: [eq('owner', S('3'))], filter: true, residual: true },
+    },
+    {
+      // The index holds only items that have its sort key: a Query without a sort key condition would miss rows.
+      name: 'GSI pk eq on an index with a sort key, without a sort key condition → Scan',
+      pred: query([['status', 'A']]),
+      want: { kind: 'scan', filter: eq('status', S('A')), residual: true },
     },
     {
       name: 'GSI pk and sort key gt → both in the key condition',
@@ -184,11 +191,12 @@ describe('planRead', () => {
       pred: query([
         ['status', 'A'],
         ['created__ne', 'x'],
+        ['created__gt', 'a'],
       ]),
       want: {
         kind: 'query',
         index: 'status-created',
-        key: [eq('status', S('A'))],
+        key: [{ op: 'and', children: [eq('status', S('A')), { op: 'gt', field: 'created', value: S('a') }] }],
         filter: true,
         residual: { op: 'not', child: eq('created', S('x')) },
       },
@@ -196,50 +204,50 @@ describe('planRead', () => {
     {
       name: 'a second condition on the index partition key → in memory',
       pred: query([
-        ['status', 'A'],
-        ['status__startswith', 'A'],
+        ['owner', 'ann'],
+        ['owner__startswith', 'a'],
       ]),
       want: {
         kind: 'query',
-        index: 'status-created',
-        key: [eq('status', S('A'))],
+        index: 'owner-index',
+        key: [eq('owner', S('ann'))],
         filter: true,
-        residual: { op: 'startswith', field: 'status', value: S('A') },
+        residual: { op: 'startswith', field: 'owner', value: S('a') },
       },
     },
     {
       name: 'other conditions on a Query → filter expression',
       pred: query([
-        ['status', 'A'],
+        ['owner', 'ann'],
         ['name', 'Rex'],
         ['meta.level__gt', '2'],
       ]),
       want: {
         kind: 'query',
-        index: 'status-created',
-        key: [eq('status', S('A'))],
+        index: 'owner-index',
+        key: [eq('owner', S('ann'))],
         filter: { op: 'and', children: [eq('name', S('Rex')), { op: 'gt', field: 'meta.level', value: { N: '2' } }] },
         residual: true,
       },
     },
     {
       name: 'a role filter OR conjunct stays in the filter expression',
-      pred: and([query([['status', 'A']]), byOwnerOrPublic]),
+      pred: and([query([['owner', 'ann']]), byNameOrPublic]),
       want: {
         kind: 'query',
-        index: 'status-created',
-        key: [eq('status', S('A'))],
-        filter: byOwnerOrPublic,
+        index: 'owner-index',
+        key: [eq('owner', S('ann'))],
+        filter: byNameOrPublic,
         residual: true,
       },
     },
     {
       name: 'a role filter OR conjunct on a key attribute → in memory',
-      pred: and([query([['status', 'A']]), byStatusOrOwner]),
+      pred: and([query([['owner', 'ann']]), byStatusOrOwner]),
       want: {
         kind: 'query',
-        index: 'status-created',
-        key: [eq('status', S('A'))],
+        index: 'owner-index',
+        key: [eq('owner', S('ann'))],
         filter: true,
         residual: byStatusOrOwner,
       },
@@ -289,11 +297,12 @@ describe('planRead', () => {
       pred: query([
         ['team', 'red'],
         ['level__startswith', '3'],
+        ['level__lt', '9'],
       ]),
       want: {
         kind: 'query',
         index: 'team-level',
-        key: [eq('team', S('red'))],
+        key: [{ op: 'and', children: [eq('team', S('red')), { op: 'lt', field: 'level', value: { N: '9' } }] }],
         filter: true,
         residual: { op: 'startswith', field: 'level', value: S('3') },
       },
@@ -439,7 +448,14 @@ describe('resumeKey', () => {
   const item = { id: S('1'), status: S('A'), created: S('c'), name: S('Rex') };
   it('keeps the table key for a Scan, and adds the index key for a Query', () => {
     expect(resumeKey(planRead(true, schema), schema, item)).toEqual({ id: S('1') });
-    expect(resumeKey(planRead(query([['status', 'A']]), schema), schema, item)).toEqual({
+    const byStatus = planRead(
+      query([
+        ['status', 'A'],
+        ['created__gt', 'a'],
+      ]),
+      schema,
+    );
+    expect(resumeKey(byStatus, schema, item)).toEqual({
       id: S('1'),
       status: S('A'),
       created: S('c'),
@@ -466,6 +482,14 @@ describe('planSearch', () => {
       key: [eq('owner', S('ann')), eq('owner', S('bob'))],
       filter: true,
       residual: byOwnerOrPublic,
+    });
+  });
+
+  it('scans for an index partition key when the index has a sort key, which the search does not name', () => {
+    expect(planSearch('status', values('A'), true, schema)).toEqual({
+      kind: 'scan',
+      filter: { op: 'in', field: 'status', values: values('A') },
+      residual: true,
     });
   });
 
