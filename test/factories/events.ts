@@ -59,9 +59,11 @@ export function restEvent(spec: EventSpec = {}): APIGatewayProxyEvent {
     headers[name] = values[values.length - 1]!;
   }
   const query = spec.query ?? [];
-  const multi: Record<string, string[]> = {};
-  for (const [k, v] of query) multi[k] = [...(multi[k] ?? []), v];
-  const single = Object.fromEntries(Object.entries(multi).map(([k, vs]) => [k, vs[vs.length - 1]!]));
+  // A Map, then fromEntries: names like `__proto__` or `toString` must become own properties, as JSON.parse makes them.
+  const grouped = new Map<string, string[]>();
+  for (const [k, v] of query) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  const multi = Object.fromEntries(grouped);
+  const single = Object.fromEntries([...grouped].map(([k, vs]) => [k, vs[vs.length - 1]!]));
   const publicPath = spec.basePath ? `${spec.basePath}${resourcePath}` : `/${stage}${resourcePath}`;
   const event: RestEvent = {
     resource: route,
@@ -113,8 +115,9 @@ export function httpEvent(spec: EventSpec = {}): APIGatewayProxyEventV2WithJWTAu
     headers[key] = headers[key] === undefined ? values.join(',') : `${headers[key]},${values.join(',')}`;
   }
   const query = spec.query ?? [];
-  const joined: Record<string, string> = {};
-  for (const [k, v] of query) joined[k] = joined[k] === undefined ? v : `${joined[k]},${v}`;
+  const grouped = new Map<string, string[]>();
+  for (const [k, v] of query) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  const joined = Object.fromEntries([...grouped].map(([k, vs]) => [k, vs.join(',')]));
   const routeKey = spec.routeKey ?? `${method} ${route}`;
   const event = {
     version: '2.0',
