@@ -2,7 +2,7 @@ import type { JsonItem, StandardSchema, Validator, WriteCondition } from './app'
 import type { Caller } from './caller';
 import { ScoutrError } from './errors';
 import { matches } from './filter/evaluate';
-import type { JsonOut } from './json';
+import { type JsonOut, plainToJson } from './json';
 import { entriesToPred } from './permissions/filters';
 import type { Item } from './values';
 
@@ -98,7 +98,12 @@ export async function checkCondition(
     }
     if (typeof ok !== 'boolean') throw broken('condition', new Error('a condition must return a boolean'));
   } else {
-    ok = matches(entriesToPred(Array.isArray(condition) ? condition : [condition], caller, 'app condition'), target);
+    // Entries in code carry JS numbers; record values (which entriesToPred reads) keep theirs as exact JsonNumbers.
+    const entries = (Array.isArray(condition) ? condition : [condition]).map((e) => ({
+      ...e,
+      value: plainToJson(e.value),
+    }));
+    ok = matches(entriesToPred(entries, caller, 'app condition'), target);
   }
   if (!ok) throw new ScoutrError('CONDITION_FAILED', 400, message);
 }

@@ -10,6 +10,7 @@ import {
   tableExists,
 } from '../dynamo/admin';
 import { createClient } from '../dynamo/client';
+import { openApiDocument } from '../http/openapi';
 import { createRuntime } from '../http/runtime';
 import { DEFAULT_APP, type LocalConfig, loadApp, loadLocalConfig } from './config';
 import { type Emulator, LOCAL_CREDENTIALS, startEmulator } from './emulator';
@@ -56,7 +57,14 @@ export async function main(env: Record<string, string | undefined> = process.env
 
   const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
   const routes = routesFor(app);
-  const server = await startServer({ runtime, routes, host: config.HOST, port: config.PORT });
+  const doc = openApiDocument(app);
+  const server = await startServer({
+    runtime,
+    routes,
+    host: config.HOST,
+    port: config.PORT,
+    extra: { '/openapi.json': () => doc },
+  });
   printBanner(server.url, config, emulator !== undefined, isExample);
   return async () => {
     await server.close();

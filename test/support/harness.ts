@@ -11,6 +11,7 @@ import {
   groupTableSpec,
   type TableSpec,
 } from '../../src/dynamo/admin';
+import { openApiDocument } from '../../src/http/openapi';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/http/runtime';
 import { type SeedData, seed } from '../../src/local/seed';
 import { type LocalServer, startServer } from '../../src/local/server';
@@ -82,7 +83,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const app = opts.app ?? {};
   const log: Logger = opts.overrides?.log ?? silentLogger;
   const runtime = await createRuntime(app, config, { db, log, ...opts.overrides });
-  const server = await startServer({ runtime, routes: routesFor(app), host: '127.0.0.1', port: 0 });
+  const server = await startServer({
+    runtime,
+    routes: routesFor(app),
+    host: '127.0.0.1',
+    port: 0,
+    extra: { '/openapi.json': () => openApiDocument(app) },
+  });
   return {
     url: server.url,
     db,

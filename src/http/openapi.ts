@@ -1,0 +1,218 @@
+import * as z from 'zod/mini';
+import type { AppConfig, Validator } from '../core/app';
+import { type Route, routesFor, templateParams } from '../core/routes';
+import * as S from './schemas';
+
+const json = (schema: z.core.$ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const content = (schema: unknown) => ({ 'application/json': { schema } });
+
+const isZod = (v: Validator): v is Validator & z.core.$ZodType => typeof v === 'object' && v !== null && '_zod' in v;
+
+/** The item schema: every field a zod validator describes, the rest free-form. */
+function itemSchema(app: AppConfig) {
+  const properties: Record<string, unknown> = {};
+  for (const [field, v] of Object.entries(app.fieldValidation ?? {})) {
+    const { $schema, ...schema } = isZod(v)
+      ? (json(v) as Record<string, unknown>)
+      : { description: 'checked by a validator in code' };
+    properties[field] = schema;
+  }
+  return { type: 'object', properties, additionalProperties: true };
+}
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: content(ref('Error')) }]),
+  );
+const ERROR_TEXT: Record<number, string> = {
+  400: 'invalid input',
+  401: 'no role applies to the caller',
+  403: 'not permitted',
+  404: 'not found or not visible',
+  409: 'conflict',
+  412: 'If-Match does not match',
+  413: 'too large',
+  414: 'path too long',
+  429: 'throttled',
+  500: 'internal error',
+};
+
+const paging = [
+  { name: '_limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+  { name: '_cursor', in: 'query', schema: { type: 'string' }, description: 'from the previous page' },
+  { name: '_explain', in: 'query', schema: { type: 'boolean' }, description: 'roles with explain: true only' },
+  {
+    name: 'filters',
+    in: 'query',
+    style: 'form',
+    explode: true,
+    schema: { type: 'object', additionalProperties: { type: 'string' } },
+    description: 'field=value and field__op=value conditions (README "Query language")',
+  },
+];
+const pageHeaders = {
+  Link: { description: 'rel="next" link, when there is more', schema: { type: 'string' } },
+  'X-Next-Cursor': { description: "the next page's _cursor", schema: { type: 'string' } },
+};
+const itemHeaders = { ETag: { description: 'the item version', schema: { type: 'string' } } };
+
+function operation(route: Route, app: AppConfig): Record<string, unknown> {
+  const params = templateParams(route.path).map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  const base = {
+    operationId: `${route.verb}_${route.method.toLowerCase()}_${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
+    parameters: params,
+    tags: [route.verb],
+  };
+  const list = (schema: unknown, headers: Record<string, unknown> = pageHeaders) => ({
+    description: 'OK',
+    headers,
+    content: content(schema),
+  });
+  switch (route.verb) {
+    case 'list':
+      return {
+        ...base,
+        summary: 'List visible items',
+        parameters: [...params, ...paging],
+        responses: { 200: list({ type: 'array', items: ref('Item') }), ...errors(400, 401, 403, 414, 429, 500) },
+      };
+    case 'unique':
+      return {
+        ...base,
+        summary: 'Distinct values of a field among visible items',
+        parameters: [...params, ...paging.slice(2)],
+        responses: { 200: list(ref('UniqueValues'), {}), ...errors(400, 401, 403, 413, 500) },
+      };
+    case 'search':
+      return {
+        ...base,
+        summary: 'Visible items whose field is one of the values',
+        parameters: [...params, ...paging],
+        requestBody: { required: true, content: content(ref('SearchBody')) },
+        responses: { 200: list({ type: 'array', items: ref('Item') }), ...errors(400, 401, 403, 413, 500) },
+      };
+    case 'get':
+      return {
+        ...base,
+        summary: 'One item',
+        responses: {
+          200: { description: 'OK', headers: itemHeaders, content: content(ref('Item')) },
+          ...errors(400, 401, 403, 404, 500),
+        },
+      };
+    case 'create':
+      return {
+        ...base,
+        summary: 'Create an item',
+        requestBody: { required: true, content: content(ref('Item')) },
+        responses: {
+          201: { description: 'Created', headers: itemHeaders, content: content(ref('Item')) },
+          ...errors(400, 401, 403, 409, 413, 500),
+        },
+      };
+    case 'update':
+      return {
+        ...base,
+        summary: 'Update fields of an item (null removes a field)',
+        parameters: [...params, { name: 'If-Match', in: 'header', schema: { type: 'string' } }],
+        requestBody: { required: true, content: content(ref('Item')) },
+        responses: {
+          200: { description: 'OK', headers: itemHeaders, content: content(ref('Item')) },
+          ...errors(400, 401, 403, 404, 409, 412, 413, 500),
+        },
+      };
+    case 'delete':
+      return {
+        ...base,
+        summary: 'Delete an item',
+        parameters: [...params, { name: 'If-Match', in: 'header', schema: { type: 'string' } }],
+        responses: {
+          200: { description: 'The deleted item', content: content(ref('Item')) },
+          ...errors(400, 401, 403, 404, 409, 412, 500),
+        },
+      };
+    case 'audit':
+      return {
+        ...base,
+        summary: 'Audit records, newest first',
+        parameters: [...params, ...paging],
+        responses: { 200: list({ type: 'array', items: ref('AuditRecord') }), ...errors(400, 401, 403, 404, 500) },
+      };
+    case 'history':
+      return {
+        ...base,
+        summary: 'Versions of an item, newest first',
+        parameters: [...params, ...paging.slice(0, 2)],
+        responses: { 200: list({ type: 'array', items: ref('HistoryVersion') }), ...errors(400, 401, 403, 404, 500) },
+      };
+    case 'user':
+      return {
+        ...base,
+        summary: 'The caller and their effective permissions',
+        responses: { 200: { description: 'OK', content: content(ref('User')) }, ...errors(401, 500) },
+      };
+    case 'hasPermission':
+      return {
+        ...base,
+        summary: 'Whether an endpoint rule permits a method and path',
+        requestBody: { required: true, content: content(ref('HasPermissionBody')) },
+        responses: {
+          200: { description: 'OK', content: content(ref('HasPermissionAnswer')) },
+          ...errors(400, 401, 500),
+        },
+      };
+    case 'custom':
+      return {
+        ...base,
+        summary: `Custom action ${route.action ?? ''}`,
+        requestBody: { required: false, content: content({ type: 'object' }) },
+        responses: {
+          200: { description: 'OK', content: content(ref('Item')) },
+          ...errors(400, 401, 403, 404, 409, 412, 500),
+        },
+      };
+  }
+}
+
+/** OpenAPI 3.1 for an app config: the same route table the handlers, local server and serverless.yml use. */
+export function openApiDocument(app: AppConfig, info: { title?: string; version?: string } = {}) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routesFor(app)) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route, app);
+  }
+  const schema = (s: z.core.$ZodType) => {
+    const { $schema, ...rest } = json(s) as Record<string, unknown>;
+    return rest;
+  };
+  return {
+    openapi: '3.1.0',
+    info: { title: info.title ?? 'Scoutr API', version: info.version ?? '2.0.0' },
+    security: [{ ApiKey: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        ApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        Jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      },
+      schemas: {
+        Item: itemSchema(app),
+        Error: schema(S.ErrorBody),
+        SearchBody: schema(S.SearchBody),
+        UniqueValues: schema(S.UniqueValues),
+        HasPermissionBody: schema(S.HasPermissionBody),
+        HasPermissionAnswer: schema(S.HasPermissionAnswer),
+        Plan: schema(S.Plan),
+        User: schema(S.UserAnswer),
+        AuditRecord: schema(S.AuditRecord),
+        HistoryVersion: schema(S.HistoryVersion),
+      },
+    },
+  };
+}

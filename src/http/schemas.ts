@@ -1,0 +1,106 @@
+import * as z from 'zod/mini';
+
+// The shapes of the API's answers and bodies (SPEC.md §5, §7, §9), for openapi.json. Item bodies are checked by
+// src/actions/write.ts (lossless numbers, DynamoDB's rules), so only their documented shape lives here.
+const str = z.string();
+const opt = z.optional;
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const ErrorBody = z.object({
+  error: str,
+  code: z.enum([
+    'INVALID_JSON',
+    'INVALID_BODY',
+    'INVALID_QUERY',
+    'QUERY_TOO_COMPLEX',
+    'INVALID_CURSOR',
+    'VALIDATION_FAILED',
+    'CONDITION_FAILED',
+    'UNAUTHENTICATED',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'AUDIT_DISABLED',
+    'CONFLICT',
+    'PRECONDITION_FAILED',
+    'PAYLOAD_TOO_LARGE',
+    'URI_TOO_LONG',
+    'THROTTLED',
+    'AUTH_CONFIG',
+    'INTERNAL',
+  ]),
+  details: opt(z.record(z.string(), z.unknown())),
+});
+
+export const SearchBody = z.array(scalar).check(z.minLength(1), z.maxLength(1000));
+export const UniqueValues = z.array(z.union([scalar, z.null(), z.unknown()]));
+export const HasPermissionBody = z.object({ method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), path: str });
+export const HasPermissionAnswer = z.object({ allowed: z.boolean(), reason: str });
+export const Plan = z.object({
+  plan: z.object({
+    operation: z.enum(['None', 'GetItem', 'BatchGetItem', 'Query', 'Scan']),
+    index: opt(str),
+    keyCondition: opt(z.array(str)),
+    sources: opt(z.number()),
+    filter: opt(z.array(str)),
+    inMemory: opt(z.array(str)),
+  }),
+});
+
+const Endpoint = z.object({ method: str, endpoint: str, from: str });
+export const UserAnswer = z.object({
+  id: z.nullable(str),
+  source: z.enum(['jwt', 'authorizer', 'oidc', 'api_key']),
+  username: z.nullable(str),
+  name: z.nullable(str),
+  email: z.nullable(str),
+  groups: z.array(str),
+  api_key_id: z.nullable(str),
+  roles: z.array(
+    z.object({
+      id: str,
+      type: z.enum(['API_KEY', 'USERNAME', 'OIDC_GROUP']),
+      groups: z.array(str),
+      permitted_endpoints: z.array(Endpoint),
+      exclude_fields: z.array(str),
+      update_fields_permitted: z.nullable(z.array(str)),
+      update_fields_restricted: z.array(str),
+      filters: z.record(z.string(), z.unknown()),
+      explain: z.boolean(),
+    }),
+  ),
+});
+
+const AuditUser = z.object({
+  id: opt(str),
+  name: opt(str),
+  username: opt(str),
+  email: opt(str),
+  api_key_id: opt(str),
+  source_ip: opt(str),
+  user_agent: opt(str),
+});
+export const AuditRecord = z.object({
+  id: str,
+  time: str,
+  action: str,
+  method: str,
+  path: str,
+  path_params: z.record(z.string(), str),
+  query_params: z.record(z.string(), z.union([str, z.array(str)])),
+  body: opt(z.unknown()),
+  resource: opt(z.record(z.string(), z.unknown())),
+  resource_key: opt(str),
+  user: AuditUser,
+  expire_time: opt(z.number()),
+  version: opt(z.number()),
+  item: opt(z.nullable(z.record(z.string(), z.unknown()))),
+  changed: opt(z.array(str)),
+});
+export const HistoryVersion = z.object({
+  time: str,
+  action: str,
+  version: z.number(),
+  user: opt(AuditUser),
+  item: z.nullable(z.record(z.string(), z.unknown())),
+  redacted: opt(z.boolean()),
+});
