@@ -1,0 +1,156 @@
+import { apiKey, auditRecords, expectError, expectInvalidQuery, idsOf, post } from '../../factories/http';
+import { as, type Harness, startHarness } from '../../support/harness';
+
+// SPEC.md §5: POST /search/{search_key} with a JSON array of 1..1000 scalars answers the visible items whose
+// field is one of the values, each once: by BatchGetItem on the partition key, Query on an index, Scan otherwise.
+
+const items = [
+  { id: 's1', type: 'dog', status: 'Active', qty: 3, flag: true },
+  { id: 's2', type: 'dog', status: 'Sold', qty: '3' },
+  { id: 's3', type: 'cat', status: 'Active', qty: 12, flag: 'true' },
+  { id: 's4', type: 'bird', status: 'Active', qty: 7 },
+  { id: 's5', type: 'fish', status: 'Sold' },
+];
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({
+    dataTable: {
+      partitionKey: { name: 'id', type: 'S' },
+      indexes: [{ name: 'type-index', partitionKey: { name: 'type', type: 'S' } }],
+    },
+    seed: {
+      items,
+      authRecords: [
+        apiKey('all', { permitted_endpoints: [post('/search/.+')], explain: true }),
+        apiKey('active', {
+          permitted_endpoints: [post('/search/.+')],
+          read_filters: [{ field: 'status', value: 'Active' }],
+        }),
+      ],
+    },
+  });
+});
+afterAll(() => h.close());
+
+const search = (field: string, body: unknown, key = 'all', query = '') =>
+  h.request('POST', `/search/${field}${query}`, { headers: as.key(key), body });
+
+const plan = async (field: string, body: unknown) =>
+  ((await search(field, body, 'all', '?_explain=true')).body as { plan: Record<string, unknown> }).plan;
+
+describe('by field', () => {
+  it('finds items by partition key with BatchGetItem, skipping absent keys', async () => {
+    // Act
+    const res = await search('id', ['s1', 's3', 'nope']);
+    // Assess
+    expect(idsOf(res.body)).toEqual(['s1', 's3']);
+    expect(await plan('id', ['s1', 's3'])).toMatchObject({ operation: 'BatchGetItem' });
+  });
+
+  it('finds items by an index partition key with one Query per value', async () => {
+    // Act
+    const res = await search('type', ['dog', 'cat']);
+    // Assess
+    expect(idsOf(res.body)).toEqual(['s1', 's2', 's3']);
+    expect(await plan('type', ['dog', 'cat'])).toMatchObject({ operation: 'Query', index: 'type-index', sources: 2 });
+  });
+
+  it('finds items by any other field with a Scan', async () => {
+    // Act
+    const res = await search('status', ['Sold']);
+    // Assess
+    expect(idsOf(res.body)).toEqual(['s2', 's5']);
+    expect(await plan('status', ['Sold'])).toMatchObject({ operation: 'Scan' });
+  });
+
+  it('finds a single partition key with GetItem', async () => {
+    expect(idsOf((await search('id', ['s4'])).body)).toEqual(['s4']);
+  });
+});
+
+describe('values', () => {
+  it.each([
+    { field: 'qty', values: [3], want: ['s1', 's2'], why: 'a number matches the number and the same text as a string' },
+    { field: 'qty', values: ['3'], want: ['s2'], why: 'a string matches only the string' },
+    { field: 'flag', values: [true], want: ['s1', 's3'], why: 'a boolean matches the boolean and the string' },
+    { field: 'qty', values: [3, '3', 3.0], want: ['s1', 's2'], why: 'each item is answered once' },
+    { field: 'type', values: ['dog', 'dog'], want: ['s1', 's2'], why: 'repeated values add nothing' },
+  ])('$why: /search/$field $values', async ({ field, values, want }) => {
+    const res = await search(field, values);
+    expect(res.body).toHaveLength(want.length);
+    expect(idsOf(res.body)).toEqual(want);
+  });
+
+  it('answers each item once when several index values find it', async () => {
+    const res = await search('type', ['dog', 'dog', 'cat']);
+    expect(idsOf(res.body)).toEqual(['s1', 's2', 's3']);
+  });
+
+  it('accepts 1,000 values', async () => {
+    // Prepare
+    const values = Array.from({ length: 1000 }, (_, i) => (i === 999 ? 's5' : `k${i}`));
+    // Act
+    const byKey = await search('id', values);
+    const byField = await search(
+      'status',
+      values.map((v) => (v === 's5' ? 'Sold' : v)),
+    );
+    // Assess
+    expect(idsOf(byKey.body)).toEqual(['s5']);
+    expect(idsOf(byField.body)).toEqual(['s2', 's5']);
+  });
+});
+
+describe('filters', () => {
+  it("applies the caller's row filters on every plan", async () => {
+    expect(idsOf((await search('id', ['s1', 's2'], 'active')).body)).toEqual(['s1']);
+    expect(idsOf((await search('type', ['dog'], 'active')).body)).toEqual(['s1']);
+    expect(idsOf((await search('qty', [3], 'active')).body)).toEqual(['s1']);
+  });
+
+  it('applies query filters', async () => {
+    expect(idsOf((await search('type', ['dog', 'cat'], 'all', '?status=Active')).body)).toEqual(['s1', 's3']);
+  });
+});
+
+describe('bad requests', () => {
+  it.each([
+    { what: 'no body', body: undefined, code: 'INVALID_JSON' },
+    { what: 'malformed JSON', body: '["a",', code: 'INVALID_JSON' },
+    { what: 'an object', body: { a: 1 }, code: 'INVALID_BODY' },
+    { what: 'a string', body: '"dog"', code: 'INVALID_BODY' },
+    { what: 'an empty array', body: [], code: 'INVALID_BODY' },
+    { what: '1,001 values', body: Array.from({ length: 1001 }, (_, i) => i), code: 'INVALID_BODY' },
+    { what: 'a null element', body: [null], code: 'INVALID_BODY' },
+    { what: 'an object element', body: [{ a: 1 }], code: 'INVALID_BODY' },
+    { what: 'an array element', body: [['a']], code: 'INVALID_BODY' },
+    { what: 'a number past 38 digits', body: '[1234567890123456789012345678901234567890]', code: 'INVALID_BODY' },
+  ])('answers $what with 400 $code', async ({ body, code }) => {
+    expectError(await search('type', body), 400, code);
+  });
+
+  it.each(['type__eq', '_version', 'a..b', 'constructor'])(
+    'answers /search/%s with 400 naming search_key',
+    async (f) => {
+      expectInvalidQuery(await search(f, ['x']), 'search_key');
+    },
+  );
+
+  it('answers a malformed query with 400 naming the parameter', async () => {
+    expectInvalidQuery(await search('type', ['dog'], 'all', '?qty__bogus=1'), 'qty__bogus');
+  });
+});
+
+it('writes one SEARCH audit record with the values as its body and no resource key', async () => {
+  // Prepare
+  const before = await auditRecords(h);
+  // Act
+  await search('type', ['cat', 7]);
+  // Assess
+  const added = (await auditRecords(h)).filter((r) => !before.some((b) => b.id === r.id));
+  expect(added).toEqual([
+    expect.objectContaining({ action: 'SEARCH', method: 'POST', path: '/search/type', body: ['cat', 7] }),
+  ]);
+  expect(added[0]).not.toHaveProperty('resource_key');
+});
