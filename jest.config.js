@@ -11,6 +11,8 @@ const transform = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests wait on DynamoDB Local, which is slow on a loaded 2-core machine; unit tests never wait.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
@@ -28,7 +30,6 @@ module.exports = {
       // One DynamoDB Local for the whole run; every suite creates its own tables, so suites run in parallel.
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };
