@@ -1,5 +1,4 @@
 import { conflict, forbidden, invalidBody } from '../core/errors';
-import { fromJson } from '../core/json';
 import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
@@ -8,6 +7,7 @@ import { putItem, writeWithAudit } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { etagOf, visibleJson } from './page';
 import {
+  auditBody,
   changeAuditTx,
   checkItemBody,
   checkItemSize,
@@ -64,7 +64,7 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
           version: 1,
           item: stored,
           changed: Object.keys(item),
-          body: fromJson(body.json),
+          body: auditBody(body),
         }),
       ]),
     () => conflict(`An item with ${pk.name} ${keyText(key[pk.name]!)} already exists`),

@@ -10,13 +10,15 @@ import { checkItemBody } from './write';
 
 /** The create/update/delete a custom action may run, bound to this request and audited as `action`. */
 export function writeOps(deps: Deps, ctx: Ctx, action: string): WriteOps<Reply> {
+  const body = () => (ctx.req.body === undefined || ctx.req.body === '' ? undefined : parseBody(ctx.req.body));
   const asBody = (plain: Record<string, unknown>, mode: 'create' | 'update') => {
     const json = plainToJson(plain);
     if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalidBody('body must be an object');
-    return checkItemBody(json as Record<string, never>, mode);
+    // The audit record keeps the body the caller sent; the changes the action made are its `changed` and `item`.
+    return { ...checkItemBody(json as Record<string, never>, mode), json: body() };
   };
   return {
-    body: () => (ctx.req.body === undefined || ctx.req.body === '' ? undefined : parseBody(ctx.req.body)),
+    body,
     create: (item) => createItem(deps, ctx, asBody(item, 'create'), action),
     update: (id, changes) => updateItem(deps, ctx, id, asBody(changes, 'update'), action),
     delete: (id) => deleteItem(deps, ctx, id, action),

@@ -1,5 +1,4 @@
 import { forbidden, invalidBody, notFound } from '../core/errors';
-import { fromJson } from '../core/json';
 import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type Item, keyText, valuesEqual } from '../core/values';
@@ -11,6 +10,7 @@ import { itemKey } from './get';
 import { etagOf, visibleJson } from './page';
 import { auditRead } from './reads';
 import {
+  auditBody,
   canSee,
   changeAuditTx,
   checkIfMatch,
@@ -80,7 +80,7 @@ export async function updateItem(
     );
     if (changed.length === 0) {
       // Nothing changes: no new version and no history entry; the call is still audited.
-      await auditRead(deps, ctx, action, { resource: key, resourceKey: text }, fromJson(body.json));
+      await auditRead(deps, ctx, action, { resource: key, resourceKey: text }, auditBody(body));
       return { status: 200, headers: { ETag: etagOf(stored) }, body: visibleJson(stored, scope.hidden) };
     }
     const version = versionOf(stored);
@@ -94,7 +94,7 @@ export async function updateItem(
         version: version + 1,
         item: next,
         changed,
-        body: fromJson(body.json),
+        body: auditBody(body),
       }),
     ]);
     ctx.note.count = 1;

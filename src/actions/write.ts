@@ -16,8 +16,8 @@ import { etagOf } from './page';
 export const MAX_ATTEMPTS = 5;
 
 export interface ItemBody {
-  /** the body as the caller sent it (JSON) */
-  json: { [key: string]: Json };
+  /** the body as the caller sent it (JSON; undefined when there was none), for the audit record */
+  json: Json | undefined;
   /** top-level attribute → value, or null (remove) */
   values: Record<string, AttributeValue | null>;
 }
@@ -67,6 +67,10 @@ export function checkKeyTypes(deps: Deps, values: Record<string, AttributeValue 
     }
   }
 }
+
+/** The audit record's `body`: the request body as sent (SPEC.md §9). */
+export const auditBody = (body: ItemBody): AttributeValue | undefined =>
+  body.json === undefined ? undefined : fromJson(body.json);
 
 /** JSON for validators and conditions: plain JS values (exact numbers as numbers). */
 export const jsonItem = (values: Record<string, AttributeValue | null>): JsonItem =>
