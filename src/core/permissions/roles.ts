@@ -1,5 +1,6 @@
 import type { Caller } from '../caller';
 import { authConfig } from '../errors';
+import { checkLimits, compileFilter } from '../filter/compile';
 import type { Pred } from '../filter/types';
 import { and } from '../filter/types';
 import { entriesToPred } from './filters';
@@ -102,17 +103,27 @@ export function buildRole(
     filterParts.update.push(common, entriesToPred(set.update_filters, caller, where));
     filterParts.delete.push(common, entriesToPred(set.delete_filters, caller, where));
   }
+  const filters = {
+    read: and(filterParts.read),
+    create: and(filterParts.create),
+    update: and(filterParts.update),
+    delete: and(filterParts.delete),
+  };
+  // Role filters go into DynamoDB expressions: past DynamoDB's limits they are an error in the records.
+  for (const f of Object.values(filters)) {
+    if (typeof f === 'boolean') continue;
+    try {
+      checkLimits([compileFilter(f).expression], [f]);
+    } catch {
+      throw authConfig(`${idOf(record)}: filters exceed DynamoDB's expression limits`);
+    }
+  }
   return {
     id: record.id,
     type,
     groups: sets.slice(1).map((s) => (s as GroupRecord).group_id),
     endpoints,
-    filters: {
-      read: and(filterParts.read),
-      create: and(filterParts.create),
-      update: and(filterParts.update),
-      delete: and(filterParts.delete),
-    },
+    filters,
     exclude: [...exclude],
     restricted: [...restricted],
     permitted: permitted && [...permitted],

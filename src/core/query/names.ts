@@ -3,8 +3,13 @@ import { invalidQuery } from '../errors';
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A field path from a query or route: dots nest; no empty, `_`-prefixed or prototype-named segment (SPEC.md §4). */
+/** DynamoDB's limit on a document path's depth. */
+export const MAX_PATH_DEPTH = 32;
+
 export function checkFieldPath(param: string, path: string): string {
-  for (const segment of path.split('.')) {
+  const segments = path.split('.');
+  if (segments.length > MAX_PATH_DEPTH) throw invalidQuery(param, `paths nest at most ${MAX_PATH_DEPTH} levels`);
+  for (const segment of segments) {
     if (segment === '') throw invalidQuery(param, 'empty name segment');
     if (segment.startsWith('_')) throw invalidQuery(param, 'names starting with _ are reserved');
     if (FORBIDDEN_SEGMENTS.has(segment)) throw invalidQuery(param, `'${segment}' is not a field name`);
