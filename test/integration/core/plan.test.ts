@@ -119,14 +119,40 @@ const roleFilter: fc.Arbitrary<Pred> = fc.constantFrom<Pred>(
   { op: 'or', children: [eq('id', { S: 'p01' }), eq('id', { S: 'p02' }), eq('id', { S: 'p03' })] },
   { op: 'not', child: { op: 'exists', field: 'public', present: true } },
 );
+// An index partition key with a sort key condition, so that the indexes with a sort key are queried often.
+const indexed: fc.Arbitrary<[string, string][]> = fc.oneof(
+  fc.tuple(
+    fc.tuple(fc.constant('status'), fc.constantFrom(...STATUSES)),
+    fc.oneof(
+      fc.tuple(
+        fc.constantFrom('created__gt', 'created__lte', 'created__startswith'),
+        fc.constantFrom(...CREATED, '2024'),
+      ),
+      fc.tuple(fc.constant('created__between'), range(CREATED, false)),
+    ),
+  ),
+  fc.tuple(
+    fc.tuple(fc.constant('team'), fc.constantFrom(...TEAMS)),
+    fc.oneof(
+      fc.tuple(fc.constantFrom('level', 'level__gt', 'level__lte'), fc.constantFrom(...LEVELS)),
+      fc.tuple(fc.constant('level__between'), range(LEVELS, true)),
+    ),
+  ),
+);
+const paramsArb = fc.oneof(
+  fc.uniqueArray(param, { maxLength: 3, selector: ([k]) => k }),
+  fc
+    .tuple(indexed, fc.array(param, { maxLength: 2 }))
+    .map(([pair, more]) => [...new Map([...pair, ...more].map((p) => [p[0], p] as const)).values()]),
+);
 const predArb = fc
-  .tuple(fc.uniqueArray(param, { maxLength: 3, selector: ([k]) => k }), roleFilter)
+  .tuple(paramsArb, roleFilter)
   .map(([params, role]) => and([parseQuery({ params, keyTypes: keyTypes(schema) }).filter, role]));
 
 async function* pages(db: DynamoDBClient, command: 'Query' | 'Scan', input: ReadParamsInput) {
   let startKey: Record<string, AttributeValue> | undefined;
   do {
-    const request = { ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}), Limit: 7 };
+    const request = { ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}), Limit: 20 };
     const page = await db.send(command === 'Query' ? new QueryCommand(request) : new ScanCommand(request));
     yield* (page.Items ?? []) as Item[];
     startKey = page.LastEvaluatedKey as Record<string, AttributeValue> | undefined;
