@@ -82,6 +82,8 @@ export function redactAuditRecord(record: Item, hidden: readonly string[]): { [k
     if (sk && 'S' in sk && hiddenParam(sk.S, hidden)) drop.add('search_key').add('search_value');
     for (const name of Object.keys(params))
       if (name !== 'search_value' && name !== 'search_key' && hiddenParam(name, hidden)) drop.add(name);
+    // A search on a hidden key carries that field's values as its body.
+    if (drop.has('search_key')) delete out.body;
     if (drop.size > 0) {
       const values = [...drop]
         .map((k) => params[k])
