@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+
+// Helpers for the deploy tests: run osls offline, read its zips, and read the CloudFormation template it writes.
+
+const ROOT = resolve(__dirname, '../../..');
+const OSLS = resolve(ROOT, 'node_modules/osls/bin/serverless.js');
+
+/** Variables that change what serverless.yml resolves to; each run sets only the ones it names. */
+const SWITCHES = ['SENTRY_DSN', 'CORS_ORIGINS', 'SCOUTR_AUTH', 'COGNITO_USER_POOL_ARN'];
+
+/** Runs osls in the repository with a clean set of deploy switches; resolves with stdout, rejects with stderr. */
+export function osls(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SWITCHES.includes(k)));
+  return new Promise((done, fail) => {
+    execFile(
+      process.execPath,
+      [OSLS, ...args],
+      {
+        cwd: ROOT,
+        env: { ...base, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...env },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) =>
+        err ? fail(new Error(`osls ${args.join(' ')} failed:\n${stderr}\n${stdout}`)) : done(stdout),
+    );
+  });
+}
+
+/** The entries of a zip file, by name. Enough of the format for what osls writes (stored or deflated). */
+export function readZip(path: string): Map<string, Buffer> {
+  const zip = readFileSync(path);
+  let eocd = zip.length - 22;
+  while (eocd >= 0 && zip.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error(`${path}: not a zip file`);
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`${path}: bad central directory`);
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    out.set(name, method === 0 ? Buffer.from(data) : inflateRawSync(data));
+    at += 46 + skip;
+  }
+  return out;
+}
+
+export interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+export interface Template {
+  Resources: Record<string, Resource>;
+}
+
+export const resourcesOf = (t: Template, type: string): [string, Resource][] =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+
+/** `{ Ref: X }` or `{ Fn::GetAtt: [X, ...] }` → X */
+export function logicalId(v: unknown): string | undefined {
+  if (v && typeof v === 'object') {
+    if ('Ref' in v && typeof v.Ref === 'string') return v.Ref;
+    if ('Fn::GetAtt' in v && Array.isArray(v['Fn::GetAtt'])) return String(v['Fn::GetAtt'][0]);
+  }
+  return undefined;
+}
+
+/**
+ * A policy resource as readable text: `{Fn::GetAtt: [DataTable, Arn]}` → `DataTable`,
+ * `{Fn::Join: ['/', [<DataTable arn>, 'index', '*']]}` → `DataTable/index/*`.
+ */
+export function resourceText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && 'Fn::Join' in v && Array.isArray(v['Fn::Join'])) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(resourceText).join(sep);
+  }
+  const id = logicalId(v);
+  if (id) return id;
+  return JSON.stringify(v);
+}
+
+export interface Grant {
+  action: string;
+  resource: string;
+}
+
+/** Every Allow of a role's inline policies as (action, resource) pairs. */
+export function grantsOf(role: Resource): Grant[] {
+  const policies = (role.Properties.Policies ?? []) as { PolicyDocument: { Statement: unknown[] } }[];
+  const grants: Grant[] = [];
+  for (const policy of policies) {
+    for (const s of policy.PolicyDocument.Statement as Record<string, unknown>[]) {
+      if (s.Effect !== 'Allow') continue;
+      const actions = ([] as unknown[]).concat(s.Action).map(String);
+      const resources = ([] as unknown[]).concat(s.Resource).map(resourceText);
+      for (const action of actions) for (const resource of resources) grants.push({ action, resource });
+    }
+  }
+  return grants;
+}
+
+/** The API Gateway routes of a template: (method, path), the path rebuilt from the Resource PathPart/ParentId chain. */
+export interface ApiRoute {
+  method: string;
+  path: string;
+  /** the logical id of the Lambda function the method invokes */
+  target: string | undefined;
+  properties: Record<string, unknown>;
+}
+
+export function apiRoutes(t: Template): ApiRoute[] {
+  const resources = new Map(resourcesOf(t, 'AWS::ApiGateway::Resource'));
+  const pathOf = (id: string | undefined): string => {
+    const r = id === undefined ? undefined : resources.get(id);
+    if (!r) return ''; // the RestApi's root resource
+    return `${pathOf(logicalId(r.Properties.ParentId))}/${String(r.Properties.PathPart)}`;
+  };
+  return resourcesOf(t, 'AWS::ApiGateway::Method').map(([, m]) => {
+    const uri = JSON.stringify((m.Properties.Integration as { Uri?: unknown } | undefined)?.Uri ?? '');
+    return {
+      method: String(m.Properties.HttpMethod),
+      path: pathOf(logicalId(m.Properties.ResourceId)) || '/',
+      target: /"Fn::GetAtt":\["(\w+)","Arn"\]/.exec(uri)?.[1],
+      properties: m.Properties,
+    };
+  });
+}
