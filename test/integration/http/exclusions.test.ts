@@ -32,6 +32,7 @@ const e2 = {
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
+    env: { AUTH_CACHE_SECONDS: '300' }, // the records never change here
     app: {
       uniqueRoutes: {
         '/types': 'type',

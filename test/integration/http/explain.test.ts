@@ -10,6 +10,7 @@ const callerValue = (attr: string) => `\${user.${attr}}`;
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
+    env: { AUTH_CACHE_SECONDS: '300' }, // the records never change here
     app: { uniqueRoutes: { '/types': 'type' } },
     dataTable: {
       partitionKey: { name: 'id', type: 'S' },

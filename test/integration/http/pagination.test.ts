@@ -27,6 +27,7 @@ const reader = [get('/items(/[^/]+/[^/]+)?'), post('/search/[^/]+')];
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
+    env: { AUTH_CACHE_SECONDS: '300' }, // the records never change here
     dataTable: {
       partitionKey: { name: 'id', type: 'S' },
       indexes: [{ name: 'grp-index', partitionKey: { name: 'grp', type: 'S' } }],

@@ -15,6 +15,7 @@ const items = [
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
+    env: { AUTH_CACHE_SECONDS: '300' }, // the records never change here
     dataTable: {
       partitionKey: { name: 'id', type: 'S' },
       indexes: [{ name: 'type-index', partitionKey: { name: 'type', type: 'S' } }],

@@ -10,6 +10,7 @@ const shout = (values: JsonOut[]) => values.map((v) => (typeof v === 'string' ? 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
+    env: { AUTH_CACHE_SECONDS: '300' }, // the records never change here
     app: {
       uniqueRoutes: {
         '/types': 'type',
