@@ -8,7 +8,8 @@ import { scanAudit, snapshot, storedItem } from './support';
 
 jest.setTimeout(30_000);
 
-let clock = Date.parse('2025-03-01T12:00:00Z');
+// Clocks run in the future: DynamoDB Local, like DynamoDB, deletes records whose expire_time has passed.
+let clock = Date.parse('2035-03-01T12:00:00Z');
 const sell = { method: 'POST', endpoint: '/item/[^/]+/sell' };
 const read = { method: 'GET', endpoint: '/item/[^/]+' };
 
@@ -130,12 +131,12 @@ describe('generateId', () => {
 
   it('gives a create without a key a unique id that sorts by creation time', async () => {
     // Act
-    clock = Date.parse('2025-03-01T12:00:00.000Z');
+    clock = Date.parse('2035-03-01T12:00:00.000Z');
     const first = await h.request('POST', '/item', { headers: as.key('creator'), body: pet });
     const same = await h.request('POST', '/item', { headers: as.key('creator'), body: pet });
-    clock = Date.parse('2025-03-01T12:00:00.001Z');
+    clock = Date.parse('2035-03-01T12:00:00.001Z');
     const later = await h.request('POST', '/item', { headers: as.key('creator'), body: pet });
-    clock = Date.parse('2026-01-01T00:00:00Z');
+    clock = Date.parse('2036-01-01T00:00:00Z');
     const much = await h.request('POST', '/item', { headers: as.key('creator'), body: pet });
     // Assess
     const ids = [first, same, later, much].map((r) => {
