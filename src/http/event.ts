@@ -99,6 +99,17 @@ function fromRest(e: RestEvent, identity: IdentityConfig): ScoutrRequest {
   };
 }
 
+/**
+ * HTTP APIs deliver rawPath decoded too, so `/items/name/x%2Fy` arrives as `/items/name/x/y`: a next link built from
+ * it would lead elsewhere. Keep the stage or base path in front, and put the parameters back encoded.
+ */
+function encodedPublicPath(rawPath: string, path: string, template: string, params: Record<string, string>): string {
+  const raw = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+  if (!raw.endsWith(path)) return rawPath;
+  const encoded = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, encodeURIComponent(v)]));
+  return `${raw.slice(0, raw.length - path.length)}${canonicalPath(template, encoded)}`;
+}
+
 function fromHttpApi(e: HttpApiEvent, identity: IdentityConfig): ScoutrRequest {
   const rc = e.requestContext;
   // HTTP APIs deliver path parameters already decoded, and join repeated headers and query keys with commas.
@@ -119,7 +130,7 @@ function fromHttpApi(e: HttpApiEvent, identity: IdentityConfig): ScoutrRequest {
     requestId: rc.requestId ?? '',
     method: rc.http.method.toUpperCase(),
     path,
-    publicPath: e.rawPath,
+    publicPath: template ? encodedPublicPath(e.rawPath, path, template, pathParams) : e.rawPath,
     resource: template ?? path,
     pathParams,
     query,

@@ -20,9 +20,10 @@ const items = Array.from({ length: 25 }, (_, i) => ({
   id: `p${pad(i + 1)}`,
   n: i + 1,
   grp: i % 2 === 0 ? 'g1' : 'g2',
+  ...(i < 2 ? { tag: 'x/y' } : {}),
 }));
 const ALL = items.map((i) => i.id);
-const reader = [get('/items(/[^/]+/[^/]+)?'), post('/search/[^/]+')];
+const reader = [get('/items(/[^/]+/.+)?'), post('/search/[^/]+')]; // values may hold a slash
 
 let h: Harness;
 beforeAll(async () => {
@@ -111,6 +112,7 @@ describe('pages', () => {
       want: ['p11', 'p13', 'p15', 'p17', 'p19'],
     },
     { what: 'a path filter', path: '/items/grp/g1?_limit=6', want: ALL.filter((_, i) => i % 2 === 0) },
+    { what: 'a path filter with an encoded slash', path: '/items/tag/x%2Fy?_limit=1', want: ['p01', 'p02'] },
     { what: 'a key lookup', path: '/items?id__in=["p03","p01","p09","nope"]&_limit=1', want: ['p01', 'p03', 'p09'] },
   ])('walks every page of $what and sees each item exactly once', async ({ path, want }) => {
     // Act
@@ -165,6 +167,24 @@ describe('next links from the Lambda code path', () => {
     const link = parse(res);
     expect(link?.startsWith(prefix)).toBe(true);
     expect(link).not.toMatch(/^https?:|\/\//);
+  });
+
+  it('keeps an encoded path parameter encoded in the next link of an HTTP API, which delivers it decoded', async () => {
+    // Prepare
+    const page = (cursor?: string) =>
+      httpEvent({
+        stage: 'prod',
+        route: '/items/{search_key}/{search_value}',
+        params: { search_key: 'tag', search_value: 'x%2Fy' },
+        query: [['_limit', '1'], ...(cursor ? [['_cursor', cursor] as [string, string]] : [])],
+        claims: { sub: 'paula' },
+      });
+    // Act
+    const first = await invoke(h.runtime, 'list', page());
+    const second = await invoke(h.runtime, 'list', page(first.headers['X-Next-Cursor']));
+    // Assess
+    expect(parse(first)).toMatch(/^\/prod\/items\/tag\/x%2Fy\?_limit=1&_cursor=/);
+    expect(idsOf([...(first.body as unknown[]), ...(second.body as unknown[])])).toEqual(['p01', 'p02']);
   });
 
   it('accepts the cursor on the same stage and rejects it on another', async () => {

@@ -187,6 +187,30 @@ describe('toRequest, HTTP API v2 only', () => {
   });
 
   it.each([
+    { sent: 'a%20b', publicPath: '/prod/items/name/a%20b' },
+    { sent: 'x%2Fy', publicPath: '/prod/items/name/x%2Fy' },
+    { sent: '%2541', publicPath: '/prod/items/name/%2541' },
+    { sent: 'caf%C3%A9', publicPath: '/prod/items/name/caf%C3%A9' },
+  ])(
+    're-encodes the parameters HTTP APIs decoded in rawPath ($sent), so a next link leads back',
+    ({ sent, publicPath }) => {
+      // Prepare: the client sent /prod/items/name/<sent>; rawPath arrives decoded
+      const event = httpEvent({
+        route: '/items/{search_key}/{search_value}',
+        params: { search_key: 'name', search_value: sent },
+        stage: 'prod',
+      });
+      // Act & Assess
+      expect(toRequest(event, identity).publicPath).toBe(publicPath);
+    },
+  );
+
+  it('keeps a custom-domain base path in the path for next links', () => {
+    const event = httpEvent({ route: '/item/{id}', params: { id: 'a%20b' }, basePath: '/api' });
+    expect(toRequest(event, identity).publicPath).toBe('/api/item/a%20b');
+  });
+
+  it.each([
     { stage: '$default', rawPath: '/items/', path: '/items' },
     { stage: 'prod', rawPath: '/prod/item/a1', path: '/item/a1' },
     { stage: 'prod', rawPath: '/prod/', path: '/' },
