@@ -1,0 +1,127 @@
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  ThrottlingException,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ScoutrError } from '../../../src/core/errors';
+import type { Logger } from '../../../src/core/log';
+import { putAuditRecord } from '../../../src/dynamo/audit';
+import { translateError } from '../../../src/dynamo/errors';
+import { getItem, readPages } from '../../../src/dynamo/read';
+import { errorResult } from '../../../src/http/respond';
+
+// SDK errors → ScoutrError (SPEC.md §7): throttling is 429 with Retry-After, anything unexpected reaches the boundary
+// untouched and is answered 500 INTERNAL without a word of SDK text.
+
+const ddb = mockClient(DynamoDBClient);
+const db = new DynamoDBClient({ region: 'us-east-1' });
+beforeEach(() => ddb.reset());
+afterAll(() => ddb.restore());
+
+const meta = { $metadata: {} };
+const SDK_TEXT = 'Requested resource not found: Table: secret-prod-table not found';
+
+/** A logger that keeps what it was given. */
+function recordingLogger() {
+  const lines: Array<{ level: string; msg: string; fields: Record<string, unknown> | undefined }> = [];
+  const at =
+    (level: string) =>
+    (msg: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, msg, fields });
+    };
+  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return { log, lines };
+}
+
+describe('translateError', () => {
+  it.each([
+    new ProvisionedThroughputExceededException({ message: 'slow down', ...meta }),
+    new ThrottlingException({ message: 'slow down', ...meta }),
+    Object.assign(new Error('limit'), { name: 'RequestLimitExceeded' }),
+  ])('turns $name into 429 THROTTLED with Retry-After', (sdkError) => {
+    const e = translateError(sdkError);
+    expect(e).toBeInstanceOf(ScoutrError);
+    expect(e).toMatchObject({ code: 'THROTTLED', status: 429, headers: { 'Retry-After': expect.any(String) } });
+    expect((e as ScoutrError).cause).toBe(sdkError);
+  });
+
+  it('turns an unavailable service into 503 THROTTLED with Retry-After', () => {
+    const e = translateError(new InternalServerError({ message: 'boom', ...meta }));
+    expect(e).toMatchObject({ code: 'THROTTLED', status: 503, headers: { 'Retry-After': expect.any(String) } });
+  });
+
+  it('returns anything else unchanged', () => {
+    const sdkError = new ResourceNotFoundException({ message: SDK_TEXT, ...meta });
+    const own = new ScoutrError('NOT_FOUND', 404, 'x');
+    const plain = new Error('plain');
+    expect(translateError(sdkError)).toBe(sdkError);
+    expect(translateError(own)).toBe(own);
+    expect(translateError(plain)).toBe(plain);
+    expect(translateError('text')).toBe('text');
+  });
+});
+
+describe('reads and the read audit write, through the mock', () => {
+  it.each([
+    {
+      what: 'GetItem',
+      fail: (e: Error) => ddb.on(GetItemCommand).rejects(e),
+      run: () => getItem(db, { table: 't', key: { id: { S: 'a' } } }),
+    },
+    {
+      what: 'Query pages',
+      fail: (e: Error) => ddb.on(QueryCommand).rejects(e),
+      run: async () => {
+        for await (const _ of readPages(db, { operation: 'Query', input: { TableName: 't' } }, undefined)) {
+          // nothing: the first page fails
+        }
+      },
+    },
+    {
+      what: 'the audit PutItem of a read',
+      fail: (e: Error) => ddb.on(PutItemCommand).rejects(e),
+      run: () => putAuditRecord(db, 'audit', { id: { S: 'x' } }),
+    },
+  ])('$what answers 429 with Retry-After when DynamoDB throttles', async ({ fail, run }) => {
+    // Prepare
+    fail(new ProvisionedThroughputExceededException({ message: 'slow down', ...meta }));
+    // Act
+    const err = await run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Assess
+    const { result } = errorResult(err, 'req-1', recordingLogger().log);
+    expect(result.statusCode).toBe(429);
+    expect(result.headers['Retry-After']).toBe('1');
+    expect(JSON.parse(result.body)).toMatchObject({ code: 'THROTTLED' });
+  });
+
+  it('lets any other SDK error through to the boundary, which answers 500 INTERNAL and logs it', async () => {
+    // Prepare
+    ddb.on(GetItemCommand).rejects(new ResourceNotFoundException({ message: SDK_TEXT, ...meta }));
+    const { log, lines } = recordingLogger();
+    // Act
+    const err = await getItem(db, { table: 'secret-prod-table', key: { id: { S: 'a' } } }).catch((e: unknown) => e);
+    const { result, error } = errorResult(err, 'req-2', log);
+    // Assess
+    expect(err).toBeInstanceOf(ResourceNotFoundException);
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+    expect(result.body).not.toMatch(/secret-prod-table|ResourceNotFound|Requested resource/);
+    expect(error.cause).toBe(err);
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        msg: 'request failed',
+        fields: expect.objectContaining({ requestId: 'req-2', code: 'INTERNAL' }),
+      },
+    ]);
+  });
+});
