@@ -79,6 +79,18 @@ beforeAll(async () => {
           permitted_endpoints: reader,
           read_filters: [{ field: 'owner', operator: 'exists', value: false }],
         }),
+        apiKey('not-owens', {
+          permitted_endpoints: reader,
+          read_filters: [{ field: 'owner', operator: 'ne', value: 'owen' }],
+        }),
+        apiKey('not-owned-by', {
+          permitted_endpoints: reader,
+          read_filters: [{ field: 'owner', operator: 'notin', value: ['owen', 'zoe'] }],
+        }),
+        apiKey('no-e-region', {
+          permitted_endpoints: reader,
+          read_filters: [{ field: 'region', operator: 'notcontains', value: 'e' }],
+        }),
         userRecord('ann', { permitted_endpoints: reader, read_filters: [{ field: 'type', value: 'bird' }] }),
         oidcGroup('emea', { permitted_endpoints: reader, read_filters: [{ field: 'region', value: 'emea' }] }),
         oidcGroup('everything', { permitted_endpoints: reader }),
@@ -108,6 +120,9 @@ describe('one role', () => {
     { caller: 'typed', why: 'a typed number value, which does not match the string "3"', ids: ['r1'] },
     { caller: 'pets', why: 'a list value, meaning IN', ids: ['r1', 'r2', 'r3', 'r4'] },
     { caller: 'not-owned', why: 'an exists entry', ids: ['r4'] },
+    { caller: 'not-owens', why: 'a ne entry, which also matches rows without the field', ids: ['r3', 'r4', 'r5'] },
+    { caller: 'not-owned-by', why: 'a notin entry, which also matches rows without the field', ids: ['r4'] },
+    { caller: 'no-e-region', why: 'a notcontains entry', ids: ['r2', 'r4'] },
   ])('shows $caller the rows of $why', async ({ caller, ids }) => {
     expect(await list(as.key(caller))).toEqual(ids);
   });
