@@ -1,5 +1,14 @@
 import { shapes } from '../../factories/events';
-import { apiKey, auditRecords, expectError, get, invoke, userRecord } from '../../factories/http';
+import {
+  apiKey,
+  auditRecords,
+  expectError,
+  expectInvalidQuery,
+  get,
+  invoke,
+  post,
+  userRecord,
+} from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
 // SPEC.md §3 "Canonical path": endpoint rules, key lookup and audit see the path without stage, base path, query
@@ -122,5 +131,54 @@ describe('paths longer than 2,048 characters', () => {
   it('answers 414 on a list route with a long path filter value', async () => {
     const res = await h.request('GET', `/items/name/${'y'.repeat(2100)}`, { headers: as.key('any') });
     expectError(res, 414, 'URI_TOO_LONG');
+  });
+});
+
+describe('a number partition key', () => {
+  let n: Harness;
+  beforeAll(async () => {
+    n = await startHarness({
+      dataTable: { partitionKey: { name: 'id', type: 'N' } },
+      seed: {
+        items: [
+          { id: 1, name: 'one' },
+          { id: 2.5, name: 'two and a half' },
+        ],
+        authRecords: [apiKey('any', { permitted_endpoints: [get('/item/.+'), get('/items'), post('/search/id')] })],
+      },
+    });
+  });
+  afterAll(() => n.close());
+  const any = as.key('any');
+
+  it.each(['/item/1', '/item/1.0', '/item/1e0', '/item/10e-1'])('finds the item 1 at %s', async (path) => {
+    const res = await n.request('GET', path, { headers: any });
+    expect(res.body).toEqual({ id: 1, name: 'one' });
+  });
+
+  it.each(['/item/abc', '/item/1x', '/item/1e999'])('answers %s with 400 naming the id', async (path) => {
+    expectInvalidQuery(await n.request('GET', path, { headers: any }), 'id');
+  });
+
+  it('audits the path as sent and the resource_key in canonical form', async () => {
+    // Act
+    await n.request('GET', '/item/2.50', { headers: any });
+    // Assess
+    expect(await auditRecords(n)).toContainEqual(
+      expect.objectContaining({ path: '/item/2.50', resource: { id: 2.5 }, resource_key: '2.5' }),
+    );
+  });
+
+  it('types query conditions on the key as numbers', async () => {
+    expect((await n.request('GET', '/items?id=1.00', { headers: any })).body).toEqual([{ id: 1, name: 'one' }]);
+    expectInvalidQuery(await n.request('GET', '/items?id=abc', { headers: any }), 'id');
+  });
+
+  it('answers a search naming one key several ways once', async () => {
+    const res = await n.request('POST', '/search/id', { headers: any, body: [1, '1', '1.0', 2.5] });
+    expect(res.body).toEqual([
+      { id: 1, name: 'one' },
+      { id: 2.5, name: 'two and a half' },
+    ]);
   });
 });
