@@ -1,0 +1,187 @@
+import { auditDays, checkAuditFields, historyVersion, redactAuditRecord } from '../../../src/core/audit-view';
+import type { Filter, Pred } from '../../../src/core/filter/types';
+import type { Item } from '../../../src/core/values';
+import { thrown } from '../../support/errors';
+
+// What of an audit record a caller may see and filter on (SPEC.md §5 "Audit and history visibility").
+
+const S = (s: string) => ({ S: s });
+const hidden = ['cost', 'meta.secret'];
+
+describe('checkAuditFields', () => {
+  it.each([
+    'body.cost',
+    'item.cost',
+    'resource.cost',
+    'item.meta.secret',
+    'item.meta',
+    'body.cost.currency',
+    'query_params.cost__gt',
+    'body',
+    'item',
+  ])('refuses %s with 403', (field) => {
+    expect(thrown(() => checkAuditFields([field], hidden))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+      details: { fields: [field] },
+    });
+  });
+
+  it.each(['body.team', 'item.meta.open', 'action', 'user.username', 'time', 'cost', 'path', 'query_params'])(
+    'accepts %s',
+    (field) => {
+      expect(() => checkAuditFields([field], hidden)).not.toThrow();
+    },
+  );
+
+  it('accepts whole parts when the caller hides nothing', () => {
+    expect(() => checkAuditFields(['body', 'item', 'body.cost'], [])).not.toThrow();
+  });
+});
+
+describe('redactAuditRecord', () => {
+  const record: Item = {
+    id: S('t#1'),
+    day_shard: S('2025-01-01#0'),
+    history_key: S('a'),
+    action: S('UPDATE'),
+    path: S('/item/a'),
+    path_params: { M: { id: S('a') } },
+    query_params: { M: { cost__gt: S('1'), 'meta.secret': S('x'), 'meta.open': S('y'), team: S('a') } },
+    body: { M: { cost: { N: '1' }, team: S('a'), meta: { M: { secret: S('s'), open: S('o') } } } },
+    resource: { M: { id: S('a') } },
+    item: { M: { id: S('a'), cost: { N: '1' }, team: S('a'), meta: { M: { secret: S('s'), open: S('o') } } } },
+    changed: { L: [S('cost'), S('team'), S('meta')] },
+  };
+
+  it('removes hidden fields from body, item and changed, hidden query parameters, and the index keys', () => {
+    expect(redactAuditRecord(record, hidden)).toEqual({
+      id: 't#1',
+      action: 'UPDATE',
+      path: '/item/a',
+      path_params: { id: 'a' },
+      query_params: { 'meta.open': 'y', team: 'a' },
+      body: { team: 'a', meta: { open: 'o' } },
+      resource: { id: 'a' },
+      item: { id: 'a', team: 'a', meta: { open: 'o' } },
+      changed: ['team'],
+    });
+  });
+
+  it('keeps everything but the index keys for a caller who hides nothing', () => {
+    const out = redactAuditRecord(record, []);
+    expect(out).toMatchObject({ body: { cost: 1 }, changed: ['cost', 'team', 'meta'] });
+    expect(out).not.toHaveProperty('day_shard');
+    expect(out).not.toHaveProperty('history_key');
+  });
+
+  it('removes a hidden search key, its value and their path segments', () => {
+    const list: Item = {
+      action: S('LIST'),
+      path: S('/items/cost/5'),
+      path_params: { M: { search_key: S('cost'), search_value: S('5') } },
+    };
+    expect(redactAuditRecord(list, hidden)).toEqual({ action: 'LIST', path: '/items/*/*', path_params: {} });
+  });
+
+  it('removes the values searched for on a hidden key', () => {
+    const search: Item = {
+      action: S('SEARCH'),
+      path: S('/search/meta.secret'),
+      path_params: { M: { search_key: S('meta.secret') } },
+      body: { L: [S('s1'), S('s2')] },
+    };
+    expect(redactAuditRecord(search, hidden)).toEqual({ action: 'SEARCH', path: '/search/*', path_params: {} });
+    expect(redactAuditRecord({ ...search, path_params: { M: { search_key: S('team') } } }, hidden)).toMatchObject({
+      body: ['s1', 's2'],
+    });
+  });
+
+  it('removes a static filter route parameter named after a hidden field', () => {
+    const route: Item = { action: S('LIST'), path: S('/items/cost/7'), path_params: { M: { cost: S('7') } } };
+    expect(redactAuditRecord(route, hidden)).toEqual({ action: 'LIST', path: '/items/cost/*', path_params: {} });
+  });
+});
+
+describe('historyVersion', () => {
+  const record: Item = {
+    time: S('2025-01-01T00:00:00.000Z'),
+    action: S('UPDATE'),
+    version: { N: '3' },
+    user: { M: { id: S('u') } },
+    item: { M: { id: S('a'), team: S('a'), cost: { N: '1' } } },
+  };
+  const teamA = (item: Item) => item.team !== undefined && 'S' in item.team && item.team.S === 'a';
+
+  it('answers a visible version without hidden fields', () => {
+    expect(historyVersion(record, hidden, teamA)).toEqual({
+      time: '2025-01-01T00:00:00.000Z',
+      action: 'UPDATE',
+      version: 3,
+      user: { id: 'u' },
+      item: { id: 'a', team: 'a' },
+    });
+  });
+
+  it('answers a version outside the read filters as a redacted stub, without its user', () => {
+    const b = { ...record, item: { M: { id: S('a'), team: S('b') } } };
+    expect(historyVersion(b, hidden, teamA)).toEqual({
+      time: '2025-01-01T00:00:00.000Z',
+      action: 'UPDATE',
+      version: 3,
+      item: null,
+      redacted: true,
+    });
+  });
+
+  it('answers a DELETE with item null', () => {
+    expect(historyVersion({ ...record, action: S('DELETE'), item: { NULL: true } }, hidden, teamA)).toMatchObject({
+      action: 'DELETE',
+      item: null,
+    });
+  });
+});
+
+describe('auditDays', () => {
+  const now = Date.parse('2025-03-10T15:00:00Z');
+  const time = (op: 'gte' | 'gt' | 'lte' | 'lt' | 'eq', value: string): Filter => ({
+    op,
+    field: 'time',
+    value: S(value),
+  });
+  const and = (...children: Filter[]): Pred => ({ op: 'and', children: children as [Filter, ...Filter[]] });
+
+  it('reads from today back a year without a time bound', () => {
+    const days = auditDays(true, now);
+    expect(days[0]).toBe('2025-03-10');
+    expect(days).toHaveLength(366);
+    expect(days.at(-1)).toBe('2024-03-10');
+  });
+
+  it.each([
+    {
+      what: 'a lower bound',
+      filter: time('gte', '2025-03-08T23:00:00Z'),
+      want: ['2025-03-10', '2025-03-09', '2025-03-08'],
+    },
+    {
+      what: 'an upper bound',
+      filter: and(time('gt', '2025-03-01T00:00:00Z'), time('lte', '2025-03-02T01:00:00Z')),
+      want: ['2025-03-02', '2025-03-01'],
+    },
+    { what: 'an equality', filter: time('eq', '2025-02-03T04:05:06.007Z'), want: ['2025-02-03'] },
+    {
+      what: 'a date prefix',
+      filter: { op: 'startswith', field: 'time', value: S('2025-03-09') } as Filter,
+      want: ['2025-03-10', '2025-03-09'],
+    },
+    { what: 'an upper bound after now', filter: time('gte', '2025-03-10T00:00:00Z'), want: ['2025-03-10'] },
+    {
+      what: 'bounds that exclude everything',
+      filter: and(time('gte', '2025-03-05T00:00:00Z'), time('lt', '2025-03-04T00:00:00Z')),
+      want: [],
+    },
+  ])('reads only the days $what allows, newest first', ({ filter, want }) => {
+    expect(auditDays(filter, now)).toEqual(want);
+  });
+});
