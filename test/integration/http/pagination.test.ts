@@ -130,6 +130,24 @@ describe('pages', () => {
     expect([...seen].sort()).toEqual(ALL.filter((_, i) => i % 2 === 0));
   });
 
+  it.each([
+    { what: 'one Query per index value', field: 'grp', body: ['g2', 'g1', 'g2'], want: ALL },
+    {
+      what: 'a Scan matching 2,000 operands in memory',
+      field: 'n',
+      body: Array.from({ length: 1000 }, (_, i) => i + 1),
+      want: ALL,
+    },
+    { what: 'a Scan with IN groups', field: 'n', body: [3, 5, 7, 40], want: ['p03', 'p05', 'p07'] },
+  ])('walks every page of a search by $what and sees each item once', async ({ field, body, want }) => {
+    // Act
+    const pages = await walk(`/search/${field}?_limit=4`, { method: 'POST', body });
+    // Assess
+    const seen = pages.flat();
+    expect(seen).toHaveLength(want.length);
+    expect([...seen].sort()).toEqual(want);
+  });
+
   it('walks the pages of a search, posting the same body again', async () => {
     // Prepare
     const body = ['p02', 'p04', 'p06', 'p08', 'p10', 'nope'];
