@@ -43,6 +43,8 @@ const ids = [
   'race-move',
   'race-move-visible',
   'race-etag',
+  'race-delete',
+  'contested',
   'order',
   'big',
 ];
@@ -173,6 +175,14 @@ describe('the partition key', () => {
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'INVALID_BODY', details: { field: 'id' } });
     });
+  });
+});
+
+it.each(['_version', '_anything'])('refuses the reserved name %s in the body with 400', async (name) => {
+  await expectNothingWritten(async () => {
+    const res = await patch('key', { [name]: 9 });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_BODY', details: { field: name } });
   });
 });
 
@@ -394,6 +404,36 @@ describe('a change between the read and the write', () => {
       name: 'pet race-move-visible',
       _version: 1,
     });
+  });
+});
+
+describe('concurrent writers', () => {
+  it('answers 404 and resurrects nothing when the item is deleted between the read and the write', async () => {
+    const raced = afterNextConsistentGet(h, 'race-delete', () =>
+      h.request('DELETE', '/item/race-delete', { headers: as.key('admin') }),
+    );
+    const res = await patch('race-delete', { name: 'mine' });
+    await raced;
+    expect(res.status).toBe(404);
+    expect(await storedItem(h, 'race-delete')).toBeUndefined();
+  });
+
+  it('lose no update: every 200 is in the final item, every refused change is not, one version each', async () => {
+    // Act: 12 writers each set their own field at once
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => patch('contested', { [`w${i}`]: i }).then((r) => ({ i, r }))),
+    );
+    // Assess
+    const ok = replies.filter(({ r }) => r.status === 200).map(({ i }) => i);
+    const refused = replies.filter(({ r }) => r.status !== 200);
+    for (const { r } of refused) expect(r.body).toMatchObject({ code: 'CONFLICT' });
+    expect(ok.length).toBeGreaterThan(0);
+    const stored = (await storedItem(h, 'contested'))!;
+    for (const i of ok) expect(stored[`w${i}`]).toBe(i);
+    for (const { i } of refused) expect(stored).not.toHaveProperty(`w${i}`);
+    expect(stored._version).toBe(ok.length);
+    const versions = (await scanAudit(h)).filter((r) => r.history_key === 'contested').map((r) => r.version);
+    expect(versions.sort((a, b) => Number(a) - Number(b))).toEqual(ok.map((_, n) => n + 1));
   });
 });
 
