@@ -150,6 +150,17 @@ describe('on create', () => {
     });
   });
 
+  it.each([
+    { what: 'validation', body: { name: '' }, code: 'VALIDATION_FAILED' },
+    { what: 'the condition', body: { status: 'sold' }, code: 'CONDITION_FAILED' },
+  ])('checks $what before the existing key (409)', async ({ body, code }) => {
+    await expectNothingWritten(async () => {
+      const res = await create({ id: 'v-1', ...valid, ...body });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code });
+    });
+  });
+
   it('checks fields the caller may not write before validators', async () => {
     await expectNothingWritten(async () => {
       const res = await create({ id: 'c-hidden', ...valid, name: '', cost: 1 }, 'hider');
