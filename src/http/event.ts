@@ -36,7 +36,11 @@ function headerMap(
   multi: Record<string, string[] | undefined> | null | undefined,
 ): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [k, vs] of Object.entries(multi ?? {})) if (vs) out.set(k.toLowerCase(), [...vs]);
+  // Names are case-insensitive: `X-A` and `x-a` are two lines of one header, so a repeat is never lost.
+  for (const [k, vs] of Object.entries(multi ?? {})) {
+    const name = k.toLowerCase();
+    if (vs) out.set(name, [...(out.get(name) ?? []), ...vs]);
+  }
   for (const [k, v] of Object.entries(single ?? {})) {
     if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), [v]);
   }

@@ -239,6 +239,13 @@ describe.each(shapes)('identity from a $shape event', ({ shape, event }) => {
 });
 
 describe('identity from a REST v1 event only', () => {
+  it('answers 401 for a trusted header sent twice under different cases', () => {
+    // Header names are case-insensitive: these are two lines of one header, whatever keys the event uses.
+    const event = restEvent({ headers: { 'Oidc-Claim-Sub': 'alice', 'oidc-claim-sub': 'mallory' } });
+    const err = thrown(() => toRequest(event, trusting));
+    expect(err).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+  });
+
   it('reads a custom authorizer from requestContext.authorizer', () => {
     const event = restEvent({ authorizer: { principalId: 'p1', groups: 'a,b' }, apiKeyId: 'k1' });
     expect(toRequest(event, trusting).caller).toMatchObject({
@@ -274,6 +281,7 @@ describe('parseGroups', () => {
     { value: '[]', groups: [] },
     { value: '["a", "b"]', groups: ['a', 'b'] },
     { value: 'a, b ,c', groups: ['a', 'b', 'c'] },
+    { value: '[a, b]', groups: ['a', 'b'] },
     { value: 'a,,b', groups: ['a', 'b'] },
     { value: '', groups: [] },
     { value: 42, groups: [] },
