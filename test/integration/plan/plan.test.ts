@@ -90,8 +90,14 @@ beforeEach(() => {
 });
 
 const reader = as.key('reader');
-const list = (query: Record<string, string>, headers = reader) =>
-  h.request('GET', `/items?${new URLSearchParams(query)}`, { headers });
+const list = (query: Record<string, string | undefined>, headers = reader) =>
+  h.request(
+    'GET',
+    `/items?${new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => !!e[1]))}`,
+    {
+      headers,
+    },
+  );
 const search = (field: string, values: unknown[], headers = reader, query = '') =>
   h.request('POST', `/search/${field}${query}`, { headers, body: values });
 
