@@ -1,3 +1,4 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { apiKey, auditRecords, expectError, expectInvalidQuery, idsOf, post } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
@@ -154,4 +155,41 @@ it('writes one SEARCH audit record with the values as its body and no resource k
     expect.objectContaining({ action: 'SEARCH', method: 'POST', path: '/search/type', body: ['cat', 7] }),
   ]);
   expect(added[0]).not.toHaveProperty('resource_key');
+});
+
+describe('answer shapes (SPEC.md §5)', () => {
+  it('answers sets as sorted arrays, binary as base64, null as null and inexact numbers as text', async () => {
+    // Prepare: written raw, since seeds are plain JSON
+    await h.db.send(
+      new PutItemCommand({
+        TableName: h.tables.data,
+        Item: {
+          id: { S: 'shapes' },
+          ss: { SS: ['pear', 'Apple', 'fig'] },
+          ns: { NS: ['10', '-2', '2.5'] },
+          bin: { B: new Uint8Array([1, 2, 3]) },
+          nothing: { NULL: true },
+          exact: { N: '0.1' },
+          inexact: { N: '9007199254740993' },
+          list: { L: [{ N: '1' }, { S: 'x' }, { BOOL: false }] },
+          _version: { N: '4' },
+        },
+      }),
+    );
+    // Act
+    const res = await search('id', ['shapes']);
+    // Assess
+    expect(res.body).toEqual([
+      {
+        id: 'shapes',
+        ss: ['Apple', 'fig', 'pear'],
+        ns: [-2, 2.5, 10],
+        bin: 'AQID',
+        nothing: null,
+        exact: 0.1,
+        inexact: '9007199254740993',
+        list: [1, 'x', false],
+      },
+    ]);
+  });
 });
