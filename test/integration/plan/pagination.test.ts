@@ -49,6 +49,7 @@ beforeAll(async () => {
         apiKey('reader', { permitted_endpoints: ALL }),
         apiKey('twin', { permitted_endpoints: ALL }),
         apiKey('on-only', { permitted_endpoints: ALL, read_filters: [{ field: 'status', value: 'on' }] }),
+        apiKey('shifty', { permitted_endpoints: ALL }),
       ],
     },
   });
@@ -377,5 +378,48 @@ describe('a cursor only works where it was issued', () => {
     expect((await h.request('GET', withCursor(path, cursor), { headers: reader })).status).toBe(200);
     clock = START + 24 * 60 * 60 * 1000 + 1000;
     expectError(await h.request('GET', withCursor(path, cursor), { headers: reader }), 400, 'INVALID_CURSOR');
+  });
+});
+
+describe("a caller's filters are recomputed on every page", () => {
+  // The auth cache is off in the harness (AUTH_CACHE_SECONDS=0): a changed record applies to the next request.
+  const setShifty = (fields: Record<string, unknown>) =>
+    db.send(
+      new PutItemCommand({
+        TableName: h.tables.auth,
+        Item: toItem({ id: 'shifty', type: 'API_KEY', permitted_endpoints: ALL, ...fields }) as Record<
+          string,
+          SdkValue
+        >,
+      }),
+    );
+  afterEach(() => setShifty({}));
+
+  it('a row filter added between pages applies to the next page', async () => {
+    let changed = false;
+    const pages = await walk(h, `/items?${qs({ price__gte: '0', _limit: '10' })}`, {
+      headers: as.key('shifty'),
+      between: async () => {
+        if (changed) return;
+        changed = true;
+        await setShifty({ read_filters: [{ field: 'status', value: 'on' }] });
+      },
+    });
+    expect(pages.length).toBeGreaterThan(2);
+    for (const p of pages.slice(1)) for (const item of p.items) expect(item.status).toBe('on');
+    expect(repeated(idsIn(pages))).toEqual([]);
+  });
+
+  it('a change of role that changes the plan makes the cursor 400 INVALID_CURSOR', async () => {
+    const first = await h.request('GET', `/items?${qs({ price__gte: '0', _limit: '5' })}`, {
+      headers: as.key('shifty'),
+    });
+    const next = nextOf(first)!;
+    expect(next).toBeTruthy();
+    // With a filter pinning category, the same query becomes a Query on category-index: not the Scan the cursor
+    // was issued for.
+    await setShifty({ read_filters: [{ field: 'category', value: 'c1' }] });
+    const res = await h.request('GET', next, { headers: as.key('shifty') });
+    expectError(res, 400, 'INVALID_CURSOR');
   });
 });
