@@ -38,19 +38,25 @@ const ERROR_TEXT: Record<number, string> = {
   500: 'internal error',
 };
 
-const paging = [
-  { name: '_limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-  { name: '_cursor', in: 'query', schema: { type: 'string' }, description: 'from the previous page' },
-  { name: '_explain', in: 'query', schema: { type: 'boolean' }, description: 'roles with explain: true only' },
-  {
-    name: 'filters',
-    in: 'query',
-    style: 'form',
-    explode: true,
-    schema: { type: 'object', additionalProperties: { type: 'string' } },
-    description: 'field=value and field__op=value conditions (README "Query language")',
-  },
-];
+const limit = { name: '_limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } };
+const cursor = { name: '_cursor', in: 'query', schema: { type: 'string' }, description: 'from the previous page' };
+// Only list, unique, search and get answer _explain (with the plan, reading nothing); /audit rejects it (400).
+const explain = {
+  name: '_explain',
+  in: 'query',
+  schema: { type: 'boolean' },
+  description: 'roles with explain: true only',
+};
+const filters = {
+  name: 'filters',
+  in: 'query',
+  style: 'form',
+  explode: true,
+  schema: { type: 'object', additionalProperties: { type: 'string' } },
+  description: 'field=value and field__op=value conditions (README "Query language")',
+};
+/** The answer of a verb that supports _explain: its usual body, or the plan. */
+const orPlan = (schema: unknown) => ({ anyOf: [schema, ref('Plan')] });
 const pageHeaders = {
   Link: { description: 'rel="next" link, when there is more', schema: { type: 'string' } },
   'X-Next-Cursor': { description: "the next page's _cursor", schema: { type: 'string' } },
@@ -79,30 +85,37 @@ function operation(route: Route, app: AppConfig): Record<string, unknown> {
       return {
         ...base,
         summary: 'List visible items',
-        parameters: [...params, ...paging],
-        responses: { 200: list({ type: 'array', items: ref('Item') }), ...errors(400, 401, 403, 414, 429, 500) },
+        parameters: [...params, limit, cursor, explain, filters],
+        responses: {
+          200: list(orPlan({ type: 'array', items: ref('Item') })),
+          ...errors(400, 401, 403, 414, 429, 500),
+        },
       };
     case 'unique':
       return {
         ...base,
         summary: 'Distinct values of a field among visible items',
-        parameters: [...params, ...paging.slice(2)],
-        responses: { 200: list(ref('UniqueValues'), {}), ...errors(400, 401, 403, 413, 500) },
+        parameters: [...params, explain, filters],
+        responses: { 200: list(orPlan(ref('UniqueValues')), {}), ...errors(400, 401, 403, 413, 500) },
       };
     case 'search':
       return {
         ...base,
         summary: 'Visible items whose field is one of the values',
-        parameters: [...params, ...paging],
+        parameters: [...params, limit, cursor, explain, filters],
         requestBody: { required: true, content: content(ref('SearchBody')) },
-        responses: { 200: list({ type: 'array', items: ref('Item') }), ...errors(400, 401, 403, 413, 500) },
+        responses: {
+          200: list(orPlan({ type: 'array', items: ref('Item') })),
+          ...errors(400, 401, 403, 413, 500),
+        },
       };
     case 'get':
       return {
         ...base,
         summary: 'One item',
+        parameters: [...params, explain],
         responses: {
-          200: { description: 'OK', headers: itemHeaders, content: content(ref('Item')) },
+          200: { description: 'OK', headers: itemHeaders, content: content(orPlan(ref('Item'))) },
           ...errors(400, 401, 403, 404, 500),
         },
       };
@@ -141,14 +154,14 @@ function operation(route: Route, app: AppConfig): Record<string, unknown> {
       return {
         ...base,
         summary: 'Audit records, newest first',
-        parameters: [...params, ...paging],
+        parameters: [...params, limit, cursor, filters],
         responses: { 200: list({ type: 'array', items: ref('AuditRecord') }), ...errors(400, 401, 403, 404, 500) },
       };
     case 'history':
       return {
         ...base,
         summary: 'Versions of an item, newest first',
-        parameters: [...params, ...paging.slice(0, 2)],
+        parameters: [...params, limit, cursor],
         responses: { 200: list({ type: 'array', items: ref('HistoryVersion') }), ...errors(400, 401, 403, 404, 500) },
       };
     case 'user':

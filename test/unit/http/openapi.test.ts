@@ -100,6 +100,25 @@ describe.each(APPS)('the document for %s', (_name, config) => {
   });
 });
 
+describe('_explain', () => {
+  const doc = openApiDocument(app);
+  const explained = operations(doc).filter((o) => o.op.parameters.some((p) => p.name === '_explain'));
+
+  it('is documented exactly on the verbs that answer it with a plan (list, unique, search, get)', () => {
+    const verbs = new Set(explained.map((o) => o.op.operationId.split('_')[0]));
+    expect([...verbs].sort()).toEqual(['get', 'list', 'search', 'unique']);
+  });
+
+  it('documents the plan as a 200 answer wherever it is accepted', () => {
+    for (const { path, method, op } of explained) {
+      expect({ route: `${method} ${path}`, answer: JSON.stringify(op.responses['200']) }).toEqual({
+        route: `${method} ${path}`,
+        answer: expect.stringContaining('"$ref":"#/components/schemas/Plan"'),
+      });
+    }
+  });
+});
+
 describe('the validator', () => {
   // It has to be able to fail for the checks above to mean anything.
   it.each([
