@@ -1,10 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import app from '../../../example/app';
 import { loadConfig } from '../../../src/config';
 import { routesFor, VERBS } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';
+import { restEvent } from '../../factories/events';
 import { localDb } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 import {
@@ -123,6 +125,72 @@ describe('the packaged functions', () => {
       });
       expect(env.CURSOR_SECRET).toMatch(/^\{\{resolve:ssm:\/scoutr\/dev\/cursor-secret\}\}$/);
     }
+  });
+});
+
+describe('a packaged bundle, run as Lambda runs it', () => {
+  // The list zip unpacked outside the repository (no node_modules to fall back on), its handler called in a plain
+  // Node process against DynamoDB Local, with SENTRY_DSN set although Sentry was left out of the bundle.
+  let h: Harness;
+  let run: string;
+  beforeAll(async () => {
+    h = await startHarness({
+      app,
+      seed: {
+        items: [{ id: 'p1', type: 'dog', status: 'available' }],
+        authRecords: [
+          { id: 'key-id-1', type: 'API_KEY', permitted_endpoints: [{ method: 'GET', endpoint: '/items' }] },
+        ],
+      },
+    });
+    run = mkdtempSync(join(tmpdir(), 'scoutr-lambda-'));
+    for (const [name, data] of readZip(join(dir, 'list.zip'))) {
+      mkdirSync(dirname(join(run, name)), { recursive: true });
+      writeFileSync(join(run, name), data);
+    }
+  });
+  afterAll(async () => {
+    await h?.close();
+    if (run) rmSync(run, { recursive: true, force: true });
+  });
+
+  it('answers a request, logs it, and says why nothing will reach Sentry', async () => {
+    // Prepare: the function's environment, pointed at the local tables
+    const env = {
+      ...(functions.get('list')!.Properties.Environment as { Variables: Record<string, string> }).Variables,
+      DATA_TABLE: h.tables.data,
+      AUTH_TABLE: h.tables.auth,
+      GROUP_TABLE: h.tables.groups,
+      AUDIT_TABLE: h.tables.audit!,
+      CURSOR_SECRET: 'bundle-cursor-secret-0123456789',
+      SENTRY_DSN: 'https://public@o0.ingest.sentry.io/1',
+      DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT!,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    };
+    const event = restEvent({ route: '/items', apiKeyId: 'key-id-1', requestId: 'bundle-req-1' });
+    const script = `require(${JSON.stringify(join(run, 'handlers/list.js'))}).handler(${JSON.stringify(event)})
+      .then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
+    // Act
+    const stdout = await new Promise<string>((done, fail) =>
+      execFile(process.execPath, ['-e', script], { cwd: run, env }, (err, out, errOut) =>
+        err ? fail(new Error(`${err.message}\n${errOut}`)) : done(out),
+      ),
+    );
+    // Assess
+    const lines = stdout.trim().split('\n');
+    const result = JSON.parse(lines.find((l) => l.startsWith('RESULT '))!.slice(7)) as {
+      statusCode: number;
+      body: string;
+    };
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual([{ id: 'p1', type: 'dog', status: 'available' }]);
+    const logs = lines.filter((l) => !l.startsWith('RESULT ')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logs).toEqual([
+      expect.objectContaining({ level: 'error', msg: expect.stringContaining('@sentry/node is not in this bundle') }),
+      expect.objectContaining({ level: 'info', msg: 'request', requestId: 'bundle-req-1', verb: 'list', status: 200 }),
+    ]);
   });
 });
 
