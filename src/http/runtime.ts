@@ -42,8 +42,10 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
           error: String(err),
         }),
     }));
+  const schema = await describeDataTable(db, config.DATA_TABLE);
   if (config.SENTRY_DSN) {
-    // A breadcrumb per DynamoDB call: the command's name only.
+    // A breadcrumb per DynamoDB call of a request: the command's name only. Added after the cold start's
+    // DescribeTable, which would otherwise sit, outside any request scope, in every later report.
     db.middlewareStack.add(
       (next, context) => async (args) => {
         reporter.breadcrumb('dynamodb', context.commandName ?? 'command');
@@ -52,7 +54,6 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
       { step: 'initialize', name: 'scoutrBreadcrumbs', override: true },
     );
   }
-  const schema = await describeDataTable(db, config.DATA_TABLE);
   const tables = {
     data: config.DATA_TABLE,
     auth: config.AUTH_TABLE,
