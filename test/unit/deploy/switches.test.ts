@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { preflightHeaders } from '../../../src/http/cors';
 
 // deploy/*.js: what serverless.yml's switches resolve to, per environment (serverless calls each once, unchanged).
 
@@ -37,6 +38,16 @@ describe('deploy/cors.js', () => {
 
   it('is off when CORS_ORIGINS is unset', () => {
     expect(withEnv({}, cors)).toBe(false);
+  });
+
+  it('lets API Gateway allow the same request headers the Lambda allows (the local server answers preflights)', () => {
+    // Prepare
+    const deployed = withEnv({ CORS_ORIGINS: 'https://a.example' }, cors) as { headers: string[] };
+    // Act
+    const local = preflightHeaders(['https://a.example'], 'https://a.example', 'GET')['Access-Control-Allow-Headers'];
+    // Assess
+    const norm = (hs: string[]) => hs.map((x) => x.trim().toLowerCase()).sort();
+    expect(norm(deployed.headers)).toEqual(norm(local!.split(',')));
   });
 });
 
