@@ -66,6 +66,11 @@ const tableOf = (fn: string, variable: 'DATA_TABLE' | 'AUTH_TABLE' | 'GROUP_TABL
   if (!found) throw new Error(`${fn}: ${variable}=${env[variable]} is not a table of the template`);
   return found[0];
 };
+/** the bundle of a function, from its handler: handlers/has-permission.handler → handlers/has-permission.js */
+const bundleOf = (fn: string) => {
+  const handler = String(functions.get(fn)!.Properties.Handler);
+  return `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
+};
 const allows = (fn: string, action: string, resource: string) =>
   grants.get(fn)!.some((g) => g.action === action && g.resource === resource);
 /** Everything a function may do to a table or its indexes. */
@@ -84,8 +89,7 @@ describe('the packaged functions', () => {
 
   it.each(FUNCTIONS)('bundles the %s handler alone, with its source map and without node_modules', (fn) => {
     // Prepare
-    const handler = String(functions.get(fn)!.Properties.Handler); // handlers/has-permission.handler
-    const file = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
+    const file = bundleOf(fn);
     // Act
     const entries = readZip(join(dir, `${fn}.zip`));
     // Assess
@@ -94,11 +98,7 @@ describe('the packaged functions', () => {
   });
 
   it.each(FUNCTIONS)('wires the %s function to the handler of the same verb', (fn) => {
-    const handler = String(functions.get(fn)!.Properties.Handler);
-    const source = readFileSync(
-      resolve(__dirname, '../../..', `${handler.slice(0, handler.lastIndexOf('.'))}.ts`),
-      'utf8',
-    );
+    const source = readFileSync(resolve(__dirname, '../../..', bundleOf(fn).replace(/\.js$/, '.ts')), 'utf8');
     expect(/lambdaHandler\('(\w+)'/.exec(source)?.[1]).toBe(fn);
   });
 
@@ -107,8 +107,7 @@ describe('the packaged functions', () => {
     const carrier = join(dirname(require.resolve('@sentry/core')), 'carrier.js');
     expect(readFileSync(carrier, 'utf8')).toContain(SENTRY_ONLY);
     for (const fn of FUNCTIONS) {
-      const handler = String(functions.get(fn)!.Properties.Handler);
-      const code = readZip(join(dir, `${fn}.zip`)).get(`${handler.slice(0, handler.lastIndexOf('.'))}.js`)!;
+      const code = readZip(join(dir, `${fn}.zip`)).get(bundleOf(fn))!;
       expect({ fn, sentry: code.includes(SENTRY_ONLY) }).toEqual({ fn, sentry: false });
     }
   });
@@ -352,7 +351,7 @@ describe('one route table', () => {
     expect(sorted(documented)).toEqual(sorted(apiRoutes(template).map((m) => key(m))));
   });
 
-  /** serverless names a function's resource after its key: hasPermission → HasPermissionLambdaFunction */
+  /** the logical id of a function's resource (HasPermissionLambdaFunction for hasPermission) */
   function logicalIdOf(name: string): string {
     const found = [...resourcesOf(template, 'AWS::Lambda::Function')].find(([, f]) => f === functions.get(name));
     return found![0];
