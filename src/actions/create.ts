@@ -2,7 +2,7 @@ import { conflict, forbidden, invalidBody } from '../core/errors';
 import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
-import { rolesAllowingCreate, VERSION } from '../core/write';
+import { initialVersion, rolesAllowingCreate, VERSION } from '../core/write';
 import { putItem, writeWithAudit } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { etagOf, visibleJson } from './page';
@@ -48,7 +48,8 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
     create: true,
   });
   await checkCondition(deps.app.createCondition, item, undefined, json, ctx.caller, deps.app.conditionFailureMessage);
-  const stored: Item = { ...item, [VERSION]: { N: '1' } };
+  const version = initialVersion(deps.now(), deps.nonce());
+  const stored: Item = { ...item, [VERSION]: { N: String(version) } };
   checkItemSize(stored);
   const key: Item = { [pk.name]: values[pk.name]! };
   await withRetries(
@@ -61,7 +62,7 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
         ...changeAuditTx(deps, ctx, {
           action,
           key,
-          version: 1,
+          version,
           item: stored,
           changed: Object.keys(item),
           body: auditBody(body),

@@ -5,6 +5,15 @@ import { type AttributeValue, type Item, valuesEqual } from './values';
 
 export const VERSION = '_version';
 
+/**
+ * The first version of a new item: its creation time (ms) × 1000 plus three random digits, then +1 per change. A
+ * key deleted and created again therefore never repeats a version, so a write decided on the old item (or an old
+ * ETag in If-Match) can never match the new one. Exact in a double until the year 2255.
+ */
+export function initialVersion(now: number, nonce: string): number {
+  return now * 1000 + (Number.parseInt(nonce.slice(0, 8), 16) % 1000 || 0);
+}
+
 /** The stored `_version` (absent on items written by others: 0). */
 export function versionOf(item: Item): number {
   const v = item[VERSION];

@@ -8,11 +8,15 @@ jest.setTimeout(30_000);
 // Clocks run in the future: DynamoDB Local, like DynamoDB, deletes records whose expire_time has passed.
 const now = Date.parse('2035-05-05T05:05:05.123Z');
 const readTtlDays = 7;
+// A counter as the nonce: audit ids stay unique at a fixed clock, and a created item's first version is now × 1000.
+let nonces = 0;
+const nonce = () => (nonces++).toString(16).padStart(16, '0');
+const created = now * 1000;
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
-    overrides: { now: () => now },
+    overrides: { now: () => now, nonce },
     env: { AUDIT_READ_TTL_DAYS: String(readTtlDays) },
     seed: {
       items: [{ id: 'seeded', team: 'a', n: 1 }],
@@ -98,7 +102,7 @@ it('records a search with its body', async () => {
 });
 
 describe('change records', () => {
-  it('CREATE carries the post-image, version 1, history_key, changed and the body, and never expires', async () => {
+  it('CREATE carries the post-image, the time-based first version, history_key, changed and the body, and never expires', async () => {
     const records = await recordsOf(() =>
       h.request('POST', '/item', { headers: admin, body: { id: 'c-1', team: 'a', tags: ['x'] } }),
     );
@@ -114,7 +118,7 @@ describe('change records', () => {
         resource: { id: 'c-1' },
         resource_key: 'c-1',
         history_key: 'c-1',
-        version: 1,
+        version: created,
         item: { id: 'c-1', team: 'a', tags: ['x'] },
         changed: ['id', 'team', 'tags'],
       },
@@ -130,7 +134,7 @@ describe('change records', () => {
         action: 'UPDATE',
         method: 'PATCH',
         body: { team: 'a', n: 2, tags: null },
-        version: 2,
+        version: created + 1,
         history_key: 'c-1',
         item: { id: 'c-1', team: 'a', n: 2 },
         changed: ['n', 'tags'],
@@ -147,7 +151,13 @@ describe('change records', () => {
   it('DELETE carries item null and the version after the last', async () => {
     const records = await recordsOf(() => h.request('DELETE', '/item/c-1', { headers: admin }));
     expect(records).toEqual([
-      expect.objectContaining({ action: 'DELETE', method: 'DELETE', version: 3, history_key: 'c-1', item: null }),
+      expect.objectContaining({
+        action: 'DELETE',
+        method: 'DELETE',
+        version: created + 2,
+        history_key: 'c-1',
+        item: null,
+      }),
     ]);
     expect(records[0]).not.toHaveProperty('body');
   });

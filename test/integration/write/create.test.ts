@@ -75,12 +75,15 @@ async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> 
 }
 
 describe('a successful create', () => {
-  it('answers 201 with the item as the caller may see it, its ETag, and stores version 1 with a CREATE record', async () => {
+  it('answers 201 with the item as the caller may see it, its ETag, and stores a time-based first version with a CREATE record', async () => {
     // Act
+    const before = Date.now();
     const res = await post({ id: 'c-1', type: 'dog', price: 12.5, tags: ['a', 'b'], meta: { level: 3 } });
-    // Assess
+    // Assess: the first version is the creation time in ms × 1000 plus three random digits
     expect(res.status).toBe(201);
-    expect(res.headers.get('etag')).toBe('"1"');
+    const version = Number(JSON.parse(res.headers.get('etag')!));
+    expect(version).toBeGreaterThanOrEqual(before * 1000);
+    expect(version).toBeLessThan((Date.now() + 1) * 1000);
     expect(res.body).toEqual({ id: 'c-1', type: 'dog', price: 12.5, tags: ['a', 'b'], meta: { level: 3 } });
     expect(await storedItem(h, 'c-1')).toEqual({
       id: 'c-1',
@@ -88,11 +91,11 @@ describe('a successful create', () => {
       price: 12.5,
       tags: ['a', 'b'],
       meta: { level: 3 },
-      _version: 1,
+      _version: version,
     });
     const records = (await scanAudit(h)).filter((r) => r.resource_key === 'c-1');
     expect(records).toEqual([
-      expect.objectContaining({ action: 'CREATE', method: 'POST', version: 1, history_key: 'c-1' }),
+      expect.objectContaining({ action: 'CREATE', method: 'POST', version, history_key: 'c-1' }),
     ]);
   });
 
@@ -318,7 +321,8 @@ describe('concurrent creates of one key', () => {
     expect(statuses).toEqual([201, ...Array(19).fill(409)]);
     const winner = replies.find((r) => r.status === 201)!.body as { writer: number };
     const rows = (await scanData(h)).filter((r) => r.id === 'contested');
-    expect(rows).toEqual([{ id: 'contested', writer: winner.writer, team: 'a', _version: 1 }]);
+    const version = Number(JSON.parse(replies.find((r) => r.status === 201)!.headers.get('etag')!));
+    expect(rows).toEqual([{ id: 'contested', writer: winner.writer, team: 'a', _version: version }]);
     const records = (await scanAudit(h)).filter((r) => r.resource_key === 'contested');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ action: 'CREATE', item: { writer: winner.writer } });

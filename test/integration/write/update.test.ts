@@ -393,6 +393,29 @@ describe('a change between the read and the write', () => {
     expect((await scanAudit(h)).filter((r) => r.history_key === 'race-move')).toHaveLength(1);
   });
 
+  it('never widens access: an item deleted and created again between the read and the write is never overwritten', async () => {
+    // Prepare: an item created through the API (its versions are the API's); only-a may see it (team a)
+    const created = await h.request('POST', '/item', { headers: as.key('admin'), body: pet('race-recreate') });
+    expect(created.status).toBe(201);
+    // right after only-a's read, the item is deleted and created again, in team b, with the same key
+    const raced = afterNextConsistentGet(h, 'race-recreate', async () => {
+      expect((await h.request('DELETE', '/item/race-recreate', { headers: as.key('admin') })).status).toBe(200);
+      const again = await h.request('POST', '/item', {
+        headers: as.key('admin'),
+        body: pet('race-recreate', { team: 'b', name: 'second life' }),
+      });
+      expect(again.status).toBe(201);
+    });
+    // Act
+    const res = await patch('race-recreate', { name: 'mine' }, as.key('only-a'));
+    await raced;
+    // Assess: the write decided on the first item cannot land on the second (its version never repeats)
+    expect(res.status).toBe(404);
+    expect(await storedItem(h, 'race-recreate')).toMatchObject({ team: 'b', name: 'second life' });
+    const changes = (await scanAudit(h)).filter((r) => r.history_key === 'race-recreate').map((r) => r.action);
+    expect(changes.sort()).toEqual(['CREATE', 'CREATE', 'DELETE']);
+  });
+
   it('never widens access: a row moved out of the update filters answers 403 and keeps the other change', async () => {
     // team-a may still read team b, but not update it
     const raced = afterNextConsistentGet(h, 'race-move-visible', () => patch('race-move-visible', { team: 'b' }));
