@@ -124,7 +124,7 @@ function sizeTable(size: number, results: Measurement[]): string {
     '',
     'items read: items DynamoDB examined on the data table per request (ScannedCount; items returned by',
     'GetItem/BatchGetItem); capacity: ConsumedCapacity reported by DynamoDB Local (— when it reports none).',
-    `Scoutr's log line items_read (data + auth items) per request: ${logCheck}`,
+    `Scoutr's log line items_read (data items; auth reads are auth_calls) per request: ${logCheck}`,
     ...warn,
   ].join('\n');
 }

@@ -27,7 +27,7 @@ export interface Measurement {
   dataCalls: number;
   dataItems: number;
   capacity: number;
-  /** Scoutr's own log line: items_read (data and auth items) */
+  /** Scoutr's own log line: items_read (data items; auth reads are counted apart as auth_calls) */
   logItemsRead?: number;
   answered: number;
   bytes: number;

@@ -1,4 +1,11 @@
-import { auditDays, auditSchema, checkAuditFields, historyVersion, redactAuditRecord } from '../core/audit-view';
+import {
+  auditDays,
+  auditSchema,
+  checkAuditFields,
+  checkAuditValues,
+  historyVersion,
+  redactAuditRecord,
+} from '../core/audit-view';
 import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { and, conjuncts, type Filter, fieldsOf, type NonEmpty, type Pred } from '../core/filter/types';
@@ -8,7 +15,7 @@ import { readParams } from '../core/plan';
 import { parseQuery } from '../core/query/parse';
 import type { IndexSchema, TableSchema } from '../core/schema';
 import { compareStrings, type Item, keyText } from '../core/values';
-import { getItem, readPages } from '../dynamo/read';
+import { getItem, type Page, readPages } from '../dynamo/read';
 import type { Ctx, Deps, Reply } from './context';
 import type { Position } from './cursor';
 import type { ReadEvent } from './execute';
@@ -39,6 +46,7 @@ function parseAuditQuery(ctx: Ctx, hidden: readonly string[]) {
     query.conditions.map((c) => c.field),
     hidden,
   );
+  checkAuditValues(query.filter, hidden);
   ctx.note.conditions = query.conditions.map((c) => `${c.field}:${c.op}`);
   return query;
 }
@@ -67,6 +75,20 @@ function indexPlan(schema: TableSchema, indexName: string, keyCondition: Filter,
 async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Reply> {
   const { hidden } = readScope(ctx.counting);
   const query = parseAuditQuery(ctx, hidden);
+  // The records about one item: its own index answers them, whatever their day.
+  const about = conjuncts(query.filter).find((c) => c.op === 'eq' && c.field === 'resource_key' && 'S' in c.value);
+  if (about) {
+    const rest = and(conjuncts(query.filter).filter((c) => c !== about));
+    const plan = indexPlan(schema, 'resource-index', about, rest);
+    const { reply } = await pageReply(deps, ctx, plan, {
+      query,
+      hidden,
+      read: { schema },
+      render: (r) => redactAuditRecord(r, hidden),
+    });
+    await auditRead(deps, ctx, 'AUDIT');
+    return reply;
+  }
   const days = auditDays(query.filter, deps.now());
   const plan = indexPlan(schema, 'day-index', { op: 'eq', field: 'day_shard', value: { S: '' } }, query.filter);
   const residual = plan.kind === 'query' ? plan.residual : true;
@@ -85,6 +107,16 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
   return reply;
 }
 
+/** Days read ahead while the current one is merged: each empty day costs AUDIT_SHARDS small queries. */
+const DAYS_AHEAD = 8;
+
+interface ShardSource {
+  pages: AsyncGenerator<Page>;
+  buffer: Item[];
+  done: boolean;
+  pending: Promise<void> | undefined;
+}
+
 async function* mergeDays(
   deps: Deps,
   ctx: Ctx,
@@ -95,47 +127,56 @@ async function* mergeDays(
   start: { s: number; k?: Item } | undefined,
 ): AsyncGenerator<ReadEvent> {
   if (plan.kind !== 'query') return;
-  for (let d = start?.s ?? 0; d < days.length; d++) {
+  const pull = (src: ShardSource) => {
+    src.pending ??= src.pages.next().then((next) => {
+      src.pending = undefined;
+      if (next.done) src.done = true;
+      else src.buffer.push(...next.value.items);
+    });
+    // Handled here so a read-ahead nobody waits for (the page filled first) is never an unhandled rejection;
+    // whoever awaits it still gets the error.
+    src.pending.catch(() => {});
+    return src.pending;
+  };
+  const openDay = (d: number): ShardSource[] => {
     const before = d === start?.s ? start.k?.id : undefined;
-    const sources = Array.from({ length: shards }, (_, n) => {
-      const key: Filter = {
+    return Array.from({ length: shards }, (_, n) => {
+      const key = {
         op: 'and',
         children: [
           { op: 'eq', field: 'day_shard', value: { S: `${days[d]}#${n}` } },
-          ...(before && 'S' in before ? [{ op: 'lt' as const, field: 'id', value: { S: before.S } }] : []),
+          ...(before && 'S' in before ? [{ op: 'lt', field: 'id', value: { S: before.S } }] : []),
         ],
       } as Filter;
       const params = readParams({ ...plan, keyConditions: [key] }, schema)[0]!;
-      return {
+      const src: ShardSource = {
         pages: readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats),
-        buffer: [] as Item[],
+        buffer: [],
         done: false,
+        pending: undefined,
       };
+      void pull(src); // the first page of every shard of the next few days is fetched concurrently
+      return src;
     });
-    let lastId = before && 'S' in before ? before.S : undefined;
-    const fill = async () => {
-      await Promise.all(
-        sources.map(async (src) => {
-          if (src.buffer.length > 0 || src.done) return;
-          const next = await src.pages.next();
-          if (next.done) src.done = true;
-          else src.buffer.push(...next.value.items);
-        }),
-      );
-    };
+  };
+  const opened = new Map<number, ShardSource[]>();
+  for (let d = start?.s ?? 0; d < days.length; d++) {
+    for (let ahead = d; ahead < Math.min(days.length, d + DAYS_AHEAD); ahead++) {
+      if (!opened.has(ahead)) opened.set(ahead, openDay(ahead));
+    }
+    const sources = opened.get(d)!;
+    opened.delete(d);
     for (;;) {
-      await fill();
-      const live = sources.filter((s) => s.buffer.length > 0);
+      await Promise.all(sources.map((src) => (src.buffer.length === 0 && !src.done ? pull(src) : undefined)));
+      const live = sources.filter((src) => src.buffer.length > 0);
       if (live.length === 0) break;
-      // Newest first across shards: the largest id.
+      // Newest first across shards: the largest id (ids are time-ordered).
       let best = live[0]!;
-      for (const s of live) if (compareStrings(idOf(s.buffer[0]!), idOf(best.buffer[0]!)) > 0) best = s;
+      for (const src of live) if (compareStrings(idOf(src.buffer[0]!), idOf(best.buffer[0]!)) > 0) best = src;
       const item = best.buffer.shift()!;
-      lastId = idOf(item);
-      yield { kind: 'item', item, after: { s: d, k: { id: { S: lastId } } } };
-      if (best.buffer.length === 0 && !best.done) {
-        yield { kind: 'page', after: lastId ? { s: d, k: { id: { S: lastId } } } : { s: d } };
-      }
+      const after = { s: d, k: { id: { S: idOf(item) } } };
+      yield { kind: 'item', item, after };
+      if (best.buffer.length === 0 && !best.done) yield { kind: 'page', after };
     }
     yield { kind: 'page', after: d + 1 < days.length ? { s: d + 1 } : undefined };
   }

@@ -46,9 +46,12 @@ export async function runRequest(
   note: Record<string, unknown> = {},
 ): Promise<Reply> {
   const started = deps.now();
+  // Auth reads are counted apart, so items_read is the data the request read, whatever the auth cache held.
+  const authStats = newStats();
   const stats = newStats();
+  note.authStats = authStats;
   note.stats = stats;
-  const { caller, roles } = await authenticate(deps, req, stats);
+  const { caller, roles } = await authenticate(deps, req, authStats);
   note.caller = caller;
   const open = verb === 'user' || verb === 'hasPermission'; // every caller with a role may use these
   const counting = open ? roles : authorizeEndpoint(roles, req);

@@ -52,6 +52,59 @@ export function checkAuditFields(fields: Iterable<string>, hidden: readonly stri
   if (blocked.length > 0) throw forbidden(`field not permitted: ${blocked.join(', ')}`, { fields: blocked });
 }
 
+/** The string operands of a leaf condition (what it compares its field with). */
+function textOperands(f: Filter): string[] {
+  switch (f.op) {
+    case 'and':
+    case 'or':
+    case 'not':
+    case 'exists':
+    case 'length':
+      return [];
+    case 'in':
+      return f.values.flatMap((v) => ('S' in v ? [v.S] : []));
+    case 'between':
+      return [f.low, f.high].flatMap((v) => ('S' in v ? [v.S] : []));
+    default:
+      return 'S' in f.value ? [f.value.S] : [];
+  }
+}
+
+function leaves(p: Pred): Filter[] {
+  if (typeof p === 'boolean') return [];
+  if (p.op === 'and' || p.op === 'or') return p.children.flatMap(leaves);
+  if (p.op === 'not') return leaves(p.child);
+  return [p];
+}
+
+/**
+ * Conditions on what an audit record says about fields — `changed`, `path`, `path_params` — are 403 when they name a
+ * field hidden from the caller: `changed__contains=cost` would otherwise find the records whose answers hide it.
+ */
+export function checkAuditValues(filter: Pred, hidden: readonly string[]): void {
+  if (hidden.length === 0) return;
+  const names = (text: string) => hidden.some((h) => pathsOverlap(text, h));
+  const segmentNames = (text: string) => text.split('/').some((seg) => seg !== '' && names(seg));
+  const blocked = new Set<string>();
+  for (const leaf of leaves(filter)) {
+    if (!('field' in leaf)) continue;
+    const field = leaf.field;
+    const texts = textOperands(leaf);
+    if (field === 'changed' && texts.some(names)) blocked.add(field);
+    // `path` is text: any operand that mentions a hidden name (a segment, or a substring for contains) is refused.
+    const mentions = (t: string) =>
+      leaf.op === 'contains' ? hidden.some((h) => t.includes(h.split('.')[0]!)) : segmentNames(t);
+    if (field === 'path' && texts.some(mentions)) {
+      blocked.add(field);
+    }
+    if (field.startsWith('path_params.')) {
+      const param = field.slice('path_params.'.length);
+      if (param === 'search_key' ? texts.some(names) : param !== 'search_value' && names(param)) blocked.add(field);
+    }
+  }
+  if (blocked.size > 0) throw forbidden(`field not permitted: ${[...blocked].join(', ')}`, { fields: [...blocked] });
+}
+
 const hiddenParam = (name: string, hidden: readonly string[]) =>
   hidden.some((h) => pathsOverlap(name.split('__')[0]!, h));
 

@@ -25,6 +25,7 @@ export function translateError(err: unknown): unknown {
   if (name && UNAVAILABLE.has(name)) {
     return new ScoutrError('THROTTLED', 503, 'Service temporarily unavailable; retry later', {
       cause: err,
+      expose: true, // the caller may retry: say so, unlike an INTERNAL 500
       headers: { 'Retry-After': '2' },
     });
   }

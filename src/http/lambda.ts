@@ -53,6 +53,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
   if (captured) await rt.reporter.flush();
   const caller = note.caller as Caller | undefined;
   const stats = note.stats as ReadStats | undefined;
+  const authStats = note.authStats as ReadStats | undefined;
   const line = {
     requestId,
     verb,
@@ -63,6 +64,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
     ms: deps.now() - started,
     ...(note.count !== undefined ? { count: note.count } : {}),
     ...(stats ? { items_read: stats.scanned, dynamodb_calls: stats.calls, consumed_capacity: stats.capacity } : {}),
+    ...(authStats ? { auth_calls: authStats.calls } : {}),
     ...(note.plan ? { plan: note.plan } : {}),
     ...(note.conditions ? { conditions: note.conditions } : {}),
   };

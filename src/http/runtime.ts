@@ -10,7 +10,7 @@ import { createClient } from '../dynamo/client';
 import { describeDataTable } from '../dynamo/schema';
 import { type IdentityConfig, identityConfig } from './identity';
 import { jsonLogger } from './log';
-import { createReporter, type Reporter } from './sentry';
+import { createReporter, noReporter, type Reporter } from './sentry';
 
 /** Everything built once per container: the client, the key schema (one DescribeTable), the auth cache. */
 export interface Runtime {
@@ -43,7 +43,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
         }),
     }));
   const schema = await describeDataTable(db, config.DATA_TABLE);
-  if (config.SENTRY_DSN) {
+  if (reporter !== noReporter) {
     // A breadcrumb per DynamoDB call of a request: the command's name only. Added after the cold start's
     // DescribeTable, which would otherwise sit, outside any request scope, in every later report.
     db.middlewareStack.add(

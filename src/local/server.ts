@@ -57,15 +57,14 @@ export function toRestEvent(
     multiValueHeaders[name] = values;
     headers[name] = values[values.length - 1]!;
   }
-  const multi: Record<string, string[]> = {};
-  for (const [k, v] of new URLSearchParams(search)) {
-    multi[k] ??= [];
-    multi[k].push(v);
-  }
-  const single = Object.fromEntries(Object.entries(multi).map(([k, vs]) => [k, vs[vs.length - 1]!]));
+  // A Map, not an object: query keys such as __proto__ or toString are data here.
+  const grouped = new Map<string, string[]>();
+  for (const [k, v] of new URLSearchParams(search)) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  const multi = Object.fromEntries(grouped);
+  const single = Object.fromEntries([...grouped].map(([k, vs]) => [k, vs[vs.length - 1]!]));
   const apiKeys = multiValueHeaders['x-api-key'];
   const hasParams = Object.keys(rawParams).length > 0;
-  const hasQuery = Object.keys(multi).length > 0;
+  const hasQuery = grouped.size > 0;
   return {
     resource: route.path,
     path: rawPath,

@@ -152,6 +152,15 @@ describe('GET /audit', () => {
     },
   );
 
+  it.each(['changed__contains=cost', 'path__contains=cost', 'path_params.search_key=meta.secret', 'changed=meta'])(
+    'answers 403 for %s, which names a field the caller cannot see',
+    async (condition) => {
+      const res = await auditor(`/audit?${condition}&${today}`);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ code: 'FORBIDDEN' });
+    },
+  );
+
   it('accepts a filter on a visible field of the body', async () => {
     const res = await auditor(`/audit?body.team=b&action=CREATE&${today}`);
     expect(res.status).toBe(200);

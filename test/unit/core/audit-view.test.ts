@@ -1,4 +1,10 @@
-import { auditDays, checkAuditFields, historyVersion, redactAuditRecord } from '../../../src/core/audit-view';
+import {
+  auditDays,
+  checkAuditFields,
+  checkAuditValues,
+  historyVersion,
+  redactAuditRecord,
+} from '../../../src/core/audit-view';
 import type { Filter, Pred } from '../../../src/core/filter/types';
 import type { Item } from '../../../src/core/values';
 import { thrown } from '../../support/errors';
@@ -183,5 +189,34 @@ describe('auditDays', () => {
     },
   ])('reads only the days $what allows, newest first', ({ filter, want }) => {
     expect(auditDays(filter, now)).toEqual(want);
+  });
+});
+
+describe('checkAuditValues', () => {
+  const hidden = ['cost', 'supplier.contact'];
+  const f = (field: string, op: 'eq' | 'contains' | 'startswith', text: string) =>
+    ({ op, field, value: { S: text } }) as const;
+  it.each([
+    ['changed__contains=cost', f('changed', 'contains', 'cost')],
+    ['changed=supplier', f('changed', 'eq', 'supplier')],
+    ['path=/items/cost/7', f('path', 'eq', '/items/cost/7')],
+    ['path__contains=cost', f('path', 'contains', 'cost')],
+    ['path_params.search_key=cost', f('path_params.search_key', 'eq', 'cost')],
+    ['path_params.cost=7', f('path_params.cost', 'eq', '7')],
+  ])('refuses %s with 403 for a caller who cannot see cost', (_, filter) => {
+    expect(thrown(() => checkAuditValues(filter, hidden))).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+
+  it.each([
+    ['changed__contains=price', f('changed', 'contains', 'price')],
+    ['path__startswith=/items', f('path', 'startswith', '/items')],
+    ['path_params.search_key=status', f('path_params.search_key', 'eq', 'status')],
+    ['path_params.search_value=cost', f('path_params.search_value', 'eq', 'cost')],
+  ])('allows %s', (_, filter) => {
+    expect(() => checkAuditValues(filter, hidden)).not.toThrow();
+  });
+
+  it('allows anything for a caller without hidden fields', () => {
+    expect(() => checkAuditValues(f('changed', 'contains', 'cost'), [])).not.toThrow();
   });
 });
