@@ -106,12 +106,24 @@ export function keyText(v: AttributeValue): string {
   throw new Error('not a key value');
 }
 
+/**
+ * DynamoDB also accepts numbers JSON does not write (`01`, `+5`, `.5`, `5.`): as JSON text, or undefined. A key in a
+ * path may be spelt so (`/item/01` names the item 1).
+ */
+function dynamoNumberAsJson(text: string): string | undefined {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?([eE][+-]?\d+)?$/.exec(text);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const int = m[2]!.replace(/^0+(?=\d)/, '') || '0';
+  const frac = m[3] ? `.${m[3]}` : '';
+  return `${m[1] === '-' ? '-' : ''}${int}${frac}${m[4] ?? ''}`;
+}
+
 /** Turns a path or body text into a key value of the schema's type, or undefined if it cannot be one. */
 export function keyValue(type: KeyType, text: string): AttributeValue | undefined {
   if (text === '') return undefined;
   if (type === 'S') return Buffer.byteLength(text) <= 2048 ? { S: text } : undefined;
   if (type === 'N') {
-    const n = canonicalNumber(text);
+    const n = canonicalNumber(dynamoNumberAsJson(text) ?? text);
     return n === undefined ? undefined : { N: n };
   }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;

@@ -151,10 +151,13 @@ describe('a number partition key', () => {
   afterAll(() => n.close());
   const any = as.key('any');
 
-  it.each(['/item/1', '/item/1.0', '/item/1e0', '/item/10e-1'])('finds the item 1 at %s', async (path) => {
-    const res = await n.request('GET', path, { headers: any });
-    expect(res.body).toEqual({ id: 1, name: 'one' });
-  });
+  it.each(['/item/1', '/item/1.0', '/item/1e0', '/item/10e-1', '/item/01', '/item/+1'])(
+    'finds the item 1 at %s',
+    async (path) => {
+      const res = await n.request('GET', path, { headers: any });
+      expect(res.body).toEqual({ id: 1, name: 'one' });
+    },
+  );
 
   it.each(['/item/abc', '/item/1x', '/item/1e999'])('answers %s with 400 naming the id', async (path) => {
     expectInvalidQuery(await n.request('GET', path, { headers: any }), 'id');

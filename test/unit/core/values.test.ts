@@ -230,6 +230,11 @@ describe('keyValue', () => {
     { type: 'S' as const, text: 'é'.repeat(1024), want: { S: 'é'.repeat(1024) } }, // 2048 bytes
     { type: 'N' as const, text: '1.50', want: { N: '1.5' } },
     { type: 'N' as const, text: '1e2', want: { N: '100' } },
+    { type: 'N' as const, text: '01', want: { N: '1' } },
+    { type: 'N' as const, text: '+5', want: { N: '5' } },
+    { type: 'N' as const, text: '.5', want: { N: '0.5' } },
+    { type: 'N' as const, text: '5.', want: { N: '5' } },
+    { type: 'N' as const, text: '-007.50', want: { N: '-7.5' } },
     { type: 'B' as const, text: 'AQI=', want: { B: new Uint8Array([1, 2]) } },
   ])('reads $text as a $type key', ({ type, text, want }) => {
     expect(keyValue(type, text)).toEqual(want);
@@ -239,6 +244,9 @@ describe('keyValue', () => {
     { type: 'S' as const, text: '', why: 'empty' },
     { type: 'S' as const, text: 'é'.repeat(1025), why: 'over 2048 UTF-8 bytes' },
     { type: 'N' as const, text: 'abc', why: 'not a number' },
+    { type: 'N' as const, text: '.', why: 'no digits' },
+    { type: 'N' as const, text: '1..2', why: 'two points' },
+    { type: 'N' as const, text: '0x10', why: 'hexadecimal' },
     { type: 'N' as const, text: `${DIGITS_38}9`, why: 'beyond 38 digits' },
     { type: 'B' as const, text: 'AQI', why: 'base64 without padding' },
     { type: 'B' as const, text: 'A*I=', why: 'not base64' },
