@@ -116,7 +116,7 @@ function printBanner(url: string, config: LocalConfig, embedded: boolean, isExam
       `  curl -s ${url}/user -H 'Oidc-Claim-Sub: vera' -H 'Oidc-Claim-Groups: vets'`,
       `  curl -s '${url}/audit?action=UPDATE' -H 'Oidc-Claim-Sub: audrey'`,
       `  curl -s ${url}/history/p-2 -H 'Oidc-Claim-Sub: audrey'`,
-      `  curl -s '${url}/items?_explain=true&type=cat' -H 'x-api-key: admin-key'`,
+      `  curl -s '${url}/items?_explain=true&status=available' -H 'x-api-key: admin-key'`,
     );
   }
   lines.push('', 'Stop with Ctrl-C.', '');
