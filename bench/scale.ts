@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { startEmulator } from '../src/local/emulator';
-import { benchClient, CATEGORIES, createBenchTables, GROUP_DEPTH, seedItems, WORKLOADS } from './fixtures';
+import { benchClient, createBenchTables, GROUP_DEPTH, ITEMS_PER_CATEGORY, seedItems, WORKLOADS } from './fixtures';
 import { httpLoad, type LoadResult } from './http-load';
 import type { Impl, Measurement } from './worker';
 
@@ -178,7 +178,7 @@ function targets(all: Measurement[], http: LoadResult[]): string {
     );
   }
   lines.push(
-    `  (a list of one category answers 1/${CATEGORIES} of the table, so without _limit its ratio is at most ${CATEGORIES}×)`,
+    `  (a category holds ${ITEMS_PER_CATEGORY} items at every size: Scoutr reads what it answers, the baseline the table)`,
   );
   const sizes = [...new Set(all.map((r) => r.size))].sort((a, b) => a - b);
   const limited = sizes.map((size) => at('scoutr', 2, size));
