@@ -3,15 +3,15 @@ import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
 import { initialVersion, rolesAllowingCreate, VERSION } from '../core/write';
-import { putItem, writeWithAudit } from '../dynamo/write';
+import { putItem } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { etagOf, visibleJson } from './page';
 import {
   auditBody,
-  changeAuditTx,
   checkItemBody,
   checkItemSize,
   checkKeyTypes,
+  commitChange,
   type ItemBody,
   jsonItem,
   parseItemBody,
@@ -52,25 +52,22 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
   const stored: Item = { ...item, [VERSION]: { N: String(version) } };
   checkItemSize(stored);
   const key: Item = { [pk.name]: values[pk.name]! };
+  const change = putItem(deps.schema.table, stored, {
+    ConditionExpression: 'attribute_not_exists(#k)',
+    ExpressionAttributeNames: { '#k': pk.name },
+  });
   await withRetries(
     () =>
-      writeWithAudit(deps.db, [
-        putItem(deps.schema.table, stored, {
-          ConditionExpression: 'attribute_not_exists(#k)',
-          ExpressionAttributeNames: { '#k': pk.name },
-        }),
-        ...changeAuditTx(deps, ctx, {
-          action,
-          key,
-          version,
-          item: stored,
-          changed: Object.keys(item),
-          body: auditBody(body),
-        }),
-      ]),
+      commitChange(deps, ctx, change, {
+        action,
+        key,
+        version,
+        item: stored,
+        changed: Object.keys(item),
+        body: auditBody(body),
+      }),
     () => conflict(`An item with ${pk.name} ${keyText(key[pk.name]!)} already exists`),
   );
-  ctx.note.count = 1;
   return { status: 201, headers: { ETag: etagOf(stored) }, body: visibleJson(stored, scope.hidden) };
 }
 

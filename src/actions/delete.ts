@@ -4,11 +4,11 @@ import { checkCondition } from '../core/validate';
 import { type Item, keyText } from '../core/values';
 import { rolesAllowingDelete, versionOf } from '../core/write';
 import { getItem } from '../dynamo/read';
-import { deleteItem as deleteTx, versionCondition, writeWithAudit } from '../dynamo/write';
+import { deleteItem as deleteTx, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { visibleJson } from './page';
-import { canSee, changeAuditTx, checkIfMatch, storedJson, withRetries } from './write';
+import { canSee, checkIfMatch, commitChange, storedJson, withRetries } from './write';
 
 /** DELETE /item/{id}: 200 with the deleted item as the caller may see it; 404 if absent or not visible. */
 export async function remove(deps: Deps, ctx: Ctx): Promise<Reply> {
@@ -30,18 +30,14 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
     await checkCondition(deps.app.deleteCondition, stored, existing, {}, ctx.caller, deps.app.conditionFailureMessage);
     const version = versionOf(stored);
     const { _version, ...fields } = stored;
-    await writeWithAudit(deps.db, [
-      deleteTx(deps.schema.table, key, versionCondition(pk.name, version)),
-      ...changeAuditTx(deps, ctx, {
-        action,
-        key,
-        version: version + 1,
-        item: null,
-        changed: Object.keys(fields),
-        body: undefined,
-      }),
-    ]);
-    ctx.note.count = 1;
+    await commitChange(deps, ctx, deleteTx(deps.schema.table, key, versionCondition(pk.name, version)), {
+      action,
+      key,
+      version: version + 1,
+      item: null,
+      changed: Object.keys(fields),
+      body: undefined,
+    });
     return { status: 200, body: visibleJson(stored as Item, scope.hidden) };
   });
 }

@@ -4,7 +4,7 @@ import { checkCondition, validateBody } from '../core/validate';
 import { type Item, keyText, valuesEqual } from '../core/values';
 import { applyChanges, fieldsNoRoleMayUpdate, rolesAllowingUpdate, VERSION, versionOf } from '../core/write';
 import { getItem } from '../dynamo/read';
-import { putItem, versionCondition, writeWithAudit } from '../dynamo/write';
+import { putItem, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { etagOf, visibleJson } from './page';
@@ -12,10 +12,10 @@ import { auditRead } from './reads';
 import {
   auditBody,
   canSee,
-  changeAuditTx,
   checkIfMatch,
   checkItemSize,
   checkKeyTypes,
+  commitChange,
   type ItemBody,
   jsonItem,
   parseItemBody,
@@ -86,18 +86,14 @@ export async function updateItem(
     const version = versionOf(stored);
     const next: Item = { ...post, [VERSION]: { N: String(version + 1) } };
     checkItemSize(next);
-    await writeWithAudit(deps.db, [
-      putItem(deps.schema.table, next, versionCondition(pk.name, version)),
-      ...changeAuditTx(deps, ctx, {
-        action,
-        key,
-        version: version + 1,
-        item: next,
-        changed,
-        body: auditBody(body),
-      }),
-    ]);
-    ctx.note.count = 1;
+    await commitChange(deps, ctx, putItem(deps.schema.table, next, versionCondition(pk.name, version)), {
+      action,
+      key,
+      version: version + 1,
+      item: next,
+      changed,
+      body: auditBody(body),
+    });
     return { status: 200, headers: { ETag: etagOf(next) }, body: visibleJson(next, scope.hidden) };
   });
 }

@@ -8,7 +8,7 @@ import { countingRoles, redact } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
 import { itemRoute } from '../core/routes';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
-import { putAudit, type TxItem, WriteRaced } from '../dynamo/write';
+import { putAudit, type TxItem, WriteRaced, writeWithAudit } from '../dynamo/write';
 import { isObject, parseBody } from './body';
 import type { Ctx, Deps } from './context';
 import { etagOf } from './page';
@@ -112,18 +112,17 @@ export function checkItemSize(item: Item): void {
 }
 
 /** The change's audit record, written in the same transaction as the change (SPEC.md §9). */
-export function changeAuditTx(
-  deps: Deps,
-  ctx: Ctx,
-  a: {
-    action: string;
-    key: Item;
-    version: number;
-    item: Item | null;
-    changed: readonly string[];
-    body: AttributeValue | undefined;
-  },
-): TxItem[] {
+export interface ChangeRecord {
+  action: string;
+  key: Item;
+  version: number;
+  /** the post-image; null after a delete */
+  item: Item | null;
+  changed: readonly string[];
+  body: AttributeValue | undefined;
+}
+
+export function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   deps.trace('write', 'transaction', { action: a.action, version: a.version });
   const table = deps.tables.audit;
   if (!table) return [];
@@ -159,6 +158,12 @@ export function changeAuditTx(
 function depthOf(v: AttributeValue): number {
   const children = 'M' in v ? Object.values(v.M) : 'L' in v ? v.L : undefined;
   return children ? 1 + children.reduce((max, c) => Math.max(max, depthOf(c)), 0) : 1;
+}
+
+/** Writes a change and its audit record in one transaction (SPEC.md §3 "Atomicity", §9). */
+export async function commitChange(deps: Deps, ctx: Ctx, change: TxItem, record: ChangeRecord): Promise<void> {
+  await writeWithAudit(deps.db, [change, ...changeAuditTx(deps, ctx, record)]);
+  ctx.note.count = 1;
 }
 
 /**

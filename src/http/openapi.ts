@@ -63,7 +63,7 @@ const pageHeaders = {
 };
 const itemHeaders = { ETag: { description: 'the item version', schema: { type: 'string' } } };
 
-function operation(route: Route, app: AppConfig): Record<string, unknown> {
+function operation(route: Route): Record<string, unknown> {
   const params = templateParams(route.path).map((name) => ({
     name,
     in: 'path',
@@ -198,7 +198,7 @@ export function openApiDocument(app: AppConfig, info: { title?: string; version?
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routesFor(app)) {
     paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation(route, app);
+    paths[route.path]![route.method.toLowerCase()] = operation(route);
   }
   const schema = (s: z.core.$ZodType) => {
     const { $schema, ...rest } = json(s) as Record<string, unknown>;
