@@ -40,37 +40,44 @@ export async function main(env: Record<string, string | undefined> = process.env
     // DynamoDB Local accepts any credentials; a real endpoint uses the usual AWS credential chain.
     ...(emulator || (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
-  const specs: TableSpec[] = [
-    { name: config.DATA_TABLE, ...(app.localTable ?? { partitionKey: { name: 'id', type: 'S' } }) },
-    authTableSpec(config.AUTH_TABLE),
-    groupTableSpec(config.GROUP_TABLE),
-    ...(config.AUDIT_TABLE ? [auditTableSpec(config.AUDIT_TABLE)] : []),
-  ];
-  const mayCreate = emulator !== undefined || config.SCOUTR_SEED === 'example';
-  if (mayCreate) {
-    const created = await createMissingTables(db, specs);
-    if (created.length > 0) console.log(`created tables: ${created.join(', ')}`);
-  } else {
-    await requireTables(db, specs);
-  }
-  if (config.SCOUTR_SEED === 'example' || (emulator && isExample)) await seedExample(db, config);
+  try {
+    const specs: TableSpec[] = [
+      { name: config.DATA_TABLE, ...(app.localTable ?? { partitionKey: { name: 'id', type: 'S' } }) },
+      authTableSpec(config.AUTH_TABLE),
+      groupTableSpec(config.GROUP_TABLE),
+      ...(config.AUDIT_TABLE ? [auditTableSpec(config.AUDIT_TABLE)] : []),
+    ];
+    const mayCreate = emulator !== undefined || config.SCOUTR_SEED === 'example';
+    if (mayCreate) {
+      const created = await createMissingTables(db, specs);
+      if (created.length > 0) console.log(`created tables: ${created.join(', ')}`);
+    } else {
+      await requireTables(db, specs);
+    }
+    if (config.SCOUTR_SEED === 'example' || (emulator && isExample)) await seedExample(db, config);
 
-  const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
-  const routes = routesFor(app);
-  const doc = openApiDocument(app);
-  const server = await startServer({
-    runtime,
-    routes,
-    host: config.HOST,
-    port: config.PORT,
-    extra: { '/openapi.json': () => doc },
-  });
-  printBanner(server.url, config, emulator !== undefined, isExample);
-  return async () => {
-    await server.close();
+    const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
+    const routes = routesFor(app);
+    const doc = openApiDocument(app);
+    const server = await startServer({
+      runtime,
+      routes,
+      host: config.HOST,
+      port: config.PORT,
+      extra: { '/openapi.json': () => doc },
+    });
+    printBanner(server.url, config, emulator !== undefined, isExample);
+    return async () => {
+      await server.close();
+      db.destroy();
+      await emulator?.stop();
+    };
+  } catch (err) {
+    // Nothing is left running when start-up fails: no open client, no orphaned DynamoDB Local.
     db.destroy();
     await emulator?.stop();
-  };
+    throw err;
+  }
 }
 
 async function requireTables(db: DynamoDBClient, specs: readonly TableSpec[]): Promise<void> {
@@ -79,7 +86,7 @@ async function requireTables(db: DynamoDBClient, specs: readonly TableSpec[]): P
   if (missing.length > 0) {
     throw new ConfigError(
       `These tables do not exist at DYNAMODB_ENDPOINT: ${missing.join(', ')}. ` +
-        'Create them (see README "Tables"), or set SCOUTR_SEED=example to create and seed the example.',
+        'Create them (README "Tables"), or set SCOUTR_SEED=example to create and seed the example.',
     );
   }
 }

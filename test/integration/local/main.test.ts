@@ -1,0 +1,117 @@
+import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ConfigError } from '../../../src/config';
+import { auditTableSpec, authTableSpec, createTable, dropTables, groupTableSpec } from '../../../src/dynamo/admin';
+import { freePort } from '../../../src/local/emulator';
+import { main } from '../../../src/local/main';
+import { localDb, uniqueName } from '../../support/db';
+
+// `npm start` against an external DynamoDB, configured only by the environment (SPEC.md §10): tables it is pointed
+// at are never created, seeded or reset unless SCOUTR_SEED=example asks for it.
+
+jest.setTimeout(60_000);
+
+const db = localDb();
+const quiet = jest.spyOn(console, 'log').mockImplementation(() => {});
+afterAll(() => {
+  quiet.mockRestore();
+  db.destroy();
+});
+
+const names = () => {
+  const p = uniqueName('main');
+  return { DATA_TABLE: `${p}-data`, AUTH_TABLE: `${p}-auth`, GROUP_TABLE: `${p}-groups`, AUDIT_TABLE: `${p}-audit` };
+};
+const env = async (tables: Record<string, string>, extra: Record<string, string> = {}) => ({
+  DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+  PORT: String(await freePort()),
+  ...tables,
+  ...extra,
+});
+const tableNames = async () => (await db.send(new ListTablesCommand({}))).TableNames ?? [];
+const count = async (table: string) => (await db.send(new ScanCommand({ TableName: table }))).Items?.length ?? 0;
+
+it('refuses to start, naming them, when the tables it is pointed at do not exist, and creates none', async () => {
+  const t = names();
+  const run = main(await env(t));
+  await expect(run).rejects.toThrow(ConfigError);
+  await expect(run).rejects.toThrow(t.DATA_TABLE);
+  const existing = await tableNames();
+  expect(Object.values(t).filter((n) => existing.includes(n))).toEqual([]);
+});
+
+it('serves existing tables as they are: no seed, no reset, and the API answers from them', async () => {
+  // Prepare: tables someone else made, with their own records
+  const t = names();
+  await createTable(db, { name: t.DATA_TABLE, partitionKey: { name: 'sku', type: 'N' } });
+  await createTable(db, authTableSpec(t.AUTH_TABLE));
+  await createTable(db, groupTableSpec(t.GROUP_TABLE));
+  await createTable(db, auditTableSpec(t.AUDIT_TABLE));
+  const { seed } = await import('../../../src/local/seed');
+  await seed(
+    db,
+    { data: t.DATA_TABLE, auth: t.AUTH_TABLE, groups: t.GROUP_TABLE },
+    {
+      items: [{ sku: 7, name: 'theirs' }],
+      authRecords: [{ id: 'k', type: 'API_KEY', permitted_endpoints: [{ method: 'GET', endpoint: '.*' }] }],
+      groups: [],
+    },
+    'sku',
+  );
+  const e = await env(t);
+  // Act
+  const stop = await main(e);
+  try {
+    const res = await fetch(`http://127.0.0.1:${e.PORT}/item/7.0`, { headers: { 'x-api-key': 'k' } });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ sku: 7, name: 'theirs' });
+    expect(await count(t.DATA_TABLE)).toBe(1);
+    expect(await count(t.AUTH_TABLE)).toBe(1);
+    expect(await count(t.AUDIT_TABLE)).toBe(1); // the read above, audited
+  } finally {
+    await stop();
+    await dropTables(db, Object.values(t));
+  }
+});
+
+it('creates missing tables and seeds the example only with SCOUTR_SEED=example, keeping existing records', async () => {
+  const t = names();
+  await createTable(db, authTableSpec(t.AUTH_TABLE));
+  const { seed } = await import('../../../src/local/seed');
+  await seed(
+    db,
+    { data: '', auth: t.AUTH_TABLE, groups: '' },
+    { items: [], groups: [], authRecords: [{ id: 'admin-key', type: 'API_KEY', name: 'mine' }] },
+    'id',
+  );
+  const e = await env(t, { SCOUTR_SEED: 'example' });
+  const stop = await main(e);
+  try {
+    expect(await tableNames()).toEqual(expect.arrayContaining(Object.values(t)));
+    expect(await count(t.DATA_TABLE)).toBeGreaterThan(0);
+    const admin = (await db.send(new ScanCommand({ TableName: t.AUTH_TABLE }))).Items?.find(
+      (i) => i.id?.S === 'admin-key',
+    );
+    expect(admin?.name?.S).toBe('mine'); // put only where absent: the existing record stays
+    const res = await fetch(`http://127.0.0.1:${e.PORT}/items`, { headers: { 'x-api-key': 'public-key' } });
+    expect(res.status).toBe(200);
+  } finally {
+    await stop();
+    await dropTables(db, Object.values(t));
+  }
+});
+
+it('refuses a non-loopback HOST while trusting OIDC headers, unless SCOUTR_INSECURE_LOCAL_AUTH=true', async () => {
+  const t = names();
+  await expect(main(await env(t, { HOST: '0.0.0.0' }))).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0/);
+  await expect(main(await env(t, { HOST: '0.0.0.0', TRUST_OIDC_HEADERS: 'false' }))).rejects.toThrow(t.DATA_TABLE);
+  await expect(main(await env(t, { HOST: '0.0.0.0', SCOUTR_INSECURE_LOCAL_AUTH: 'true' }))).rejects.toThrow(
+    t.DATA_TABLE,
+  );
+});
+
+it('names a bad variable and never starts', async () => {
+  await expect(main(await env(names(), { PORT: 'eighty', AUDIT_SHARDS: '0' }))).rejects.toThrow(
+    /PORT: must be a port number[\s\S]*AUDIT_SHARDS|AUDIT_SHARDS[\s\S]*PORT/,
+  );
+});
