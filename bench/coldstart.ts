@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 
 const RUNS = Number(process.env.RUNS ?? 15);
+const excluded = (require('../deploy/esbuild-exclude.js') as () => string[])();
 const root = resolve(__dirname, '..');
 const out = mkdtempSync(join(tmpdir(), 'scoutr-coldstart-'));
 
@@ -31,6 +32,8 @@ function bundle(entry: string, name: string): string {
     mainFields: ['module', 'main'],
     absWorkingDir: root,
     nodePaths: [join(root, 'node_modules')],
+    // As serverless.yml: @sentry/node stays out unless SENTRY_DSN is set while packaging.
+    external: excluded,
     logLevel: 'error',
   });
   return outfile;
