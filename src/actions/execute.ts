@@ -19,8 +19,24 @@ export interface ReadOptions {
   projection?: readonly string[] | undefined;
   /** ConsistentRead for GetItem/BatchGetItem */
   consistent?: boolean;
-  /** a Limit for each Query/Scan call, when every item read will be answered (no filters left to apply) */
-  pageSize?: number | undefined;
+  /** the items the page wants (its _limit): Query/Scan calls then read about that many, not 1 MB pages */
+  want?: number | undefined;
+}
+
+const MIN_CALL_LIMIT = 10;
+const MAX_CALL_LIMIT = 10_000; // DynamoDB's 1 MB page usually ends a call before this
+
+/**
+ * The Limit of the next Query/Scan call for a page that wants `want` items. Without a FilterExpression every item
+ * read is kept. With one, DynamoDB counts Limit before filtering: the first call reads a few times what is needed and
+ * later calls scale by the share of items the filter kept so far.
+ * Reads then cost about what the answer needs, in a small, bounded number of calls.
+ */
+export function callLimit(want: number, kept: number, scanned: number, filtered: boolean): number {
+  const need = Math.max(want - kept, 1);
+  if (!filtered) return Math.min(MAX_CALL_LIMIT, need); // every item read is kept
+  const estimate = scanned === 0 ? need * 4 : (need * 1.25 * scanned) / Math.max(kept, 1);
+  return Math.min(MAX_CALL_LIMIT, Math.max(MIN_CALL_LIMIT, Math.ceil(estimate)));
 }
 
 function projectionParams(projection: readonly string[] | undefined) {
@@ -96,16 +112,21 @@ export async function* execute(
     }
     default: {
       const sources = readParams(plan, schema, opts.projection);
+      const want = opts.want;
+      let kept = 0;
+      let scanned = 0;
       let s = start && 's' in start ? start.s : 0;
       let startKey = start && 's' in start ? start.k : undefined;
       for (; s < sources.length; s++, startKey = undefined) {
-        const params = sources[s]!;
-        const input = { ...params.input, ...(opts.pageSize ? { Limit: opts.pageSize } : {}) };
-        const request =
-          params.operation === 'Query'
-            ? ({ operation: 'Query', input } as const)
-            : ({ operation: 'Scan', input } as const);
-        for await (const page of readPages(deps.db, request, startKey, stats)) {
+        const { input } = sources[s]!;
+        const request = input.KeyConditionExpression
+          ? ({ operation: 'Query', input } as const)
+          : ({ operation: 'Scan', input } as const);
+        const filtered = input.FilterExpression !== undefined;
+        const limit = want === undefined ? undefined : () => callLimit(want, kept, scanned, filtered);
+        for await (const page of readPages(deps.db, request, startKey, stats, limit)) {
+          scanned += page.scanned;
+          kept += page.items.length;
           for (const item of page.items) yield { kind: 'item', item, after: { s, k: resumeKey(plan, schema, item) } };
           const after: Position | undefined = page.lastKey
             ? { s, k: page.lastKey }

@@ -87,9 +87,9 @@ export async function pageReply(
     ? decodeCursor(key, bound, fingerprint, opts.query.cursor, deps.now())
     : undefined;
   const residual = plan.kind === 'none' ? false : plan.residual;
-  const noFilters = residual === true && (plan.kind !== 'query' && plan.kind !== 'scan' ? true : plan.filter === true);
-  const pageSize = opts.query.limit && noFilters ? opts.query.limit : undefined;
-  const events = opts.events ? opts.events(start) : execute(deps, plan, start, ctx.stats, { ...opts.read, pageSize });
+  const events = opts.events
+    ? opts.events(start)
+    : execute(deps, plan, start, ctx.stats, { ...opts.read, want: opts.query.limit });
   const page = await collectPage(events, {
     start,
     limit: opts.query.limit,

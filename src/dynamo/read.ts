@@ -109,6 +109,8 @@ export async function batchGet(
 export interface Page {
   items: Item[];
   lastKey: Item | undefined;
+  /** items DynamoDB examined for this page (before its filter) */
+  scanned: number;
 }
 
 export type PagedInput =
@@ -124,12 +126,16 @@ export async function* readPages(
   request: PagedInput,
   startKey: Item | undefined,
   stats: ReadStats = newStats(),
+  /** the Limit of the next call, asked before each one (undefined: DynamoDB's 1 MB pages) */
+  limit: () => number | undefined = () => undefined,
 ): AsyncGenerator<Page> {
   let exclusiveStartKey = startKey;
   do {
     // Copy, don't mutate: the caller's input is reused for the explain plan and the next request.
+    const n = limit();
     const common = {
       ...(exclusiveStartKey ? { ExclusiveStartKey: asSdk(exclusiveStartKey) } : {}),
+      ...(n === undefined ? {} : { Limit: n }),
       ReturnConsumedCapacity: 'TOTAL' as const,
     };
     const res = await send(() =>
@@ -141,6 +147,6 @@ export async function* readPages(
     stats.scanned += res.ScannedCount ?? 0;
     stats.capacity += capacityOf(res.ConsumedCapacity);
     exclusiveStartKey = asItem(res.LastEvaluatedKey);
-    yield { items: (res.Items ?? []) as unknown as Item[], lastKey: exclusiveStartKey };
+    yield { items: (res.Items ?? []) as unknown as Item[], lastKey: exclusiveStartKey, scanned: res.ScannedCount ?? 0 };
   } while (exclusiveStartKey);
 }
