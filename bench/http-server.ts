@@ -2,39 +2,59 @@
 // Both are one Node process with node:http on loopback (the same process model); it reports its URL over IPC.
 // - scoutr: the local server (src/local/server.ts), i.e. the Lambda code path behind the REST event adapter, with
 //   the auth cache on and the request log line written (to /dev/null), as deployed.
-// - bare: the same DynamoDB calls without Scoutr: GetItem (or the Query) and then the audit PutItem, nothing else.
+// - bare: the same DynamoDB calls without Scoutr: GetItem (or the Query) and then the same audit PutItem, nothing
+//   else (no auth, no permission checks, no query language, no log line).
 import { randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type DynamoDBClient,
   GetItemCommand,
-  PutItemCommand,
   QueryCommand,
   type AttributeValue as SdkValue,
 } from '@aws-sdk/client-dynamodb';
+import { buildAuditRecord } from '../src/core/audit';
 import { itemToJson } from '../src/core/json';
 import { routesFor } from '../src/core/routes';
 import type { Item } from '../src/core/values';
+import { putAuditRecord } from '../src/dynamo/audit';
 import { createRuntime } from '../src/http/runtime';
 import { startServer } from '../src/local/server';
-import { APP, benchClient, benchConfig, TABLES } from './fixtures';
+import { API_KEY, APP, benchClient, benchConfig, TABLES } from './fixtures';
 
 const endpoint = process.env.BENCH_ENDPOINT ?? '';
 const mode = process.argv[2];
 
-async function audit(db: DynamoDBClient, action: string, path: string): Promise<void> {
-  const now = new Date();
-  await db.send(
-    new PutItemCommand({
-      TableName: TABLES.audit,
-      Item: {
-        id: { S: `${now.toISOString()}#${randomBytes(8).toString('hex')}` },
-        time: { S: now.toISOString() },
-        action: { S: action },
-        path: { S: path },
-        expire_time: { N: String(Math.floor(now.getTime() / 1000) + 30 * 86_400) },
-      },
+/**
+ * The same audit PutItem Scoutr sends for a read: the same record (built by src/core/audit.ts, with the caller's
+ * fields as the API key's record gives them) and the same attribute_not_exists(id) condition, so both servers ask
+ * DynamoDB for the same work and the difference is Scoutr's own.
+ */
+async function audit(
+  db: DynamoDBClient,
+  action: string,
+  path: string,
+  params: Record<string, string>,
+  query: URLSearchParams,
+) {
+  const now = Date.now();
+  const key = params.id === undefined ? undefined : { id: { S: params.id } };
+  await putAuditRecord(
+    db,
+    TABLES.audit,
+    buildAuditRecord({
+      now,
+      nonce: randomBytes(8).toString('hex'),
+      shard: Math.floor(Math.random() * 4),
+      action,
+      method: 'GET',
+      path,
+      pathParams: params,
+      query: [...query],
+      resource: key,
+      resourceKey: params.id,
+      caller: { kind: 'api_key', id: API_KEY, apiKeyId: API_KEY, name: 'bench', sourceIp: '127.0.0.1', groups: [] },
+      ttlDays: 30,
     }),
   );
 }
@@ -59,7 +79,7 @@ async function bare(): Promise<string> {
           }),
         );
         if (!out.Item) return reply(res, 404, '{"error":"Not found","code":"NOT_FOUND"}');
-        await audit(db, 'GET', url.pathname);
+        await audit(db, 'GET', url.pathname, { id: decodeURIComponent(item[1]!) }, url.searchParams);
         return reply(res, 200, JSON.stringify(itemToJson(out.Item as unknown as Item)));
       }
       if (url.pathname === '/items') {
@@ -82,7 +102,7 @@ async function bare(): Promise<string> {
           for (const i of page.Items ?? []) items.push(i as unknown as Item);
           start = page.LastEvaluatedKey;
         } while (start);
-        await audit(db, 'LIST', url.pathname);
+        await audit(db, 'LIST', url.pathname, {}, url.searchParams);
         return reply(res, 200, JSON.stringify(items.map(itemToJson)));
       }
       reply(res, 404, '{"error":"No such route","code":"NOT_FOUND"}');
