@@ -1,35 +1,13 @@
 import type { Caller } from '../caller';
 import { authConfig } from '../errors';
-import { and, chunk, type Filter, type LengthCmp, or, type Pred } from '../filter/types';
+import { and, chunk, type Filter, or, type Pred } from '../filter/types';
 import { JsonNumber } from '../json';
+import { operatorOf } from '../query/operators';
 import { canonicalNumber, compareNumbers, compareStrings, type Scalar } from '../values';
 import type { FilterEntry } from './record';
 
 const USER_VALUE = /^\$\{user\.(id|username|email)\}$/;
 const MISSING = Symbol('missing caller attribute');
-
-const OPS = new Set([
-  'eq',
-  'ne',
-  'in',
-  'notin',
-  'startswith',
-  'contains',
-  'notcontains',
-  'exists',
-  'gt',
-  'lt',
-  'gte',
-  'lte',
-  'ge',
-  'le',
-  'between',
-  'length',
-  'length__gt',
-  'length__lt',
-  'length__gte',
-  'length__lte',
-]);
 
 /** `${user.id}` and friends, as a whole value or a whole list element (SPEC.md §2). */
 function substitute(value: unknown, caller: Caller): unknown {
@@ -47,8 +25,8 @@ function substitute(value: unknown, caller: Caller): unknown {
 export function entryToPred(entry: FilterEntry, caller: Caller, where: string): Pred {
   const fail = (reason: string) => authConfig(`${where}: filter on '${entry.field}': ${reason}`);
   const rawOp = entry.operator ?? (Array.isArray(entry.value) ? 'in' : 'eq');
-  if (!OPS.has(rawOp)) throw fail(`unknown operator '${rawOp}'`);
-  const op = rawOp === 'ge' ? 'gte' : rawOp === 'le' ? 'lte' : rawOp;
+  const operator = operatorOf(rawOp);
+  if (!operator) throw fail(`unknown operator '${rawOp}'`);
   const field = entry.field;
   if (field.split('.').some((s) => s === '' || s.startsWith('_'))) throw fail('invalid field path');
 
@@ -74,28 +52,33 @@ export function entryToPred(entry: FilterEntry, caller: Caller, where: string): 
     throw fail('values must be strings, numbers, booleans or null');
   };
   const list = (): Scalar[] => {
-    if (!Array.isArray(value) || value.length === 0) throw fail(`'${op}' needs a non-empty list`);
+    if (!Array.isArray(value) || value.length === 0) throw fail(`'${rawOp}' needs a non-empty list`);
     return value.map(scalar);
   };
   const one = (): Scalar => {
-    if (Array.isArray(value)) throw fail(`'${op}' needs a single value`);
+    if (Array.isArray(value)) throw fail(`'${rawOp}' needs a single value`);
     return scalar(value);
   };
   const text = (): { S: string } => {
     const v = one();
-    if (!('S' in v)) throw fail(`'${op}' needs a string`);
+    if (!('S' in v)) throw fail(`'${rawOp}' needs a string`);
     return v;
   };
   const ordered = (): Scalar => {
     const v = one();
-    if (!('S' in v) && !('N' in v)) throw fail(`'${op}' needs a number or a string`);
+    if (!('S' in v) && !('N' in v)) throw fail(`'${rawOp}' needs a number or a string`);
     return v;
   };
 
-  switch (op) {
+  if (operator.kind === 'length') {
+    const v = one();
+    if (!('N' in v) || !/^\d+$/.test(v.N)) throw fail(`'${rawOp}' needs a non-negative integer`);
+    return { op: 'length', cmp: operator.cmp, field, value: v };
+  }
+  switch (operator.op) {
     case 'eq':
     case 'ne':
-      return { op, field, value: one() };
+      return { op: operator.op, field, value: one() };
     case 'in':
       return or(chunk(list()).map((values): Filter => ({ op: 'in', field, values })));
     case 'notin':
@@ -104,7 +87,7 @@ export function entryToPred(entry: FilterEntry, caller: Caller, where: string): 
     case 'lt':
     case 'gte':
     case 'lte':
-      return { op, field, value: ordered() };
+      return { op: operator.op, field, value: ordered() };
     case 'between': {
       const [low, high, ...rest] = list();
       if (!low || !high || rest.length > 0) throw fail("'between' needs [low, high]");
@@ -116,18 +99,12 @@ export function entryToPred(entry: FilterEntry, caller: Caller, where: string): 
     }
     case 'startswith':
     case 'contains':
-      return { op, field, value: text() };
+      return { op: operator.op, field, value: text() };
     case 'notcontains':
       return { op: 'not', child: { op: 'contains', field, value: text() } };
     case 'exists':
       if (typeof value !== 'boolean') throw fail("'exists' needs true or false");
       return { op: 'exists', field, present: value };
-    default: {
-      const v = one();
-      if (!('N' in v) || !/^\d+$/.test(v.N)) throw fail(`'${op}' needs a non-negative integer`);
-      const cmp = (op === 'length' ? 'eq' : op.slice('length__'.length)) as LengthCmp;
-      return { op: 'length', cmp, field, value: v };
-    }
   }
 }
 

@@ -12,40 +12,9 @@ import {
   valuesEqual,
 } from '../values';
 import { checkFieldPath } from './names';
+import { type Operator, operatorOf } from './operators';
 
-export type Operator =
-  | 'eq'
-  | 'ne'
-  | 'in'
-  | 'notin'
-  | 'startswith'
-  | 'contains'
-  | 'notcontains'
-  | 'exists'
-  | 'gt'
-  | 'lt'
-  | 'gte'
-  | 'lte'
-  | 'between';
-
-const OPERATORS: Record<string, Operator> = {
-  eq: 'eq',
-  ne: 'ne',
-  in: 'in',
-  notin: 'notin',
-  startswith: 'startswith',
-  contains: 'contains',
-  notcontains: 'notcontains',
-  exists: 'exists',
-  gt: 'gt',
-  lt: 'lt',
-  gte: 'gte',
-  lte: 'lte',
-  ge: 'gte',
-  le: 'lte',
-  between: 'between',
-};
-const LENGTH_CMPS: Record<string, LengthCmp> = { gt: 'gt', lt: 'lt', gte: 'gte', lte: 'lte', ge: 'gte', le: 'lte' };
+export type { Operator };
 
 export const MAX_LIMIT = 1000;
 
@@ -150,10 +119,10 @@ function parseCondition(param: string, values: readonly string[], keyTypes: Read
   }
   if (values.length > 1) throw invalidQuery(param, 'an operator may be given only once');
   const value = values[0]!;
-  if (opName === 'length') {
-    const cmpName = parts[2];
-    const cmp: LengthCmp | undefined = cmpName === undefined ? 'eq' : LENGTH_CMPS[cmpName];
-    if (!cmp || parts.length > 3) throw invalidQuery(param, `unknown operator '${parts.slice(1).join('__')}'`);
+  const operator = operatorOf(parts.slice(1).join('__'));
+  if (!operator) throw invalidQuery(param, `unknown operator '${parts.slice(1).join('__')}'`);
+  if (operator.kind === 'length') {
+    const cmp = operator.cmp;
     if (!/^\d{1,9}$/.test(value)) throw invalidQuery(param, 'length must be a non-negative integer');
     return {
       param,
@@ -162,8 +131,7 @@ function parseCondition(param: string, values: readonly string[], keyTypes: Read
       filter: { op: 'length', cmp, field, value: { N: String(Number(value)) } },
     };
   }
-  const op = Object.hasOwn(OPERATORS, opName) ? OPERATORS[opName] : undefined;
-  if (!op || parts.length > 2) throw invalidQuery(param, `unknown operator '${parts.slice(1).join('__')}'`);
+  const op = operator.op;
   return { param, field, op, filter: condition(param, field, op, value, keyTypes) };
 }
 

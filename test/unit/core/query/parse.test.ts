@@ -521,3 +521,14 @@ function expectInvalid(fn: () => unknown, param: string): void {
   expect(err).toBeInstanceOf(ScoutrError);
   expect(err).toMatchObject({ code: 'INVALID_QUERY', status: 400, expose: true, details: { param } });
 }
+
+describe('operator names are never looked up on Object.prototype', () => {
+  it.each(['n__constructor', 'n__toString', 'n__length__constructor', 'n__length__valueOf', 'n__length__eq'])(
+    'answers %s with 400 unknown operator',
+    (param) => {
+      expect(() => parseQuery({ params: [[param, '1']], keyTypes: new Map() })).toThrow(
+        expect.objectContaining({ code: 'INVALID_QUERY', details: { param } }),
+      );
+    },
+  );
+});
