@@ -34,6 +34,8 @@ export function checkItemBody(json: { [key: string]: Json }, mode: 'create' | 'u
   for (const [name, value] of Object.entries(json)) {
     if (name === '') throw invalidBody('empty attribute name', { field: '' });
     if (name.startsWith('_')) throw invalidBody(`${name}: names starting with _ are reserved`, { field: name });
+    // As in queries (SPEC.md §4): a field that could never be filtered on is not written either.
+    if (name === 'constructor' || name === 'prototype') throw invalidBody(`${name}: not a field name`, { field: name });
     if (value === null) {
       if (mode === 'create') throw invalidBody(`${name}: null is not a value for a create`, { field: name });
       values[name] = null;

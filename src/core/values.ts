@@ -81,7 +81,9 @@ export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
   if ('L' in a) return 'L' in b && a.L.length === b.L.length && a.L.every((x, i) => valuesEqual(x, b.L[i]!));
   if (!('M' in b)) return false;
   const ka = Object.keys(a.M);
-  return ka.length === Object.keys(b.M).length && ka.every((k) => k in b.M && valuesEqual(a.M[k]!, b.M[k]!));
+  return (
+    ka.length === Object.keys(b.M).length && ka.every((k) => Object.hasOwn(b.M, k) && valuesEqual(a.M[k]!, b.M[k]!))
+  );
 }
 
 function sameSet<T>(a: T[], b: T[], eq: (x: T, y: T) => boolean): boolean {
@@ -91,9 +93,11 @@ function sameSet<T>(a: T[], b: T[], eq: (x: T, y: T) => boolean): boolean {
 /** Reads a nested path ('a.b') through maps only, as DynamoDB's document paths do. */
 export function getPath(item: Item, path: string): AttributeValue | undefined {
   const segments = path.split('.');
-  let current: AttributeValue | undefined = item[segments[0]!];
+  // Own properties only: an attribute named `toString` is data, and one an item lacks is absent, not inherited.
+  const own = (m: Record<string, AttributeValue>, k: string) => (Object.hasOwn(m, k) ? m[k] : undefined);
+  let current: AttributeValue | undefined = own(item, segments[0]!);
   for (let i = 1; i < segments.length && current; i++) {
-    current = 'M' in current ? current.M[segments[i]!] : undefined;
+    current = 'M' in current ? own(current.M, segments[i]!) : undefined;
   }
   return current;
 }

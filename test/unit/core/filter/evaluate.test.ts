@@ -259,3 +259,18 @@ describe('matches', () => {
     expect(matches(false, item)).toBe(false);
   });
 });
+
+describe('attributes named like Object.prototype members', () => {
+  const item = { id: { S: 'a' }, meta: { M: {} } };
+  it.each([
+    [{ op: 'exists', field: 'toString', present: true }, false],
+    [{ op: 'exists', field: 'toString', present: false }, true],
+    [{ op: 'exists', field: 'meta.hasOwnProperty', present: true }, false],
+    [{ op: 'ne', field: 'valueOf', value: { S: 'x' } }, true],
+  ] as const)('are absent unless the item has them: %j → %s', (filter, want) => {
+    expect(matches(filter as never, item as never)).toBe(want);
+  });
+  it('are data when the item has them', () => {
+    expect(matches({ op: 'eq', field: 'toString', value: { S: 'x' } }, { toString: { S: 'x' } } as never)).toBe(true);
+  });
+});
