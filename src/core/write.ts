@@ -31,7 +31,7 @@ export function applyChanges(
   const post: Item = { ...stored };
   const changed: string[] = [];
   for (const [name, value] of Object.entries(body)) {
-    const before = stored[name];
+    const before = Object.hasOwn(stored, name) ? stored[name] : undefined;
     if (value === null) {
       if (before !== undefined) changed.push(name);
       delete post[name];
