@@ -3,7 +3,7 @@ import { callerLabel } from '../core/caller';
 import { forbidden } from '../core/errors';
 import { and, type Pred } from '../core/filter/types';
 import { checkVisible, type ReadScope, readScope } from '../core/permissions/access';
-import { type Plan, type PlanSummary, summarize } from '../core/plan';
+import { fingerprint, type Plan, type PlanSummary, summarize } from '../core/plan';
 import { type ParsedQuery, parseQuery, type QueryInput } from '../core/query/parse';
 import { keyTypes } from '../core/schema';
 import type { AttributeValue, Item } from '../core/values';
@@ -80,11 +80,11 @@ export async function pageReply(
 ): Promise<{ reply: Reply; count: number }> {
   const summary: PlanSummary = summarize(plan);
   ctx.note.plan = summary;
-  const fingerprint = `${summary.operation}:${summary.index ?? ''}:${summary.sources ?? 1}`;
+  const planId = fingerprint(summary);
   const bound = cursorBinding(ctx, (opts.read?.schema ?? deps.schema).table, opts.bindingExtra ?? []);
   const key = deps.settings.cursorKey;
   const start: Position | undefined = opts.query.cursor
-    ? decodeCursor(key, bound, fingerprint, opts.query.cursor, deps.now())
+    ? decodeCursor(key, bound, planId, opts.query.cursor, deps.now())
     : undefined;
   const residual = plan.kind === 'none' ? false : plan.residual;
   const events = opts.events
@@ -102,7 +102,7 @@ export async function pageReply(
   ctx.note.count = page.parts.length;
   const headers: Record<string, string> = {};
   if (page.next) {
-    const cursor = encodeCursor(key, bound, fingerprint, page.next, deps.now());
+    const cursor = encodeCursor(key, bound, planId, page.next, deps.now());
     headers.Link = nextLink(ctx, cursor);
     headers['X-Next-Cursor'] = cursor;
   }

@@ -146,10 +146,8 @@ export function summarize(plan: Plan): PlanSummary {
 
 const opt = <K extends string>(k: K, v: string[] | undefined) => (v ? ({ [k]: v } as Record<K, string[]>) : {});
 
-export const fingerprint = (plan: Plan): string => {
-  const s = summarize(plan);
-  return `${s.operation}:${s.index ?? ''}`;
-};
+/** What a cursor records of its plan, to compare with the plan recomputed for the next page (SPEC.md §6). */
+export const fingerprint = (s: PlanSummary): string => `${s.operation}:${s.index ?? ''}:${s.sources ?? 1}`;
 
 /** The Query/Scan input a plan sends (without paging fields): plain data, so tests can check it offline. */
 export interface ReadParams {

@@ -4,5 +4,3 @@ export type Breadcrumb = (
   message: string,
   data?: Record<string, string | number | boolean>,
 ) => void;
-
-export const noBreadcrumbs: Breadcrumb = () => {};

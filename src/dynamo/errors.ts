@@ -32,6 +32,5 @@ export function translateError(err: unknown): unknown {
   return err; // unexpected: the boundary answers 500 INTERNAL and logs it
 }
 
-export const isConditionFailure = (err: unknown) => nameOf(err) === 'ConditionalCheckFailedException';
 export const isTransactionCanceled = (err: unknown) => nameOf(err) === 'TransactionCanceledException';
 export const isResourceNotFound = (err: unknown) => nameOf(err) === 'ResourceNotFoundException';

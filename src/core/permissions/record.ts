@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { JsonNumber } from '../json';
 
 // SPEC.md §2. Records are strict: a misspelt field (`exclude_field`) would silently widen access, so any field not
 // listed here is an AUTH_CONFIG error, like every other mistake in the records.
@@ -47,8 +46,6 @@ export type AuthRecord = z.infer<typeof AuthRecordSchema>;
 export const GroupSchema = z.strictObject({ group_id: nonEmpty, ...permissionFields });
 export type GroupRecord = z.infer<typeof GroupSchema>;
 export type PermissionSet = AuthRecord | GroupRecord;
-
-export const isJsonNumber = (v: unknown): v is JsonNumber => v instanceof JsonNumber;
 
 /** Describes a zod failure without values (they may be secrets): field paths and messages only. */
 export const describeIssues = (error: z.core.$ZodError): string =>

@@ -136,8 +136,8 @@ describe('a body that is not a JSON object of attributes is 400', () => {
     { what: 'an empty nested name', body: { id: 'n-5', meta: { '': 1 } } },
     { what: 'a nested __proto__', body: '{"id":"n-6","meta":{"__proto__":{"x":1}}}' },
     { what: 'a number DynamoDB cannot hold', body: '{"id":"n-7","n":1e200}' },
-    { what: 'a top-level constructor', body: { id: 'n-8', constructor: 1 } },
-    { what: 'a top-level prototype', body: { id: 'n-9', prototype: 'x' } },
+    { what: 'a top-level constructor', body: '{"id":"n-8","constructor":1}' },
+    { what: 'a top-level prototype', body: '{"id":"n-9","prototype":"x"}' },
   ])('$what → 400 INVALID_BODY', async ({ body }) => {
     await expectNothingWritten(async () => {
       const res = await post(body);
