@@ -126,6 +126,13 @@ function printBanner(url: string, config: LocalConfig, embedded: boolean, isExam
       `  curl -s '${url}/items?_explain=true&status=available' -H 'x-api-key: admin-key'`,
     );
   }
+  if (!isExample) {
+    lines.push(
+      '',
+      `Every call needs an auth record in ${config.AUTH_TABLE} (README "Permission model"); locally, send its id as`,
+      "an x-api-key header (type API_KEY) or as Oidc-Claim-Sub (type USERNAME). The API's shape: GET /openapi.json",
+    );
+  }
   lines.push('', 'Stop with Ctrl-C.', '');
   console.log(lines.join('\n'));
 }
