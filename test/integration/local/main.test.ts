@@ -115,3 +115,38 @@ it('names a bad variable and never starts', async () => {
     /PORT: must be a port number[\s\S]*AUDIT_SHARDS|AUDIT_SHARDS[\s\S]*PORT/,
   );
 });
+
+it('keeps the embedded DynamoDB on disk under SCOUTR_DATA_DIR (made if missing) and seeds it only once', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = join(mkdtempSync(join(tmpdir(), 'scoutr-data-')), 'nested', 'dir');
+  const start = async () => {
+    const port = String(await freePort());
+    return { port, stop: await main({ PORT: port, SCOUTR_DATA_DIR: dir }) };
+  };
+  try {
+    // Act: a first start seeds the example; a pet is added
+    const first = await start();
+    const created = await fetch(`http://127.0.0.1:${first.port}/item`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'inventory-key' },
+      body: JSON.stringify({ id: 'kept', name: 'Kept', type: 'cat', status: 'available', price: 3 }),
+    });
+    expect(created.status).toBe(201);
+    await first.stop();
+    // Act: a second start on the same directory
+    const second = await start();
+    try {
+      const all = await fetch(`http://127.0.0.1:${second.port}/items`, { headers: { 'x-api-key': 'admin-key' } });
+      // Assess: the pet survived, and the seed was not put again over the data
+      const ids = ((await all.json()) as Array<{ id: string }>).map((i) => i.id);
+      expect(ids).toContain('kept');
+      expect(ids).toHaveLength(9); // the example's 8 pets and this one
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(join(dir, '..', '..'), { recursive: true, force: true });
+  }
+});
