@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ConfigError } from '../config';
 import { createClient } from '../dynamo/client';
 
 export interface Emulator {
@@ -29,7 +30,7 @@ export function freePort(): Promise<number> {
 export function checkJava(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
-    throw new Error(
+    throw new ConfigError(
       'The embedded DynamoDB (AWS DynamoDB Local) needs Java 17 or newer, and `java` was not found.\n' +
         '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
         '  macOS:         brew install openjdk@17\n' +
