@@ -8,10 +8,10 @@ import {
 } from '../core/audit-view';
 import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
-import { and, conjuncts, type Filter, fieldsOf, type NonEmpty, type Pred } from '../core/filter/types';
+import { and, conjuncts, type Filter, type NonEmpty, type Pred } from '../core/filter/types';
 import { readScope } from '../core/permissions/access';
 import type { Plan } from '../core/plan';
-import { readParams } from '../core/plan';
+import { indexQuery, readParams } from '../core/plan';
 import { parseQuery } from '../core/query/parse';
 import type { IndexSchema, TableSchema } from '../core/schema';
 import { compareStrings, type Item, keyText } from '../core/values';
@@ -51,21 +51,10 @@ function parseAuditQuery(ctx: Ctx, hidden: readonly string[]) {
   return query;
 }
 
-const touchesAny = (f: Filter, names: ReadonlySet<string>) => [...fieldsOf(f)].some((p) => names.has(p.split('.')[0]!));
-
 /** A newest-first Query on one audit index for one key, conditions on the index keys applied in memory. */
 function indexPlan(schema: TableSchema, indexName: string, keyCondition: Filter, filter: Pred): Plan {
   const index = schema.indexes.find((i) => i.name === indexName) as IndexSchema;
-  const keys = new Set(['id', index.partitionKey.name, ...(index.sortKey ? [index.sortKey.name] : [])]);
-  const parts = conjuncts(filter);
-  return {
-    kind: 'query',
-    index,
-    keyConditions: [keyCondition] as NonEmpty<Filter>,
-    filter: and(parts.filter((c) => !touchesAny(c, keys))),
-    residual: and(parts.filter((c) => touchesAny(c, keys))),
-    descending: true,
-  };
+  return indexQuery(schema, index, [keyCondition], conjuncts(filter), true);
 }
 
 /**

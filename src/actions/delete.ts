@@ -8,7 +8,7 @@ import { deleteItem as deleteTx, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { visibleJson } from './page';
-import { canSee, checkIfMatch, commitChange, storedJson, withRetries } from './write';
+import { canSee, checkIfMatch, commitChange, withRetries } from './write';
 
 /** DELETE /item/{id}: 200 with the deleted item as the caller may see it; 404 if absent or not visible. */
 export async function remove(deps: Deps, ctx: Ctx): Promise<Reply> {
@@ -26,7 +26,7 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
     checkIfMatch(ctx, stored);
     if (rolesAllowingDelete(ctx.counting, stored).length === 0)
       throw forbidden('No role of the caller may delete this item');
-    const existing = storedJson(stored, scope.hidden);
+    const existing = visibleJson(stored, scope.hidden);
     await checkCondition(deps.app.deleteCondition, stored, existing, {}, ctx.caller, deps.app.conditionFailureMessage);
     const version = versionOf(stored);
     const { _version, ...fields } = stored;

@@ -2,7 +2,7 @@ import { ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { fieldsOf } from '../core/filter/types';
 import { type JsonOut, toJson } from '../core/json';
-import { planRead } from '../core/plan';
+import { keyAttributes, planRead } from '../core/plan';
 import { uniqueRoutes } from '../core/routes';
 import { type AttributeValue, compareNumbers, compareStrings, getPath } from '../core/values';
 import type { Ctx, Deps, Reply } from './context';
@@ -44,9 +44,7 @@ export async function unique(deps: Deps, ctx: Ctx): Promise<Reply> {
     return explainReply(plan);
   }
   const residual = plan.kind === 'none' ? false : plan.residual;
-  const keys = [deps.schema.partitionKey.name];
-  if (plan.kind === 'query')
-    keys.push(plan.index.partitionKey.name, ...(plan.index.sortKey ? [plan.index.sortKey.name] : []));
+  const keys = keyAttributes(plan, deps.schema);
   const projection = [...new Set([route.field, ...(typeof residual === 'boolean' ? [] : fieldsOf(residual)), ...keys])];
   const seen = new Map<string, AttributeValue>();
   let bytes = 2;

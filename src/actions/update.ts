@@ -19,7 +19,6 @@ import {
   type ItemBody,
   jsonItem,
   parseItemBody,
-  storedJson,
   withRetries,
 } from './write';
 
@@ -62,7 +61,7 @@ export async function updateItem(
         fields.length > 0 ? { fields } : undefined,
       );
     }
-    const existing = storedJson(stored, scope.hidden);
+    const existing = visibleJson(stored, scope.hidden);
     await validateBody({
       validators: deps.app.fieldValidation,
       requiredFields: deps.app.requiredFields,

@@ -2,11 +2,10 @@ import type { JsonItem } from '../core/app';
 import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
-import { or } from '../core/filter/types';
 import { fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
-import { countingRoles, redact } from '../core/permissions/access';
-import type { Role } from '../core/permissions/roles';
+import { countingRoles, readScope } from '../core/permissions/access';
 import { itemRoute } from '../core/routes';
+import { keyTypes } from '../core/schema';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
 import { putAudit, type TxItem, WriteRaced, writeWithAudit } from '../dynamo/write';
 import { isObject, parseBody } from './body';
@@ -49,13 +48,7 @@ export function checkItemBody(json: { [key: string]: Json }, mode: 'create' | 'u
 
 /** Key and index-key attributes must have the type the key schema gives (DynamoDB would reject the write). */
 export function checkKeyTypes(deps: Deps, values: Record<string, AttributeValue | null>): void {
-  const types = new Map<string, string>();
-  for (const ix of deps.schema.indexes) {
-    types.set(ix.partitionKey.name, ix.partitionKey.type);
-    if (ix.sortKey) types.set(ix.sortKey.name, ix.sortKey.type);
-  }
-  types.set(deps.schema.partitionKey.name, deps.schema.partitionKey.type);
-  for (const [name, type] of types) {
+  for (const [name, type] of keyTypes(deps.schema)) {
     const v = values[name];
     if (v === undefined || v === null) continue;
     const empty = ('S' in v && v.S === '') || ('B' in v && v.B.byteLength === 0);
@@ -78,11 +71,6 @@ export const auditBody = (body: ItemBody): AttributeValue | undefined =>
 export const jsonItem = (values: Record<string, AttributeValue | null>): JsonItem =>
   Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === null ? null : toJson(v)])) as JsonItem;
 
-export const storedJson = (item: Item, hidden: readonly string[]): JsonItem => {
-  const { _version, ...rest } = redact(item, hidden);
-  return jsonItem(rest);
-};
-
 /**
  * Whether the caller can see a row, for 404 (SPEC.md §3): the read filters of their roles that permit GET on the
  * item's path, or, if none does, of the counting roles.
@@ -90,11 +78,8 @@ export const storedJson = (item: Item, hidden: readonly string[]): JsonItem => {
 export function canSee(ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean {
   const path = `${itemRoute(deps.app)}/${keyTextValue}`;
   const readers = countingRoles(ctx.roles, 'GET', path);
-  const roles = readers.length > 0 ? readers : ctx.counting;
-  return matchesAny(roles, stored);
+  return matches(readScope(readers.length > 0 ? readers : ctx.counting).filter, stored);
 }
-
-const matchesAny = (roles: readonly Role[], item: Item) => matches(or(roles.map((r) => r.filters.read)), item);
 
 /** If-Match (SPEC.md §3): `*` or a list of ETags; a mismatch is 412. */
 export function checkIfMatch(ctx: Ctx, stored: Item): void {

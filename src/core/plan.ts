@@ -42,6 +42,32 @@ function pinnedValues(c: Filter, key: KeyAttribute): Scalar[] | undefined {
 const topField = (path: string) => path.split('.')[0]!;
 const touches = (f: Filter, names: ReadonlySet<string>) => [...fieldsOf(f)].some((p) => names.has(topField(p)));
 
+/**
+ * A Query on an index. DynamoDB refuses conditions on the queried key attributes (the index's and the table's) in a
+ * FilterExpression, so those conditions are checked in memory and the others go to DynamoDB.
+ */
+export function indexQuery(
+  schema: TableSchema,
+  index: IndexSchema,
+  keyConditions: NonEmpty<Filter>,
+  rest: readonly Filter[],
+  descending = false,
+): Plan {
+  const keyNames = new Set([
+    index.partitionKey.name,
+    schema.partitionKey.name,
+    ...(index.sortKey ? [index.sortKey.name] : []),
+  ]);
+  return {
+    kind: 'query',
+    index,
+    keyConditions,
+    filter: and(rest.filter((c) => !touches(c, keyNames))),
+    residual: and(rest.filter((c) => touches(c, keyNames))),
+    ...(descending ? { descending } : {}),
+  };
+}
+
 export function planRead(pred: Pred, schema: TableSchema): Plan {
   if (pred === false) return { kind: 'none' };
   const parts = conjuncts(pred);
@@ -75,15 +101,12 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
   if (best) {
     const { index, pkAt, skAt } = best;
     const keyCondition = and(skAt >= 0 ? [parts[pkAt]!, parts[skAt]!] : [parts[pkAt]!]) as Filter;
-    const keyNames = new Set([index.partitionKey.name, pk.name, ...(index.sortKey ? [index.sortKey.name] : [])]);
-    const rest = parts.filter((_, i) => i !== pkAt && i !== skAt);
-    return {
-      kind: 'query',
+    return indexQuery(
+      schema,
       index,
-      keyConditions: [keyCondition],
-      filter: and(rest.filter((c) => !touches(c, keyNames))),
-      residual: and(rest.filter((c) => touches(c, keyNames))),
-    };
+      [keyCondition],
+      parts.filter((_, i) => i !== pkAt && i !== skAt),
+    );
   }
   return { kind: 'scan', filter: and(parts), residual: true };
 }
@@ -197,15 +220,20 @@ export function readParams(
   });
 }
 
-/** The key DynamoDB needs to resume after an item: the table key, plus the index key for an index query. */
-export function resumeKey(plan: Plan, schema: TableSchema, item: Item): Item {
+/** The attributes of the key DynamoDB resumes from: the table key, plus the index key for an index query. */
+export function keyAttributes(plan: Plan, schema: TableSchema): string[] {
   const attrs = [schema.partitionKey.name];
   if (plan.kind === 'query') {
     attrs.push(plan.index.partitionKey.name);
     if (plan.index.sortKey) attrs.push(plan.index.sortKey.name);
   }
+  return attrs;
+}
+
+/** The key DynamoDB needs to resume after an item: the table key, plus the index key for an index query. */
+export function resumeKey(plan: Plan, schema: TableSchema, item: Item): Item {
   const out: Item = {};
-  for (const a of attrs) if (item[a] !== undefined) out[a] = item[a]!;
+  for (const a of keyAttributes(plan, schema)) if (item[a] !== undefined) out[a] = item[a]!;
   return out;
 }
 
@@ -236,15 +264,8 @@ export function planSearch(field: string, operands: readonly Scalar[], visible: 
   if (index) {
     const values = operands.filter((v) => ofType(index.partitionKey.type, v));
     if (values.length === 0) return { kind: 'none' };
-    const keyNames = new Set([index.partitionKey.name, pk.name, ...(index.sortKey ? [index.sortKey.name] : [])]);
-    const parts = conjuncts(visible);
-    return {
-      kind: 'query',
-      index,
-      keyConditions: values.map((value): Filter => ({ op: 'eq', field, value })) as unknown as NonEmpty<Filter>,
-      filter: and(parts.filter((c) => !touches(c, keyNames))),
-      residual: and(parts.filter((c) => touches(c, keyNames))),
-    };
+    const keyConditions = values.map((value): Filter => ({ op: 'eq', field, value })) as unknown as NonEmpty<Filter>;
+    return indexQuery(schema, index, keyConditions, conjuncts(visible));
   }
   const match = or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
   const whole = and([match, visible]);
