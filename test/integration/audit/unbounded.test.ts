@@ -7,7 +7,7 @@ import { as, type Harness, startHarness } from '../../support/harness';
 jest.setTimeout(180_000);
 
 // Clocks run in the future: DynamoDB Local deletes records whose expire_time has passed.
-const now = Date.parse('2035-03-03T03:03:03.000Z');
+let now = Date.parse('2035-03-03T03:03:03.000Z');
 let h: Harness;
 const sent: Array<{ command: string; index?: string }> = [];
 
@@ -21,6 +21,7 @@ beforeAll(async () => {
     },
   });
   for (const id of ['u-1', 'u-2']) {
+    now += 1000; // one second apart: audit ids order by time, so newest first is defined
     const res = await h.request('POST', '/item', { headers: as.key('admin'), body: { id } });
     if (res.status !== 201) throw new Error(res.text);
   }
