@@ -1,10 +1,13 @@
 import { type AttributeDefinition, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IndexSchema, KeyAttribute, TableSchema } from '../core/schema';
 import type { KeyType } from '../core/values';
+import { translateError } from './errors';
 
 /** DescribeTable once per cold start: the partition key and the usable GSIs of the data table. */
 export async function describeDataTable(db: DynamoDBClient, table: string): Promise<TableSchema> {
-  const { Table } = await db.send(new DescribeTableCommand({ TableName: table }));
+  const { Table } = await db.send(new DescribeTableCommand({ TableName: table })).catch((err: unknown) => {
+    throw translateError(err); // a throttled cold start answers 429/503 THROTTLED, and the next request retries
+  });
   if (!Table?.KeySchema) throw new Error(`DescribeTable ${table} returned no key schema`);
   const defs = Table.AttributeDefinitions ?? [];
   const attr = (name: string | undefined): KeyAttribute => {

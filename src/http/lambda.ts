@@ -8,8 +8,8 @@ import type { ReadStats } from '../dynamo/read';
 import { corsHeaders, preflightHeaders } from './cors';
 import { type ApiEvent, isHttpApiEvent, toRequest } from './event';
 import { jsonLogger } from './log';
-import { errorResult, type HttpResult, json, replyResult } from './respond';
-import { createRuntime, type Runtime } from './runtime';
+import { errorResult, type HttpResult, replyResult } from './respond';
+import { createRuntime, type Runtime, type RuntimeOverrides } from './runtime';
 
 const methodOf = (e: ApiEvent) => (isHttpApiEvent(e) ? e.requestContext.http.method : e.httpMethod).toUpperCase();
 const originOf = (e: ApiEvent) => {
@@ -75,22 +75,35 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
   return result;
 }
 
-/** The Lambda entry for one verb. Config is parsed at cold start, so a bad variable fails init, by name. */
-export function lambdaHandler(verb: Verb, app: AppConfig, config: Config) {
+/**
+ * The Lambda entry for one verb. Config is parsed at cold start, so a bad variable fails init, by name. The runtime
+ * (one DescribeTable) is built at init too, but a failed build is not kept: the next request builds it again, so
+ * one throttled DescribeTable costs one answer, not the container's life.
+ */
+export function lambdaHandler(verb: Verb, app: AppConfig, config: Config, overrides: RuntimeOverrides = {}) {
   if (config.TRUST_OIDC_HEADERS) {
     jsonLogger(config.LOG_LEVEL).warn('TRUST_OIDC_HEADERS is on: identity comes from request headers', {
       note: 'only safe behind a proxy that sets and strips them',
     });
   }
-  const runtime: Promise<Runtime> = createRuntime(app, config);
-  runtime.catch(() => {}); // reported by the first request instead of as an unhandled rejection at init
+  let runtime: Promise<Runtime> | undefined;
+  const build = (): Promise<Runtime> => {
+    const p = createRuntime(app, config, overrides);
+    runtime = p;
+    p.catch(() => {
+      if (runtime === p) runtime = undefined; // the next request retries
+    });
+    return p;
+  };
+  build();
   return async (event: ApiEvent, _context?: Context): Promise<HttpResult> => {
     let rt: Runtime;
     try {
-      rt = await runtime;
+      rt = await (runtime ?? build());
     } catch (err) {
-      jsonLogger(config.LOG_LEVEL).error('init failed', { error: String(err) });
-      return json(500, { error: 'Internal error', code: 'INTERNAL' });
+      const log = overrides.log ?? jsonLogger(config.LOG_LEVEL);
+      log.error('init failed', { error: String(err) });
+      return errorResult(err, event.requestContext?.requestId ?? '', log, () => {}).result;
     }
     return handleEvent(rt, verb, event);
   };
