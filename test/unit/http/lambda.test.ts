@@ -1,7 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient, ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseEnv } from '../../../src/config';
-import { EnvSchema } from '../../../src/config';
+import { EnvSchema, parseEnv } from '../../../src/config';
 import { defineApp } from '../../../src/core/app';
 import { silentLogger } from '../../../src/core/log';
 import { lambdaHandler } from '../../../src/http/lambda';
