@@ -50,7 +50,7 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: list,
   SENTRY_DSN: opt(url),
   LOG_LEVEL: z._default(
-    z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }),
+    z.enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be debug, info, warn, error or silent' }),
     'info',
   ),
   // The stage the API is deployed as (serverless sets it); cursors are bound to it.

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/log';
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 50 } as const;
 export type Level = keyof typeof LEVELS;
 
 /** One JSON object per line on stdout, with fixed keys first; `debug` stays off unless LOG_LEVEL=debug. */
@@ -10,9 +10,9 @@ export function jsonLogger(
 ): Logger {
   const min = LEVELS[level];
   const emit =
-    (lvl: Level) =>
+    (lvl: Exclude<Level, 'silent'>) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
-      if (LEVELS[lvl] < min) return;
+      if (LEVELS[lvl] < min) return; // `silent` is above every level a line can have
       write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...fields })}\n`);
     };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };

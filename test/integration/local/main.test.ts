@@ -21,8 +21,11 @@ const names = () => {
   const p = uniqueName('main');
   return { DATA_TABLE: `${p}-data`, AUTH_TABLE: `${p}-auth`, GROUP_TABLE: `${p}-groups`, AUDIT_TABLE: `${p}-audit` };
 };
+// The servers started here log nothing unless the test run asks for logs (LOG_LEVEL=info npm test).
+const LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 const env = async (tables: Record<string, string>, extra: Record<string, string> = {}) => ({
   DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+  LOG_LEVEL,
   PORT: String(await freePort()),
   ...tables,
   ...extra,
@@ -123,7 +126,7 @@ it('keeps the embedded DynamoDB on disk under SCOUTR_DATA_DIR (made if missing) 
   const dir = join(mkdtempSync(join(tmpdir(), 'scoutr-data-')), 'nested', 'dir');
   const start = async () => {
     const port = String(await freePort());
-    return { port, stop: await main({ PORT: port, SCOUTR_DATA_DIR: dir }) };
+    return { port, stop: await main({ PORT: port, SCOUTR_DATA_DIR: dir, LOG_LEVEL }) };
   };
   try {
     // Act: a first start seeds the example; a pet is added

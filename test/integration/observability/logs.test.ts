@@ -205,6 +205,8 @@ describe('LOG_LEVEL', () => {
     { level: 'warn', spec: ok, want: [] },
     { level: 'warn', spec: denied, want: ['warn request denied'] },
     { level: 'error', spec: denied, want: [] },
+    { level: 'silent', spec: denied, want: [] },
+    { level: 'silent', spec: ok, want: [] },
   ])('at $level writes $want to stdout', async ({ level, spec, want }) => {
     const written = await stdoutRun(level, spec);
     expect(written.map((l) => `${l.level} ${l.msg}`)).toEqual(want);

@@ -7,7 +7,7 @@ function capture(level?: Level) {
   const log = jsonLogger(level, (l) => lines.push(l));
   return { log, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
-const LEVELS: Level[] = ['debug', 'info', 'warn', 'error'];
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 describe('jsonLogger', () => {
   it('writes one JSON object per call, on one line, with level, time and msg first', () => {
@@ -36,6 +36,7 @@ describe('jsonLogger', () => {
     { level: 'info', written: ['info', 'warn', 'error'] },
     { level: 'warn', written: ['warn', 'error'] },
     { level: 'error', written: ['error'] },
+    { level: 'silent', written: [] },
   ] as { level: Level | undefined; written: Level[] }[])(
     'at LOG_LEVEL=$level writes $written',
     ({ level, written }) => {
