@@ -13,7 +13,7 @@ import { readScope } from '../core/permissions/access';
 import type { Plan } from '../core/plan';
 import { indexQuery, readParams } from '../core/plan';
 import { parseQuery } from '../core/query/parse';
-import type { IndexSchema, TableSchema } from '../core/schema';
+import { type IndexSchema, keyTypes, type TableSchema } from '../core/schema';
 import { compareStrings, type Item, keyText } from '../core/values';
 import { getItem, type Page, readPages } from '../dynamo/read';
 import type { Ctx, Deps, Reply } from './context';
@@ -22,14 +22,8 @@ import type { ReadEvent } from './execute';
 import { itemKey } from './get';
 import { auditRead, pageReply } from './reads';
 
-const AUDIT_KEY_TYPES = new Map([
-  ['id', 'S'],
-  ['time', 'S'],
-  ['resource_key', 'S'],
-  ['history_key', 'S'],
-  ['day_shard', 'S'],
-  ['version', 'N'],
-] as const);
+// The audit table's key attributes and their types, from its one description.
+const AUDIT_KEY_TYPES = keyTypes(auditSchema('audit'));
 
 function auditTable(deps: Deps): TableSchema {
   if (!deps.tables.audit) throw new ScoutrError('AUDIT_DISABLED', 404, 'Auditing is not enabled (no AUDIT_TABLE)');

@@ -4,7 +4,7 @@ import { fromJson, type Json, JsonNumber } from '../core/json';
 import { planSearch } from '../core/plan';
 import { checkFieldPath } from '../core/query/names';
 import { keyTypes } from '../core/schema';
-import { canonicalNumber, type KeyType, keyValue, type Scalar, valuesEqual } from '../core/values';
+import { canonicalNumber, type KeySpec, keyValue, type Scalar, valuesEqual } from '../core/values';
 import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
 import { auditRead, explainReply, pageReply, readRequest } from './reads';
@@ -12,12 +12,13 @@ import { auditRead, explainReply, pageReply, readRequest } from './reads';
 export const MAX_SEARCH_VALUES = 1000;
 
 /** The values one body element matches: the number rule of SPEC.md §4, or the key schema's type for a key. */
-function operands(e: Json, keyType: KeyType | undefined): Scalar[] {
+function operands(e: Json, key: KeySpec | undefined): Scalar[] {
   const text =
     typeof e === 'string' ? e : e instanceof JsonNumber ? e.text : typeof e === 'boolean' ? String(e) : undefined;
   if (text === undefined) throw invalidBody('search values must be strings, numbers or booleans');
-  if (keyType) {
-    const v = keyValue(keyType, text);
+  if (key) {
+    // A value longer than the key accepts is stored by no item: it matches nothing.
+    const v = keyValue(key.type, text, key.maxBytes);
     return v && !('B' in v) ? [v as Scalar] : [];
   }
   if (typeof e === 'string') return [{ S: e }];
@@ -37,9 +38,9 @@ export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
   if (!Array.isArray(body) || body.length < 1 || body.length > MAX_SEARCH_VALUES) {
     throw invalidBody(`body must be a JSON array of 1 to ${MAX_SEARCH_VALUES} values`);
   }
-  const keyType = keyTypes(deps.schema).get(field);
+  const key = keyTypes(deps.schema).get(field);
   const all: Scalar[] = [];
-  for (const e of body) for (const v of operands(e, keyType)) if (!all.some((o) => valuesEqual(o, v))) all.push(v);
+  for (const e of body) for (const v of operands(e, key)) if (!all.some((o) => valuesEqual(o, v))) all.push(v);
   const { query, scope, visible } = readRequest(deps, ctx, [], [field]);
   const plan = planSearch(field, all, visible, deps.schema);
   if (query.explain) {

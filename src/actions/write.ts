@@ -2,7 +2,7 @@ import type { JsonItem } from '../core/app';
 import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
-import { fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
+import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
 import { countingRoles, readScope } from '../core/permissions/access';
 import { itemRoute } from '../core/routes';
 import { keyTypes } from '../core/schema';
@@ -31,7 +31,7 @@ export function parseItemBody(text: string | undefined, mode: 'create' | 'update
 export function checkItemBody(json: { [key: string]: Json }, mode: 'create' | 'update'): ItemBody {
   const values: Record<string, AttributeValue | null> = {};
   for (const [name, value] of Object.entries(json)) {
-    if (name === '') throw invalidBody('empty attribute name', { field: '' });
+    checkAttributeName(name, name);
     if (name.startsWith('_')) throw invalidBody(`${name}: names starting with _ are reserved`, { field: name });
     // As in queries (SPEC.md §4): a field that could never be filtered on is not written either.
     if (name === 'constructor' || name === 'prototype') throw invalidBody(`${name}: not a field name`, { field: name });
@@ -46,19 +46,23 @@ export function checkItemBody(json: { [key: string]: Json }, mode: 'create' | 'u
   return { json, values };
 }
 
-/** Key and index-key attributes must have the type the key schema gives (DynamoDB would reject the write). */
+/**
+ * Key and index-key attributes must have the type the key schema gives, be non-empty and within DynamoDB's key size
+ * limits: DynamoDB would reject the write with a ValidationException.
+ */
 export function checkKeyTypes(deps: Deps, values: Record<string, AttributeValue | null>): void {
-  for (const [name, type] of keyTypes(deps.schema)) {
+  for (const [name, { type, maxBytes }] of keyTypes(deps.schema)) {
     const v = values[name];
     if (v === undefined || v === null) continue;
-    const empty = ('S' in v && v.S === '') || ('B' in v && v.B.byteLength === 0);
-    if (typeOf(v) !== type || empty) {
-      throw invalidBody(
-        `${name}: a key attribute must be a non-empty ${type === 'N' ? 'number' : type === 'B' ? 'binary' : 'string'}`,
-        {
-          field: name,
-        },
-      );
+    const bytes = 'S' in v ? Buffer.byteLength(v.S) : 'B' in v ? v.B.byteLength : undefined;
+    if (typeOf(v) !== type || bytes === 0) {
+      const kind = type === 'N' ? 'number' : type === 'B' ? 'binary' : 'string';
+      throw invalidBody(`${name}: a key attribute must be a non-empty ${kind}`, { field: name });
+    }
+    if (bytes !== undefined && bytes > maxBytes) {
+      throw invalidBody(`${name}: a key attribute is at most ${maxBytes} bytes (this one is ${bytes})`, {
+        field: name,
+      });
     }
   }
 }

@@ -21,13 +21,39 @@ const bad = (path: string, reason: string) =>
   new ScoutrError('INVALID_BODY', 400, `${path || 'body'}: ${reason}`, { details: { field: path || 'body' } });
 
 /**
+ * The longest attribute name (a top-level or nested map key) Scoutr writes, in UTF-8 bytes. DynamoDB documents "less
+ * than 64 KB", but DynamoDB Local fails with an InternalFailure above about 50,000 bytes; 32 KiB holds on both.
+ */
+export const MAX_NAME_BYTES = 32_768;
+// In a `u` regex a lone surrogate is its own code point; a pair is one code point outside this class.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Text DynamoDB stores as UTF-8: a lone surrogate has no UTF-8 form, so it would not come back as sent. */
+const checkText = (path: string, text: string, what: string) => {
+  if (LONE_SURROGATE.test(text)) throw bad(path, `${what} is not valid Unicode (a lone surrogate)`);
+};
+
+/** An attribute name DynamoDB accepts: 1 to 65535 bytes of valid Unicode. */
+export function checkAttributeName(path: string, name: string): void {
+  if (name === '') throw bad(path, 'empty attribute name');
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_NAME_BYTES) {
+    throw bad(path.slice(0, 100), `attribute name of ${bytes} bytes; at most ${MAX_NAME_BYTES} are written`);
+  }
+  checkText(path.slice(0, 100), name, 'the attribute name');
+}
+
+/**
  * JSON (as the edge parsed it) → a DynamoDB value. Arrays become lists, objects maps. Every rule DynamoDB would
  * answer with a ValidationException is checked here, so it is a 400 naming the field, never a 500.
  */
 export function fromJson(value: Json, path = '', depth = 0): AttributeValue {
   if (depth > MAX_DEPTH) throw bad(path, `nesting deeper than ${MAX_DEPTH} levels`);
   if (value === null) return { NULL: true };
-  if (typeof value === 'string') return { S: value };
+  if (typeof value === 'string') {
+    checkText(path, value, 'the string');
+    return { S: value };
+  }
   if (typeof value === 'boolean') return { BOOL: value };
   if (value instanceof JsonNumber) {
     const n = canonicalNumber(value.text);
@@ -38,7 +64,7 @@ export function fromJson(value: Json, path = '', depth = 0): AttributeValue {
   const M: Record<string, AttributeValue> = {};
   for (const [key, v] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (key === '') throw bad(at, 'empty attribute name');
+    checkAttributeName(at, key);
     if (FORBIDDEN_NAMES.has(key)) throw bad(at, 'reserved attribute name');
     M[key] = fromJson(v, at, depth + 1);
   }

@@ -1,4 +1,4 @@
-import type { KeyType } from './values';
+import type { KeySpec, KeyType } from './values';
 
 export interface KeyAttribute {
   name: string;
@@ -18,16 +18,23 @@ export interface TableSchema {
   indexes: IndexSchema[];
 }
 
-/** The type the key schema fixes for an attribute (table or index key), used by the query parser. */
-export function keyTypes(schema: TableSchema): Map<string, KeyType> {
-  const out = new Map<string, KeyType>();
-  const add = (k: KeyAttribute | undefined) => {
-    if (k) out.set(k.name, k.type);
+/** DynamoDB's size limits on a key value (S and B): a partition key 2048 bytes, a sort key 1024. */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * The type the key schema fixes for an attribute (table or index key) and the most bytes its value may have, used by
+ * the query parser and the write checks. An attribute that is a sort key of any index is held to a sort key's limit.
+ */
+export function keyTypes(schema: TableSchema): Map<string, KeySpec> {
+  const out = new Map<string, KeySpec>();
+  const add = (k: KeyAttribute | undefined, max: number) => {
+    if (k) out.set(k.name, { type: k.type, maxBytes: Math.min(out.get(k.name)?.maxBytes ?? max, max) });
   };
   for (const index of schema.indexes) {
-    add(index.partitionKey);
-    add(index.sortKey);
+    add(index.partitionKey, MAX_PARTITION_KEY_BYTES);
+    add(index.sortKey, MAX_SORT_KEY_BYTES);
   }
-  add(schema.partitionKey);
+  add(schema.partitionKey, MAX_PARTITION_KEY_BYTES);
   return out;
 }

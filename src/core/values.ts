@@ -16,6 +16,11 @@ export type AttributeValue =
 export type Item = Record<string, AttributeValue>;
 export type Scalar = { S: string } | { N: string } | { BOOL: boolean } | { NULL: true };
 export type KeyType = 'S' | 'N' | 'B';
+/** A key attribute's type and the most bytes DynamoDB accepts for its value (2048 a partition key, 1024 a sort key). */
+export interface KeySpec {
+  type: KeyType;
+  maxBytes: number;
+}
 
 export type AttributeType = 'S' | 'N' | 'B' | 'BOOL' | 'NULL' | 'SS' | 'NS' | 'BS' | 'L' | 'M';
 export const typeOf = (v: AttributeValue): AttributeType => Object.keys(v)[0] as AttributeType;
@@ -122,17 +127,20 @@ function dynamoNumberAsJson(text: string): string | undefined {
   return `${m[1] === '-' ? '-' : ''}${int}${frac}${m[4] ?? ''}`;
 }
 
-/** Turns a path or body text into a key value of the schema's type, or undefined if it cannot be one. */
-export function keyValue(type: KeyType, text: string): AttributeValue | undefined {
+/**
+ * Turns a path or body text into a key value of the schema's type, or undefined if it cannot be one (also when it is
+ * longer than DynamoDB accepts for the key: `maxBytes`, a partition key's 2048 unless told).
+ */
+export function keyValue(type: KeyType, text: string, maxBytes = 2048): AttributeValue | undefined {
   if (text === '') return undefined;
-  if (type === 'S') return Buffer.byteLength(text) <= 2048 ? { S: text } : undefined;
+  if (type === 'S') return Buffer.byteLength(text) <= maxBytes ? { S: text } : undefined;
   if (type === 'N') {
     const n = canonicalNumber(dynamoNumberAsJson(text) ?? text);
     return n === undefined ? undefined : { N: n };
   }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(text, 'base64');
-  return bytes.length > 0 && bytes.length <= 2048 ? { B: new Uint8Array(bytes) } : undefined;
+  return bytes.length > 0 && bytes.length <= maxBytes ? { B: new Uint8Array(bytes) } : undefined;
 }
 
 /**

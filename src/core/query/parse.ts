@@ -5,7 +5,7 @@ import {
   canonicalNumber,
   compareNumbers,
   compareStrings,
-  type KeyType,
+  type KeySpec,
   keyValue,
   looksLikeNumber,
   type Scalar,
@@ -24,7 +24,7 @@ export interface QueryInput {
   /** Conditions a route adds (`/items/{search_key}/{search_value}`, `/items/status/{status}`). */
   pathFilters?: ReadonlyArray<{ field: string; value: string; param: string }>;
   /** Attributes whose type the key schema fixes (table and index keys). */
-  keyTypes: ReadonlyMap<string, KeyType>;
+  keyTypes: ReadonlyMap<string, KeySpec>;
   /** Reserved parameters this route accepts besides the filters. */
   allowPaging?: boolean;
 }
@@ -108,7 +108,7 @@ function single(param: string, values: readonly string[]): string {
   return values[0]!;
 }
 
-function parseCondition(param: string, values: readonly string[], keyTypes: ReadonlyMap<string, KeyType>): Parsed {
+function parseCondition(param: string, values: readonly string[], keyTypes: ReadonlyMap<string, KeySpec>): Parsed {
   const parts = param.split('__');
   const field = checkFieldPath(param, parts[0]!);
   const opName = parts[1];
@@ -140,9 +140,9 @@ function condition(
   field: string,
   op: Operator,
   value: string,
-  keyTypes: ReadonlyMap<string, KeyType>,
+  keyTypes: ReadonlyMap<string, KeySpec>,
 ): Pred {
-  const keyType = keyTypes.get(field);
+  const key = keyTypes.get(field);
   switch (op) {
     case 'eq':
       return equality(param, field, [value], keyTypes);
@@ -151,13 +151,13 @@ function condition(
     case 'in':
     case 'notin': {
       const elements = jsonScalars(param, value, 1);
-      const operands = dedupe(elements.flatMap((e) => equalityOperands(param, e, keyType)));
+      const operands = dedupe(elements.flatMap((e) => equalityOperands(param, e, key)));
       const groups = chunk(operands).map((values): Filter => ({ op: 'in', field, values }));
       return op === 'in' ? or(groups) : and(groups.map(negate));
     }
     case 'between': {
       const elements = jsonScalars(param, value, 2, 2);
-      const [low, high] = elements.map((e) => orderedOperand(param, e, keyType)) as [Scalar, Scalar];
+      const [low, high] = elements.map((e) => orderedOperand(param, e, key)) as [Scalar, Scalar];
       const sameType = Object.keys(low)[0] === Object.keys(high)[0];
       if (!sameType || 'BOOL' in low) throw invalidQuery(param, 'between needs two numbers or two strings');
       if (order(low, high) > 0) throw invalidQuery(param, 'between needs low ≤ high');
@@ -167,7 +167,7 @@ function condition(
     case 'lt':
     case 'gte':
     case 'lte':
-      return { op, field, value: orderedOperand(param, { text: value, json: false }, keyType) };
+      return { op, field, value: orderedOperand(param, { text: value, json: false }, key) };
     case 'startswith':
     case 'contains':
       return { op, field, value: { S: value } };
@@ -215,8 +215,8 @@ function jsonScalars(param: string, text: string, min: number, max = Number.POSI
 }
 
 /** The values an equality on `text` matches (SPEC.md §4 number rule), or the schema type's value for a key. */
-function equalityOperands(param: string, e: Element, keyType: KeyType | undefined): Scalar[] {
-  if (keyType) return [typedKey(param, e.text, keyType)];
+function equalityOperands(param: string, e: Element, key: KeySpec | undefined): Scalar[] {
+  if (key) return [typedKey(param, e.text, key)];
   if (e.json) return [{ S: e.text }];
   if (e.kind === 'boolean' || e.text === 'true' || e.text === 'false') {
     return [{ BOOL: e.text === 'true' }, { S: e.text }];
@@ -225,8 +225,8 @@ function equalityOperands(param: string, e: Element, keyType: KeyType | undefine
   return [{ S: e.text }];
 }
 
-function orderedOperand(param: string, e: Element, keyType: KeyType | undefined): Scalar {
-  if (keyType) return typedKey(param, e.text, keyType);
+function orderedOperand(param: string, e: Element, key: KeySpec | undefined): Scalar {
+  if (key) return typedKey(param, e.text, key);
   if (e.kind === 'boolean') return { BOOL: e.text === 'true' };
   if (!e.json && (e.kind === 'number' || looksLikeNumber(e.text))) return { N: number(param, e.text) };
   return { S: e.text };
@@ -238,8 +238,8 @@ function number(param: string, text: string): string {
   return n;
 }
 
-function typedKey(param: string, text: string, type: KeyType): Scalar {
-  const v = keyValue(type, text);
+function typedKey(param: string, text: string, { type, maxBytes }: KeySpec): Scalar {
+  const v = keyValue(type, text, maxBytes);
   if (!v || 'B' in v) {
     if (v && 'B' in v) throw invalidQuery(param, 'binary key attributes cannot be filtered from a query');
     throw invalidQuery(param, `not a valid ${type === 'N' ? 'number' : 'string'} for this key attribute`);
@@ -251,10 +251,10 @@ function equality(
   param: string,
   field: string,
   texts: readonly string[],
-  keyTypes: ReadonlyMap<string, KeyType>,
+  keyTypes: ReadonlyMap<string, KeySpec>,
 ): Pred {
-  const keyType = keyTypes.get(field);
-  const operands = dedupe(texts.flatMap((text) => equalityOperands(param, { text, json: false }, keyType)));
+  const key = keyTypes.get(field);
+  const operands = dedupe(texts.flatMap((text) => equalityOperands(param, { text, json: false }, key)));
   if (operands.length === 1) return { op: 'eq', field, value: operands[0]! };
   return or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
 }

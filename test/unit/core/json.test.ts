@@ -6,6 +6,7 @@ import {
   type Json,
   JsonNumber,
   MAX_DEPTH,
+  MAX_NAME_BYTES,
   numberOut,
   plainToJson,
   toJson,
@@ -42,10 +43,27 @@ describe('fromJson', () => {
     { json: JSON.parse('{"__proto__": "x"}') as Json, field: '__proto__', why: 'a prototype name' },
     { json: { constructor: 'x' }, field: 'constructor', why: 'a prototype name' },
     { json: { a: nest(MAX_DEPTH) }, field: `a${'.n'.repeat(MAX_DEPTH)}`, why: 'nesting deeper than 32 levels' },
+    { json: { s: 'a\ud800b' }, field: 's', why: 'a lone high surrogate' },
+    { json: { l: ['\udfff'] }, field: 'l[0]', why: 'a lone low surrogate in a list' },
+    { json: { m: { '\ud800': true } }, field: 'm.\ud800', why: 'a lone surrogate in a name' },
+    {
+      json: { m: { ['n'.repeat(MAX_NAME_BYTES + 1)]: true } },
+      field: `m.${'n'.repeat(98)}`,
+      why: 'a name over the limit',
+    },
+    {
+      json: { m: { ['é'.repeat(MAX_NAME_BYTES / 2 + 1)]: true } },
+      field: `m.${'é'.repeat(98)}`,
+      why: 'a name over the limit in UTF-8 bytes',
+    },
   ])('rejects $why with a 400 naming $field', ({ json, field }) => {
     const err = thrown(() => fromJson(json));
     expect(err).toBeInstanceOf(ScoutrError);
     expect(err).toMatchObject({ code: 'INVALID_BODY', status: 400, details: { field } });
+  });
+
+  it('accepts a name of exactly the limit and a surrogate pair', () => {
+    expect(() => fromJson({ m: { ['n'.repeat(MAX_NAME_BYTES)]: '😀' } })).not.toThrow();
   });
 
   it('accepts nesting of exactly 32 levels', () => {

@@ -3,7 +3,7 @@ import { ScoutrError } from '../../../../src/core/errors';
 import { compileFilter } from '../../../../src/core/filter/compile';
 import { matches } from '../../../../src/core/filter/evaluate';
 import { type ParsedQuery, parseQuery } from '../../../../src/core/query/parse';
-import type { Item, KeyType } from '../../../../src/core/values';
+import type { Item, KeySpec, KeyType } from '../../../../src/core/values';
 
 const FIELDS = ['status', 'n', 'meta.level', 'id', 'tags', 'a.b.c'];
 const OPERATORS = [
@@ -88,8 +88,12 @@ const params = fc.oneof(
 );
 const keyTypes = fc
   .subarray([...FIELDS])
-  .chain((names) => fc.tuple(...names.map((n) => fc.constantFrom<KeyType>('S', 'N').map((t) => [n, t] as const))))
-  .map((entries) => new Map<string, KeyType>(entries));
+  .chain((names) =>
+    fc.tuple(
+      ...names.map((n) => fc.constantFrom<KeyType>('S', 'N').map((t) => [n, { type: t, maxBytes: 2048 }] as const)),
+    ),
+  )
+  .map((entries) => new Map<string, KeySpec>(entries));
 const pathFilters = fc.array(
   fc.record({ field, value: fc.string({ minLength: 1 }), param: fc.constantFrom('search_key', 'status') }),
   { maxLength: 1 },

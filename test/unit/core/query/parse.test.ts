@@ -1,7 +1,7 @@
 import { ScoutrError } from '../../../../src/core/errors';
 import type { Filter } from '../../../../src/core/filter/types';
 import { parseQuery, type QueryInput } from '../../../../src/core/query/parse';
-import type { KeyType, Scalar } from '../../../../src/core/values';
+import type { KeySpec, Scalar } from '../../../../src/core/values';
 import { thrown } from '../../../support/errors';
 
 type Params = [string, string][];
@@ -272,9 +272,9 @@ describe('parseQuery: IN groups of at most 100 operands', () => {
 });
 
 describe('parseQuery: key attributes use the schema type', () => {
-  const keyTypes = new Map<string, KeyType>([
-    ['id', 'N'],
-    ['sku', 'S'],
+  const keyTypes = new Map<string, KeySpec>([
+    ['id', { type: 'N', maxBytes: 2048 }],
+    ['sku', { type: 'S', maxBytes: 1024 }],
   ]);
   it.each<{ query: string; params: Params; want: Filter }>([
     { query: 'id=3 (N key)', params: [['id', '3']], want: { op: 'eq', field: 'id', value: N('3') } },
@@ -317,8 +317,27 @@ describe('parseQuery: key attributes use the schema type', () => {
     expectInvalid(() => parse(params, { keyTypes }), params[0]![0]);
   });
 
+  it.each([
+    ['sku', 'é'.repeat(513)],
+    ['sku__gt', 'x'.repeat(1025)],
+    ['sku__in', JSON.stringify(['x', 'y'.repeat(1025)])],
+  ])('rejects %s longer than the key accepts (a sort key: 1024 bytes)', (param, value) => {
+    expectInvalid(() => parse([[param, value]], { keyTypes }), param);
+  });
+
+  it('accepts a key value of exactly its limit', () => {
+    expect(filterOf([['sku', 'x'.repeat(1024)]], { keyTypes })).toEqual({
+      op: 'eq',
+      field: 'sku',
+      value: S('x'.repeat(1024)),
+    });
+  });
+
   it('rejects a value for a binary key, which a query cannot carry', () => {
-    expectInvalid(() => parse([['blob', 'AQI=']], { keyTypes: new Map([['blob', 'B']]) }), 'blob');
+    expectInvalid(
+      () => parse([['blob', 'AQI=']], { keyTypes: new Map([['blob', { type: 'B', maxBytes: 2048 }]]) }),
+      'blob',
+    );
   });
 });
 
@@ -350,7 +369,7 @@ describe('parseQuery: path filters', () => {
   });
 
   it('types the value of a key attribute by the schema', () => {
-    const keyTypes = new Map<string, KeyType>([['id', 'N']]);
+    const keyTypes = new Map<string, KeySpec>([['id', { type: 'N', maxBytes: 2048 }]]);
     const pathFilters = [{ field: 'id', value: '7', param: 'search_value' }];
     expect(filterOf([], { keyTypes, pathFilters })).toEqual({ op: 'eq', field: 'id', value: N('7') });
     expectInvalid(
