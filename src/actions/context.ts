@@ -8,6 +8,7 @@ import type { TableSchema } from '../core/schema';
 import type { Breadcrumb } from '../core/trace';
 import type { AuthStore } from '../dynamo/auth';
 import type { ReadStats } from '../dynamo/read';
+import type { Serializer } from './serialize';
 
 export interface Tables {
   data: string;
@@ -42,6 +43,8 @@ export interface Deps {
   log: Logger;
   /** breadcrumbs for error reports: names and counts only */
   trace: Breadcrumb;
+  /** this process's queue of writes per item key (serialize.ts) */
+  serialize: Serializer;
 }
 
 /** One authenticated request. */

@@ -57,6 +57,8 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
     ExpressionAttributeNames: { '#k': pk.name },
   });
   await withRetries(
+    deps,
+    keyText(key[pk.name]!),
     () =>
       commitChange(deps, ctx, change, {
         action,

@@ -20,7 +20,7 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
   const key = itemKey(deps, id);
   const text = keyText(key[pk.name]!);
   const scope = readScope(ctx.counting);
-  return withRetries(async () => {
+  return withRetries(deps, text, async () => {
     const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
     if (!stored || !canSee(ctx, deps, text, stored)) throw notFound();
     checkIfMatch(ctx, stored);

@@ -47,7 +47,7 @@ export async function updateItem(
   const changes = { ...body.values };
   delete changes[pk.name];
   const text = keyText(key[pk.name]!);
-  return withRetries(async () => {
+  return withRetries(deps, text, async () => {
     const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
     if (!stored || !canSee(ctx, deps, text, stored)) throw notFound();
     checkIfMatch(ctx, stored);

@@ -12,7 +12,7 @@ import { isObject, parseBody } from './body';
 import type { Ctx, Deps } from './context';
 import { etagOf } from './page';
 
-export const MAX_ATTEMPTS = 5;
+export const MAX_ATTEMPTS = 8;
 
 export interface ItemBody {
   /** the body as the caller sent it (JSON; undefined when there was none), for the audit record */
@@ -157,19 +157,30 @@ export async function commitChange(deps: Deps, ctx: Ctx, change: TxItem, record:
   ctx.note.count = 1;
 }
 
+/** Backoff between attempts that lost a race: "full jitter", up to 10 ms × 2^attempt, at most 400 ms. */
+export const backoffMs = (attempt: number, random: number): number => random * Math.min(400, 10 * 2 ** attempt);
+
 /**
  * Optimistic concurrency (SPEC.md §3): `attempt` reads, decides and writes with a condition on what it read; a
- * lost race re-reads and decides again, with jittered backoff, then gives up with 409 CONFLICT.
+ * lost race re-reads and decides again, with jittered backoff, then gives up with 409 CONFLICT. Attempts on one item
+ * (its canonical key text) are serialised within the process, so only other processes can make one lose.
  */
-export async function withRetries<T>(attempt: () => Promise<T>, onConditionFailed?: () => ScoutrError): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof WriteRaced)) throw err;
-      if (err.conditionFailed && onConditionFailed) throw onConditionFailed();
-      if (i + 1 >= MAX_ATTEMPTS) throw conflict('The item changed repeatedly while writing; retry');
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** i));
+export async function withRetries<T>(
+  deps: Deps,
+  keyTextValue: string,
+  attempt: () => Promise<T>,
+  onConditionFailed?: () => ScoutrError,
+): Promise<T> {
+  return deps.serialize(keyTextValue, async () => {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof WriteRaced)) throw err;
+        if (err.conditionFailed && onConditionFailed) throw onConditionFailed();
+        if (i + 1 >= MAX_ATTEMPTS) throw conflict('The item changed repeatedly while writing; retry');
+        await new Promise((r) => setTimeout(r, backoffMs(i, Math.random())));
+      }
     }
-  }
+  });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Deps } from '../actions/context';
 import { cursorKey } from '../actions/cursor';
+import { createSerializer } from '../actions/serialize';
 import type { Config } from '../config';
 import type { AppConfig } from '../core/app';
 import type { Logger } from '../core/log';
@@ -78,6 +79,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
     shard: () => Math.floor(Math.random() * config.AUDIT_SHARDS),
     log,
     trace: reporter.breadcrumb,
+    serialize: createSerializer(),
   };
   return { deps, identity: identityConfig(config), corsOrigins: config.CORS_ORIGINS, config, reporter };
 }

@@ -45,6 +45,11 @@ export interface Harness {
   server: LocalServer;
   /** an HTTP request to the local server (the same handlers as Lambda, through the API Gateway event adapter) */
   request(method: string, path: string, opts?: { headers?: Record<string, string>; body?: unknown }): Promise<Reply>;
+  /**
+   * The same API in another process, as a second Lambda container would be: its own runtime, client and write queue
+   * on the same tables. Races between writers are raced through it (in one process, writes to an item queue).
+   */
+  peer(): Promise<Pick<Harness, 'request' | 'url'>>;
   close(): Promise<void>;
 }
 
@@ -83,41 +88,65 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const app = opts.app ?? {};
   const log: Logger = opts.overrides?.log ?? silentLogger;
   const runtime = await createRuntime(app, config, { db, log, ...opts.overrides });
-  const server = await startServer({
-    runtime,
-    routes: routesFor(app),
-    host: '127.0.0.1',
-    port: 0,
-    extra: { '/openapi.json': () => openApiDocument(app) },
-  });
-  return {
+  const serve = (rt: Runtime) =>
+    startServer({
+      runtime: rt,
+      routes: routesFor(app),
+      host: '127.0.0.1',
+      port: 0,
+      extra: { '/openapi.json': () => openApiDocument(app) },
+    });
+  const server = await serve(runtime);
+  let peer: { db: DynamoDBClient; server: LocalServer } | undefined;
+  const harness: Harness = {
     url: server.url,
     db,
     tables,
     runtime,
     config,
     server,
-    async request(method, path, { headers = {}, body } = {}) {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: keep the text
+    request: (method, path, init) => requestAt(server.url, method, path, init),
+    async peer() {
+      if (!peer) {
+        const peerDb = localDb();
+        const rt = await createRuntime(app, config, { log, ...opts.overrides, db: peerDb });
+        peer = { db: peerDb, server: await serve(rt) };
       }
-      return { status: res.status, headers: res.headers, body: parsed, text };
+      const url = peer.server.url;
+      return { url, request: (method, path, init) => requestAt(url, method, path, init) };
     },
     async close() {
+      if (peer) {
+        await peer.server.close();
+        peer.db.destroy();
+      }
       await server.close();
       await dropTables(db, Object.values(tables));
       db.destroy();
     },
   };
+  return harness;
+}
+
+async function requestAt(
+  url: string,
+  method: string,
+  path: string,
+  { headers = {}, body }: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Reply> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
 /** Headers for the identities tests use. */

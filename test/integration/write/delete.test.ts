@@ -156,8 +156,8 @@ it('answers 412 for a stale If-Match and deletes with a current one', async () =
 
 describe('a change between the read and the delete', () => {
   it('makes the delete retry and answer the item it actually deleted', async () => {
-    const raced = afterNextConsistentGet(h, 'race-update', () =>
-      h.request('PATCH', '/item/race-update', { headers: as.key('admin'), body: { name: 'renamed' } }),
+    const raced = afterNextConsistentGet(h, 'race-update', async () =>
+      (await h.peer()).request('PATCH', '/item/race-update', { headers: as.key('admin'), body: { name: 'renamed' } }),
     );
     const res = await del('race-update');
     await raced;
@@ -169,8 +169,8 @@ describe('a change between the read and the delete', () => {
   });
 
   it('never widens access: a row moved out of the delete filters answers 403 and stays', async () => {
-    const raced = afterNextConsistentGet(h, 'race-move', () =>
-      h.request('PATCH', '/item/race-move', { headers: as.key('admin'), body: { team: 'b' } }),
+    const raced = afterNextConsistentGet(h, 'race-move', async () =>
+      (await h.peer()).request('PATCH', '/item/race-move', { headers: as.key('admin'), body: { team: 'b' } }),
     );
     const res = await del('race-move');
     await raced;

@@ -45,6 +45,8 @@ const ids = [
   'race-etag',
   'race-delete',
   'contested',
+  'hot-1',
+  'hot-2',
   'order',
   'big',
 ];
@@ -125,6 +127,9 @@ const key = (id: string) => ({ headers: as.key(id) });
 const write = (method: string, id: string, body: unknown, headers: Record<string, string> = as.key('admin')) =>
   h.request(method, `/item/${id}`, { headers, body });
 const patch = (id: string, body: unknown, headers?: Record<string, string>) => write('PATCH', id, body, headers);
+// The other writer of a race runs in another process (h.peer): in one process, writes to an item queue.
+const theirs = async (method: string, path: string, body?: unknown) =>
+  (await h.peer()).request(method, path, { headers: as.key('admin'), body });
 
 async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
   const before = await snapshot(h);
@@ -353,7 +358,7 @@ describe('ETag and If-Match', () => {
 
   it('answers 412 when the item changes between the read and the write', async () => {
     // Prepare: another writer changes the item right after this request's consistent read
-    const raced = afterNextConsistentGet(h, 'race-etag', () => patch('race-etag', { notes: 'theirs' }));
+    const raced = afterNextConsistentGet(h, 'race-etag', () => theirs('PATCH', '/item/race-etag', { notes: 'theirs' }));
     // Act
     const res = await h.request('PATCH', '/item/race-etag', {
       headers: { ...as.key('admin'), 'if-match': '"0"' },
@@ -368,7 +373,9 @@ describe('ETag and If-Match', () => {
 
 describe('a change between the read and the write', () => {
   it('makes the write retry on the new version, keeping both changes', async () => {
-    const raced = afterNextConsistentGet(h, 'race-merge', () => patch('race-merge', { notes: 'theirs' }));
+    const raced = afterNextConsistentGet(h, 'race-merge', () =>
+      theirs('PATCH', '/item/race-merge', { notes: 'theirs' }),
+    );
     const res = await patch('race-merge', { name: 'mine' }, as.key('only-a'));
     await raced;
     expect(res.status).toBe(200);
@@ -385,7 +392,7 @@ describe('a change between the read and the write', () => {
 
   it('never widens access: a row moved out of the read filters answers 404 and keeps the other change', async () => {
     // only-a may read and update team a alone; right after its read, an admin moves the row to team b
-    const raced = afterNextConsistentGet(h, 'race-move', () => patch('race-move', { team: 'b' }));
+    const raced = afterNextConsistentGet(h, 'race-move', () => theirs('PATCH', '/item/race-move', { team: 'b' }));
     const res = await patch('race-move', { name: 'mine' }, as.key('only-a'));
     await raced;
     expect(res.status).toBe(404);
@@ -399,8 +406,8 @@ describe('a change between the read and the write', () => {
     expect(created.status).toBe(201);
     // right after only-a's read, the item is deleted and created again, in team b, with the same key
     const raced = afterNextConsistentGet(h, 'race-recreate', async () => {
-      expect((await h.request('DELETE', '/item/race-recreate', { headers: as.key('admin') })).status).toBe(200);
-      const again = await h.request('POST', '/item', {
+      expect((await theirs('DELETE', '/item/race-recreate')).status).toBe(200);
+      const again = await (await h.peer()).request('POST', '/item', {
         headers: as.key('admin'),
         body: pet('race-recreate', { team: 'b', name: 'second life' }),
       });
@@ -418,7 +425,9 @@ describe('a change between the read and the write', () => {
 
   it('never widens access: a row moved out of the update filters answers 403 and keeps the other change', async () => {
     // team-a may still read team b, but not update it
-    const raced = afterNextConsistentGet(h, 'race-move-visible', () => patch('race-move-visible', { team: 'b' }));
+    const raced = afterNextConsistentGet(h, 'race-move-visible', () =>
+      theirs('PATCH', '/item/race-move-visible', { team: 'b' }),
+    );
     const res = await patch('race-move-visible', { name: 'mine' }, as.key('team-a'));
     await raced;
     expect(res.status).toBe(403);
@@ -432,9 +441,7 @@ describe('a change between the read and the write', () => {
 
 describe('concurrent writers', () => {
   it('answers 404 and resurrects nothing when the item is deleted between the read and the write', async () => {
-    const raced = afterNextConsistentGet(h, 'race-delete', () =>
-      h.request('DELETE', '/item/race-delete', { headers: as.key('admin') }),
-    );
+    const raced = afterNextConsistentGet(h, 'race-delete', () => theirs('DELETE', '/item/race-delete'));
     const res = await patch('race-delete', { name: 'mine' });
     await raced;
     expect(res.status).toBe(404);
@@ -457,6 +464,44 @@ describe('concurrent writers', () => {
     expect(stored._version).toBe(ok.length);
     const versions = (await scanAudit(h)).filter((r) => r.history_key === 'contested').map((r) => r.version);
     expect(versions.sort((a, b) => Number(a) - Number(b))).toEqual(ok.map((_, n) => n + 1));
+  });
+});
+
+describe('contention on one item (issue 10.5)', () => {
+  it('in one process, 50 concurrent updates all succeed, one version each, and each is in the history', async () => {
+    // Act
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => patch('hot-1', { counter: i, [`w${i}`]: i })),
+    );
+    // Assess: no CONFLICT: the process queued the writes instead of racing them
+    expect(replies.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const stored = (await storedItem(h, 'hot-1'))!;
+    for (let i = 0; i < 50; i++) expect(stored[`w${i}`]).toBe(i);
+    expect(stored._version).toBe(50);
+    const versions = (await scanAudit(h)).filter((r) => r.history_key === 'hot-1').map((r) => Number(r.version));
+    expect(versions.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, n) => n + 1));
+  });
+
+  it('across two processes, lost races retry with backoff: nothing is lost and nearly all succeed', async () => {
+    const peer = await h.peer();
+    // Act: 2 × 20 concurrent writers, each setting its own field
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? peer : h).request('PATCH', '/item/hot-2', { headers: as.key('admin'), body: { [`w${i}`]: i } }),
+      ),
+    );
+    // Assess
+    const ok = replies.flatMap((r, i) => (r.status === 200 ? [i] : []));
+    for (const r of replies.filter((r) => r.status !== 200)) expect(r.body).toMatchObject({ code: 'CONFLICT' });
+    expect(ok.length).toBeGreaterThanOrEqual(36);
+    const stored = (await storedItem(h, 'hot-2'))!;
+    for (let i = 0; i < 40; i++) {
+      if (ok.includes(i)) expect(stored[`w${i}`]).toBe(i);
+      else expect(stored).not.toHaveProperty(`w${i}`);
+    }
+    expect(stored._version).toBe(ok.length);
+    const records = (await scanAudit(h)).filter((r) => r.history_key === 'hot-2');
+    expect(records).toHaveLength(ok.length);
   });
 });
 
