@@ -22,7 +22,10 @@ export interface JwksOptions {
   timeoutMs?: number;
 }
 
-/** Verifies a bearer token and returns its claims; any token it does not accept is a 401, never a 5xx. */
+/**
+ * Verifies a bearer token and returns its claims. A token it refuses, for whatever reason, is InvalidToken (401);
+ * only a key set that cannot be fetched is another error (a 500: the token may be fine).
+ */
 export type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
 
 // The key set could not be had: a fault on our side (or the identity provider's), not the caller's token.
@@ -68,7 +71,8 @@ export function createTokenVerifier(
     // As API Gateway's JWT authorizer: `aud` must name one of the audiences; a token without `aud` (a Cognito
     // access token) must carry one of them as `client_id` instead.
     const aud = payload.aud === undefined ? undefined : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    const accepted = aud ? aud.some((a) => audiences.has(a)) : audiences.has(String(payload.client_id));
+    const clientId = payload.client_id;
+    const accepted = aud ? aud.some((a) => audiences.has(a)) : typeof clientId === 'string' && audiences.has(clientId);
     if (!accepted) throw new InvalidToken('audience');
     const user = payload[s.JWT_USER_CLAIM];
     // A verified token that names no user must not fall through to a weaker identity (OIDC headers, API key).

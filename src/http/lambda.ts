@@ -18,8 +18,13 @@ const originOf = (e: ApiEvent) => {
   return h.origin ?? h.Origin;
 };
 
-/** The token's claims; why a token was refused goes to the log line (`token_error`), never to the caller. */
-async function verified(verify: TokenVerifier, token: string, note: Record<string, unknown>) {
+/**
+ * The claims of the event's bearer token, when Scoutr verifies tokens itself (OIDC_JWKS_URL). Why a token was
+ * refused goes to the log line (`token_error`), never to the caller.
+ */
+async function verifiedClaims(verify: TokenVerifier | undefined, event: ApiEvent, note: Record<string, unknown>) {
+  const token = verify && bearerToken(event);
+  if (!verify || token === undefined) return undefined;
   try {
     return await verify(token);
   } catch (err) {
@@ -48,9 +53,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
   let captured = false;
   const result = await rt.reporter.scoped(requestId, async (): Promise<HttpResult> => {
     try {
-      const token = rt.verifyToken ? bearerToken(event) : undefined;
-      const claims = token && rt.verifyToken ? await verified(rt.verifyToken, token, note) : undefined;
-      const req = toRequest(event, rt.identity, claims);
+      const req = toRequest(event, rt.identity, await verifiedClaims(rt.verifyToken, event, note));
       route = `${req.method} ${req.resource}`;
       note.caller = req.caller;
       return replyResult(await runRequest(deps, verb, req, note));
