@@ -7,7 +7,17 @@ const transform = {
       diagnostics: false,
     },
   ],
+  // jose ships only ES modules; jest's CommonJS module system needs them transpiled (Node 20 has no require(esm) in
+  // jest). Its files are plain JavaScript, so ts-jest only rewrites the imports.
+  '^.+/node_modules/jose/.+\\.js$': [
+    'ts-jest',
+    {
+      tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true, allowJs: true },
+      diagnostics: false,
+    },
+  ],
 };
+const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -18,6 +28,7 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/test/support/env.ts'],
     },
@@ -25,6 +36,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform,
+      transformIgnorePatterns,
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/test/support/env.ts'],
       // One DynamoDB Local for the whole run; every suite creates its own tables, so suites run in parallel.

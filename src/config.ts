@@ -27,6 +27,38 @@ const list = z.pipe(
   ),
 );
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// The keys that decide who a caller is travel over https; plain http only to this machine (tests, a local IdP).
+const jwksUrl = z.url({ error: 'must be a URL' }).check(
+  z.refine((v: string) => {
+    if (!URL.canParse(v)) return true; // z.url has said so already
+    const u = new URL(v);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname));
+  }, 'must be an https URL (http only on loopback)'),
+);
+// Asymmetric JWS algorithms only: a JWKS is public, so an HMAC key in it would let anyone sign; `none` signs nothing.
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+const algorithms = z.pipe(
+  list,
+  z.array(z.string()).check(
+    z.minLength(1, 'must name at least one algorithm'),
+    z.refine((algs: string[]) => algs.every((a) => JWT_ALGORITHMS.includes(a)), {
+      error: `must be a comma-separated list of ${JWT_ALGORITHMS.join(', ')}`,
+    }),
+  ),
+);
+
 export const EnvSchema = z.object({
   DATA_TABLE: name,
   AUTH_TABLE: name,
@@ -42,6 +74,12 @@ export const EnvSchema = z.object({
   OIDC_GROUPS_HEADER: z._default(name, 'Oidc-Claim-Groups'),
   JWT_USER_CLAIM: z._default(name, 'sub'),
   JWT_GROUPS_CLAIM: z._default(name, 'cognito:groups'),
+  // In-process JWT verification (README "JWT verification"): on only when OIDC_JWKS_URL is set.
+  OIDC_JWKS_URL: opt(jwksUrl),
+  OIDC_ISSUER: opt(name),
+  OIDC_AUDIENCE: list, // comma-separated; a token's `aud` (or, without one, `client_id`) must be one of them
+  OIDC_CLOCK_SKEW_SECONDS: z._default(int(0, 300), 60),
+  OIDC_ALGORITHMS: z._default(algorithms, ['RS256', 'ES256']),
   AUDIT_READ_TTL_DAYS: z._default(int(1, 36_500), 30),
   AUDIT_WRITE_TTL_DAYS: opt(int(1, 36_500)), // unset: change records never expire
   CURSOR_SECRET: opt(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
@@ -67,9 +105,31 @@ export function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string,
   // Empty strings count as unset, as in a shell `FOO= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = z.safeParse(schema, cleaned);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`);
+  const lines = result.success ? [] : result.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`);
+  lines.push(...jwtVerificationIssues(cleaned).map(([key, message]) => `  ${key}: ${message}`));
+  if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+}
+
+const JWT_SETTINGS = ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_CLOCK_SKEW_SECONDS', 'OIDC_ALGORITHMS'] as const;
+
+/**
+ * Verification without an issuer or audience would accept any token the key set's owner ever signed, for any
+ * application; a setting without OIDC_JWKS_URL would look like verification while nothing is verified.
+ */
+function jwtVerificationIssues(env: Record<string, string | undefined>): Array<[string, string]> {
+  if (env.OIDC_JWKS_URL === undefined) {
+    return JWT_SETTINGS.filter((k) => env[k] !== undefined).map((k) => [
+      k,
+      'only applies with OIDC_JWKS_URL, which is unset',
+    ]);
+  }
+  const issues: Array<[string, string]> = [];
+  if (env.OIDC_ISSUER === undefined) issues.push(['OIDC_ISSUER', 'required with OIDC_JWKS_URL']);
+  if (!env.OIDC_AUDIENCE?.split(',').some((a) => a.trim() !== '')) {
+    issues.push(['OIDC_AUDIENCE', 'required with OIDC_JWKS_URL']);
+  }
+  return issues;
 }
 
 /** The deployed handlers' configuration. Every container must accept every cursor, so CURSOR_SECRET is required. */

@@ -52,16 +52,45 @@ function bodyOf(body: string | null | undefined, base64: boolean): string | unde
   return base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
 
-/** API Gateway REST (v1) and HTTP API (v2) events → one ScoutrRequest. */
-export function toRequest(event: ApiEvent, identity: IdentityConfig): ScoutrRequest {
-  return isHttpApiEvent(event) ? fromHttpApi(event, identity) : fromRest(event, identity);
+const headersOf = (e: ApiEvent) =>
+  isHttpApiEvent(e) ? headerMap(e.headers, undefined) : headerMap(e.headers, e.multiValueHeaders);
+
+/**
+ * The token of an `Authorization: Bearer <token>` header (the scheme is case-insensitive), for in-process JWT
+ * verification. Another scheme is not ours and is ignored; a bearer header without a token, or sent twice, is 401.
+ */
+export function bearerToken(event: ApiEvent): string | undefined {
+  const values = headersOf(event).get('authorization');
+  if (!values) return undefined;
+  if (values.length > 1) throw new ScoutrError('UNAUTHENTICATED', 401, 'Header Authorization was sent more than once');
+  const [scheme = '', ...rest] = (values[0] ?? '').trim().split(/\s+/);
+  if (scheme.toLowerCase() !== 'bearer') return undefined;
+  if (rest.length !== 1) throw new ScoutrError('UNAUTHENTICATED', 401, 'Invalid bearer token');
+  return rest[0];
 }
 
-function fromRest(e: RestEvent, identity: IdentityConfig): ScoutrRequest {
+/**
+ * API Gateway REST (v1) and HTTP API (v2) events → one ScoutrRequest. `verifiedClaims` are the claims of a bearer
+ * token Scoutr verified; when `identity.verifiesTokens` is on they are the only JWT claims, and the event's
+ * authorizer output (which Scoutr cannot check) is ignored.
+ */
+export function toRequest(
+  event: ApiEvent,
+  identity: IdentityConfig,
+  verifiedClaims?: Record<string, unknown>,
+): ScoutrRequest {
+  return isHttpApiEvent(event)
+    ? fromHttpApi(event, identity, verifiedClaims)
+    : fromRest(event, identity, verifiedClaims);
+}
+
+function fromRest(e: RestEvent, identity: IdentityConfig, verifiedClaims?: Record<string, unknown>): ScoutrRequest {
   const rc = e.requestContext;
   const headers = headerMap(e.headers, e.multiValueHeaders);
-  const authorizer = (rc?.authorizer ?? undefined) as Record<string, unknown> | undefined;
-  const claims = authorizer?.claims as Record<string, unknown> | undefined;
+  const authorizer = identity.verifiesTokens
+    ? undefined
+    : ((rc?.authorizer ?? undefined) as Record<string, unknown> | undefined);
+  const claims = identity.verifiesTokens ? verifiedClaims : (authorizer?.claims as Record<string, unknown> | undefined);
   // REST APIs deliver path parameters still percent-encoded: decode each exactly once.
   const pathParams = Object.fromEntries(
     Object.entries(e.pathParameters ?? {}).map(([k, v]) => [k, decodeOnce(v ?? '')]),
@@ -114,7 +143,11 @@ function encodedPublicPath(rawPath: string, path: string, template: string, para
   return `${raw.slice(0, raw.length - path.length)}${canonicalPath(template, encoded)}`;
 }
 
-function fromHttpApi(e: HttpApiEvent, identity: IdentityConfig): ScoutrRequest {
+function fromHttpApi(
+  e: HttpApiEvent,
+  identity: IdentityConfig,
+  verifiedClaims?: Record<string, unknown>,
+): ScoutrRequest {
   const rc = e.requestContext;
   // HTTP APIs deliver path parameters already decoded, and join repeated headers and query keys with commas.
   const pathParams = Object.fromEntries(Object.entries(e.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']));
@@ -129,7 +162,9 @@ function fromHttpApi(e: HttpApiEvent, identity: IdentityConfig): ScoutrRequest {
   }
   const query: Array<[string, string]> = [...new URLSearchParams(e.rawQueryString ?? '')];
   const headers = headerMap(e.headers, undefined);
-  const jwt = (rc.authorizer as { jwt?: { claims?: Record<string, unknown> } } | undefined)?.jwt;
+  const jwt = identity.verifiesTokens
+    ? { claims: verifiedClaims }
+    : (rc.authorizer as { jwt?: { claims?: Record<string, unknown> } } | undefined)?.jwt;
   return {
     requestId: rc.requestId ?? '',
     method: rc.http.method.toUpperCase(),

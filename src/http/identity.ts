@@ -10,6 +10,11 @@ export interface IdentityConfig {
   oidcGroupsHeader: string;
   jwtUserClaim: string;
   jwtGroupsClaim: string;
+  /**
+   * OIDC_JWKS_URL is set: JWT claims come only from a bearer token Scoutr verified itself, and whatever an event's
+   * requestContext.authorizer says is ignored (README "JWT verification").
+   */
+  verifiesTokens: boolean;
 }
 
 export const identityConfig = (c: {
@@ -20,6 +25,7 @@ export const identityConfig = (c: {
   OIDC_GROUPS_HEADER: string;
   JWT_USER_CLAIM: string;
   JWT_GROUPS_CLAIM: string;
+  OIDC_JWKS_URL?: string | undefined;
 }): IdentityConfig => ({
   trustOidcHeaders: c.TRUST_OIDC_HEADERS,
   oidcUserHeader: c.OIDC_USER_HEADER,
@@ -30,6 +36,7 @@ export const identityConfig = (c: {
   oidcGroupsHeader: c.OIDC_GROUPS_HEADER,
   jwtUserClaim: c.JWT_USER_CLAIM,
   jwtGroupsClaim: c.JWT_GROUPS_CLAIM,
+  verifiesTokens: c.OIDC_JWKS_URL !== undefined,
 });
 
 /** What identity sources an event carries, normalised across REST (v1) and HTTP API (v2) shapes. */

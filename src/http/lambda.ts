@@ -6,7 +6,8 @@ import { type Caller, callerLabel } from '../core/caller';
 import type { Verb } from '../core/routes';
 import type { ReadStats } from '../dynamo/read';
 import { corsHeaders, preflightHeaders } from './cors';
-import { type ApiEvent, isHttpApiEvent, toRequest } from './event';
+import { type ApiEvent, bearerToken, isHttpApiEvent, toRequest } from './event';
+import { InvalidToken, type TokenVerifier } from './jwt';
 import { jsonLogger } from './log';
 import { errorResult, type HttpResult, replyResult } from './respond';
 import { createRuntime, type Runtime, type RuntimeOverrides } from './runtime';
@@ -16,6 +17,21 @@ const originOf = (e: ApiEvent) => {
   const h = e.headers ?? {};
   return h.origin ?? h.Origin;
 };
+
+/**
+ * The claims of the event's bearer token, when Scoutr verifies tokens itself (OIDC_JWKS_URL). Why a token was
+ * refused goes to the log line (`token_error`), never to the caller.
+ */
+async function verifiedClaims(verify: TokenVerifier | undefined, event: ApiEvent, note: Record<string, unknown>) {
+  const token = verify && bearerToken(event);
+  if (!verify || token === undefined) return undefined;
+  try {
+    return await verify(token);
+  } catch (err) {
+    if (err instanceof InvalidToken) note.tokenError = err.reason;
+    throw err;
+  }
+}
 
 /** One event through one verb: request → action → answer, with the log line and the error boundary. */
 export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Promise<HttpResult> {
@@ -37,7 +53,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
   let captured = false;
   const result = await rt.reporter.scoped(requestId, async (): Promise<HttpResult> => {
     try {
-      const req = toRequest(event, rt.identity);
+      const req = toRequest(event, rt.identity, await verifiedClaims(rt.verifyToken, event, note));
       route = `${req.method} ${req.resource}`;
       note.caller = req.caller;
       return replyResult(await runRequest(deps, verb, req, note));
@@ -61,6 +77,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
     caller: caller ? callerLabel(caller) : 'unknown',
     status: result.statusCode,
     ...(code ? { code } : {}),
+    ...(note.tokenError ? { token_error: note.tokenError } : {}),
     ms: deps.now() - started,
     ...(note.count !== undefined ? { count: note.count } : {}),
     ...(stats ? { items_read: stats.scanned, dynamodb_calls: stats.calls, consumed_capacity: stats.capacity } : {}),

@@ -10,6 +10,7 @@ import { AuthStore } from '../dynamo/auth';
 import { createClient } from '../dynamo/client';
 import { describeDataTable } from '../dynamo/schema';
 import { type IdentityConfig, identityConfig } from './identity';
+import { createTokenVerifier, type JwksOptions, type TokenVerifier } from './jwt';
 import { jsonLogger } from './log';
 import { createReporter, noReporter, type Reporter } from './sentry';
 
@@ -20,6 +21,8 @@ export interface Runtime {
   corsOrigins: string[];
   config: Config;
   reporter: Reporter;
+  /** set when OIDC_JWKS_URL is: bearer tokens are verified in process */
+  verifyToken: TokenVerifier | undefined;
 }
 
 export interface RuntimeOverrides {
@@ -28,6 +31,8 @@ export interface RuntimeOverrides {
   log?: Logger;
   nonce?: () => string;
   reporter?: Reporter;
+  /** the key set cache's timings (tests shorten them) */
+  jwks?: JwksOptions;
 }
 
 export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOverrides = {}): Promise<Runtime> {
@@ -81,5 +86,13 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
     trace: reporter.breadcrumb,
     serialize: createSerializer(),
   };
-  return { deps, identity: identityConfig(config), corsOrigins: config.CORS_ORIGINS, config, reporter };
+  return {
+    deps,
+    identity: identityConfig(config),
+    corsOrigins: config.CORS_ORIGINS,
+    config,
+    reporter,
+    // One key set per container: its cache is what keeps a request from fetching the keys.
+    verifyToken: createTokenVerifier(config, now, o.jwks),
+  };
 }

@@ -9,10 +9,13 @@ export const LocalEnvSchema = z.extend(EnvSchema, {
   DATA_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-items'),
   AUTH_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-auth'),
   GROUP_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-groups'),
-  // Locally, OIDC headers are the way to be a user: trusted unless TRUST_OIDC_HEADERS=false.
-  TRUST_OIDC_HEADERS: z.pipe(
-    z._default(z.enum(['true', 'false'], { error: 'must be true or false' }), 'true'),
-    z.transform((v) => v === 'true'),
+  // Locally, OIDC headers are the way to be a user: trusted unless TRUST_OIDC_HEADERS=false, or unless
+  // OIDC_JWKS_URL asks for verified tokens (then only TRUST_OIDC_HEADERS=true trusts them as well).
+  TRUST_OIDC_HEADERS: z.optional(
+    z.pipe(
+      z.enum(['true', 'false'], { error: 'must be true or false' }),
+      z.transform((v) => v === 'true'),
+    ),
   ),
   PORT: z._default(
     z.pipe(
@@ -30,13 +33,17 @@ export const LocalEnvSchema = z.extend(EnvSchema, {
     z.transform((v) => v === 'true'),
   ),
 });
-export type LocalConfig = z.infer<typeof LocalEnvSchema>;
+export type LocalConfig = Omit<z.infer<typeof LocalEnvSchema>, 'TRUST_OIDC_HEADERS'> & { TRUST_OIDC_HEADERS: boolean };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
 
 export function loadLocalConfig(env: Record<string, string | undefined>): LocalConfig {
-  const config = parseEnv(LocalEnvSchema, env);
+  const parsed = parseEnv(LocalEnvSchema, env);
+  const config: LocalConfig = {
+    ...parsed,
+    TRUST_OIDC_HEADERS: parsed.TRUST_OIDC_HEADERS ?? parsed.OIDC_JWKS_URL === undefined,
+  };
   // Without a DYNAMODB_ENDPOINT the tables are ours (embedded): audit is on by default. Against an external
   // DynamoDB, AUDIT_TABLE is honoured exactly: unset means no audit.
   if (!config.DYNAMODB_ENDPOINT && !config.AUDIT_TABLE) config.AUDIT_TABLE = 'scoutr-audit';

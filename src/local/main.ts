@@ -106,6 +106,7 @@ function printBanner(url: string, config: LocalConfig, embedded: boolean, isExam
     `  DynamoDB: ${embedded ? `embedded DynamoDB Local (${config.SCOUTR_DATA_DIR ? `on disk: ${config.SCOUTR_DATA_DIR}` : 'in memory'})` : config.DYNAMODB_ENDPOINT}`,
     `  tables:   data=${config.DATA_TABLE} auth=${config.AUTH_TABLE} groups=${config.GROUP_TABLE} audit=${config.AUDIT_TABLE ?? '(off)'}`,
     `  OIDC headers trusted: ${config.TRUST_OIDC_HEADERS}`,
+    ...(config.OIDC_JWKS_URL ? [`  JWT verification: bearer tokens checked against ${config.OIDC_JWKS_URL}`] : []),
   ];
   if (isExample) {
     lines.push(

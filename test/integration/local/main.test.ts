@@ -4,6 +4,7 @@ import { auditTableSpec, authTableSpec, createTable, dropTables, groupTableSpec 
 import { freePort } from '../../../src/local/emulator';
 import { main } from '../../../src/local/main';
 import { localDb, uniqueName } from '../../support/db';
+import { signingKey, startJwksServer } from '../../support/jwks';
 
 // `npm start` against an external DynamoDB, configured only by the environment (SPEC.md §10): tables it is pointed
 // at are never created, seeded or reset unless SCOUTR_SEED=example asks for it.
@@ -111,6 +112,40 @@ it('refuses a non-loopback HOST while trusting OIDC headers, unless SCOUTR_INSEC
   await expect(main(await env(t, { HOST: '0.0.0.0', SCOUTR_INSECURE_LOCAL_AUTH: 'true' }))).rejects.toThrow(
     t.DATA_TABLE,
   );
+});
+
+it('verifies bearer tokens when OIDC_JWKS_URL asks, and then no longer trusts OIDC headers', async () => {
+  // Prepare: the seeded example, and an identity provider on loopback
+  const key = await signingKey('k1');
+  const idp = await startJwksServer([key]);
+  const t = names();
+  const e = await env(t, {
+    SCOUTR_SEED: 'example',
+    OIDC_JWKS_URL: idp.url,
+    OIDC_ISSUER: idp.issuer,
+    OIDC_AUDIENCE: 'scoutr',
+  });
+  const stop = await main(e);
+  try {
+    const jwt = await key.sign({
+      iss: idp.issuer,
+      aud: 'scoutr',
+      sub: 'alice',
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
+    const url = `http://127.0.0.1:${e.PORT}/item/p-1`;
+    // Act
+    const signedIn = await fetch(url, { headers: { Authorization: `Bearer ${jwt}` } });
+    const claimed = await fetch(url, { headers: { 'Oidc-Claim-Sub': 'alice' } });
+    // Assess
+    expect(signedIn.status).toBe(200);
+    expect(claimed.status).toBe(401);
+    expect(quiet.mock.calls.flat().join('\n')).toContain(`JWT verification: bearer tokens checked against ${idp.url}`);
+  } finally {
+    await stop();
+    await idp.close();
+    await dropTables(db, Object.values(t));
+  }
 });
 
 it('names a bad variable and never starts', async () => {

@@ -27,11 +27,20 @@ const httpEvents = (p: Printed) =>
 let plain: Printed;
 let cognito: Printed;
 let cors: Printed;
+let oidc: Printed;
+const OIDC = {
+  OIDC_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
+  OIDC_ISSUER: 'https://idp.example.com/',
+  OIDC_AUDIENCE: 'web,mobile',
+  OIDC_CLOCK_SKEW_SECONDS: '30',
+  OIDC_ALGORITHMS: 'RS256',
+};
 beforeAll(async () => {
-  [plain, cognito, cors] = await Promise.all([
+  [plain, cognito, cors, oidc] = await Promise.all([
     print(),
     print({ SCOUTR_AUTH: 'cognito', COGNITO_USER_POOL_ARN: POOL }),
     print({ CORS_ORIGINS: ORIGINS.join(',') }),
+    print(OIDC),
   ]);
 }, 180_000);
 
@@ -70,6 +79,18 @@ describe('the JWT switch (SCOUTR_AUTH)', () => {
     },
     120_000,
   );
+});
+
+describe('in-process JWT verification (OIDC_*)', () => {
+  it('passes the deploy-time OIDC_* variables to the functions, and no authorizer', () => {
+    expect(oidc.provider.environment).toMatchObject(OIDC);
+    expect(httpEvents(oidc).filter((e) => Boolean(e.authorizer))).toEqual([]);
+  });
+
+  it('leaves verification off without them', () => {
+    const env = plain.provider.environment;
+    expect(Object.keys(OIDC).map((k) => env[k])).toEqual(['', '', '', '', '']);
+  });
 });
 
 describe('CORS (CORS_ORIGINS)', () => {

@@ -9,7 +9,7 @@ const cors = load('cors.js');
 const authorizer = load('authorizer.js');
 const exclude = load('esbuild-exclude.js');
 
-const SWITCHES = ['CORS_ORIGINS', 'SCOUTR_AUTH', 'COGNITO_USER_POOL_ARN', 'SENTRY_DSN'];
+const SWITCHES = ['CORS_ORIGINS', 'SCOUTR_AUTH', 'COGNITO_USER_POOL_ARN', 'SENTRY_DSN', 'OIDC_JWKS_URL'];
 const saved = Object.fromEntries(SWITCHES.map((k) => [k, process.env[k]]));
 const withEnv = <T>(env: Record<string, string>, run: () => T): T => {
   for (const k of SWITCHES) delete process.env[k];
@@ -65,6 +65,12 @@ describe('deploy/authorizer.js', () => {
       arn: pool,
       identitySource: 'method.request.header.Authorization',
     });
+  });
+
+  it('fails packaging with both the Cognito authorizer and in-process verification, whose claims would be ignored', () => {
+    const env = { SCOUTR_AUTH: 'cognito', COGNITO_USER_POOL_ARN: pool, OIDC_JWKS_URL: 'https://idp.example.com/jwks' };
+    expect(() => withEnv(env, authorizer)).toThrow(/SCOUTR_AUTH=cognito and OIDC_JWKS_URL exclude each other/);
+    expect(withEnv({ OIDC_JWKS_URL: 'https://idp.example.com/jwks' }, authorizer)).toBe('');
   });
 
   it('fails packaging, by name, on a missing pool or an unknown mode', () => {

@@ -1,5 +1,5 @@
 import { ScoutrError } from '../../../src/core/errors';
-import { canonicalPath, isHttpApiEvent, toRequest } from '../../../src/http/event';
+import { bearerToken, canonicalPath, isHttpApiEvent, toRequest } from '../../../src/http/event';
 import { type EventSpec, httpEvent, identityFrom, restEvent, shapes } from '../../factories/events';
 import { thrown } from '../../support/errors';
 
@@ -245,4 +245,69 @@ describe('canonicalPath', () => {
   ])('fills $template with $params as $path', ({ template, params, path }) => {
     expect(canonicalPath(template, params)).toBe(path);
   });
+});
+
+describe.each(shapes)('bearerToken, $shape event', ({ event }) => {
+  it.each<{ what: string; headers: Record<string, string>; token: string | undefined }>([
+    { what: 'no Authorization header', headers: {}, token: undefined },
+    { what: 'a bearer token', headers: { Authorization: 'Bearer a.b.c' }, token: 'a.b.c' },
+    { what: 'the scheme in any case', headers: { authorization: 'bearer a.b.c' }, token: 'a.b.c' },
+    { what: 'another scheme, which is not ours', headers: { Authorization: 'Basic dTpw' }, token: undefined },
+  ])('reads $what', ({ headers, token }) => {
+    expect(bearerToken(event({ headers }))).toBe(token);
+  });
+
+  it.each([
+    { what: 'a bearer header without a token', value: 'Bearer' },
+    { what: 'a bearer header with two tokens', value: 'Bearer a.b.c d.e.f' },
+  ])('answers 401 to $what', ({ value }) => {
+    expect(thrown(() => bearerToken(event({ headers: { Authorization: value } })))).toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('answers 401 to a header sent twice', () => {
+    const err = thrown(() => bearerToken(event({ headers: { Authorization: ['Bearer a.b.c', 'Bearer d.e.f'] } })));
+    // HTTP APIs join the two lines with a comma: one header holding two tokens
+    expect(err).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe.each(shapes)('toRequest with token verification on, $shape event', ({ event }) => {
+  const verifying = identityFrom({
+    OIDC_JWKS_URL: 'https://idp.example.com/jwks',
+    OIDC_ISSUER: 'https://idp.example.com/',
+    OIDC_AUDIENCE: 'web',
+  });
+
+  it('takes the JWT caller from the verified claims', () => {
+    const req = toRequest(event(), verifying, { sub: 'u-1', 'cognito:groups': ['vets'] });
+    expect(req.caller).toMatchObject({ kind: 'jwt', id: 'u-1', groups: ['vets'] });
+  });
+
+  it('ignores authorizer claims in the requestContext, which Scoutr cannot check', () => {
+    const req = toRequest(event({ claims: { sub: 'admin' } }), verifying);
+    expect(req.caller).toEqual(expect.objectContaining({ kind: 'anonymous' }));
+  });
+
+  it('prefers the verified claims over the requestContext claims', () => {
+    const req = toRequest(event({ claims: { sub: 'admin' } }), verifying, { sub: 'u-1' });
+    expect(req.caller).toMatchObject({ kind: 'jwt', id: 'u-1' });
+  });
+
+  it('ignores verified claims when verification is off (nothing else hands them in)', () => {
+    const req = toRequest(event({ claims: { sub: 'u-2' } }), identity, { sub: 'u-1' });
+    expect(req.caller).toMatchObject({ kind: 'jwt', id: 'u-2' });
+  });
+});
+
+it('ignores a REST custom authorizer principal with token verification on', () => {
+  const verifying = identityFrom({
+    OIDC_JWKS_URL: 'https://idp.example.com/jwks',
+    OIDC_ISSUER: 'https://idp.example.com/',
+    OIDC_AUDIENCE: 'web',
+  });
+  const req = toRequest(restEvent({ authorizer: { principalId: 'admin' }, apiKeyId: 'key-1' }), verifying);
+  expect(req.caller).toMatchObject({ kind: 'api_key', id: 'key-1' });
 });

@@ -1,0 +1,274 @@
+import type { JWTPayload } from 'jose';
+import { createRuntime } from '../../../src/http/runtime';
+import { httpEvent, restEvent, shapes } from '../../factories/events';
+import { apiKey, expectError, get, invoke, memoryLogger, oidcGroup, userRecord } from '../../factories/http';
+import { as, type Harness, startHarness } from '../../support/harness';
+import { type JwksServer, type SigningKey, signingKey, startJwksServer } from '../../support/jwks';
+
+// In-process JWT verification (README "JWT verification"), through the local server and the Lambda code path,
+// against a key set served on loopback by the test.
+
+const AUDIENCE = 'scoutr-web';
+const items = [get('/items'), get('/item/[^/]+')];
+const seed = {
+  items: [{ id: 'a' }],
+  authRecords: [
+    userRecord('alice', { permitted_endpoints: items }),
+    oidcGroup('vets', { permitted_endpoints: items }),
+    apiKey('key-1', { permitted_endpoints: items }),
+  ],
+};
+const seconds = () => Math.floor(Date.now() / 1000);
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+// jose's refetch cooldown, shortened so that rotation takes a moment instead of 30 seconds
+const COOLDOWN_MS = 300;
+const pastCooldown = () => new Promise((r) => setTimeout(r, COOLDOWN_MS + 50));
+const UNAUTHENTICATED = { error: 'Invalid bearer token', code: 'UNAUTHENTICATED' };
+
+/** A harness that verifies tokens against `idp`; OIDC headers are not trusted unless `env` says so. */
+const verifyingHarness = (idp: JwksServer, env: Record<string, string> = {}, log = memoryLogger()) =>
+  startHarness({
+    seed,
+    env: {
+      OIDC_JWKS_URL: idp.url,
+      OIDC_ISSUER: idp.issuer,
+      OIDC_AUDIENCE: AUDIENCE,
+      OIDC_CLOCK_SKEW_SECONDS: '60',
+      TRUST_OIDC_HEADERS: 'false',
+      ...env,
+    },
+    overrides: { log, jwks: { cooldownMs: COOLDOWN_MS } },
+  });
+
+describe('with a key set on loopback', () => {
+  let idp: JwksServer;
+  let key: SigningKey;
+  let h: Harness;
+  const log = memoryLogger();
+  /** A token of `key` for alice, valid for five minutes, with `claims` on top. */
+  let token: (claims?: JWTPayload, header?: Record<string, unknown>, by?: SigningKey) => Promise<string>;
+
+  beforeAll(async () => {
+    key = await signingKey('k1', 'ES256');
+    idp = await startJwksServer([key]);
+    h = await verifyingHarness(idp, {}, log);
+    token = (claims = {}, header = {}, by = key) =>
+      by.sign({ iss: idp.issuer, aud: AUDIENCE, sub: 'alice', exp: seconds() + 300, ...claims }, header);
+  });
+  afterAll(async () => {
+    await h.close();
+    await idp.close();
+  });
+
+  it('answers 200 to a valid token, as the user its claims name', async () => {
+    // Prepare
+    const jwt = await token({
+      'cognito:username': 'alice.l',
+      email: 'alice@example.com',
+      email_verified: true,
+      name: 'Alice Liddell',
+      'cognito:groups': ['vets'],
+    });
+    // Act
+    const user = await h.request('GET', '/user', { headers: bearer(jwt) });
+    const list = await h.request('GET', '/items', { headers: bearer(jwt) });
+    // Assess
+    expect(user.status).toBe(200);
+    expect(user.body).toMatchObject({
+      id: 'alice',
+      source: 'jwt',
+      username: 'alice.l',
+      email: 'alice@example.com',
+      name: 'Alice Liddell',
+      groups: ['vets'],
+    });
+    expect((user.body as { roles: Array<{ id: string }> }).roles.map((r) => r.id)).toEqual(['alice', 'vets']);
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual([{ id: 'a' }]);
+  });
+
+  it('accepts a token expired less than OIDC_CLOCK_SKEW_SECONDS ago', async () => {
+    const res = await h.request('GET', '/items', { headers: bearer(await token({ exp: seconds() - 30 })) });
+    expect(res.status).toBe(200);
+  });
+
+  it('accepts a token of the second default algorithm (RS256) once its key is published', async () => {
+    // Prepare: a second key in the set, which this container has not fetched yet
+    const rsa = await signingKey('k-rsa', 'RS256');
+    idp.publish([key, rsa]);
+    await pastCooldown();
+    try {
+      // Act
+      const res = await h.request('GET', '/items', { headers: bearer(await token({}, {}, rsa)) });
+      // Assess
+      expect(res.status).toBe(200);
+    } finally {
+      idp.publish([key]);
+    }
+  });
+
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  it.each<{ what: string; make: () => Promise<string> }>([
+    { what: 'an expired token', make: () => token({ exp: seconds() - 120 }) },
+    { what: 'a token not yet valid (nbf)', make: () => token({ nbf: seconds() + 120 }) },
+    { what: 'a token of another issuer', make: () => token({ iss: 'https://elsewhere.example.com/' }) },
+    { what: 'a token for another audience', make: () => token({ aud: 'another-app' }) },
+    { what: 'a token without exp', make: () => token({ exp: undefined }) },
+    { what: 'a token without the user claim', make: () => token({ sub: undefined }) },
+    {
+      what: 'an unsigned token (alg none)',
+      make: async () =>
+        `${part({ alg: 'none', kid: 'k1' })}.${part({ iss: idp.issuer, aud: AUDIENCE, sub: 'alice', exp: seconds() + 300 })}.`,
+    },
+    {
+      what: 'a token whose kid the key set does not hold',
+      make: async () =>
+        (await signingKey('unknown-kid', 'ES256')).sign({
+          iss: idp.issuer,
+          aud: AUDIENCE,
+          sub: 'alice',
+          exp: seconds() + 300,
+        }),
+    },
+    {
+      what: 'a token signed by another key under a known kid',
+      make: async () =>
+        (await signingKey('k1', 'ES256')).sign({ iss: idp.issuer, aud: AUDIENCE, sub: 'alice', exp: seconds() + 300 }),
+    },
+    { what: 'a token that is not a JWT', make: async () => 'not-a-jwt' },
+  ])('answers 401 to $what, saying nothing about why', async ({ make }) => {
+    // Act
+    const res = await h.request('GET', '/items', { headers: bearer(await make()) });
+    // Assess
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(UNAUTHENTICATED);
+  });
+
+  it('does not fall back to the API key when the token is refused', async () => {
+    const jwt = await token({ exp: seconds() - 120 });
+    const res = await h.request('GET', '/items', { headers: { ...bearer(jwt), ...as.key('key-1') } });
+    expect(res.body).toEqual(UNAUTHENTICATED);
+  });
+
+  it('still serves an API key caller who sends no token', async () => {
+    const res = await h.request('GET', '/items', { headers: as.key('key-1') });
+    expect(res.status).toBe(200);
+  });
+
+  it('ignores OIDC headers, which the local server no longer trusts once asked to verify tokens', async () => {
+    expectError(await h.request('GET', '/items', { headers: as.user('alice') }), 401, 'UNAUTHENTICATED');
+  });
+
+  it('logs why a token was refused, and never the token', async () => {
+    // Prepare
+    const jwt = await token({ exp: seconds() - 120 });
+    log.lines.length = 0;
+    // Act
+    await h.request('GET', '/items', { headers: bearer(jwt) });
+    // Assess
+    const denied = log.lines.find((l) => l.msg === 'request denied');
+    expect(denied?.fields).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', token_error: 'ERR_JWT_EXPIRED' });
+    expect(JSON.stringify(log.lines)).not.toContain(jwt.split('.')[1]);
+  });
+
+  it('refetches the key set for an unknown kid at most once per cooldown', async () => {
+    // Prepare
+    await pastCooldown();
+    const stranger = await signingKey('k-stranger', 'ES256');
+    const jwt = await stranger.sign({ iss: idp.issuer, aud: AUDIENCE, sub: 'alice', exp: seconds() + 300 });
+    const before = idp.fetches;
+    const started = Date.now();
+    // Act
+    for (let i = 0; i < 5; i++) expect((await h.request('GET', '/items', { headers: bearer(jwt) })).status).toBe(401);
+    // Assess: one refetch, plus one per cooldown that passed on a slow machine
+    expect(idp.fetches - before).toBeGreaterThanOrEqual(1);
+    expect(idp.fetches - before).toBeLessThanOrEqual(1 + Math.floor((Date.now() - started) / COOLDOWN_MS));
+  });
+
+  describe.each(shapes)('through the Lambda code path, $shape event', ({ event }) => {
+    it('takes the caller from a valid token in the Authorization header', async () => {
+      const res = await invoke(h.runtime, 'user', event({ route: '/user', headers: bearer(await token()) }));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: 'alice', source: 'jwt' });
+    });
+
+    it('ignores unverified claims in the requestContext: without a token the caller is anonymous', async () => {
+      // Prepare: what an authorizer would have put there, or anyone who invokes the function directly
+      const forged = event({ route: '/items', claims: { sub: 'alice', 'cognito:groups': 'vets' } });
+      // Act & Assess
+      expectError(await invoke(h.runtime, 'list', forged), 401, 'UNAUTHENTICATED');
+    });
+
+    it('takes the verified token, not the requestContext claims, when both are there', async () => {
+      const both = event({ route: '/user', claims: { sub: 'mallory' }, headers: bearer(await token()) });
+      expect((await invoke(h.runtime, 'user', both)).body).toMatchObject({ id: 'alice' });
+    });
+  });
+
+  it('ignores a REST custom authorizer principal as well', async () => {
+    const res = await invoke(h.runtime, 'list', restEvent({ authorizer: { principalId: 'alice' } }));
+    expectError(res, 401, 'UNAUTHENTICATED');
+  });
+
+  it('answers 500, not 401, when the key set cannot be fetched: the token may be fine', async () => {
+    // Prepare: a container of its own (an empty key cache) whose identity provider fails
+    const down = await startJwksServer([key]);
+    down.failWith(503);
+    const log500 = memoryLogger();
+    const rt = await createRuntime(
+      h.runtime.deps.app,
+      { ...h.config, OIDC_JWKS_URL: down.url, OIDC_ISSUER: down.issuer },
+      { db: h.db, log: log500 },
+    );
+    try {
+      const jwt = await key.sign({ iss: down.issuer, aud: AUDIENCE, sub: 'alice', exp: seconds() + 300 });
+      // Act
+      const res = await invoke(rt, 'list', httpEvent({ headers: bearer(jwt) }));
+      // Assess
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+      expect(log500.lines.some((l) => l.level === 'error' && l.msg === 'request failed')).toBe(true);
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('key rotation', () => {
+  let idp: JwksServer;
+  let h: Harness;
+  let oldKey: SigningKey;
+  let newKey: SigningKey;
+  const claims = () => ({ aud: AUDIENCE, sub: 'alice', exp: seconds() + 300 });
+
+  beforeAll(async () => {
+    oldKey = await signingKey('2026-01', 'RS256');
+    newKey = await signingKey('2026-02', 'RS256');
+    idp = await startJwksServer([oldKey]);
+    h = await verifyingHarness(idp);
+  });
+  afterAll(async () => {
+    await h.close();
+    await idp.close();
+  });
+
+  it('accepts the new key after the key set is refetched, and refuses the removed one', async () => {
+    // Prepare: the old key is in this container's cache
+    const oldToken = await oldKey.sign({ iss: idp.issuer, ...claims() });
+    expect((await h.request('GET', '/items', { headers: bearer(oldToken) })).status).toBe(200);
+    const fetched = idp.fetches;
+    // Act: the provider replaces its key; once the cooldown has passed, a token of the new key refetches the set
+    idp.publish([newKey]);
+    await pastCooldown();
+    const fresh = await h.request('GET', '/items', {
+      headers: bearer(await newKey.sign({ iss: idp.issuer, ...claims() })),
+    });
+    const refetches = idp.fetches - fetched;
+    const stale = await h.request('GET', '/items', { headers: bearer(oldToken) });
+    // Assess
+    expect(fresh.status).toBe(200);
+    expect(refetches).toBe(1);
+    expect(stale.status).toBe(401);
+    expect(stale.body).toEqual(UNAUTHENTICATED);
+  });
+});
