@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'AUDIT_DISABLED'
   | 'CONFLICT'
+  | 'LAST_OWNER'
   | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'URI_TOO_LONG'

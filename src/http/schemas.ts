@@ -21,6 +21,7 @@ export const ErrorBody = z.object({
     'NOT_FOUND',
     'AUDIT_DISABLED',
     'CONFLICT',
+    'LAST_OWNER',
     'PRECONDITION_FAILED',
     'PAYLOAD_TOO_LARGE',
     'URI_TOO_LONG',
