@@ -64,6 +64,7 @@ export const EnvSchema = z.object({
   AUTH_TABLE: name,
   GROUP_TABLE: name,
   AUDIT_TABLE: opt(name), // no AUDIT_TABLE: nothing is audited, /audit and /history answer 404 AUDIT_DISABLED
+  GRANTS_TABLE: opt(name), // per-item grants (SPEC.md §11): required when the app config declares itemRoles
   AUDIT_SHARDS: z._default(int(1, 100), 4),
   DYNAMODB_ENDPOINT: opt(url),
   AWS_REGION: opt(name),

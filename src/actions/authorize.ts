@@ -25,7 +25,7 @@ export async function authenticate(
     });
   }
   const caller = withRecordIdentity(req.caller, selected);
-  const roles = selected.applicable.map((a) => buildRole(a.record, a.type, groups, caller));
+  const roles = selected.applicable.map((a) => buildRole(a.record, a.type, groups, caller, deps.itemRoles));
   deps.trace('auth', 'permissions merged', { roles: roles.length });
   if (roles.length === 0) throw unauthenticated();
   return { caller, roles };

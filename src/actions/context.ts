@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../core/app';
 import type { Caller } from '../core/caller';
+import type { ItemRoles } from '../core/item-roles';
 import type { Logger } from '../core/log';
 import type { Role } from '../core/permissions/roles';
 import type { ScoutrRequest } from '../core/request';
@@ -15,6 +16,8 @@ export interface Tables {
   auth: string;
   groups: string;
   audit?: string | undefined;
+  /** the grants table (SPEC.md §11), when the app declares item roles */
+  grants?: string | undefined;
 }
 
 export interface Settings {
@@ -43,6 +46,8 @@ export interface Deps {
   log: Logger;
   /** breadcrumbs for error reports: names and counts only */
   trace: Breadcrumb;
+  /** the app's item roles, checked at startup (SPEC.md §11); undefined when it declares none */
+  itemRoles: ItemRoles | undefined;
   /** this process's queue of writes per item key (serialize.ts) */
   serialize: Serializer;
 }

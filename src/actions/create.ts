@@ -1,9 +1,10 @@
 import { conflict, forbidden, invalidBody } from '../core/errors';
+import { ACL, aclValue, grantRows } from '../core/item-roles';
 import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
 import { initialVersion, rolesAllowingCreate, VERSION } from '../core/write';
-import { putItem } from '../dynamo/write';
+import { putGrantRow, putItem } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { etagOf, visibleJson } from './page';
 import {
@@ -37,7 +38,9 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
   checkKeyTypes(deps, values);
   const scope = readScope(ctx.counting);
   checkVisible(Object.keys(body.values), scope.hidden, 'field');
-  const item: Item = values;
+  // The creator receives the app's creator roles on the new item (SPEC.md §11); the checks below see them.
+  const creator = creatorGrants(deps, ctx);
+  const item: Item = creator ? { ...values, [ACL]: aclValue(creator) } : values;
   const allowing = rolesAllowingCreate(ctx.counting, item);
   if (allowing.length === 0) throw forbidden('No role of the caller may create this item');
   const json = jsonItem(values);
@@ -52,25 +55,37 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
   const stored: Item = { ...item, [VERSION]: { N: String(version) } };
   checkItemSize(stored);
   const key: Item = { [pk.name]: values[pk.name]! };
+  const text = keyText(key[pk.name]!);
+  const rows =
+    creator && deps.tables.grants
+      ? [...grantRows(creator)].map(([user, roles]) => putGrantRow(deps.tables.grants!, user, text, roles))
+      : [];
   const change = putItem(deps.schema.table, stored, {
     ConditionExpression: 'attribute_not_exists(#k)',
     ExpressionAttributeNames: { '#k': pk.name },
   });
   await withRetries(
     deps,
-    keyText(key[pk.name]!),
+    text,
     () =>
-      commitChange(deps, ctx, change, {
-        action,
-        key,
-        version,
-        item: stored,
-        changed: Object.keys(item),
-        body: auditBody(body),
-      }),
+      commitChange(
+        deps,
+        ctx,
+        change,
+        { action, key, version, item: stored, changed: Object.keys(item), body: auditBody(body) },
+        rows,
+      ),
     () => conflict(`An item with ${pk.name} ${keyText(key[pk.name]!)} already exists`),
   );
   return { status: 201, headers: { ETag: etagOf(stored) }, body: visibleJson(stored, scope.hidden) };
+}
+
+/** The creator's direct grants on a new item, or undefined (no item roles, no creator roles, no user id). */
+function creatorGrants(deps: Deps, ctx: Ctx): Record<string, string[]> | undefined {
+  const roles = deps.itemRoles?.creator ?? [];
+  const user = ctx.caller.id;
+  if (roles.length === 0 || user === undefined) return undefined;
+  return Object.fromEntries(roles.map((r) => [r, [user]]));
 }
 
 export { checkItemBody };

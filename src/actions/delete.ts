@@ -1,14 +1,18 @@
 import { forbidden, notFound } from '../core/errors';
+import { aclOf, grantRows } from '../core/item-roles';
 import { readScope } from '../core/permissions/access';
 import { checkCondition } from '../core/validate';
 import { type Item, keyText } from '../core/values';
 import { rolesAllowingDelete, versionOf } from '../core/write';
 import { getItem } from '../dynamo/read';
-import { deleteItem as deleteTx, versionCondition } from '../dynamo/write';
+import { deleteGrantRow, deleteGrantRows, deleteItem as deleteTx, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { visibleJson } from './page';
 import { canSee, checkIfMatch, commitChange, withRetries } from './write';
+
+/** How many grants rows a delete removes in its own transaction (with the item and its audit record). */
+const GRANT_ROWS_IN_DELETE = 90;
 
 /** DELETE /item/{id}: 200 with the deleted item as the caller may see it; 404 if absent or not visible. */
 export async function remove(deps: Deps, ctx: Ctx): Promise<Reply> {
@@ -30,14 +34,21 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
     await checkCondition(deps.app.deleteCondition, stored, existing, {}, ctx.caller, deps.app.conditionFailureMessage);
     const version = versionOf(stored);
     const { _version, ...fields } = stored;
-    await commitChange(deps, ctx, deleteTx(deps.schema.table, key, versionCondition(pk.name, version)), {
-      action,
-      key,
-      version: version + 1,
-      item: null,
-      changed: Object.keys(fields),
-      body: undefined,
-    });
+    // The item's grants rows go with it: up to 90 in the same transaction, the rest right after (SPEC.md §11;
+    // reads check rows against the item's `_acl`, so a row left behind never shows anything).
+    const grants = deps.tables.grants;
+    const users = grants ? [...grantRows(aclOf(stored)).keys()] : [];
+    const inTx = users.slice(0, GRANT_ROWS_IN_DELETE).map((u) => deleteGrantRow(grants!, u, text));
+    await commitChange(
+      deps,
+      ctx,
+      deleteTx(deps.schema.table, key, versionCondition(pk.name, version)),
+      { action, key, version: version + 1, item: null, changed: Object.keys(fields), body: undefined },
+      inTx,
+    );
+    if (users.length > GRANT_ROWS_IN_DELETE) {
+      await deleteGrantRows(deps.db, grants!, users.slice(GRANT_ROWS_IN_DELETE), text);
+    }
     return { status: 200, body: visibleJson(stored as Item, scope.hidden) };
   });
 }

@@ -77,9 +77,9 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
   return { parts, next: more ? resume : undefined };
 }
 
-/** An item as the caller may see it: without their hidden fields and without the reserved `_version`. */
+/** An item as the caller may see it: without their hidden fields and the reserved `_version` and `_acl`. */
 export function visibleJson(item: Item, hidden: readonly string[]) {
-  const { _version, ...rest } = redact(item, hidden);
+  const { _version, _acl, ...rest } = redact(item, hidden);
   return itemToJson(rest);
 }
 

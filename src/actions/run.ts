@@ -9,6 +9,7 @@ import { create } from './create';
 import { custom } from './custom';
 import { remove } from './delete';
 import { get } from './get';
+import { grants } from './grants';
 import { list } from './list';
 import { search } from './search';
 import { unique } from './unique';
@@ -32,6 +33,7 @@ const ACTIONS: Record<Verb, Action> = {
   history,
   user: async (_deps, ctx) => user(ctx),
   hasPermission: async (_deps, ctx) => hasPermission(ctx),
+  grants,
   custom,
 };
 

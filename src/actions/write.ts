@@ -117,7 +117,9 @@ export function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   deps.trace('write', 'transaction', { action: a.action, version: a.version });
   const table = deps.tables.audit;
   if (!table) return [];
-  const { _version, ...post } = a.item ?? {};
+  // Reserved attributes stay out of the record: `_version` is the record's own `version`; `_acl` (who holds what)
+  // is never answered, and a grant's record names its change in `body` (SPEC.md §11).
+  const { _version, _acl, ...post } = a.item ?? {};
   const record = buildAuditRecord({
     now: deps.now(),
     nonce: deps.nonce(),
@@ -132,7 +134,7 @@ export function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
     resourceKey: keyText(a.key[deps.schema.partitionKey.name]!),
     caller: ctx.caller,
     ttlDays: deps.settings.auditWriteTtlDays,
-    change: { version: a.version, item: a.item ? post : null, changed: a.changed },
+    change: { version: a.version, item: a.item ? post : null, changed: a.changed.filter((f) => !f.startsWith('_')) },
   });
   // The record holds the post-image one level down and beside other fields, so an item DynamoDB accepts may still
   // give a record it rejects: that would fail the transaction with a 500, so it is refused as the caller's input.
@@ -152,8 +154,15 @@ function depthOf(v: AttributeValue): number {
 }
 
 /** Writes a change and its audit record in one transaction (SPEC.md §3 "Atomicity", §9). */
-export async function commitChange(deps: Deps, ctx: Ctx, change: TxItem, record: ChangeRecord): Promise<void> {
-  await writeWithAudit(deps.db, [change, ...changeAuditTx(deps, ctx, record)]);
+export async function commitChange(
+  deps: Deps,
+  ctx: Ctx,
+  change: TxItem,
+  record: ChangeRecord,
+  /** other rows of the same change (the item's grants rows) */
+  more: readonly TxItem[] = [],
+): Promise<void> {
+  await writeWithAudit(deps.db, [change, ...more, ...changeAuditTx(deps, ctx, record)]);
   ctx.note.count = 1;
 }
 

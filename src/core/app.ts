@@ -1,5 +1,6 @@
+import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
-import type { FilterEntry } from './permissions/record';
+import type { FieldFilterEntry } from './permissions/record';
 
 // SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
 
@@ -21,7 +22,7 @@ type StandardResult = { value?: unknown; issues?: ReadonlyArray<{ message: strin
 export type Validator = ValidatorFn | StandardSchema;
 
 export type ConditionFn = (existingItem: JsonItem | undefined, changes: JsonItem) => boolean | Promise<boolean>;
-export type WriteCondition = FilterEntry | FilterEntry[] | ConditionFn;
+export type WriteCondition = FieldFilterEntry | FieldFilterEntry[] | ConditionFn;
 
 export interface UniqueRoute {
   field: string;
@@ -68,6 +69,8 @@ export interface AppConfig {
   conditionFailureMessage?: string;
   /** custom write routes, by audit action name (any name but the built-in ones) */
   customActions?: Record<string, CustomAction>;
+  /** roles on single items, granted per item (SPEC.md §11); without them an app behaves as before */
+  itemRoles?: ItemRolesConfig;
   /** which actions /history shows; default every action that changes the item */
   historyActions?: string[];
   /**

@@ -113,9 +113,7 @@ export function itemRolePred(roles: ItemRoles, role: string, user: string | unde
   if (user === undefined) return false;
   const holders = roles.impliers.get(role);
   if (!holders) throw new Error(`undeclared item role '${role}'`);
-  return or(
-    [...holders].sort().map((s): Filter => ({ op: 'contains', field: `${ACL}.${s}`, value: { S: user } })),
-  );
+  return or([...holders].sort().map((s): Filter => ({ op: 'contains', field: `${ACL}.${s}`, value: { S: user } })));
 }
 
 /** The body of POST /{item}/{id}/grants (SPEC.md §11), checked: a 400 names the field. */
@@ -172,7 +170,9 @@ export function checkGrantAllowed(roles: ItemRoles, held: ReadonlySet<string>, r
     throw forbidden(`You do not hold '${req.requires}' on this item`);
   }
   if (rulesAllowing(roles, held, req.grants, req.requires).length === 0) {
-    throw forbidden(`No grant rule of a role you hold lets you ${req.revoke ? 'revoke' : 'grant'} ${req.grants.join(', ')}`);
+    throw forbidden(
+      `No grant rule of a role you hold lets you ${req.revoke ? 'revoke' : 'grant'} ${req.grants.join(', ')}`,
+    );
   }
 }
 

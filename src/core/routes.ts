@@ -12,6 +12,7 @@ export type Verb =
   | 'history'
   | 'user'
   | 'hasPermission'
+  | 'grants'
   | 'custom';
 
 export interface Route {
@@ -35,6 +36,7 @@ export const VERBS: readonly Verb[] = [
   'history',
   'user',
   'hasPermission',
+  'grants',
   'custom',
 ];
 
@@ -72,6 +74,13 @@ export function routesFor(app: AppConfig): Route[] {
     { verb: 'history', method: 'GET', path: '/history/{item}' },
     { verb: 'user', method: 'GET', path: '/user' },
     { verb: 'hasPermission', method: 'POST', path: '/user/has-permission' },
+    // Per-item grants exist only for apps that declare item roles (SPEC.md §11).
+    ...(app.itemRoles
+      ? ([
+          { verb: 'grants', method: 'GET', path: `${item}/{id}/grants` },
+          { verb: 'grants', method: 'POST', path: `${item}/{id}/grants` },
+        ] as const)
+      : []),
     ...Object.entries(app.customActions ?? {}).map(
       ([action, c]): Route => ({ verb: 'custom', method: c.method, path: `/${clean(c.path)}`, action }),
     ),

@@ -20,12 +20,20 @@ export interface IndexSpec {
 export interface TableSpec {
   name: string;
   partitionKey: KeyAttribute;
+  /** only the grants table has one: data tables have none (SPEC.md §1) */
+  sortKey?: KeyAttribute;
   indexes?: IndexSpec[];
   ttlAttribute?: string;
 }
 
 export const authTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'id', type: 'S' } });
 export const groupTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'group_id', type: 'S' } });
+/** SPEC.md §11: one row per user and item they hold a role on. */
+export const grantsTableSpec = (name: string): TableSpec => ({
+  name,
+  partitionKey: { name: 'principal', type: 'S' },
+  sortKey: { name: 'item_key', type: 'S' },
+});
 /** SPEC.md §1: unique time-ordered id, TTL on expire_time, and the three indexes /audit and /history read. */
 export const auditTableSpec = (name: string): TableSpec => ({
   name,
@@ -56,6 +64,7 @@ export async function createTable(db: DynamoDBClient, spec: TableSpec): Promise<
   const attributes = new Map<string, AttributeDefinition>();
   const define = (k: KeyAttribute) => attributes.set(k.name, { AttributeName: k.name, AttributeType: k.type });
   define(spec.partitionKey);
+  if (spec.sortKey) define(spec.sortKey);
   const indexes: GlobalSecondaryIndex[] = (spec.indexes ?? []).map((ix) => {
     define(ix.partitionKey);
     if (ix.sortKey) define(ix.sortKey);
@@ -72,7 +81,10 @@ export async function createTable(db: DynamoDBClient, spec: TableSpec): Promise<
     new CreateTableCommand({
       TableName: spec.name,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: 'HASH' }],
+      KeySchema: [
+        { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
+        ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : []),
+      ],
       AttributeDefinitions: [...attributes.values()],
       ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
     }),

@@ -1,4 +1,5 @@
 import {
+  BatchWriteItemCommand,
   type DynamoDBClient,
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
@@ -55,6 +56,39 @@ export const deleteItem = (
   key: Item,
   condition: Omit<TxItem['Delete'] & object, 'TableName' | 'Key'>,
 ): TxItem => ({ Delete: { TableName: table, Key: asSdk(key), ...condition } });
+
+/** A row of the grants table (SPEC.md §11): a user's direct roles on one item. */
+export const putGrantRow = (table: string, principal: string, itemKey: string, roles: readonly string[]): TxItem => ({
+  Put: {
+    TableName: table,
+    Item: { principal: { S: principal }, item_key: { S: itemKey }, roles: { SS: [...roles] } },
+  },
+});
+
+export const deleteGrantRow = (table: string, principal: string, itemKey: string): TxItem => ({
+  Delete: { TableName: table, Key: { principal: { S: principal }, item_key: { S: itemKey } } },
+});
+
+/** Grants rows of one item beyond a transaction's share: BatchWriteItem, 25 a call, unprocessed ones retried. */
+export async function deleteGrantRows(
+  db: DynamoDBClient,
+  table: string,
+  principals: readonly string[],
+  itemKey: string,
+): Promise<void> {
+  for (let i = 0; i < principals.length; i += 25) {
+    let pending = principals.slice(i, i + 25).map((p) => ({
+      DeleteRequest: { Key: { principal: { S: p }, item_key: { S: itemKey } } },
+    }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
+      const out = await db
+        .send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }))
+        .catch((err) => Promise.reject(translateError(err)));
+      pending = (out.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  }
+}
 
 /** Audit records are never overwritten: their ids are unique, and the condition makes that certain. */
 export const putAudit = (table: string, record: Item): TxItem =>

@@ -180,6 +180,25 @@ function operation(route: Route): Record<string, unknown> {
           ...errors(400, 401, 500),
         },
       };
+    case 'grants':
+      return route.method === 'GET'
+        ? {
+            ...base,
+            summary: "The item's direct grants (role → user ids)",
+            responses: {
+              200: { description: 'OK', content: content({ type: 'object' }) },
+              ...errors(401, 403, 404, 500),
+            },
+          }
+        : {
+            ...base,
+            summary: "Grant or revoke one user's roles on the item",
+            requestBody: { required: true, content: content({ type: 'object' }) },
+            responses: {
+              200: { description: 'OK', content: content({ type: 'object' }) },
+              ...errors(400, 401, 403, 404, 409, 500),
+            },
+          };
     case 'custom':
       return {
         ...base,

@@ -3,8 +3,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Deps } from '../actions/context';
 import { cursorKey } from '../actions/cursor';
 import { createSerializer } from '../actions/serialize';
-import type { Config } from '../config';
+import { type Config, ConfigError } from '../config';
 import type { AppConfig } from '../core/app';
+import { checkItemRoles } from '../core/item-roles';
 import type { Logger } from '../core/log';
 import { AuthStore } from '../dynamo/auth';
 import { createClient } from '../dynamo/client';
@@ -48,6 +49,11 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
           error: String(err),
         }),
     }));
+  // The app's item roles are checked before anything is read: a bad declaration fails the cold start naming it.
+  const itemRoles = app.itemRoles ? checkItemRoles(app.itemRoles) : undefined;
+  if (itemRoles && !config.GRANTS_TABLE) {
+    throw new ConfigError('GRANTS_TABLE: required, since the app config declares itemRoles (SPEC.md §11)');
+  }
   const schema = await describeDataTable(db, config.DATA_TABLE);
   if (reporter !== noReporter) {
     // A breadcrumb per DynamoDB call of a request: the command's name only. Added after the cold start's
@@ -65,6 +71,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
     auth: config.AUTH_TABLE,
     groups: config.GROUP_TABLE,
     audit: config.AUDIT_TABLE,
+    grants: config.GRANTS_TABLE,
   };
   const deps: Deps = {
     db,
@@ -84,6 +91,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
     shard: () => Math.floor(Math.random() * config.AUDIT_SHARDS),
     log,
     trace: reporter.breadcrumb,
+    itemRoles,
     serialize: createSerializer(),
   };
   return {

@@ -9,6 +9,7 @@ import {
   createTable,
   dropTables,
   groupTableSpec,
+  grantsTableSpec,
   type TableSpec,
 } from '../../src/dynamo/admin';
 import { openApiDocument } from '../../src/http/openapi';
@@ -39,7 +40,7 @@ export interface Reply {
 export interface Harness {
   url: string;
   db: DynamoDBClient;
-  tables: { data: string; auth: string; groups: string; audit?: string };
+  tables: { data: string; auth: string; groups: string; audit?: string; grants?: string };
   runtime: Runtime;
   config: Config;
   server: LocalServer;
@@ -62,11 +63,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     auth: `${prefix}-auth`,
     groups: `${prefix}-groups`,
     ...(opts.audit === false ? {} : { audit: `${prefix}-audit` }),
+    ...(opts.app?.itemRoles ? { grants: `${prefix}-grants` } : {}),
   };
   await createTable(db, { name: tables.data, ...(opts.dataTable ?? { partitionKey: { name: 'id', type: 'S' } }) });
   await createTable(db, authTableSpec(tables.auth));
   await createTable(db, groupTableSpec(tables.groups));
   if (tables.audit) await createTable(db, auditTableSpec(tables.audit));
+  if (tables.grants) await createTable(db, grantsTableSpec(tables.grants));
   const dataKey = (opts.dataTable ?? { partitionKey: { name: 'id' } }).partitionKey.name;
   await seed(
     db,
@@ -79,6 +82,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     AUTH_TABLE: tables.auth,
     GROUP_TABLE: tables.groups,
     ...(tables.audit ? { AUDIT_TABLE: tables.audit } : {}),
+    ...(tables.grants ? { GRANTS_TABLE: tables.grants } : {}),
     DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
     TRUST_OIDC_HEADERS: 'true',
     AUTH_CACHE_SECONDS: '0',

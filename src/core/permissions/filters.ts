@@ -1,10 +1,11 @@
 import type { Caller } from '../caller';
 import { authConfig } from '../errors';
 import { and, chunk, type Filter, or, type Pred } from '../filter/types';
+import { type ItemRoles, itemRolePred } from '../item-roles';
 import { JsonNumber } from '../json';
 import { operatorOf } from '../query/operators';
 import { canonicalNumber, compareNumbers, compareStrings, type Scalar } from '../values';
-import type { FilterEntry } from './record';
+import type { FieldFilterEntry, FilterEntry } from './record';
 
 const USER_VALUE = /^\$\{user\.(id|username|email)\}$/;
 const MISSING = Symbol('missing caller attribute');
@@ -22,7 +23,17 @@ function substitute(value: unknown, caller: Caller): unknown {
  * A record's filter entry → a condition over items. Record values are typed JSON and match their own type only
  * (no number rule). A value naming a caller attribute the caller lacks makes the entry match nothing.
  */
-export function entryToPred(entry: FilterEntry, caller: Caller, where: string): Pred {
+export function entryToPred(entry: FilterEntry, caller: Caller, where: string, itemRoles?: ItemRoles): Pred {
+  if ('item_role' in entry) {
+    if (!itemRoles?.impliers.has(entry.item_role)) {
+      throw authConfig(`${where}: filter on item_role '${entry.item_role}': not an item role of the app config`);
+    }
+    return itemRolePred(itemRoles, entry.item_role, caller.id);
+  }
+  return fieldEntryToPred(entry, caller, where);
+}
+
+function fieldEntryToPred(entry: FieldFilterEntry, caller: Caller, where: string): Pred {
   const fail = (reason: string) => authConfig(`${where}: filter on '${entry.field}': ${reason}`);
   const rawOp = entry.operator ?? (Array.isArray(entry.value) ? 'in' : 'eq');
   const operator = operatorOf(rawOp);
@@ -108,6 +119,11 @@ export function entryToPred(entry: FilterEntry, caller: Caller, where: string): 
   }
 }
 
-export function entriesToPred(entries: readonly FilterEntry[] | undefined, caller: Caller, where: string): Pred {
-  return and((entries ?? []).map((e) => entryToPred(e, caller, where)));
+export function entriesToPred(
+  entries: readonly FilterEntry[] | undefined,
+  caller: Caller,
+  where: string,
+  itemRoles?: ItemRoles,
+): Pred {
+  return and((entries ?? []).map((e) => entryToPred(e, caller, where, itemRoles)));
 }

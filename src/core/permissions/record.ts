@@ -4,11 +4,15 @@ import * as z from 'zod/mini';
 // listed here is an AUTH_CONFIG error, like every other mistake in the records.
 const jsonValue = z.unknown();
 const nonEmpty = z.string().check(z.minLength(1));
-const filterEntry = z.strictObject({
+const fieldEntry = z.strictObject({
   field: nonEmpty,
   operator: z.optional(z.string()),
   value: jsonValue,
 });
+/** `{"item_role": "view"}`: the items on which the caller holds that item role (SPEC.md §11). */
+const itemRoleEntry = z.strictObject({ item_role: nonEmpty });
+const filterEntry = z.union([fieldEntry, itemRoleEntry]);
+export type FieldFilterEntry = z.infer<typeof fieldEntry>;
 export type FilterEntry = z.infer<typeof filterEntry>;
 const filters = z.array(filterEntry);
 const opt = z.optional;

@@ -3,6 +3,7 @@ import { authConfig } from '../errors';
 import { checkLimits, compileFilter } from '../filter/compile';
 import type { Pred } from '../filter/types';
 import { and } from '../filter/types';
+import type { ItemRoles } from '../item-roles';
 import { entriesToPred } from './filters';
 import type { AuthRecord, GroupRecord, PermissionSet, RecordType } from './record';
 
@@ -75,6 +76,7 @@ export function buildRole(
   type: RecordType,
   groups: ReadonlyMap<string, GroupRecord>,
   caller: Caller,
+  itemRoles?: ItemRoles,
 ): Role {
   const sets = permissionSets(record, groups);
   const endpoints: EndpointGrant[] = [];
@@ -97,11 +99,12 @@ export function buildRole(
       for (const f of set.update_fields_permitted) permitted.add(f);
     }
     explain ||= set.explain === true;
-    const common = entriesToPred(set.filter_fields, caller, where);
-    filterParts.read.push(common, entriesToPred(set.read_filters, caller, where));
-    filterParts.create.push(common, entriesToPred(set.create_filters, caller, where));
-    filterParts.update.push(common, entriesToPred(set.update_filters, caller, where));
-    filterParts.delete.push(common, entriesToPred(set.delete_filters, caller, where));
+    const preds = (entries: PermissionSet['filter_fields']) => entriesToPred(entries, caller, where, itemRoles);
+    const common = preds(set.filter_fields);
+    filterParts.read.push(common, preds(set.read_filters));
+    filterParts.create.push(common, preds(set.create_filters));
+    filterParts.update.push(common, preds(set.update_filters));
+    filterParts.delete.push(common, preds(set.delete_filters));
   }
   const filters = {
     read: and(filterParts.read),

@@ -28,9 +28,13 @@ export async function storedItem(h: Harness, id: string): Promise<Row | undefine
   return out.Item ? itemToJson(out.Item as unknown as Item) : undefined;
 }
 
-/** Both tables, to prove that a failed request wrote nothing. */
-export async function snapshot(h: Harness): Promise<{ data: Row[]; audit: Row[] }> {
-  return { data: await scanData(h), audit: h.tables.audit ? await scanAudit(h) : [] };
+/** Every table (data, audit, and grants when there is one), to prove that a failed request wrote nothing. */
+export async function snapshot(h: Harness): Promise<{ data: Row[]; audit: Row[]; grants?: Row[] }> {
+  return {
+    data: await scanData(h),
+    audit: h.tables.audit ? await scanAudit(h) : [],
+    ...(h.tables.grants ? { grants: await scanTable(h, h.tables.grants, 'item_key') } : {}),
+  };
 }
 
 let raceCount = 0;
