@@ -1,0 +1,166 @@
+import { ScoutrError } from '../../../src/core/errors';
+import { matches } from '../../../src/core/filter/evaluate';
+import {
+  aclOf,
+  aclValue,
+  applyGrant,
+  checkGrantAllowed,
+  checkItemRoles,
+  checkNotLastOwner,
+  grantRows,
+  heldRoles,
+  type ItemRolesConfig,
+  itemRolePred,
+  mayReadGrants,
+  parseGrantRequest,
+} from '../../../src/core/item-roles';
+import type { Item } from '../../../src/core/values';
+
+const repos = checkItemRoles({
+  roles: ['admin', 'maintainer', 'contributor'],
+  implies: { admin: ['maintainer'], maintainer: ['contributor'] },
+  creator: ['admin'],
+  grants: [
+    { requires: 'admin', grants: ['admin', 'maintainer', 'contributor'] },
+    { requires: 'maintainer', grants: ['contributor'] },
+  ],
+});
+const recipes = checkItemRoles({
+  roles: ['own', 'edit', 'view'],
+  creator: ['own', 'edit', 'view'],
+  grants: [
+    { requires: 'own', grants: ['own', 'edit', 'view'] },
+    { requires: 'edit', grants: ['view'] },
+  ],
+});
+const withAcl = (acl: Record<string, string[]>): Item => ({ id: { S: 'x' }, _acl: aclValue(acl) });
+const thrown = (f: () => unknown) => {
+  try {
+    f();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('did not throw');
+};
+
+describe('checkItemRoles', () => {
+  it('closes implies transitively: admin ⇒ maintainer ⇒ contributor', () => {
+    expect([...repos.implied.get('admin')!].sort()).toEqual(['admin', 'contributor', 'maintainer']);
+    expect([...repos.impliers.get('contributor')!].sort()).toEqual(['admin', 'contributor', 'maintainer']);
+    expect([...repos.impliers.get('admin')!]).toEqual(['admin']);
+  });
+
+  it.each<[string, ItemRolesConfig, RegExp]>([
+    ['no roles', { roles: [] }, /at least one role/],
+    ['a bad name', { roles: ['a.b'] }, /'a\.b' is not a plain name/],
+    ['a duplicate', { roles: ['a', 'a'] }, /'a' is declared twice/],
+    ['an undeclared role in implies', { roles: ['a'], implies: { a: ['b'] } }, /implies\.a names the undeclared role 'b'/],
+    ['an undeclared implying role', { roles: ['a'], implies: { z: ['a'] } }, /implies names the undeclared role 'z'/],
+    ['an undeclared creator role', { roles: ['a'], creator: ['owner'] }, /creator names the undeclared role 'owner'/],
+    ['an undeclared requires', { roles: ['a'], grants: [{ requires: 'b', grants: ['a'] }] }, /grants\[0\]\.requires .* 'b'/],
+    ['an undeclared granted role', { roles: ['a'], grants: [{ requires: 'a', grants: ['c'] }] }, /grants\[0\]\.grants .* 'c'/],
+    ['an empty grant rule', { roles: ['a'], grants: [{ requires: 'a', grants: [] }] }, /grants\[0\]\.grants must list/],
+    ['a cycle', { roles: ['a', 'b', 'c'], implies: { a: ['b'], b: ['c'], c: ['a'] } }, /cycle: a ⇒ b ⇒ c ⇒ a/],
+    ['a self-implication', { roles: ['a'], implies: { a: ['a'] } }, /cycle: a ⇒ a/],
+  ])('refuses %s with a message naming it', (_what, config, message) => {
+    expect(() => checkItemRoles(config)).toThrow(message);
+  });
+});
+
+describe('held roles and the item_role predicate', () => {
+  const item = withAcl({ admin: ['larry'], maintainer: ['anne'], contributor: ['graham'] });
+
+  it.each([
+    ['larry', ['admin', 'contributor', 'maintainer']],
+    ['anne', ['contributor', 'maintainer']],
+    ['graham', ['contributor']],
+    ['nobody', []],
+  ])('%s holds %j', (user, want) => {
+    expect([...heldRoles(repos, item, user)].sort()).toEqual(want);
+  });
+
+  it.each([
+    ['contributor', 'larry', true],
+    ['contributor', 'graham', true],
+    ['maintainer', 'graham', false],
+    ['maintainer', 'anne', true],
+    ['admin', 'anne', false],
+  ])('item_role %s matches %s: %s, exactly as heldRoles says', (role, user, want) => {
+    expect(matches(itemRolePred(repos, role, user), item)).toBe(want);
+    expect(heldRoles(repos, item, user).has(role)).toBe(want);
+  });
+
+  it('matches nothing for a caller without a user id, and nothing on an item without _acl', () => {
+    expect(itemRolePred(repos, 'contributor', undefined)).toBe(false);
+    expect(matches(itemRolePred(repos, 'contributor', 'larry'), { id: { S: 'y' } })).toBe(false);
+    expect(heldRoles(repos, item, undefined).size).toBe(0);
+  });
+
+  it('is a contains on every role implying the asked one, for DynamoDB', () => {
+    expect(itemRolePred(repos, 'maintainer', 'u')).toEqual({
+      op: 'or',
+      children: [
+        { op: 'contains', field: '_acl.admin', value: { S: 'u' } },
+        { op: 'contains', field: '_acl.maintainer', value: { S: 'u' } },
+      ],
+    });
+  });
+});
+
+describe('grant requests', () => {
+  it.each([
+    [{ user: 'u', grants: ['cook'] }, 'grants'],
+    [{ grants: ['view'] }, 'user'],
+    [{ user: '', grants: ['view'] }, 'user'],
+    [{ user: 'u', grants: [] }, 'grants'],
+    [{ user: 'u', grants: ['view'], requires: 'x' }, 'requires'],
+    [{ user: 'u', grants: ['view'], revoke: 1 }, 'revoke'],
+    [{ user: 'u', grants: ['view'], extra: 1 }, 'extra'],
+  ])('refuses %j naming %s', (body, field) => {
+    expect(thrown(() => parseGrantRequest(recipes, body))).toMatchObject({ code: 'INVALID_BODY', details: { field } });
+  });
+
+  it('lets a rule grant and revoke only what it lists, to holders of its requires', () => {
+    const req = (grants: string[], requires?: string) => parseGrantRequest(recipes, { user: 'u', grants, requires });
+    const editor = new Set(['edit']);
+    expect(() => checkGrantAllowed(recipes, editor, req(['view']))).not.toThrow();
+    expect(() => checkGrantAllowed(recipes, editor, req(['view', 'edit']))).toThrow(ScoutrError);
+    expect(() => checkGrantAllowed(recipes, editor, req(['view'], 'own'))).toThrow(/do not hold 'own'/);
+    expect(() => checkGrantAllowed(recipes, new Set(['view']), req(['view']))).toThrow(ScoutrError);
+    expect(mayReadGrants(recipes, editor)).toBe(true);
+    expect(mayReadGrants(recipes, new Set(['view']))).toBe(false);
+  });
+
+  it('applies a grant or revoke and says whether anything changed', () => {
+    const acl = { own: ['a'], view: ['a'] };
+    const g = parseGrantRequest(recipes, { user: 'b', grants: ['view', 'edit'] });
+    expect(applyGrant(acl, g)).toEqual({ acl: { own: ['a'], view: ['a', 'b'], edit: ['b'] }, changed: true });
+    expect(applyGrant({ own: ['a'], view: ['a', 'b'], edit: ['b'] }, g).changed).toBe(false);
+    const r = parseGrantRequest(recipes, { user: 'a', grants: ['view'], revoke: true });
+    expect(applyGrant(acl, r)).toEqual({ acl: { own: ['a'] }, changed: true });
+    expect(acl).toEqual({ own: ['a'], view: ['a'] }); // not modified
+  });
+
+  it('refuses to leave an item with nobody who may grant every role (LAST_OWNER), counting implied roles', () => {
+    expect(thrown(() => checkNotLastOwner(recipes, { own: ['a'] }, {}))).toMatchObject({ code: 'LAST_OWNER', status: 409 });
+    expect(() => checkNotLastOwner(recipes, { own: ['a', 'b'] }, { own: ['b'] })).not.toThrow();
+    expect(() => checkNotLastOwner(recipes, { view: ['a'] }, {})).not.toThrow();
+    // in repos, admin grants every role: removing the last admin is refused even if maintainers remain
+    expect(() => checkNotLastOwner(repos, { admin: ['l'], maintainer: ['m'] }, { maintainer: ['m'] })).toThrow(
+      ScoutrError,
+    );
+  });
+});
+
+describe('the _acl attribute and grants rows', () => {
+  it('round-trips, leaving out roles nobody holds (sets cannot be empty)', () => {
+    const v = aclValue({ own: ['b', 'a'], edit: [] });
+    expect(v).toEqual({ M: { own: { SS: ['a', 'b'] } } });
+    expect(aclOf({ _acl: v })).toEqual({ own: ['a', 'b'] });
+    expect(aclOf({})).toEqual({});
+  });
+
+  it("gives one row per user with that user's direct roles", () => {
+    expect(Object.fromEntries(grantRows({ own: ['a'], view: ['a', 'b'] }))).toEqual({ a: ['own', 'view'], b: ['view'] });
+  });
+});
