@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../core/app';
 import type { Caller } from '../core/caller';
 import type { Logger } from '../core/log';
@@ -7,6 +6,7 @@ import type { ScoutrRequest } from '../core/request';
 import type { TableSchema } from '../core/schema';
 import type { Breadcrumb } from '../core/trace';
 import type { AuthStore } from '../dynamo/auth';
+import type { DynamoDBClient } from '../dynamo/client';
 import type { ReadStats } from '../dynamo/read';
 
 export interface Tables {

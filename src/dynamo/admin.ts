@@ -5,12 +5,16 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  PutItemCommand,
+  ScanCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { KeyAttribute } from '../core/schema';
-import { isResourceNotFound } from './errors';
+import type { Item } from '../core/values';
+import { isConditionFailed, isResourceNotFound } from './errors';
+import { asSdk } from './read';
 
-// Table creation for the local server and the tests. Deployed tables come from serverless.yml.
+// Table creation and seeding for the local server and the tests. Deployed tables come from serverless.yml.
 
 export interface IndexSpec {
   name: string;
@@ -105,5 +109,29 @@ export async function dropTables(db: DynamoDBClient, names: readonly string[]): 
     } catch (err) {
       if (!isResourceNotFound(err)) throw err;
     }
+  }
+}
+
+/** Whether a table holds no item at all (one Scan call of Limit 1). */
+export async function isTableEmpty(db: DynamoDBClient, table: string): Promise<boolean> {
+  const out = await db.send(new ScanCommand({ TableName: table, Limit: 1 }));
+  return (out.Items ?? []).length === 0;
+}
+
+/** Puts `item` unless an item with its key exists (that one is never overwritten); true when it was written. */
+export async function putIfAbsent(db: DynamoDBClient, table: string, keyName: string, item: Item): Promise<boolean> {
+  try {
+    await db.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: asSdk(item),
+        ConditionExpression: 'attribute_not_exists(#k)',
+        ExpressionAttributeNames: { '#k': keyName },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
   }
 }

@@ -34,3 +34,4 @@ export function translateError(err: unknown): unknown {
 
 export const isTransactionCanceled = (err: unknown) => nameOf(err) === 'TransactionCanceledException';
 export const isResourceNotFound = (err: unknown) => nameOf(err) === 'ResourceNotFoundException';
+export const isConditionFailed = (err: unknown) => nameOf(err) === 'ConditionalCheckFailedException';
