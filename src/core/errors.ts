@@ -54,6 +54,21 @@ export const notFound = (what = 'Item') => new ScoutrError('NOT_FOUND', 404, `${
 export const unauthenticated = () => new ScoutrError('UNAUTHENTICATED', 401, 'Unauthenticated');
 export const conflict = (reason: string) => new ScoutrError('CONFLICT', 409, reason);
 export const tooComplex = (reason: string) => new ScoutrError('QUERY_TOO_COMPLEX', 400, reason);
+/**
+ * THROTTLED: DynamoDB throttled us past the SDK's retries (429), or was unavailable (503). Either way the caller may
+ * retry, so the message is shown and Retry-After says when.
+ */
+export const throttled = (opts: { cause?: unknown; unavailable?: boolean } = {}) =>
+  opts.unavailable
+    ? new ScoutrError('THROTTLED', 503, 'Service temporarily unavailable; retry later', {
+        cause: opts.cause,
+        expose: true, // unlike an INTERNAL 500
+        headers: { 'Retry-After': '2' },
+      })
+    : new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', {
+        cause: opts.cause,
+        headers: { 'Retry-After': '1' },
+      });
 // The record's name goes to the log (through `cause`), never to the caller.
 export const authConfig = (detail: string) =>
   new ScoutrError('AUTH_CONFIG', 500, 'Permission records are misconfigured', { cause: new Error(detail) });

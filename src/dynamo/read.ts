@@ -9,7 +9,7 @@ import {
   type ScanCommandInput,
   type AttributeValue as SdkValue,
 } from '@aws-sdk/client-dynamodb';
-import { ScoutrError } from '../core/errors';
+import { throttled } from '../core/errors';
 import type { Item } from '../core/values';
 import { translateError } from './errors';
 
@@ -81,9 +81,7 @@ export async function batchGet(
   for (let i = 0; i < input.keys.length; i += BATCH_SIZE) {
     let pending: Record<string, SdkValue>[] = input.keys.slice(i, i + BATCH_SIZE).map(asSdk);
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_UNPROCESSED_ROUNDS) {
-        throw new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', { headers: { 'Retry-After': '1' } });
-      }
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw throttled();
       if (round > 0) await sleep(Math.random() * 25 * 2 ** round);
       const res = await send(() =>
         db.send(

@@ -3,7 +3,7 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { ScoutrError } from '../core/errors';
+import { throttled } from '../core/errors';
 import type { Item } from '../core/values';
 import { isTransactionCanceled, translateError } from './errors';
 import { asSdk } from './read';
@@ -73,15 +73,12 @@ export async function writeWithAudit(db: DynamoDBClient, items: readonly TxItem[
     await db.send(new TransactWriteItemsCommand({ TransactItems: [...items] }));
   } catch (err) {
     if (isTransactionCanceled(err)) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      const reasons = err.CancellationReasons ?? [];
       const own = reasons[0]?.Code === 'ConditionalCheckFailed';
       const raced = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
       if (raced) throw new WriteRaced(own, err);
       if (reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) {
-        throw new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', {
-          cause: err,
-          headers: { 'Retry-After': '1' },
-        });
+        throw throttled({ cause: err });
       }
     }
     throw translateError(err);
