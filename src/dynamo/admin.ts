@@ -9,6 +9,7 @@ import {
   ScanCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { AUDIT_TTL_ATTRIBUTE, auditSchema } from '../core/audit';
 import type { KeyAttribute } from '../core/schema';
 import type { Item } from '../core/values';
 import { isConditionFailed, isResourceNotFound } from './errors';
@@ -30,21 +31,20 @@ export interface TableSpec {
 
 export const authTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'id', type: 'S' } });
 export const groupTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'group_id', type: 'S' } });
-/** SPEC.md §1: unique time-ordered id, TTL on expire_time, and the three indexes /audit and /history read. */
-export const auditTableSpec = (name: string): TableSpec => ({
-  name,
-  partitionKey: { name: 'id', type: 'S' },
-  ttlAttribute: 'expire_time',
-  indexes: [
-    { name: 'resource-index', partitionKey: { name: 'resource_key', type: 'S' }, sortKey: { name: 'time', type: 'S' } },
-    {
-      name: 'history-index',
-      partitionKey: { name: 'history_key', type: 'S' },
-      sortKey: { name: 'version', type: 'N' },
-    },
-    { name: 'day-index', partitionKey: { name: 'day_shard', type: 'S' }, sortKey: { name: 'id', type: 'S' } },
-  ],
-});
+/** SPEC.md §1: the audit table as core/audit.ts describes it, with its TTL. */
+export function auditTableSpec(name: string): TableSpec {
+  const { partitionKey, indexes } = auditSchema(name);
+  return {
+    name,
+    partitionKey,
+    ttlAttribute: AUDIT_TTL_ATTRIBUTE,
+    indexes: indexes.map((ix) => ({
+      name: ix.name,
+      partitionKey: ix.partitionKey,
+      ...(ix.sortKey ? { sortKey: ix.sortKey } : {}),
+    })),
+  };
+}
 
 export async function tableExists(db: DynamoDBClient, name: string): Promise<boolean> {
   try {
