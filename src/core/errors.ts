@@ -1,23 +1,26 @@
 // SPEC.md §7: every error the API answers is one of these codes. Codes are part of the API: add, never rename.
-export type ErrorCode =
-  | 'INVALID_JSON'
-  | 'INVALID_BODY'
-  | 'INVALID_QUERY'
-  | 'INVALID_CURSOR'
-  | 'QUERY_TOO_COMPLEX'
-  | 'VALIDATION_FAILED'
-  | 'CONDITION_FAILED'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'AUDIT_DISABLED'
-  | 'CONFLICT'
-  | 'PRECONDITION_FAILED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'URI_TOO_LONG'
-  | 'THROTTLED'
-  | 'AUTH_CONFIG'
-  | 'INTERNAL';
+// In SPEC.md §7 order; the list is also the `code` enum of openapi.json (src/http/schemas.ts).
+export const ERROR_CODES = [
+  'INVALID_JSON',
+  'INVALID_BODY',
+  'INVALID_QUERY',
+  'QUERY_TOO_COMPLEX',
+  'INVALID_CURSOR',
+  'VALIDATION_FAILED',
+  'CONDITION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'AUDIT_DISABLED',
+  'CONFLICT',
+  'PRECONDITION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
+  'THROTTLED',
+  'AUTH_CONFIG',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
 

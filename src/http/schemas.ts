@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ERROR_CODES } from '../core/errors';
 
 // The shapes of the API's answers and bodies (SPEC.md §5, §7, §9), for openapi.json. Item bodies are checked by
 // src/actions/write.ts (lossless numbers, DynamoDB's rules), so only their documented shape lives here.
@@ -8,26 +9,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const ErrorBody = z.object({
   error: str,
-  code: z.enum([
-    'INVALID_JSON',
-    'INVALID_BODY',
-    'INVALID_QUERY',
-    'QUERY_TOO_COMPLEX',
-    'INVALID_CURSOR',
-    'VALIDATION_FAILED',
-    'CONDITION_FAILED',
-    'UNAUTHENTICATED',
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'AUDIT_DISABLED',
-    'CONFLICT',
-    'PRECONDITION_FAILED',
-    'PAYLOAD_TOO_LARGE',
-    'URI_TOO_LONG',
-    'THROTTLED',
-    'AUTH_CONFIG',
-    'INTERNAL',
-  ]),
+  code: z.enum(ERROR_CODES),
   details: opt(z.record(z.string(), z.unknown())),
 });
 
