@@ -3,6 +3,7 @@ import type { Filter, Pred } from '../core/filter/types';
 import { toJson } from '../core/json';
 import { explainPermission } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
+import { decodeSegments, trimTrailingSlash } from '../core/routes';
 import { isObject, parseBody } from './body';
 import type { Ctx, Reply } from './context';
 
@@ -69,19 +70,12 @@ export function user(ctx: Ctx): Reply {
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A path as a client would write it → the canonical path endpoint rules see (SPEC.md §3). */
-export function canonicalizePath(raw: string): string {
+function canonicalizePath(raw: string): string {
   const path = raw.split(/[?#]/)[0]!;
   if (!path.startsWith('/')) throw invalidBody('path must start with /');
-  let decoded: string;
-  try {
-    decoded = path
-      .split('/')
-      .map((s) => decodeURIComponent(s))
-      .join('/');
-  } catch {
-    throw invalidBody('path: malformed percent-encoding');
-  }
-  return decoded.length > 1 ? decoded.replace(/\/+$/, '') || '/' : decoded;
+  const decoded = decodeSegments(path);
+  if (decoded === undefined) throw invalidBody('path: malformed percent-encoding');
+  return trimTrailingSlash(decoded);
 }
 
 /** POST /user/has-permission {method, path}: the endpoint rule only; reads no data. */
