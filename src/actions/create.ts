@@ -3,7 +3,7 @@ import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
 import { initialVersion, rolesAllowingCreate, VERSION } from '../core/write';
-import { putItem } from '../dynamo/write';
+import { absentCondition, putItem } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { etagOf, visibleJson } from './page';
 import {
@@ -52,10 +52,7 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
   const stored: Item = { ...item, [VERSION]: { N: String(version) } };
   checkItemSize(stored);
   const key: Item = { [pk.name]: values[pk.name]! };
-  const change = putItem(deps.schema.table, stored, {
-    ConditionExpression: 'attribute_not_exists(#k)',
-    ExpressionAttributeNames: { '#k': pk.name },
-  });
+  const change = putItem(deps.schema.table, stored, absentCondition(pk.name));
   await withRetries(
     () =>
       commitChange(deps, ctx, change, {

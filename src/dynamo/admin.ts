@@ -14,6 +14,7 @@ import type { KeyAttribute } from '../core/schema';
 import type { Item } from '../core/values';
 import { isConditionFailed, isResourceNotFound } from './errors';
 import { asSdk } from './read';
+import { absentCondition } from './write';
 
 // Table creation and seeding for the local server and the tests. Deployed tables come from serverless.yml.
 
@@ -125,8 +126,7 @@ export async function putIfAbsent(db: DynamoDBClient, table: string, keyName: st
       new PutItemCommand({
         TableName: table,
         Item: asSdk(item),
-        ConditionExpression: 'attribute_not_exists(#k)',
-        ExpressionAttributeNames: { '#k': keyName },
+        ...absentCondition(keyName),
       }),
     );
     return true;

@@ -42,6 +42,12 @@ export function versionCondition(keyName: string, version: number): Condition {
       };
 }
 
+/** No item with this key exists yet: a create, or a record that must never overwrite another. */
+export const absentCondition = (keyName: string): Condition => ({
+  ConditionExpression: 'attribute_not_exists(#k)',
+  ExpressionAttributeNames: { '#k': keyName },
+});
+
 export const putItem = (
   table: string,
   item: Item,
@@ -57,11 +63,7 @@ export const deleteItem = (
 ): TxItem => ({ Delete: { TableName: table, Key: asSdk(key), ...condition } });
 
 /** Audit records are never overwritten: their ids are unique, and the condition makes that certain. */
-export const putAudit = (table: string, record: Item): TxItem =>
-  putItem(table, record, {
-    ConditionExpression: 'attribute_not_exists(#id)',
-    ExpressionAttributeNames: { '#id': 'id' },
-  });
+export const putAudit = (table: string, record: Item): TxItem => putItem(table, record, absentCondition('id'));
 
 /**
  * The change and its audit record commit together or not at all (SPEC.md §3 "Atomicity", §9). Every rule was
