@@ -1,5 +1,6 @@
 import type { JsonOut } from './json';
 import type { FilterEntry } from './permissions/record';
+import type { Method } from './routes';
 
 // SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
 
@@ -43,7 +44,7 @@ export interface WriteOps<R = unknown> {
  * path, and its change is audited (and versioned) under its own action name.
  */
 export interface CustomAction {
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: Exclude<Method, 'GET'>;
   path: string;
   run: (
     ops: WriteOps,

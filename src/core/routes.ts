@@ -14,9 +14,13 @@ export type Verb =
   | 'hasPermission'
   | 'custom';
 
+/** The methods a route, an endpoint rule and a has-permission question name (OPTIONS is CORS only). */
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof METHODS)[number];
+
 export interface Route {
   verb: Verb;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: Method;
   /** API Gateway path template: `/item/{id}` */
   path: string;
   /** custom routes: the audit action name */

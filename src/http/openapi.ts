@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { HasPermissionBody } from '../actions/user';
 import type { AppConfig, Validator } from '../core/app';
 import { type Route, routesFor, templateParams } from '../core/routes';
 import * as S from './schemas';
@@ -219,7 +220,7 @@ export function openApiDocument(app: AppConfig, info: { title?: string; version?
         Error: schema(S.ErrorBody),
         SearchBody: schema(S.SearchBody),
         UniqueValues: schema(S.UniqueValues),
-        HasPermissionBody: schema(S.HasPermissionBody),
+        HasPermissionBody: schema(HasPermissionBody),
         HasPermissionAnswer: schema(S.HasPermissionAnswer),
         Plan: schema(S.Plan),
         User: schema(S.UserAnswer),

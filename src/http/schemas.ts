@@ -15,7 +15,6 @@ export const ErrorBody = z.object({
 
 export const SearchBody = z.array(scalar).check(z.minLength(1), z.maxLength(1000));
 export const UniqueValues = z.array(z.union([scalar, z.null(), z.unknown()]));
-export const HasPermissionBody = z.object({ method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), path: str });
 export const HasPermissionAnswer = z.object({ allowed: z.boolean(), reason: str });
 export const Plan = z.object({
   plan: z.object({
