@@ -1,5 +1,5 @@
 // SPEC.md §7: every error the API answers is one of these codes. Codes are part of the API: add, never rename.
-// In SPEC.md §7 order; the list is also the `code` enum of openapi.json (src/http/schemas.ts).
+// In SPEC.md §7 order; openapi.json documents the same list as its Error.code enum.
 export const ERROR_CODES = [
   'INVALID_JSON',
   'INVALID_BODY',
@@ -22,7 +22,7 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
 
 export class ScoutrError extends Error {
   override readonly name = 'ScoutrError';
