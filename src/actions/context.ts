@@ -9,14 +9,14 @@ import type { AuthStore } from '../dynamo/auth';
 import type { DynamoDBClient } from '../dynamo/client';
 import type { ReadStats } from '../dynamo/read';
 
-export interface Tables {
+interface Tables {
   data: string;
   auth: string;
   groups: string;
   audit?: string | undefined;
 }
 
-export interface Settings {
+interface Settings {
   auditShards: number;
   auditReadTtlDays: number;
   auditWriteTtlDays: number | undefined;

@@ -19,7 +19,7 @@ import {
 } from './write';
 
 /** A time-ordered unique id: milliseconds in base 36 (fixed width, so ids sort by time), then random text. */
-export const generatedId = (now: number, nonce: string) => `${now.toString(36).padStart(9, '0')}-${nonce}`;
+const generatedId = (now: number, nonce: string) => `${now.toString(36).padStart(9, '0')}-${nonce}`;
 
 /** POST /item (SPEC.md §3, §5): 201 with the item as the caller may see it; 409 if the key exists. */
 export async function create(deps: Deps, ctx: Ctx): Promise<Reply> {

@@ -9,7 +9,7 @@ import { parseBody } from './body';
 import type { Ctx, Reply } from './context';
 
 /** A filter as readable data for GET /user: the caller's own filters, with typed values. */
-export function describeFilter(p: Pred): unknown {
+function describeFilter(p: Pred): unknown {
   if (typeof p === 'boolean') return p;
   const f: Filter = p;
   switch (f.op) {

@@ -12,7 +12,7 @@ import { isObject, parseBody } from './body';
 import type { Ctx, Deps } from './context';
 import { etagOf } from './page';
 
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 
 export interface ItemBody {
   /** the body as the caller sent it (JSON; undefined when there was none), for the audit record */
@@ -99,7 +99,7 @@ export function checkItemSize(item: Item): void {
 }
 
 /** The change's audit record, written in the same transaction as the change (SPEC.md §9). */
-export interface ChangeRecord {
+interface ChangeRecord {
   action: string;
   key: Item;
   version: number;
@@ -109,7 +109,7 @@ export interface ChangeRecord {
   body: AttributeValue | undefined;
 }
 
-export function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
+function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   deps.trace('write', 'transaction', { action: a.action, version: a.version });
   const table = deps.tables.audit;
   if (!table) return [];

@@ -5,7 +5,7 @@ import type { Method } from './routes';
 // SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
 
 export type JsonItem = { [key: string]: JsonOut };
-export type ValidatorResult = boolean | { result: boolean; message?: string };
+type ValidatorResult = boolean | { result: boolean; message?: string };
 /** `(value, item, existingItem?)`: item is the request body; existingItem the stored item without hidden fields. */
 export type ValidatorFn = (
   value: JsonOut,

@@ -173,7 +173,7 @@ const opt = <K extends string>(k: K, v: string[] | undefined) => (v ? ({ [k]: v 
 export const fingerprint = (s: PlanSummary): string => `${s.operation}:${s.index ?? ''}:${s.sources ?? 1}`;
 
 /** The Query/Scan input a plan sends (without paging fields): plain data, so tests can check it offline. */
-export interface ReadParams {
+interface ReadParams {
   operation: 'Query' | 'Scan';
   input: {
     TableName: string;
@@ -188,7 +188,7 @@ export interface ReadParams {
   };
 }
 
-export interface Projection {
+interface Projection {
   ProjectionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
 }

@@ -18,7 +18,7 @@ import { absentCondition } from './write';
 
 // Table creation and seeding for the local server and the tests. Deployed tables come from serverless.yml.
 
-export interface IndexSpec {
+interface IndexSpec {
   name: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;

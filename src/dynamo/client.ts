@@ -3,7 +3,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 // The client's type for the layers above, which never import the SDK themselves (STYLE.md §2).
 export type { DynamoDBClient };
 
-export interface ClientOptions {
+interface ClientOptions {
   endpoint?: string | undefined;
   region?: string | undefined;
   /** only for local endpoints: DynamoDB Local accepts any credentials */

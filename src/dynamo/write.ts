@@ -23,7 +23,7 @@ export class WriteRaced extends Error {
 }
 
 /** `_version` as read (0: the attribute is absent, as on items written by others) → the condition on it. */
-export interface Condition {
+interface Condition {
   ConditionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues?: Record<string, { N: string }>;

@@ -26,7 +26,7 @@ export function freePort(): Promise<number> {
 }
 
 /** AWS DynamoDB Local needs a Java runtime; say so plainly instead of failing later. */
-export function checkJava(): void {
+function checkJava(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
     throw new ConfigError(

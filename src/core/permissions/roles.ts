@@ -7,8 +7,7 @@ import { METHODS } from '../routes';
 import { entriesToPred } from './filters';
 import type { AuthRecord, GroupRecord, PermissionSet, RecordType } from './record';
 
-export type Action = 'read' | 'create' | 'update' | 'delete';
-export const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'delete'];
+type Action = 'read' | 'create' | 'update' | 'delete';
 const RULE_METHODS = new Set<string>([...METHODS, '*']);
 
 export interface EndpointGrant {
