@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { throttled } from '../core/errors';
 import type { Item } from '../core/values';
+import { VERSION } from '../core/write';
 import { isTransactionCanceled, translateError } from './errors';
 import { asSdk } from './read';
 
@@ -33,11 +34,11 @@ export function versionCondition(keyName: string, version: number): Condition {
   return version === 0
     ? {
         ConditionExpression: 'attribute_exists(#k) AND attribute_not_exists(#ver)',
-        ExpressionAttributeNames: { '#k': keyName, '#ver': '_version' },
+        ExpressionAttributeNames: { '#k': keyName, '#ver': VERSION },
       }
     : {
         ConditionExpression: '#ver = :ver',
-        ExpressionAttributeNames: { '#ver': '_version' },
+        ExpressionAttributeNames: { '#ver': VERSION },
         ExpressionAttributeValues: { ':ver': { N: String(version) } },
       };
 }
