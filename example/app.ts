@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineApp } from '../src/core/app';
+import { defineApp } from '../src'; // the package entry (package.json main): public exports only
 
 // The pet store (the Possum example's scenario): anyone may browse available pets, employees add them, the
 // inventory manager adds and removes them, an auditor reads the audit log. SPEC.md §8 describes every field.

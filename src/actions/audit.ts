@@ -1,11 +1,5 @@
-import {
-  auditDays,
-  auditSchema,
-  checkAuditFields,
-  checkAuditValues,
-  historyVersion,
-  redactAuditRecord,
-} from '../core/audit-view';
+import { AUDIT_INDEX, auditSchema } from '../core/audit';
+import { auditDays, checkAuditFields, checkAuditValues, historyVersion, redactAuditRecord } from '../core/audit-view';
 import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { and, conjuncts, type Filter, type NonEmpty, type Pred } from '../core/filter/types';
@@ -22,16 +16,13 @@ import type { ReadEvent } from './execute';
 import { itemKey } from './get';
 import { auditRead, pageReply } from './reads';
 
-// The audit table's key attributes and their types, from its one description.
-const AUDIT_KEY_TYPES = keyTypes(auditSchema('audit'));
-
 function auditTable(deps: Deps): TableSchema {
   if (!deps.tables.audit) throw new ScoutrError('AUDIT_DISABLED', 404, 'Auditing is not enabled (no AUDIT_TABLE)');
   return auditSchema(deps.tables.audit);
 }
 
-function parseAuditQuery(ctx: Ctx, hidden: readonly string[]) {
-  const query = parseQuery({ params: ctx.req.query, keyTypes: AUDIT_KEY_TYPES });
+function parseAuditQuery(ctx: Ctx, schema: TableSchema, hidden: readonly string[]) {
+  const query = parseQuery({ params: ctx.req.query, keyTypes: keyTypes(schema) });
   if (query.explain)
     throw new ScoutrError('INVALID_QUERY', 400, '_explain: not available on audit routes', {
       details: { param: '_explain' },
@@ -57,12 +48,12 @@ function indexPlan(schema: TableSchema, indexName: string, keyCondition: Filter,
  */
 async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Reply> {
   const { hidden } = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, hidden);
+  const query = parseAuditQuery(ctx, schema, hidden);
   // The records about one item: its own index answers them, whatever their day.
   const about = conjuncts(query.filter).find((c) => c.op === 'eq' && c.field === 'resource_key' && 'S' in c.value);
   if (about) {
     const rest = and(conjuncts(query.filter).filter((c) => c !== about));
-    const plan = indexPlan(schema, 'resource-index', about, rest);
+    const plan = indexPlan(schema, AUDIT_INDEX.resource, about, rest);
     const { reply } = await pageReply(deps, ctx, plan, {
       query,
       hidden,
@@ -73,7 +64,7 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
     return reply;
   }
   const days = auditDays(query.filter, deps.now());
-  const plan = indexPlan(schema, 'day-index', { op: 'eq', field: 'day_shard', value: { S: '' } }, query.filter);
+  const plan = indexPlan(schema, AUDIT_INDEX.day, { op: 'eq', field: 'day_shard', value: { S: '' } }, query.filter);
   const residual = plan.kind === 'query' ? plan.residual : true;
   const shards = deps.settings.auditShards;
   const events = (start: Position | undefined) =>
@@ -183,7 +174,7 @@ async function requireVisibleItem(
   if (!subject) {
     const plan = indexPlan(
       schema,
-      'history-index',
+      AUDIT_INDEX.history,
       { op: 'eq', field: 'history_key', value: { S: resourceKey } },
       true,
     );
@@ -207,11 +198,11 @@ export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, scope.hidden);
+  const query = parseAuditQuery(ctx, schema, scope.hidden);
   await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
   const plan = indexPlan(
     schema,
-    'resource-index',
+    AUDIT_INDEX.resource,
     { op: 'eq', field: 'resource_key', value: { S: resourceKey } },
     query.filter,
   );
@@ -231,7 +222,7 @@ export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, scope.hidden);
+  const query = parseAuditQuery(ctx, schema, scope.hidden);
   await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
   const actions = deps.app.historyActions;
   const onlyActions: Pred =
@@ -240,7 +231,7 @@ export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
       : true;
   const plan = indexPlan(
     schema,
-    'history-index',
+    AUDIT_INDEX.history,
     { op: 'eq', field: 'history_key', value: { S: resourceKey } },
     and([query.filter, onlyActions]),
   );

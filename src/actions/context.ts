@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../core/app';
 import type { Caller } from '../core/caller';
 import type { ItemRoles } from '../core/item-roles';
@@ -8,10 +7,11 @@ import type { ScoutrRequest } from '../core/request';
 import type { TableSchema } from '../core/schema';
 import type { Breadcrumb } from '../core/trace';
 import type { AuthStore } from '../dynamo/auth';
+import type { DynamoDBClient } from '../dynamo/client';
 import type { ReadStats } from '../dynamo/read';
 import type { Serializer } from './serialize';
 
-export interface Tables {
+interface Tables {
   data: string;
   auth: string;
   groups: string;
@@ -20,7 +20,7 @@ export interface Tables {
   grants?: string | undefined;
 }
 
-export interface Settings {
+interface Settings {
   auditShards: number;
   auditReadTtlDays: number;
   auditWriteTtlDays: number | undefined;

@@ -4,7 +4,7 @@ import { checkVisible, readScope } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
 import { initialVersion, rolesAllowingCreate, VERSION } from '../core/write';
-import { putGrantRow, putItem } from '../dynamo/write';
+import { absentCondition, putGrantRow, putItem } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { etagOf, visibleJson } from './page';
 import {
@@ -20,7 +20,7 @@ import {
 } from './write';
 
 /** A time-ordered unique id: milliseconds in base 36 (fixed width, so ids sort by time), then random text. */
-export const generatedId = (now: number, nonce: string) => `${now.toString(36).padStart(9, '0')}-${nonce}`;
+const generatedId = (now: number, nonce: string) => `${now.toString(36).padStart(9, '0')}-${nonce}`;
 
 /** POST /item (SPEC.md §3, §5): 201 with the item as the caller may see it; 409 if the key exists. */
 export async function create(deps: Deps, ctx: Ctx): Promise<Reply> {
@@ -60,10 +60,7 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
     creator && deps.tables.grants
       ? [...grantRows(creator)].map(([user, roles]) => putGrantRow(deps.tables.grants!, user, text, roles))
       : [];
-  const change = putItem(deps.schema.table, stored, {
-    ConditionExpression: 'attribute_not_exists(#k)',
-    ExpressionAttributeNames: { '#k': pk.name },
-  });
+  const change = putItem(deps.schema.table, stored, absentCondition(pk.name));
   await withRetries(
     deps,
     text,

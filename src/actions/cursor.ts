@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import * as z from 'zod/mini';
 import { ScoutrError } from '../core/errors';
-import type { AttributeValue, Item } from '../core/values';
+import type { Item } from '../core/values';
 
 // SPEC.md §6: a cursor is encrypted and authenticated (AES-256-GCM), expires after 24 hours, and is bound to its
 // stage, table, route, query and caller through the GCM additional data: a cursor presented anywhere else fails
@@ -11,14 +12,20 @@ export const CURSOR_TTL_MS = 24 * 60 * 60 * 1000;
 /** Where a read resumes: after key `k` of source `s`, or at offset `o` of a BatchGetItem key list. */
 export type Position = { s: number; k?: Item } | { o: number };
 
-interface Payload {
-  v: 1;
-  exp: number;
-  plan: string;
-  pos: WirePosition;
-}
-type WireKey = Record<string, ['S' | 'N' | 'B', string]>;
-type WirePosition = { s: number; k?: WireKey } | { o: number };
+// What the encrypted payload holds. It is authenticated, so only this code wrote it, but a payload of an older
+// shape (or a bug) must still answer 400, never 500: it is parsed, not cast.
+const Offset = z.int().check(z.minimum(0));
+const WireKey = z.record(z.string(), z.tuple([z.enum(['S', 'N', 'B']), z.string()]));
+type WireKey = z.infer<typeof WireKey>;
+const Payload = z.object({
+  v: z.literal(1),
+  /** epoch ms */
+  exp: z.number(),
+  plan: z.string(),
+  // `o` first: a position is an offset or a source, and the offset wins if a payload had both
+  pos: z.union([z.object({ o: Offset }), z.object({ s: Offset, k: z.optional(WireKey) })]),
+});
+type Payload = z.infer<typeof Payload>;
 
 export const cursorKey = (secret: string): Buffer =>
   Buffer.from(hkdfSync('sha256', secret, 'scoutr-cursor-salt', 'scoutr cursor v1', 32));
@@ -36,22 +43,11 @@ function keyToWire(key: Item): WireKey {
   return out;
 }
 
-function keyFromWire(key: unknown): Item {
-  if (!key || typeof key !== 'object') throw invalid();
+function keyFromWire(key: WireKey): Item {
   const out: Item = {};
-  for (const [name, v] of Object.entries(key as Record<string, unknown>)) {
-    if (!Array.isArray(v) || v.length !== 2 || typeof v[1] !== 'string') throw invalid();
-    const [type, text] = v as [unknown, string];
-    const value: AttributeValue | undefined =
-      type === 'S'
-        ? { S: text }
-        : type === 'N'
-          ? { N: text }
-          : type === 'B'
-            ? { B: new Uint8Array(Buffer.from(text, 'base64')) }
-            : undefined;
-    if (!value) throw invalid();
-    out[name] = value;
+  for (const [name, [type, text]] of Object.entries(key)) {
+    out[name] =
+      type === 'S' ? { S: text } : type === 'N' ? { N: text } : { B: new Uint8Array(Buffer.from(text, 'base64')) };
   }
   return out;
 }
@@ -77,23 +73,18 @@ export function encodeCursor(key: Buffer, bound: Buffer, plan: string, pos: Posi
 export function decodeCursor(key: Buffer, bound: Buffer, plan: string, text: string, now: number): Position {
   if (!/^[A-Za-z0-9_-]{40,4096}$/.test(text)) throw invalid();
   const raw = Buffer.from(text, 'base64url');
-  let payload: Payload;
+  let json: unknown;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
     decipher.setAAD(bound);
     decipher.setAuthTag(raw.subarray(raw.length - 16));
-    const json = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
-    payload = JSON.parse(json.toString('utf8')) as Payload;
+    json = JSON.parse(Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString());
   } catch {
     throw invalid();
   }
-  if (payload.v !== 1 || typeof payload.exp !== 'number' || payload.exp < now || payload.plan !== plan) {
-    throw invalid();
-  }
-  const pos = payload.pos as Record<string, unknown>;
-  if (typeof pos.o === 'number' && Number.isInteger(pos.o) && pos.o >= 0) return { o: pos.o };
-  if (typeof pos.s === 'number' && Number.isInteger(pos.s) && pos.s >= 0) {
-    return pos.k === undefined ? { s: pos.s } : { s: pos.s, k: keyFromWire(pos.k) };
-  }
-  throw invalid();
+  const parsed = z.safeParse(Payload, json);
+  if (!parsed.success || parsed.data.exp < now || parsed.data.plan !== plan) throw invalid();
+  const { pos } = parsed.data;
+  if ('o' in pos) return { o: pos.o };
+  return pos.k === undefined ? { s: pos.s } : { s: pos.s, k: keyFromWire(pos.k) };
 }

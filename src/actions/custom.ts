@@ -1,6 +1,7 @@
 import { BUILTIN_ACTIONS, type WriteOps } from '../core/app';
 import { invalidBody, ScoutrError } from '../core/errors';
 import { plainToJson } from '../core/json';
+import { routePath } from '../core/routes';
 import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
 import { createItem } from './create';
@@ -28,7 +29,7 @@ export function writeOps(deps: Deps, ctx: Ctx, action: string): WriteOps<Reply> 
 /** A custom route: its action runs one write under the rules of that verb, for the roles that permit the route. */
 export async function custom(deps: Deps, ctx: Ctx): Promise<Reply> {
   const entry = Object.entries(deps.app.customActions ?? {}).find(
-    ([, c]) => c.method === ctx.req.method && `/${c.path.replace(/^\/+|\/+$/g, '')}` === ctx.req.resource,
+    ([, c]) => c.method === ctx.req.method && routePath(c.path) === ctx.req.resource,
   );
   if (!entry) throw new ScoutrError('NOT_FOUND', 404, 'No such route');
   const [action, def] = entry;

@@ -1,4 +1,4 @@
-import { type Plan, readParams, resumeKey } from '../core/plan';
+import { type Plan, projectionParams, readParams, resumeKey } from '../core/plan';
 import type { TableSchema } from '../core/schema';
 import { type Item, keyText } from '../core/values';
 import { batchGet, getItem, type ReadStats, readPages } from '../dynamo/read';
@@ -39,23 +39,10 @@ export function callLimit(want: number, kept: number, scanned: number, filtered:
   return Math.min(MAX_CALL_LIMIT, Math.max(MIN_CALL_LIMIT, Math.ceil(estimate)));
 }
 
-function projectionParams(projection: readonly string[] | undefined) {
-  if (!projection) return undefined;
-  const names: Record<string, string> = {};
-  const expression = projection
-    .map((path) =>
-      path
-        .split('.')
-        .map((segment) => {
-          const token = `#p${Object.keys(names).length}`;
-          names[token] = segment;
-          return token;
-        })
-        .join('.'),
-    )
-    .join(', ');
-  return { ProjectionExpression: expression, ExpressionAttributeNames: names };
-}
+const projectionOf = (paths: readonly string[] | undefined) => {
+  const projection = projectionParams(paths);
+  return projection ? { projection } : {};
+};
 
 export async function* execute(
   deps: Deps,
@@ -76,7 +63,7 @@ export async function* execute(
           table: schema.table,
           key: plan.key,
           consistent: opts.consistent ?? false,
-          ...(opts.projection ? { projection: projectionParams(opts.projection)! } : {}),
+          ...projectionOf(opts.projection),
         },
         stats,
       );
@@ -94,7 +81,7 @@ export async function* execute(
             table: schema.table,
             keys,
             consistent: opts.consistent ?? false,
-            ...(opts.projection ? { projection: projectionParams(opts.projection)! } : {}),
+            ...projectionOf(opts.projection),
           },
           stats,
         );

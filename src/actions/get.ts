@@ -24,7 +24,7 @@ export function itemKey(deps: Deps, text: string | undefined, param = 'id'): Ite
   return { [pk.name]: value };
 }
 
-export const resourceKeyOf = (deps: Deps, key: Item) => keyText(key[deps.schema.partitionKey.name]!);
+const resourceKeyOf = (deps: Deps, key: Item) => keyText(key[deps.schema.partitionKey.name]!);
 
 /** GET /item/{id}: 404 when absent or outside the caller's read filters, never 403 (SPEC.md §3). */
 export async function get(deps: Deps, ctx: Ctx): Promise<Reply> {

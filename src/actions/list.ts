@@ -8,7 +8,7 @@ import type { Ctx, Deps, Reply } from './context';
 import { auditRead, explainReply, pageReply, readRequest } from './reads';
 
 /** The conditions a list route adds from its path (SPEC.md §4 "Path filters"). */
-export function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryInput['pathFilters']> {
+function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryInput['pathFilters']> {
   if (req.resource === `${itemsRoute(app)}/{search_key}/{search_value}`) {
     const field = req.pathParams.search_key ?? '';
     if (field.includes('__')) throw invalidQuery('search_key', 'a plain field path, without an operator');

@@ -20,7 +20,7 @@ export function envelopeBytes(text: string): number {
   return Buffer.byteLength(text) + escapes;
 }
 
-export interface PageOptions {
+interface PageOptions {
   start: Position | undefined;
   limit: number | undefined;
   residual: Pred;
@@ -33,7 +33,7 @@ export interface PageOptions {
   render?: (item: Item) => unknown;
 }
 
-export interface PageResult {
+interface PageResult {
   parts: string[];
   /** where the next page resumes; undefined when there is nothing more */
   next: Position | undefined;

@@ -16,10 +16,10 @@ import { unique } from './unique';
 import { update } from './update';
 import { hasPermission, user } from './user';
 
-export const MAX_BODY_BYTES = 350 * 1024;
-export const MAX_PATH_CHARS = 2048;
+const MAX_BODY_BYTES = 350 * 1024;
+const MAX_PATH_CHARS = 2048;
 
-export type Action = (deps: Deps, ctx: Ctx) => Promise<Reply>;
+type Action = (deps: Deps, ctx: Ctx) => Promise<Reply>;
 
 const ACTIONS: Record<Verb, Action> = {
   list,

@@ -9,7 +9,7 @@ import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
 import { auditRead, explainReply, pageReply, readRequest } from './reads';
 
-export const MAX_SEARCH_VALUES = 1000;
+const MAX_SEARCH_VALUES = 1000;
 
 /** The values one body element matches: the number rule of SPEC.md §4, or the key schema's type for a key. */
 function operands(e: Json, key: KeySpec | undefined): Scalar[] {

@@ -21,7 +21,7 @@ function elements(v: AttributeValue): AttributeValue[] {
 const rank = (v: AttributeValue) => ('N' in v ? 0 : 'S' in v ? 1 : 'BOOL' in v ? 2 : 3);
 
 /** Numbers numerically, then strings by code point, then booleans (false first), then anything else. */
-export function compareUnique(a: AttributeValue, b: AttributeValue): number {
+function compareUnique(a: AttributeValue, b: AttributeValue): number {
   const r = rank(a) - rank(b);
   if (r !== 0) return r;
   if ('N' in a && 'N' in b) return compareNumbers(a.N, b.N);

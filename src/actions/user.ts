@@ -1,13 +1,15 @@
+import * as z from 'zod/mini';
 import { invalidBody } from '../core/errors';
 import type { Filter, Pred } from '../core/filter/types';
 import { toJson } from '../core/json';
 import { explainPermission } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
-import { isObject, parseBody } from './body';
+import { decodeSegments, METHODS, trimTrailingSlash } from '../core/routes';
+import { parseBody } from './body';
 import type { Ctx, Reply } from './context';
 
 /** A filter as readable data for GET /user: the caller's own filters, with typed values. */
-export function describeFilter(p: Pred): unknown {
+function describeFilter(p: Pred): unknown {
   if (typeof p === 'boolean') return p;
   const f: Filter = p;
   switch (f.op) {
@@ -66,33 +68,42 @@ export function user(ctx: Ctx): Reply {
   };
 }
 
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+/**
+ * POST /user/has-permission's body (openapi.json documents it from this): a method, in any letter case, and a path
+ * as a client would write it.
+ */
+export const HasPermissionBody = z.object({
+  method: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((m) => m.toUpperCase()),
+    ),
+    z.enum(METHODS),
+  ),
+  path: z.string(),
+});
 
 /** A path as a client would write it → the canonical path endpoint rules see (SPEC.md §3). */
-export function canonicalizePath(raw: string): string {
+function canonicalizePath(raw: string): string {
   const path = raw.split(/[?#]/)[0]!;
   if (!path.startsWith('/')) throw invalidBody('path must start with /');
-  let decoded: string;
-  try {
-    decoded = path
-      .split('/')
-      .map((s) => decodeURIComponent(s))
-      .join('/');
-  } catch {
-    throw invalidBody('path: malformed percent-encoding');
-  }
-  return decoded.length > 1 ? decoded.replace(/\/+$/, '') || '/' : decoded;
+  const decoded = decodeSegments(path);
+  if (decoded === undefined) throw invalidBody('path: malformed percent-encoding');
+  return trimTrailingSlash(decoded);
 }
 
 /** POST /user/has-permission {method, path}: the endpoint rule only; reads no data. */
 export function hasPermission(ctx: Ctx): Reply {
-  const body = parseBody(ctx.req.body);
-  if (!isObject(body) || typeof body.method !== 'string' || typeof body.path !== 'string') {
-    throw invalidBody('body must be {"method": string, "path": string}');
+  const parsed = z.safeParse(HasPermissionBody, parseBody(ctx.req.body));
+  if (!parsed.success) {
+    // A well-formed body whose only fault is its method gets the list of methods; anything else, the shape.
+    const onlyMethod = parsed.error.issues.every((i) => i.code === 'invalid_value' && i.path[0] === 'method');
+    throw invalidBody(
+      onlyMethod ? 'method must be GET, POST, PUT, PATCH or DELETE' : 'body must be {"method": string, "path": string}',
+    );
   }
-  const method = body.method.toUpperCase();
-  if (!METHODS.has(method)) throw invalidBody('method must be GET, POST, PUT, PATCH or DELETE');
-  const path = canonicalizePath(body.path);
+  const { method, path: raw } = parsed.data;
+  const path = canonicalizePath(raw);
   if (path.length > 2048) throw invalidBody('path longer than 2048 characters');
   return { status: 200, body: explainPermission(ctx.roles, method, path) };
 }

@@ -103,7 +103,7 @@ export function checkItemSize(item: Item): void {
 }
 
 /** The change's audit record, written in the same transaction as the change (SPEC.md §9). */
-export interface ChangeRecord {
+interface ChangeRecord {
   action: string;
   key: Item;
   version: number;
@@ -113,7 +113,7 @@ export interface ChangeRecord {
   body: AttributeValue | undefined;
 }
 
-export function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
+function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   deps.trace('write', 'transaction', { action: a.action, version: a.version });
   const table = deps.tables.audit;
   if (!table) return [];

@@ -1,11 +1,12 @@
 import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
+import type { Method } from './routes';
 
 // SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
 
 export type JsonItem = { [key: string]: JsonOut };
-export type ValidatorResult = boolean | { result: boolean; message?: string };
+type ValidatorResult = boolean | { result: boolean; message?: string };
 /** `(value, item, existingItem?)`: item is the request body; existingItem the stored item without hidden fields. */
 export type ValidatorFn = (
   value: JsonOut,
@@ -44,7 +45,7 @@ export interface WriteOps<R = unknown> {
  * path, and its change is audited (and versioned) under its own action name.
  */
 export interface CustomAction {
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: Exclude<Method, 'GET'>;
   path: string;
   run: (
     ops: WriteOps,

@@ -3,36 +3,7 @@ import { conjuncts, type Filter, type Pred } from './filter/types';
 import { itemToJson, type JsonOut, toJson } from './json';
 import { redact } from './permissions/access';
 import { pathsOverlap } from './query/names';
-import type { TableSchema } from './schema';
 import type { AttributeValue, Item } from './values';
-
-/** The audit table as the planner and reader see it (SPEC.md §1): every index projects ALL. */
-export function auditSchema(table: string): TableSchema {
-  return {
-    table,
-    partitionKey: { name: 'id', type: 'S' },
-    indexes: [
-      {
-        name: 'resource-index',
-        partitionKey: { name: 'resource_key', type: 'S' },
-        sortKey: { name: 'time', type: 'S' },
-        projectsAll: true,
-      },
-      {
-        name: 'history-index',
-        partitionKey: { name: 'history_key', type: 'S' },
-        sortKey: { name: 'version', type: 'N' },
-        projectsAll: true,
-      },
-      {
-        name: 'day-index',
-        partitionKey: { name: 'day_shard', type: 'S' },
-        sortKey: { name: 'id', type: 'S' },
-        projectsAll: true,
-      },
-    ],
-  };
-}
 
 const ITEM_PARTS = ['body', 'resource', 'item', 'query_params'];
 

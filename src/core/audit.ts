@@ -1,7 +1,42 @@
 import type { Caller } from './caller';
+import type { TableSchema } from './schema';
 import { type AttributeValue, type Item, itemSize } from './values';
 
 export const MAX_ITEM_BYTES = 400 * 1024;
+
+// The audit table's shape (SPEC.md §1), for the planner, the reader and local table creation alike. The deployed
+// table is declared in serverless.yml; test/integration/deploy/package.test.ts holds it to the same shape.
+export const AUDIT_INDEX = { resource: 'resource-index', history: 'history-index', day: 'day-index' } as const;
+/** epoch seconds; absent on change records when AUDIT_WRITE_TTL_DAYS is unset */
+export const AUDIT_TTL_ATTRIBUTE = 'expire_time';
+
+/** The audit table as the planner and reader see it: every index projects ALL. */
+export function auditSchema(table: string): TableSchema {
+  return {
+    table,
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [
+      {
+        name: AUDIT_INDEX.resource,
+        partitionKey: { name: 'resource_key', type: 'S' },
+        sortKey: { name: 'time', type: 'S' },
+        projectsAll: true,
+      },
+      {
+        name: AUDIT_INDEX.history,
+        partitionKey: { name: 'history_key', type: 'S' },
+        sortKey: { name: 'version', type: 'N' },
+        projectsAll: true,
+      },
+      {
+        name: AUDIT_INDEX.day,
+        partitionKey: { name: 'day_shard', type: 'S' },
+        sortKey: { name: 'id', type: 'S' },
+        projectsAll: true,
+      },
+    ],
+  };
+}
 
 export interface AuditInput {
   /** epoch ms */
@@ -70,7 +105,7 @@ export function buildAuditRecord(input: AuditInput): Item {
   if (input.resource) record.resource = { M: input.resource };
   if (input.resourceKey !== undefined) record.resource_key = S(input.resourceKey);
   if (input.ttlDays !== undefined) {
-    record.expire_time = { N: String(Math.floor(input.now / 1000) + input.ttlDays * 86_400) };
+    record[AUDIT_TTL_ATTRIBUTE] = { N: String(Math.floor(input.now / 1000) + input.ttlDays * 86_400) };
   }
   if (input.change) {
     if (input.resourceKey !== undefined) record.history_key = S(input.resourceKey);

@@ -1,5 +1,5 @@
 /** Where the caller's identity came from (SPEC.md §3, in order of precedence). */
-export type CallerKind = 'jwt' | 'authorizer' | 'oidc' | 'api_key' | 'anonymous';
+type CallerKind = 'jwt' | 'authorizer' | 'oidc' | 'api_key' | 'anonymous';
 
 export interface Caller {
   kind: CallerKind;

@@ -1,26 +1,29 @@
 // SPEC.md §7: every error the API answers is one of these codes. Codes are part of the API: add, never rename.
-export type ErrorCode =
-  | 'INVALID_JSON'
-  | 'INVALID_BODY'
-  | 'INVALID_QUERY'
-  | 'INVALID_CURSOR'
-  | 'QUERY_TOO_COMPLEX'
-  | 'VALIDATION_FAILED'
-  | 'CONDITION_FAILED'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'AUDIT_DISABLED'
-  | 'CONFLICT'
-  | 'LAST_OWNER'
-  | 'PRECONDITION_FAILED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'URI_TOO_LONG'
-  | 'THROTTLED'
-  | 'AUTH_CONFIG'
-  | 'INTERNAL';
+// In SPEC.md §7 order; openapi.json documents the same list as its Error.code enum.
+export const ERROR_CODES = [
+  'INVALID_JSON',
+  'INVALID_BODY',
+  'INVALID_QUERY',
+  'QUERY_TOO_COMPLEX',
+  'INVALID_CURSOR',
+  'VALIDATION_FAILED',
+  'CONDITION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'AUDIT_DISABLED',
+  'CONFLICT',
+  'LAST_OWNER',
+  'PRECONDITION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
+  'THROTTLED',
+  'AUTH_CONFIG',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
 
 export class ScoutrError extends Error {
   override readonly name = 'ScoutrError';
@@ -55,6 +58,21 @@ export const notFound = (what = 'Item') => new ScoutrError('NOT_FOUND', 404, `${
 export const unauthenticated = () => new ScoutrError('UNAUTHENTICATED', 401, 'Unauthenticated');
 export const conflict = (reason: string) => new ScoutrError('CONFLICT', 409, reason);
 export const tooComplex = (reason: string) => new ScoutrError('QUERY_TOO_COMPLEX', 400, reason);
+/**
+ * THROTTLED: DynamoDB throttled us past the SDK's retries (429), or was unavailable (503). Either way the caller may
+ * retry, so the message is shown and Retry-After says when.
+ */
+export const throttled = (opts: { cause?: unknown; unavailable?: boolean } = {}) =>
+  opts.unavailable
+    ? new ScoutrError('THROTTLED', 503, 'Service temporarily unavailable; retry later', {
+        cause: opts.cause,
+        expose: true, // unlike an INTERNAL 500
+        headers: { 'Retry-After': '2' },
+      })
+    : new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', {
+        cause: opts.cause,
+        headers: { 'Retry-After': '1' },
+      });
 // The record's name goes to the log (through `cause`), never to the caller.
 export const authConfig = (detail: string) =>
   new ScoutrError('AUTH_CONFIG', 500, 'Permission records are misconfigured', { cause: new Error(detail) });

@@ -173,7 +173,7 @@ const opt = <K extends string>(k: K, v: string[] | undefined) => (v ? ({ [k]: v 
 export const fingerprint = (s: PlanSummary): string => `${s.operation}:${s.index ?? ''}:${s.sources ?? 1}`;
 
 /** The Query/Scan input a plan sends (without paging fields): plain data, so tests can check it offline. */
-export interface ReadParams {
+interface ReadParams {
   operation: 'Query' | 'Scan';
   input: {
     TableName: string;
@@ -188,6 +188,21 @@ export interface ReadParams {
   };
 }
 
+interface Projection {
+  ProjectionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+}
+
+/**
+ * The projection of a read (GetItem, BatchGetItem, Query, Scan): counter placeholders per path segment
+ * (`a.b` → `#pn0.#pn1`, prefix `p` so they never meet a key condition's or a filter's), never attribute text.
+ */
+export function projectionParams(paths: readonly string[] | undefined): Projection | undefined {
+  if (!paths || paths.length === 0) return undefined;
+  const ph = new Placeholders('p');
+  return { ProjectionExpression: paths.map((p) => ph.name(p)).join(', '), ExpressionAttributeNames: ph.names };
+}
+
 export function readParams(
   plan: Extract<Plan, { kind: 'query' | 'scan' }>,
   schema: TableSchema,
@@ -197,13 +212,12 @@ export function readParams(
   return keyConditions.map((keyCondition) => {
     const keyPh = new Placeholders('k');
     const filterPh = new Placeholders('f');
-    const projPh = new Placeholders('p');
     const key = keyCondition ? compileFilter(keyCondition, keyPh) : undefined;
     const filter = typeof plan.filter === 'boolean' ? undefined : compileFilter(plan.filter, filterPh);
-    const projectionExpression = projection?.map((p) => projPh.name(p)).join(', ');
+    const projected = projectionParams(projection);
     checkLimits([key?.expression], keyCondition ? [keyCondition] : []);
     checkLimits([filter?.expression], typeof plan.filter === 'boolean' ? [] : [plan.filter]);
-    const names = { ...keyPh.names, ...filterPh.names, ...projPh.names };
+    const names = { ...keyPh.names, ...filterPh.names, ...projected?.ExpressionAttributeNames };
     const values = { ...keyPh.values, ...filterPh.values };
     return {
       operation: plan.kind === 'query' ? 'Query' : 'Scan',
@@ -212,7 +226,7 @@ export function readParams(
         ...(plan.kind === 'query' ? { IndexName: plan.index.name, KeyConditionExpression: key!.expression } : {}),
         ...(plan.kind === 'query' && plan.descending ? { ScanIndexForward: false } : {}),
         ...(filter ? { FilterExpression: filter.expression } : {}),
-        ...(projectionExpression ? { ProjectionExpression: projectionExpression } : {}),
+        ...(projected ? { ProjectionExpression: projected.ProjectionExpression } : {}),
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
       },

@@ -15,9 +15,13 @@ export type Verb =
   | 'grants'
   | 'custom';
 
+/** The methods a route, an endpoint rule and a has-permission question name (OPTIONS is CORS only). */
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof METHODS)[number];
+
 export interface Route {
   verb: Verb;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: Method;
   /** API Gateway path template: `/item/{id}` */
   path: string;
   /** custom routes: the audit action name */
@@ -40,15 +44,16 @@ export const VERBS: readonly Verb[] = [
   'custom',
 ];
 
-const clean = (name: string) => name.replace(/^\/+|\/+$/g, '');
+/** A route name as the app config writes it (`items`, `/types/`) → its path (`/items`, `/types`). */
+export const routePath = (name: string) => `/${name.replace(/^\/+|\/+$/g, '')}`;
 
-export const itemsRoute = (app: AppConfig) => `/${clean(app.routes?.items ?? 'items')}`;
-export const itemRoute = (app: AppConfig) => `/${clean(app.routes?.item ?? 'item')}`;
+export const itemsRoute = (app: AppConfig) => routePath(app.routes?.items ?? 'items');
+export const itemRoute = (app: AppConfig) => routePath(app.routes?.item ?? 'item');
 
 export function uniqueRoutes(app: AppConfig): Map<string, UniqueRoute> {
   return new Map(
     Object.entries(app.uniqueRoutes ?? {}).map(([path, r]) => [
-      `/${clean(path)}`,
+      routePath(path),
       typeof r === 'string' ? { field: r } : r,
     ]),
   );
@@ -61,7 +66,7 @@ export function routesFor(app: AppConfig): Route[] {
   return [
     { verb: 'list', method: 'GET', path: items },
     { verb: 'list', method: 'GET', path: `${items}/{search_key}/{search_value}` },
-    ...(app.filterRoutes ?? []).map((p): Route => ({ verb: 'list', method: 'GET', path: `/${clean(p)}` })),
+    ...(app.filterRoutes ?? []).map((p): Route => ({ verb: 'list', method: 'GET', path: routePath(p) })),
     ...[...uniqueRoutes(app).keys()].map((path): Route => ({ verb: 'unique', method: 'GET', path })),
     { verb: 'search', method: 'POST', path: '/search/{search_key}' },
     { verb: 'get', method: 'GET', path: `${item}/{id}` },
@@ -82,11 +87,39 @@ export function routesFor(app: AppConfig): Route[] {
         ] as const)
       : []),
     ...Object.entries(app.customActions ?? {}).map(
-      ([action, c]): Route => ({ verb: 'custom', method: c.method, path: `/${clean(c.path)}`, action }),
+      ([action, c]): Route => ({ verb: 'custom', method: c.method, path: routePath(c.path), action }),
     ),
   ];
 }
 
+/** `{name}` or the greedy `{name+}` in a path template */
+const TEMPLATE_PARAM = /\{([^}+]+)\+?\}/g;
+
 /** Path parameter names of a template, in order: `/items/status/{status}` → ['status']. */
-export const templateParams = (template: string): string[] =>
-  [...template.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]!);
+export const templateParams = (template: string): string[] => [...template.matchAll(TEMPLATE_PARAM)].map((m) => m[1]!);
+
+// SPEC.md §3 canonical path, what endpoint rules match and audit records show: no stage or base path, no query, no
+// trailing slash, each segment percent-decoded exactly once. Every edge builds it from these.
+
+/** No trailing slash, except the root `/` itself. */
+export const trimTrailingSlash = (path: string): string =>
+  path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
+
+/** Each segment percent-decoded once (`%2F` stays inside its segment's text); undefined if one is malformed. */
+export function decodeSegments(path: string): string | undefined {
+  try {
+    return path
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The route template with each (decoded) parameter put back, so stage and custom-domain base path never appear:
+ * `/item/{id}` with id `a b` → `/item/a b`.
+ */
+export const canonicalPath = (template: string, params: Record<string, string>): string =>
+  trimTrailingSlash(template.replace(TEMPLATE_PARAM, (_, name: string) => params[name] ?? ''));

@@ -41,7 +41,7 @@ async function runValidator(
   }
 }
 
-export interface ValidationInput {
+interface ValidationInput {
   validators: Readonly<Record<string, Validator>> | undefined;
   requiredFields: readonly string[] | undefined;
   /** the request body as JSON (null: the field is removed) */

@@ -22,7 +22,7 @@ export interface KeySpec {
   maxBytes: number;
 }
 
-export type AttributeType = 'S' | 'N' | 'B' | 'BOOL' | 'NULL' | 'SS' | 'NS' | 'BS' | 'L' | 'M';
+type AttributeType = 'S' | 'N' | 'B' | 'BOOL' | 'NULL' | 'SS' | 'NS' | 'BS' | 'L' | 'M';
 export const typeOf = (v: AttributeValue): AttributeType => Object.keys(v)[0] as AttributeType;
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -153,7 +153,7 @@ export function itemSize(item: Item): number {
   return size;
 }
 
-export function valueSize(v: AttributeValue): number {
+function valueSize(v: AttributeValue): number {
   if ('S' in v) return Buffer.byteLength(v.S);
   if ('N' in v) return numberSize(v.N);
   if ('B' in v) return v.B.byteLength;

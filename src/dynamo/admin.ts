@@ -5,14 +5,20 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  PutItemCommand,
+  ScanCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { AUDIT_TTL_ATTRIBUTE, auditSchema } from '../core/audit';
 import type { KeyAttribute } from '../core/schema';
-import { isResourceNotFound } from './errors';
+import type { Item } from '../core/values';
+import { isConditionFailed, isResourceNotFound } from './errors';
+import { asSdk } from './read';
+import { absentCondition } from './write';
 
-// Table creation for the local server and the tests. Deployed tables come from serverless.yml.
+// Table creation and seeding for the local server and the tests. Deployed tables come from serverless.yml.
 
-export interface IndexSpec {
+interface IndexSpec {
   name: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
@@ -34,21 +40,20 @@ export const grantsTableSpec = (name: string): TableSpec => ({
   partitionKey: { name: 'principal', type: 'S' },
   sortKey: { name: 'item_key', type: 'S' },
 });
-/** SPEC.md §1: unique time-ordered id, TTL on expire_time, and the three indexes /audit and /history read. */
-export const auditTableSpec = (name: string): TableSpec => ({
-  name,
-  partitionKey: { name: 'id', type: 'S' },
-  ttlAttribute: 'expire_time',
-  indexes: [
-    { name: 'resource-index', partitionKey: { name: 'resource_key', type: 'S' }, sortKey: { name: 'time', type: 'S' } },
-    {
-      name: 'history-index',
-      partitionKey: { name: 'history_key', type: 'S' },
-      sortKey: { name: 'version', type: 'N' },
-    },
-    { name: 'day-index', partitionKey: { name: 'day_shard', type: 'S' }, sortKey: { name: 'id', type: 'S' } },
-  ],
-});
+/** SPEC.md §1: the audit table as core/audit.ts describes it, with its TTL. */
+export function auditTableSpec(name: string): TableSpec {
+  const { partitionKey, indexes } = auditSchema(name);
+  return {
+    name,
+    partitionKey,
+    ttlAttribute: AUDIT_TTL_ATTRIBUTE,
+    indexes: indexes.map((ix) => ({
+      name: ix.name,
+      partitionKey: ix.partitionKey,
+      ...(ix.sortKey ? { sortKey: ix.sortKey } : {}),
+    })),
+  };
+}
 
 export async function tableExists(db: DynamoDBClient, name: string): Promise<boolean> {
   try {
@@ -117,5 +122,28 @@ export async function dropTables(db: DynamoDBClient, names: readonly string[]): 
     } catch (err) {
       if (!isResourceNotFound(err)) throw err;
     }
+  }
+}
+
+/** Whether a table holds no item at all (one Scan call of Limit 1). */
+export async function isTableEmpty(db: DynamoDBClient, table: string): Promise<boolean> {
+  const out = await db.send(new ScanCommand({ TableName: table, Limit: 1 }));
+  return (out.Items ?? []).length === 0;
+}
+
+/** Puts `item` unless an item with its key exists (that one is never overwritten); true when it was written. */
+export async function putIfAbsent(db: DynamoDBClient, table: string, keyName: string, item: Item): Promise<boolean> {
+  try {
+    await db.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: asSdk(item),
+        ...absentCondition(keyName),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
   }
 }

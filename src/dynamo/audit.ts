@@ -1,6 +1,7 @@
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Item } from '../core/values';
 import { asSdk, send } from './read';
+import { absentCondition } from './write';
 
 /** The audit write of a read: ids are unique, and the condition makes an overwrite impossible, not just unlikely. */
 export async function putAuditRecord(db: DynamoDBClient, table: string, record: Item): Promise<void> {
@@ -9,8 +10,7 @@ export async function putAuditRecord(db: DynamoDBClient, table: string, record: 
       new PutItemCommand({
         TableName: table,
         Item: asSdk(record),
-        ConditionExpression: 'attribute_not_exists(#id)',
-        ExpressionAttributeNames: { '#id': 'id' },
+        ...absentCondition('id'),
       }),
     ),
   );

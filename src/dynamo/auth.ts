@@ -13,12 +13,12 @@ import { type Lookup, lookupIds, type Selected, selectRecords } from '../core/pe
 import type { Item } from '../core/values';
 import { batchGet, newStats, type ReadStats } from './read';
 
-export interface AuthTables {
+interface AuthTables {
   auth: string;
   groups: string;
 }
 
-export interface LoadedAuth {
+interface LoadedAuth {
   selected: Selected;
   groups: Map<string, GroupRecord>;
 }

@@ -1,36 +1,36 @@
-import { ScoutrError } from '../core/errors';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBServiceException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ResourceNotFoundException,
+  ThrottlingException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import { ScoutrError, throttled } from '../core/errors';
 
-// Every SDK error is recognised here and nowhere else (STYLE.md §2).
-const THROTTLING = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
-const UNAVAILABLE = new Set(['InternalServerError', 'ServiceUnavailable', 'InternalFailure']);
+// Every SDK error is recognised here and nowhere else (STYLE.md §2), by the SDK's exception classes. Their
+// `instanceof` also accepts an error of the same name from another copy of the SDK (smithy's Symbol.hasInstance).
+const THROTTLING = [ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded] as const;
 
-const nameOf = (err: unknown): string | undefined =>
-  err && typeof err === 'object' && 'name' in err && typeof err.name === 'string' ? err.name : undefined;
+/** The HTTP status of an error DynamoDB answered with no modelled exception (the SDK names it by its code). */
+const statusOf = (err: unknown): number | undefined =>
+  err instanceof DynamoDBServiceException ? err.$metadata?.httpStatusCode : undefined;
+
+const isThrottling = (err: unknown) => THROTTLING.some((E) => err instanceof E) || statusOf(err) === 429;
+// InternalServerError is modelled; ServiceUnavailable (503) and InternalFailure (500) arrive unmodelled.
+const isUnavailable = (err: unknown) => err instanceof InternalServerError || (statusOf(err) ?? 0) >= 500;
 
 /** Throttling after the SDK's own retries → 429 (503 when DynamoDB itself was unavailable), with Retry-After. */
 export function translateError(err: unknown): unknown {
   if (err instanceof ScoutrError) return err;
-  const name = nameOf(err);
-  if (name && THROTTLING.has(name)) {
-    return new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', {
-      cause: err,
-      headers: { 'Retry-After': '1' },
-    });
-  }
-  if (name && UNAVAILABLE.has(name)) {
-    return new ScoutrError('THROTTLED', 503, 'Service temporarily unavailable; retry later', {
-      cause: err,
-      expose: true, // the caller may retry: say so, unlike an INTERNAL 500
-      headers: { 'Retry-After': '2' },
-    });
-  }
+  if (isThrottling(err)) return throttled({ cause: err });
+  if (isUnavailable(err)) return throttled({ cause: err, unavailable: true });
   return err; // unexpected: the boundary answers 500 INTERNAL and logs it
 }
 
-export const isTransactionCanceled = (err: unknown) => nameOf(err) === 'TransactionCanceledException';
-export const isResourceNotFound = (err: unknown) => nameOf(err) === 'ResourceNotFoundException';
+export const isTransactionCanceled = (err: unknown): err is TransactionCanceledException =>
+  err instanceof TransactionCanceledException;
+export const isResourceNotFound = (err: unknown) => err instanceof ResourceNotFoundException;
+export const isConditionFailed = (err: unknown) => err instanceof ConditionalCheckFailedException;

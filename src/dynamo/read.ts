@@ -9,7 +9,7 @@ import {
   type ScanCommandInput,
   type AttributeValue as SdkValue,
 } from '@aws-sdk/client-dynamodb';
-import { ScoutrError } from '../core/errors';
+import { throttled } from '../core/errors';
 import type { Item } from '../core/values';
 import { translateError } from './errors';
 
@@ -24,7 +24,7 @@ export const newStats = (): ReadStats => ({ calls: 0, scanned: 0, capacity: 0 })
 const capacityOf = (c: ConsumedCapacity | ConsumedCapacity[] | undefined): number =>
   Array.isArray(c) ? c.reduce((s, x) => s + (x.CapacityUnits ?? 0), 0) : (c?.CapacityUnits ?? 0);
 
-export const asItem = (m: Record<string, SdkValue> | undefined) => m as unknown as Item | undefined;
+const asItem = (m: Record<string, SdkValue> | undefined) => m as unknown as Item | undefined;
 export const asSdk = (m: Item) => m as unknown as Record<string, SdkValue>;
 
 export async function send<T>(run: () => Promise<T>): Promise<T> {
@@ -81,9 +81,7 @@ export async function batchGet(
   for (let i = 0; i < input.keys.length; i += BATCH_SIZE) {
     let pending: Record<string, SdkValue>[] = input.keys.slice(i, i + BATCH_SIZE).map(asSdk);
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_UNPROCESSED_ROUNDS) {
-        throw new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', { headers: { 'Retry-After': '1' } });
-      }
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw throttled();
       if (round > 0) await sleep(Math.random() * 25 * 2 ** round);
       const res = await send(() =>
         db.send(
@@ -113,9 +111,7 @@ export interface Page {
   scanned: number;
 }
 
-export type PagedInput =
-  | { operation: 'Query'; input: QueryCommandInput }
-  | { operation: 'Scan'; input: ScanCommandInput };
+type PagedInput = { operation: 'Query'; input: QueryCommandInput } | { operation: 'Scan'; input: ScanCommandInput };
 
 /**
  * One DynamoDB page per iteration, starting after `startKey`. Consumers stop early with `break`, which ends the

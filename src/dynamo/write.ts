@@ -4,8 +4,9 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { ScoutrError } from '../core/errors';
+import { throttled } from '../core/errors';
 import type { Item } from '../core/values';
+import { VERSION } from '../core/write';
 import { isTransactionCanceled, translateError } from './errors';
 import { asSdk } from './read';
 
@@ -24,7 +25,7 @@ export class WriteRaced extends Error {
 }
 
 /** `_version` as read (0: the attribute is absent, as on items written by others) → the condition on it. */
-export interface Condition {
+interface Condition {
   ConditionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
   ExpressionAttributeValues?: Record<string, { N: string }>;
@@ -34,14 +35,20 @@ export function versionCondition(keyName: string, version: number): Condition {
   return version === 0
     ? {
         ConditionExpression: 'attribute_exists(#k) AND attribute_not_exists(#ver)',
-        ExpressionAttributeNames: { '#k': keyName, '#ver': '_version' },
+        ExpressionAttributeNames: { '#k': keyName, '#ver': VERSION },
       }
     : {
         ConditionExpression: '#ver = :ver',
-        ExpressionAttributeNames: { '#ver': '_version' },
+        ExpressionAttributeNames: { '#ver': VERSION },
         ExpressionAttributeValues: { ':ver': { N: String(version) } },
       };
 }
+
+/** No item with this key exists yet: a create, or a record that must never overwrite another. */
+export const absentCondition = (keyName: string): Condition => ({
+  ConditionExpression: 'attribute_not_exists(#k)',
+  ExpressionAttributeNames: { '#k': keyName },
+});
 
 export const putItem = (
   table: string,
@@ -91,11 +98,7 @@ export async function deleteGrantRows(
 }
 
 /** Audit records are never overwritten: their ids are unique, and the condition makes that certain. */
-export const putAudit = (table: string, record: Item): TxItem =>
-  putItem(table, record, {
-    ConditionExpression: 'attribute_not_exists(#id)',
-    ExpressionAttributeNames: { '#id': 'id' },
-  });
+export const putAudit = (table: string, record: Item): TxItem => putItem(table, record, absentCondition('id'));
 
 /**
  * The change and its audit record commit together or not at all (SPEC.md §3 "Atomicity", §9). Every rule was
@@ -107,15 +110,12 @@ export async function writeWithAudit(db: DynamoDBClient, items: readonly TxItem[
     await db.send(new TransactWriteItemsCommand({ TransactItems: [...items] }));
   } catch (err) {
     if (isTransactionCanceled(err)) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      const reasons = err.CancellationReasons ?? [];
       const own = reasons[0]?.Code === 'ConditionalCheckFailed';
       const raced = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
       if (raced) throw new WriteRaced(own, err);
       if (reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) {
-        throw new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', {
-          cause: err,
-          headers: { 'Retry-After': '1' },
-        });
+        throw throttled({ cause: err });
       }
     }
     throw translateError(err);

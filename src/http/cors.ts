@@ -2,7 +2,7 @@
 const ALLOW_HEADERS = 'Content-Type, Authorization, X-Api-Key, If-Match';
 const EXPOSE_HEADERS = 'ETag, Link, X-Next-Cursor, Retry-After';
 
-export function allowedOrigin(origins: readonly string[], origin: string | undefined): string | undefined {
+function allowedOrigin(origins: readonly string[], origin: string | undefined): string | undefined {
   if (!origin || origins.length === 0) return undefined;
   if (origins.includes('*')) return '*';
   return origins.includes(origin) ? origin : undefined;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { ScoutrError } from '../core/errors';
 import type { ScoutrRequest } from '../core/request';
+import { canonicalPath, decodeSegments, trimTrailingSlash } from '../core/routes';
 import { type IdentityConfig, resolveCaller } from './identity';
 
 export type RestEvent = APIGatewayProxyEvent;
@@ -11,25 +12,12 @@ export type ApiEvent = RestEvent | HttpApiEvent;
 export const isHttpApiEvent = (e: ApiEvent): e is HttpApiEvent =>
   typeof (e.requestContext as { http?: unknown } | undefined)?.http === 'object';
 
-const badPath = () =>
-  new ScoutrError('INVALID_QUERY', 400, 'path: malformed percent-encoding', { details: { param: 'path' } });
+const throwBadPath = (): never => {
+  throw new ScoutrError('INVALID_QUERY', 400, 'path: malformed percent-encoding', { details: { param: 'path' } });
+};
 
-function decodeOnce(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    throw badPath();
-  }
-}
-
-/**
- * SPEC.md §3 canonical path: the route template with each parameter put back, so stage and custom-domain base
- * path never appear; no query; no trailing slash.
- */
-export function canonicalPath(template: string, params: Record<string, string>): string {
-  const path = template.replace(/\{([^}+]+)\+?\}/g, (_, name: string) => params[name] ?? '');
-  return path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
-}
+/** A path parameter, decoded exactly once (a `/` in it is never part of an escape, so per segment is the same). */
+const decodeOnce = (s: string): string => decodeSegments(s) ?? throwBadPath();
 
 function headerMap(
   single: Record<string, string | undefined> | null | undefined,
@@ -98,7 +86,7 @@ function fromRest(e: RestEvent, identity: IdentityConfig, verifiedClaims?: Recor
   const template = e.resource && !e.resource.includes('+}') ? e.resource : undefined;
   const path = template
     ? canonicalPath(template, pathParams)
-    : canonicalPath(e.path.split('/').map(decodeOnce).join('/'), {});
+    : canonicalPath(decodeSegments(e.path) ?? throwBadPath(), {});
   const query: Array<[string, string]> = [];
   if (e.multiValueQueryStringParameters) {
     for (const [k, vs] of Object.entries(e.multiValueQueryStringParameters)) {
@@ -137,7 +125,7 @@ function fromRest(e: RestEvent, identity: IdentityConfig, verifiedClaims?: Recor
  * it would lead elsewhere. Keep the stage or base path in front, and put the parameters back encoded.
  */
 function encodedPublicPath(rawPath: string, path: string, template: string, params: Record<string, string>): string {
-  const raw = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+  const raw = trimTrailingSlash(rawPath);
   if (!raw.endsWith(path)) return rawPath;
   const encoded = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, encodeURIComponent(v)]));
   return `${raw.slice(0, raw.length - path.length)}${canonicalPath(template, encoded)}`;

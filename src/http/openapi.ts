@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
+import { HasPermissionBody } from '../actions/user';
 import type { AppConfig, Validator } from '../core/app';
-import { type Route, routesFor, templateParams } from '../core/routes';
+import { type Route, routesFor, templateParams, type Verb } from '../core/routes';
 import * as S from './schemas';
 
 const json = (schema: z.core.$ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' });
@@ -63,153 +64,133 @@ const pageHeaders = {
 };
 const itemHeaders = { ETag: { description: 'the item version', schema: { type: 'string' } } };
 
+const ifMatch = { name: 'If-Match', in: 'header', schema: { type: 'string' } };
+const items = { type: 'array', items: ref('Item') };
+
+/** One verb's operation: what it takes after its path parameters, and what it answers. */
+interface OperationRow {
+  summary: string | ((route: Route) => string);
+  /** query and header parameters, after the path's own */
+  params?: readonly object[];
+  body?:
+    | { required: boolean; schema: unknown }
+    | ((route: Route) => { required: boolean; schema: unknown } | undefined);
+  ok: { status: 200 | 201; description: string; headers?: Record<string, unknown>; schema: unknown };
+  errors: readonly number[];
+}
+
+// One row per verb; every route of routesFor(app) is documented by its verb's row.
+const OPERATIONS: Record<Verb, OperationRow> = {
+  list: {
+    summary: 'List visible items',
+    params: [limit, cursor, explain, filters],
+    ok: { status: 200, description: 'OK', headers: pageHeaders, schema: orPlan(items) },
+    errors: [400, 401, 403, 414, 429, 500],
+  },
+  unique: {
+    summary: 'Distinct values of a field among visible items',
+    params: [explain, filters],
+    ok: { status: 200, description: 'OK', headers: {}, schema: orPlan(ref('UniqueValues')) },
+    errors: [400, 401, 403, 413, 500],
+  },
+  search: {
+    summary: 'Visible items whose field is one of the values',
+    params: [limit, cursor, explain, filters],
+    body: { required: true, schema: ref('SearchBody') },
+    ok: { status: 200, description: 'OK', headers: pageHeaders, schema: orPlan(items) },
+    errors: [400, 401, 403, 413, 500],
+  },
+  get: {
+    summary: 'One item',
+    params: [explain],
+    ok: { status: 200, description: 'OK', headers: itemHeaders, schema: orPlan(ref('Item')) },
+    errors: [400, 401, 403, 404, 500],
+  },
+  create: {
+    summary: 'Create an item',
+    body: { required: true, schema: ref('Item') },
+    ok: { status: 201, description: 'Created', headers: itemHeaders, schema: ref('Item') },
+    errors: [400, 401, 403, 409, 413, 500],
+  },
+  update: {
+    summary: 'Update fields of an item (null removes a field)',
+    params: [ifMatch],
+    body: { required: true, schema: ref('Item') },
+    ok: { status: 200, description: 'OK', headers: itemHeaders, schema: ref('Item') },
+    errors: [400, 401, 403, 404, 409, 412, 413, 500],
+  },
+  delete: {
+    summary: 'Delete an item',
+    params: [ifMatch],
+    ok: { status: 200, description: 'The deleted item', schema: ref('Item') },
+    errors: [400, 401, 403, 404, 409, 412, 500],
+  },
+  audit: {
+    summary: 'Audit records, newest first',
+    params: [limit, cursor, filters],
+    ok: { status: 200, description: 'OK', headers: pageHeaders, schema: { type: 'array', items: ref('AuditRecord') } },
+    errors: [400, 401, 403, 404, 500],
+  },
+  history: {
+    summary: 'Versions of an item, newest first',
+    params: [limit, cursor],
+    ok: {
+      status: 200,
+      description: 'OK',
+      headers: pageHeaders,
+      schema: { type: 'array', items: ref('HistoryVersion') },
+    },
+    errors: [400, 401, 403, 404, 500],
+  },
+  user: {
+    summary: 'The caller and their effective permissions',
+    ok: { status: 200, description: 'OK', schema: ref('User') },
+    errors: [401, 500],
+  },
+  hasPermission: {
+    summary: 'Whether an endpoint rule permits a method and path',
+    body: { required: true, schema: ref('HasPermissionBody') },
+    ok: { status: 200, description: 'OK', schema: ref('HasPermissionAnswer') },
+    errors: [400, 401, 500],
+  },
+  grants: {
+    summary: (route) =>
+      route.method === 'GET'
+        ? "The item's direct grants (role → user ids)"
+        : "Grant or revoke one user's roles on the item",
+    body: (route) => (route.method === 'POST' ? { required: true, schema: ref('GrantBody') } : undefined),
+    ok: { status: 200, description: "The item's direct grants", schema: ref('Grants') },
+    errors: [400, 401, 403, 404, 409, 500],
+  },
+  custom: {
+    summary: (route) => `Custom action ${route.action ?? ''}`,
+    body: { required: false, schema: { type: 'object' } },
+    ok: { status: 200, description: 'OK', schema: ref('Item') },
+    errors: [400, 401, 403, 404, 409, 412, 500],
+  },
+};
+
 function operation(route: Route): Record<string, unknown> {
-  const params = templateParams(route.path).map((name) => ({
+  const row = OPERATIONS[route.verb];
+  const pathParams = templateParams(route.path).map((name) => ({
     name,
     in: 'path',
     required: true,
     schema: { type: 'string' },
   }));
-  const base = {
+  const { status, description, headers, schema } = row.ok;
+  const body = typeof row.body === 'function' ? row.body(route) : row.body;
+  return {
     operationId: `${route.verb}_${route.method.toLowerCase()}_${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
-    parameters: params,
+    parameters: [...pathParams, ...(row.params ?? [])],
     tags: [route.verb],
+    summary: typeof row.summary === 'string' ? row.summary : row.summary(route),
+    ...(body ? { requestBody: { required: body.required, content: content(body.schema) } } : {}),
+    responses: {
+      [status]: { description, ...(headers ? { headers } : {}), content: content(schema) },
+      ...errors(...row.errors),
+    },
   };
-  const list = (schema: unknown, headers: Record<string, unknown> = pageHeaders) => ({
-    description: 'OK',
-    headers,
-    content: content(schema),
-  });
-  switch (route.verb) {
-    case 'list':
-      return {
-        ...base,
-        summary: 'List visible items',
-        parameters: [...params, limit, cursor, explain, filters],
-        responses: {
-          200: list(orPlan({ type: 'array', items: ref('Item') })),
-          ...errors(400, 401, 403, 414, 429, 500),
-        },
-      };
-    case 'unique':
-      return {
-        ...base,
-        summary: 'Distinct values of a field among visible items',
-        parameters: [...params, explain, filters],
-        responses: { 200: list(orPlan(ref('UniqueValues')), {}), ...errors(400, 401, 403, 413, 500) },
-      };
-    case 'search':
-      return {
-        ...base,
-        summary: 'Visible items whose field is one of the values',
-        parameters: [...params, limit, cursor, explain, filters],
-        requestBody: { required: true, content: content(ref('SearchBody')) },
-        responses: {
-          200: list(orPlan({ type: 'array', items: ref('Item') })),
-          ...errors(400, 401, 403, 413, 500),
-        },
-      };
-    case 'get':
-      return {
-        ...base,
-        summary: 'One item',
-        parameters: [...params, explain],
-        responses: {
-          200: { description: 'OK', headers: itemHeaders, content: content(orPlan(ref('Item'))) },
-          ...errors(400, 401, 403, 404, 500),
-        },
-      };
-    case 'create':
-      return {
-        ...base,
-        summary: 'Create an item',
-        requestBody: { required: true, content: content(ref('Item')) },
-        responses: {
-          201: { description: 'Created', headers: itemHeaders, content: content(ref('Item')) },
-          ...errors(400, 401, 403, 409, 413, 500),
-        },
-      };
-    case 'update':
-      return {
-        ...base,
-        summary: 'Update fields of an item (null removes a field)',
-        parameters: [...params, { name: 'If-Match', in: 'header', schema: { type: 'string' } }],
-        requestBody: { required: true, content: content(ref('Item')) },
-        responses: {
-          200: { description: 'OK', headers: itemHeaders, content: content(ref('Item')) },
-          ...errors(400, 401, 403, 404, 409, 412, 413, 500),
-        },
-      };
-    case 'delete':
-      return {
-        ...base,
-        summary: 'Delete an item',
-        parameters: [...params, { name: 'If-Match', in: 'header', schema: { type: 'string' } }],
-        responses: {
-          200: { description: 'The deleted item', content: content(ref('Item')) },
-          ...errors(400, 401, 403, 404, 409, 412, 500),
-        },
-      };
-    case 'audit':
-      return {
-        ...base,
-        summary: 'Audit records, newest first',
-        parameters: [...params, limit, cursor, filters],
-        responses: { 200: list({ type: 'array', items: ref('AuditRecord') }), ...errors(400, 401, 403, 404, 500) },
-      };
-    case 'history':
-      return {
-        ...base,
-        summary: 'Versions of an item, newest first',
-        parameters: [...params, limit, cursor],
-        responses: { 200: list({ type: 'array', items: ref('HistoryVersion') }), ...errors(400, 401, 403, 404, 500) },
-      };
-    case 'user':
-      return {
-        ...base,
-        summary: 'The caller and their effective permissions',
-        responses: { 200: { description: 'OK', content: content(ref('User')) }, ...errors(401, 500) },
-      };
-    case 'hasPermission':
-      return {
-        ...base,
-        summary: 'Whether an endpoint rule permits a method and path',
-        requestBody: { required: true, content: content(ref('HasPermissionBody')) },
-        responses: {
-          200: { description: 'OK', content: content(ref('HasPermissionAnswer')) },
-          ...errors(400, 401, 500),
-        },
-      };
-    case 'grants':
-      return route.method === 'GET'
-        ? {
-            ...base,
-            summary: "The item's direct grants (role → user ids)",
-            responses: {
-              200: { description: 'OK', content: content({ type: 'object' }) },
-              ...errors(401, 403, 404, 500),
-            },
-          }
-        : {
-            ...base,
-            summary: "Grant or revoke one user's roles on the item",
-            requestBody: { required: true, content: content({ type: 'object' }) },
-            responses: {
-              200: { description: 'OK', content: content({ type: 'object' }) },
-              ...errors(400, 401, 403, 404, 409, 500),
-            },
-          };
-    case 'custom':
-      return {
-        ...base,
-        summary: `Custom action ${route.action ?? ''}`,
-        requestBody: { required: false, content: content({ type: 'object' }) },
-        responses: {
-          200: { description: 'OK', content: content(ref('Item')) },
-          ...errors(400, 401, 403, 404, 409, 412, 500),
-        },
-      };
-  }
 }
 
 /** OpenAPI 3.1 for an app config: the same route table the handlers, local server and serverless.yml use. */
@@ -238,12 +219,13 @@ export function openApiDocument(app: AppConfig, info: { title?: string; version?
         Error: schema(S.ErrorBody),
         SearchBody: schema(S.SearchBody),
         UniqueValues: schema(S.UniqueValues),
-        HasPermissionBody: schema(S.HasPermissionBody),
+        HasPermissionBody: schema(HasPermissionBody),
         HasPermissionAnswer: schema(S.HasPermissionAnswer),
         Plan: schema(S.Plan),
         User: schema(S.UserAnswer),
         AuditRecord: schema(S.AuditRecord),
         HistoryVersion: schema(S.HistoryVersion),
+        ...(app.itemRoles ? { GrantBody: schema(S.GrantBody), Grants: schema(S.Grants) } : {}),
       },
     },
   };

@@ -1,6 +1,6 @@
 import type { Route } from '../core/routes';
 
-export interface Match {
+interface Match {
   route: Route;
   /** path parameters exactly as they appear in the URL (still percent-encoded, like a REST API delivers them) */
   rawParams: Record<string, string>;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Deps } from '../actions/context';
 import { cursorKey } from '../actions/cursor';
 import { createSerializer } from '../actions/serialize';
@@ -8,7 +7,7 @@ import type { AppConfig } from '../core/app';
 import { checkItemRoles } from '../core/item-roles';
 import type { Logger } from '../core/log';
 import { AuthStore } from '../dynamo/auth';
-import { createClient } from '../dynamo/client';
+import { createClient, type DynamoDBClient, observeCommands } from '../dynamo/client';
 import { describeDataTable } from '../dynamo/schema';
 import { type IdentityConfig, identityConfig } from './identity';
 import { createTokenVerifier, type JwksOptions, type TokenVerifier } from './jwt';
@@ -58,13 +57,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
   if (reporter !== noReporter) {
     // A breadcrumb per DynamoDB call of a request: the command's name only. Added after the cold start's
     // DescribeTable, which would otherwise sit, outside any request scope, in every later report.
-    db.middlewareStack.add(
-      (next, context) => async (args) => {
-        reporter.breadcrumb('dynamodb', context.commandName ?? 'command');
-        return next(args);
-      },
-      { step: 'initialize', name: 'scoutrBreadcrumbs', override: true },
-    );
+    observeCommands(db, (name) => reporter.breadcrumb('dynamodb', name));
   }
   const tables = {
     data: config.DATA_TABLE,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ERROR_CODES } from '../core/errors';
 
 // The shapes of the API's answers and bodies (SPEC.md §5, §7, §9), for openapi.json. Item bodies are checked by
 // src/actions/write.ts (lossless numbers, DynamoDB's rules), so only their documented shape lives here.
@@ -8,33 +9,12 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export const ErrorBody = z.object({
   error: str,
-  code: z.enum([
-    'INVALID_JSON',
-    'INVALID_BODY',
-    'INVALID_QUERY',
-    'QUERY_TOO_COMPLEX',
-    'INVALID_CURSOR',
-    'VALIDATION_FAILED',
-    'CONDITION_FAILED',
-    'UNAUTHENTICATED',
-    'FORBIDDEN',
-    'NOT_FOUND',
-    'AUDIT_DISABLED',
-    'CONFLICT',
-    'LAST_OWNER',
-    'PRECONDITION_FAILED',
-    'PAYLOAD_TOO_LARGE',
-    'URI_TOO_LONG',
-    'THROTTLED',
-    'AUTH_CONFIG',
-    'INTERNAL',
-  ]),
+  code: z.enum(ERROR_CODES),
   details: opt(z.record(z.string(), z.unknown())),
 });
 
 export const SearchBody = z.array(scalar).check(z.minLength(1), z.maxLength(1000));
 export const UniqueValues = z.array(z.union([scalar, z.null(), z.unknown()]));
-export const HasPermissionBody = z.object({ method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), path: str });
 export const HasPermissionAnswer = z.object({ allowed: z.boolean(), reason: str });
 export const Plan = z.object({
   plan: z.object({
@@ -105,3 +85,13 @@ export const HistoryVersion = z.object({
   item: z.nullable(z.record(z.string(), z.unknown())),
   redacted: opt(z.boolean()),
 });
+
+/** POST /{item}/{id}/grants (SPEC.md §11); the action checks it field by field (core/item-roles.ts). */
+export const GrantBody = z.strictObject({
+  user: z.string().check(z.minLength(1)),
+  grants: z.array(z.string()).check(z.minLength(1)),
+  requires: z.optional(z.string()),
+  revoke: z.optional(z.boolean()),
+});
+/** An item's direct grants: role → user ids. */
+export const Grants = z.record(z.string(), z.array(z.string()));

@@ -36,7 +36,7 @@ export const LocalEnvSchema = z.extend(EnvSchema, {
 export type LocalConfig = Omit<z.infer<typeof LocalEnvSchema>, 'TRUST_OIDC_HEADERS'> & { TRUST_OIDC_HEADERS: boolean };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
+const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
 
 export function loadLocalConfig(env: Record<string, string | undefined>): LocalConfig {
   const parsed = parseEnv(LocalEnvSchema, env);

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '../config';
-import { createClient } from '../dynamo/client';
+import { createClient, ping } from '../dynamo/client';
 
 export interface Emulator {
   endpoint: string;
@@ -27,7 +26,7 @@ export function freePort(): Promise<number> {
 }
 
 /** AWS DynamoDB Local needs a Java runtime; say so plainly instead of failing later. */
-export function checkJava(): void {
+function checkJava(): void {
   const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) {
     throw new ConfigError(
@@ -63,7 +62,7 @@ export async function startEmulator(opts: { dataDir?: string | undefined; port?:
   for (;;) {
     if (exited) throw new Error('DynamoDB Local exited while starting');
     try {
-      await db.send(new ListTablesCommand({ Limit: 1 }));
+      await ping(db);
       break;
     } catch {
       if (Date.now() - started > 60_000) {

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '../config';
 import { routesFor } from '../core/routes';
 import {
@@ -6,15 +5,16 @@ import {
   authTableSpec,
   createMissingTables,
   groupTableSpec,
+  isTableEmpty,
   type TableSpec,
   tableExists,
 } from '../dynamo/admin';
-import { createClient } from '../dynamo/client';
+import { createClient, type DynamoDBClient } from '../dynamo/client';
 import { openApiDocument } from '../http/openapi';
 import { createRuntime } from '../http/runtime';
 import { DEFAULT_APP, type LocalConfig, loadApp, loadLocalConfig } from './config';
 import { type Emulator, LOCAL_CREDENTIALS, startEmulator } from './emulator';
-import { isEmpty, seed } from './seed';
+import { seed } from './seed';
 import { startServer } from './server';
 
 /**
@@ -93,7 +93,7 @@ async function requireTables(db: DynamoDBClient, specs: readonly TableSpec[]): P
 
 async function seedExample(db: DynamoDBClient, config: LocalConfig): Promise<void> {
   const tables = { data: config.DATA_TABLE, auth: config.AUTH_TABLE, groups: config.GROUP_TABLE };
-  if (!(await isEmpty(db, tables.data)) && !(await isEmpty(db, tables.auth))) return;
+  if (!(await isTableEmpty(db, tables.data)) && !(await isTableEmpty(db, tables.auth))) return;
   const data = await import('../../example/seed');
   const written = await seed(db, tables, data, 'id');
   if (written > 0) console.log(`seeded the example: ${written} records`);

@@ -1,6 +1,7 @@
-import { type DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { fromJson, plainToJson } from '../core/json';
 import type { AttributeValue, Item } from '../core/values';
+import { putIfAbsent } from '../dynamo/admin';
+import type { DynamoDBClient } from '../dynamo/client';
 
 export interface SeedData {
   items: readonly Record<string, unknown>[];
@@ -11,11 +12,6 @@ export interface SeedData {
 const toItem = (plain: Record<string, unknown>): Item =>
   (fromJson(plainToJson(plain)) as { M: Record<string, AttributeValue> }).M;
 
-export async function isEmpty(db: DynamoDBClient, table: string): Promise<boolean> {
-  const out = await db.send(new ScanCommand({ TableName: table, Limit: 1 }));
-  return (out.Items ?? []).length === 0;
-}
-
 /** Puts seed records that are not there yet: existing items are never overwritten. */
 export async function seed(
   db: DynamoDBClient,
@@ -25,19 +21,7 @@ export async function seed(
 ): Promise<number> {
   let written = 0;
   const put = async (table: string, key: string, plain: Record<string, unknown>) => {
-    try {
-      await db.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: toItem(plain) as never,
-          ConditionExpression: 'attribute_not_exists(#k)',
-          ExpressionAttributeNames: { '#k': key },
-        }),
-      );
-      written++;
-    } catch (err) {
-      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-    }
+    if (await putIfAbsent(db, table, key, toItem(plain))) written++;
   };
   for (const g of data.groups) await put(tables.groups, 'group_id', g);
   for (const r of data.authRecords) await put(tables.auth, 'id', r);

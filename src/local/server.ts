@@ -21,7 +21,7 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export interface ServerOptions {
+interface ServerOptions {
   runtime: Runtime;
   routes: readonly Route[];
   host: string;
@@ -42,7 +42,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
 }
 
 /** A REST API (v1) proxy event, as API Gateway builds it: path parameters still encoded, query decoded. */
-export function toRestEvent(
+function toRestEvent(
   req: IncomingMessage,
   route: Route,
   rawParams: Record<string, string>,

@@ -8,8 +8,8 @@ import {
   authTableSpec,
   createTable,
   dropTables,
-  groupTableSpec,
   grantsTableSpec,
+  groupTableSpec,
   type TableSpec,
 } from '../../src/dynamo/admin';
 import { openApiDocument } from '../../src/http/openapi';

@@ -2,7 +2,7 @@ import { tooComplex } from '../errors';
 import type { AttributeValue } from '../values';
 import type { Filter } from './types';
 
-export interface Compiled {
+interface Compiled {
   expression: string;
   names: Record<string, string>;
   values: Record<string, AttributeValue>;

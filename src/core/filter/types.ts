@@ -18,7 +18,7 @@ export type Filter =
 /** A filter after simplification: `true` matches every item, `false` none. */
 export type Pred = Filter | boolean;
 
-export const MAX_IN = 100; // DynamoDB's limit on IN operands
+const MAX_IN = 100; // DynamoDB's limit on IN operands
 
 export function and(preds: readonly Pred[]): Pred {
   const children: Filter[] = [];

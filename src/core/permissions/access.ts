@@ -14,7 +14,7 @@ export function grantFor(role: Role, method: string, path: string): EndpointGran
 export const countingRoles = (roles: readonly Role[], method: string, path: string): Role[] =>
   roles.filter((r) => grantFor(r, method, path) !== undefined);
 
-export interface PermissionAnswer {
+interface PermissionAnswer {
   allowed: boolean;
   reason: string;
 }
@@ -46,7 +46,7 @@ export function readScope(roles: readonly Role[]): ReadScope {
   return { filter: or(roles.map((r) => r.filters.read)), hidden: union(roles.map((r) => r.exclude)) };
 }
 
-export const union = (lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())];
+const union = (lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())];
 
 /** A path that equals, extends or is a prefix of a hidden path is 403: `meta__exists` cannot probe `meta.secret`. */
 export function checkVisible(fields: Iterable<string>, hidden: readonly string[], what = 'field'): void {

@@ -17,7 +17,6 @@ export type FilterEntry = z.infer<typeof filterEntry>;
 const filters = z.array(filterEntry);
 const opt = z.optional;
 const endpointRule = z.strictObject({ method: z.string(), endpoint: z.string() });
-export type EndpointRule = z.infer<typeof endpointRule>;
 
 const permissionFields = {
   permitted_endpoints: opt(z.array(endpointRule)),
@@ -35,7 +34,7 @@ const permissionFields = {
   description: opt(z.string()),
 };
 
-export const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP'] as const;
+const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const AuthRecordSchema = z.strictObject({

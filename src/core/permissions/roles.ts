@@ -4,12 +4,12 @@ import { checkLimits, compileFilter } from '../filter/compile';
 import type { Pred } from '../filter/types';
 import { and } from '../filter/types';
 import type { ItemRoles } from '../item-roles';
+import { METHODS } from '../routes';
 import { entriesToPred } from './filters';
 import type { AuthRecord, GroupRecord, PermissionSet, RecordType } from './record';
 
-export type Action = 'read' | 'create' | 'update' | 'delete';
-export const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'delete'];
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', '*']);
+type Action = 'read' | 'create' | 'update' | 'delete';
+const RULE_METHODS = new Set<string>([...METHODS, '*']);
 
 export interface EndpointGrant {
   method: string;
@@ -89,7 +89,7 @@ export function buildRole(
     const where = idOf(set);
     for (const rule of set.permitted_endpoints ?? []) {
       const method = rule.method.toUpperCase();
-      if (!METHODS.has(method)) throw authConfig(`${where}: invalid method '${rule.method}'`);
+      if (!RULE_METHODS.has(method)) throw authConfig(`${where}: invalid method '${rule.method}'`);
       endpoints.push({ method, endpoint: rule.endpoint, pattern: endpointPattern(rule.endpoint, where), from: where });
     }
     for (const f of set.exclude_fields ?? []) exclude.add(f);

@@ -4,7 +4,7 @@ const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A field path from a query or route: dots nest; no empty, `_`-prefixed or prototype-named segment (SPEC.md §4). */
 /** DynamoDB's limit on a document path's depth. */
-export const MAX_PATH_DEPTH = 32;
+const MAX_PATH_DEPTH = 32;
 
 export function checkFieldPath(param: string, path: string): string {
   const segments = path.split('.');

@@ -43,7 +43,7 @@ const LENGTH_CMPS: Readonly<Record<string, LengthCmp>> = {
   le: 'lte',
 };
 
-export type ParsedOperator = { kind: 'value'; op: Operator } | { kind: 'length'; cmp: LengthCmp };
+type ParsedOperator = { kind: 'value'; op: Operator } | { kind: 'length'; cmp: LengthCmp };
 
 /** `gt`, `ge` (alias of `gte`), `length`, `length__gt`… → the operator, or undefined when there is no such one. */
 export function operatorOf(name: string): ParsedOperator | undefined {

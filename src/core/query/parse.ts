@@ -16,7 +16,7 @@ import { type Operator, operatorOf } from './operators';
 
 export type { Operator };
 
-export const MAX_LIMIT = 1000;
+const MAX_LIMIT = 1000;
 
 export interface QueryInput {
   /** Decoded query parameters in order; a key may repeat. */
@@ -29,7 +29,7 @@ export interface QueryInput {
   allowPaging?: boolean;
 }
 
-export interface Condition {
+interface Condition {
   field: string;
   op: Operator | `length_${LengthCmp}` | 'path';
 }

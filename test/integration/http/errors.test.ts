@@ -1,3 +1,9 @@
+import {
+  DynamoDBServiceException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  ThrottlingException,
+} from '@aws-sdk/client-dynamodb';
 import { type EventSpec, restEvent, shapes } from '../../factories/events';
 import {
   apiKey,
@@ -139,12 +145,20 @@ describe('errors in the permission records: 500 AUTH_CONFIG', () => {
 });
 
 describe('DynamoDB failures', () => {
-  const sdkError = (name: string, data: string) =>
-    Object.assign(new Error(`${name}: table ${data} rejected #f0 = :v0 (Service: DynamoDb, Status Code: 400)`), {
-      name,
-      $fault: 'client',
+  // Real SDK exceptions, as the SDK throws them: src/dynamo recognises them by class.
+  type Options = { message: string; $metadata: { httpStatusCode: number } };
+  const CLASSES: Record<string, (o: Options) => Error> = {
+    ThrottlingException: (o) => new ThrottlingException(o),
+    ProvisionedThroughputExceededException: (o) => new ProvisionedThroughputExceededException(o),
+    InternalServerError: (o) => new InternalServerError(o),
+  };
+  const sdkError = (name: string, data: string) => {
+    const o = {
+      message: `${name}: table ${data} rejected #f0 = :v0 (Service: DynamoDb, Status Code: 400)`,
       $metadata: { httpStatusCode: 400 },
-    });
+    };
+    return CLASSES[name]?.(o) ?? new DynamoDBServiceException({ name, $fault: 'client', ...o });
+  };
 
   async function failingWith(name: string) {
     const log = memoryLogger();

@@ -54,11 +54,23 @@ describe('checkItemRoles', () => {
     ['no roles', { roles: [] }, /at least one role/],
     ['a bad name', { roles: ['a.b'] }, /'a\.b' is not a plain name/],
     ['a duplicate', { roles: ['a', 'a'] }, /'a' is declared twice/],
-    ['an undeclared role in implies', { roles: ['a'], implies: { a: ['b'] } }, /implies\.a names the undeclared role 'b'/],
+    [
+      'an undeclared role in implies',
+      { roles: ['a'], implies: { a: ['b'] } },
+      /implies\.a names the undeclared role 'b'/,
+    ],
     ['an undeclared implying role', { roles: ['a'], implies: { z: ['a'] } }, /implies names the undeclared role 'z'/],
     ['an undeclared creator role', { roles: ['a'], creator: ['owner'] }, /creator names the undeclared role 'owner'/],
-    ['an undeclared requires', { roles: ['a'], grants: [{ requires: 'b', grants: ['a'] }] }, /grants\[0\]\.requires .* 'b'/],
-    ['an undeclared granted role', { roles: ['a'], grants: [{ requires: 'a', grants: ['c'] }] }, /grants\[0\]\.grants .* 'c'/],
+    [
+      'an undeclared requires',
+      { roles: ['a'], grants: [{ requires: 'b', grants: ['a'] }] },
+      /grants\[0\]\.requires .* 'b'/,
+    ],
+    [
+      'an undeclared granted role',
+      { roles: ['a'], grants: [{ requires: 'a', grants: ['c'] }] },
+      /grants\[0\]\.grants .* 'c'/,
+    ],
     ['an empty grant rule', { roles: ['a'], grants: [{ requires: 'a', grants: [] }] }, /grants\[0\]\.grants must list/],
     ['a cycle', { roles: ['a', 'b', 'c'], implies: { a: ['b'], b: ['c'], c: ['a'] } }, /cycle: a ⇒ b ⇒ c ⇒ a/],
     ['a self-implication', { roles: ['a'], implies: { a: ['a'] } }, /cycle: a ⇒ a/],
@@ -142,7 +154,10 @@ describe('grant requests', () => {
   });
 
   it('refuses to leave an item with nobody who may grant every role (LAST_OWNER), counting implied roles', () => {
-    expect(thrown(() => checkNotLastOwner(recipes, { own: ['a'] }, {}))).toMatchObject({ code: 'LAST_OWNER', status: 409 });
+    expect(thrown(() => checkNotLastOwner(recipes, { own: ['a'] }, {}))).toMatchObject({
+      code: 'LAST_OWNER',
+      status: 409,
+    });
     expect(() => checkNotLastOwner(recipes, { own: ['a', 'b'] }, { own: ['b'] })).not.toThrow();
     expect(() => checkNotLastOwner(recipes, { view: ['a'] }, {})).not.toThrow();
     // in repos, admin grants every role: removing the last admin is refused even if maintainers remain
@@ -161,6 +176,9 @@ describe('the _acl attribute and grants rows', () => {
   });
 
   it("gives one row per user with that user's direct roles", () => {
-    expect(Object.fromEntries(grantRows({ own: ['a'], view: ['a', 'b'] }))).toEqual({ a: ['own', 'view'], b: ['view'] });
+    expect(Object.fromEntries(grantRows({ own: ['a'], view: ['a', 'b'] }))).toEqual({
+      a: ['own', 'view'],
+      b: ['view'],
+    });
   });
 });

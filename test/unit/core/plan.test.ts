@@ -1,6 +1,14 @@
 import { ScoutrError } from '../../../src/core/errors';
 import { and, type Filter, type NonEmpty, or, type Pred } from '../../../src/core/filter/types';
-import { type Plan, planRead, planSearch, readParams, resumeKey, summarize } from '../../../src/core/plan';
+import {
+  type Plan,
+  planRead,
+  planSearch,
+  projectionParams,
+  readParams,
+  resumeKey,
+  summarize,
+} from '../../../src/core/plan';
 import { parseQuery } from '../../../src/core/query/parse';
 import { keyTypes, type TableSchema } from '../../../src/core/schema';
 import type { Scalar } from '../../../src/core/values';
@@ -520,5 +528,19 @@ describe('planSearch', () => {
     expect(planSearch('name', values('x'), false, schema)).toEqual({ kind: 'none' });
     expect(planSearch('name', [], true, schema)).toEqual({ kind: 'none' });
     expect(planSearch('owner', [{ N: '1' }], true, schema)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('projectionParams', () => {
+  it('names each path segment by a counter, once per segment, never by its text', () => {
+    expect(projectionParams(['id', 'meta.level', 'meta', 'a-b c'])).toEqual({
+      ProjectionExpression: '#pn0, #pn1.#pn2, #pn1, #pn3',
+      ExpressionAttributeNames: { '#pn0': 'id', '#pn1': 'meta', '#pn2': 'level', '#pn3': 'a-b c' },
+    });
+  });
+
+  it('projects nothing for no paths, so the read returns whole items', () => {
+    expect(projectionParams(undefined)).toBeUndefined();
+    expect(projectionParams([])).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ import { restEvent } from '../../factories/events';
 
 const ddb = mockClient(DynamoDBClient);
 const AUDIT = 'audit-table';
-const NOT_EXISTS = { ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } };
+const NOT_EXISTS = { ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': 'id' } };
 
 type Part = NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number];
 /** Every write the mock received on a table: its kind and its input. */

@@ -1,10 +1,12 @@
 import {
   DynamoDBClient,
+  DynamoDBServiceException,
   GetItemCommand,
   InternalServerError,
   ProvisionedThroughputExceededException,
   PutItemCommand,
   QueryCommand,
+  RequestLimitExceeded,
   ResourceNotFoundException,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
@@ -25,6 +27,9 @@ beforeEach(() => ddb.reset());
 afterAll(() => ddb.restore());
 
 const meta = { $metadata: {} };
+/** What the SDK throws for an error code it has no class for: the base exception, named by the code. */
+const unmodelled = (name: string, httpStatusCode: number) =>
+  new DynamoDBServiceException({ name, $fault: 'server', message: name, $metadata: { httpStatusCode } });
 const SDK_TEXT = 'Requested resource not found: Table: secret-prod-table not found';
 
 /** A logger that keeps what it was given. */
@@ -43,7 +48,8 @@ describe('translateError', () => {
   it.each([
     new ProvisionedThroughputExceededException({ message: 'slow down', ...meta }),
     new ThrottlingException({ message: 'slow down', ...meta }),
-    Object.assign(new Error('limit'), { name: 'RequestLimitExceeded' }),
+    new RequestLimitExceeded({ message: 'limit', ...meta }),
+    unmodelled('TooManyRequestsException', 429),
   ])('turns $name into 429 THROTTLED with Retry-After', (sdkError) => {
     const e = translateError(sdkError);
     expect(e).toBeInstanceOf(ScoutrError);
@@ -51,9 +57,18 @@ describe('translateError', () => {
     expect((e as ScoutrError).cause).toBe(sdkError);
   });
 
-  it('turns an unavailable service into 503 THROTTLED with Retry-After', () => {
-    const e = translateError(new InternalServerError({ message: 'boom', ...meta }));
+  it.each([
+    new InternalServerError({ message: 'boom', ...meta }),
+    unmodelled('ServiceUnavailable', 503),
+    unmodelled('InternalFailure', 500),
+  ])('turns $name (DynamoDB unavailable) into 503 THROTTLED with Retry-After', (sdkError) => {
+    const e = translateError(sdkError);
     expect(e).toMatchObject({ code: 'THROTTLED', status: 503, headers: { 'Retry-After': expect.any(String) } });
+  });
+
+  it('goes by the exception class, not by a name an unrelated error happens to carry', () => {
+    const lookalike = Object.assign(new Error('not from the SDK'), { name: 'ThrottlingException' });
+    expect(translateError(lookalike)).toBe(lookalike);
   });
 
   it('returns anything else unchanged', () => {

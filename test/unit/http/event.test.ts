@@ -1,5 +1,5 @@
 import { ScoutrError } from '../../../src/core/errors';
-import { bearerToken, canonicalPath, isHttpApiEvent, toRequest } from '../../../src/http/event';
+import { bearerToken, isHttpApiEvent, toRequest } from '../../../src/http/event';
 import { type EventSpec, httpEvent, identityFrom, restEvent, shapes } from '../../factories/events';
 import { thrown } from '../../support/errors';
 
@@ -231,19 +231,6 @@ describe('isHttpApiEvent', () => {
     // Act & Assess
     expect(isHttpApiEvent(rest)).toBe(false);
     expect(isHttpApiEvent(httpEvent())).toBe(true);
-  });
-});
-
-describe('canonicalPath', () => {
-  it.each<{ template: string; params: Record<string, string>; path: string }>([
-    { template: '/items', params: {}, path: '/items' },
-    { template: '/items/', params: {}, path: '/items' },
-    { template: '/', params: {}, path: '/' },
-    { template: '/item/{id}', params: { id: 'x' }, path: '/item/x' },
-    { template: '/item/{id}', params: { id: 'x/' }, path: '/item/x' },
-    { template: '/files/{path+}', params: { path: 'a/b' }, path: '/files/a/b' },
-  ])('fills $template with $params as $path', ({ template, params, path }) => {
-    expect(canonicalPath(template, params)).toBe(path);
   });
 });
 

@@ -1,0 +1,59 @@
+import { canonicalPath, decodeSegments, routePath, templateParams, trimTrailingSlash } from '../../../src/core/routes';
+
+// SPEC.md §3 canonical path, built from the same few functions by every edge (REST, HTTP API, has-permission).
+
+describe('canonicalPath', () => {
+  it.each<{ template: string; params: Record<string, string>; path: string }>([
+    { template: '/items', params: {}, path: '/items' },
+    { template: '/items/', params: {}, path: '/items' },
+    { template: '/', params: {}, path: '/' },
+    { template: '/item/{id}', params: { id: 'x' }, path: '/item/x' },
+    { template: '/item/{id}', params: { id: 'x/' }, path: '/item/x' },
+    { template: '/files/{path+}', params: { path: 'a/b' }, path: '/files/a/b' },
+  ])('fills $template with $params as $path', ({ template, params, path }) => {
+    expect(canonicalPath(template, params)).toBe(path);
+  });
+});
+
+describe('trimTrailingSlash', () => {
+  it.each([
+    ['/items/', '/items'],
+    ['/items//', '/items'],
+    ['/items', '/items'],
+    ['/', '/'],
+    ['//', '/'],
+    ['', ''],
+  ])('%s → %s', (path, want) => {
+    expect(trimTrailingSlash(path)).toBe(want);
+  });
+});
+
+describe('decodeSegments', () => {
+  it.each([
+    ['/item/a%20b', '/item/a b'],
+    ['/item/a%2Fb', '/item/a/b'],
+    ['/item/%2541', '/item/%41'], // once, never twice
+    ['/item/caf%C3%A9', '/item/café'],
+  ])('decodes %s once as %s', (path, want) => {
+    expect(decodeSegments(path)).toBe(want);
+  });
+
+  it.each(['/item/%', '/item/%E2%82', '/item/%zz'])('answers undefined for the malformed %s', (path) => {
+    expect(decodeSegments(path)).toBeUndefined();
+  });
+});
+
+describe('route names', () => {
+  it.each([
+    ['items', '/items'],
+    ['/types/', '/types'],
+    ['//a/b//', '/a/b'],
+  ])('%s is the path %s', (name, path) => {
+    expect(routePath(name)).toBe(path);
+  });
+
+  it('lists the parameters of a template in order, greedy ones included', () => {
+    expect(templateParams('/items/{search_key}/{search_value}')).toEqual(['search_key', 'search_value']);
+    expect(templateParams('/files/{path+}')).toEqual(['path']);
+  });
+});

@@ -1,0 +1,192 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandInput,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ScoutrError } from '../../../src/core/errors';
+import type { Lookup } from '../../../src/core/permissions/roles';
+import { AuthStore } from '../../../src/dynamo/auth';
+
+// The auth cache (SPEC.md §10 AUTH_CACHE_SECONDS, the revocation delay): records and groups are read once per
+// container per id, found or not, until `cacheSeconds` have passed; 0 reads them on every request.
+
+const ddb = mockClient(DynamoDBClient);
+const db = new DynamoDBClient({ region: 'us-east-1' });
+afterAll(() => ddb.restore());
+
+const tables = { auth: 'auth', groups: 'groups' };
+const S = (s: string): AttributeValue => ({ S: s });
+const L = (xs: string[]): AttributeValue => ({ L: xs.map(S) });
+/** What the two tables hold; a test changes it to see whether a load reads it again. */
+type Row = Record<string, AttributeValue>;
+let stored: { auth: Map<string, Row>; groups: Map<string, Row> };
+
+/** Every BatchGetItem sent: its table and the ids it asked for. */
+const asked = () =>
+  ddb.commandCalls(BatchGetItemCommand).map((c) => {
+    const [[table, req]] = Object.entries((c.args[0].input as BatchGetItemCommandInput).RequestItems ?? {}) as [
+      [string, { Keys: Record<string, AttributeValue>[] }],
+    ];
+    return { table, ids: req.Keys.map((k) => Object.values(k)[0]!.S) };
+  });
+
+beforeEach(() => {
+  ddb.reset();
+  stored = {
+    auth: new Map<string, Row>([
+      ['key-1', { id: S('key-1'), type: S('API_KEY'), groups: L(['readers']) }],
+      ['ann', { id: S('ann'), type: S('USERNAME') }],
+      ['vets', { id: S('vets'), type: S('OIDC_GROUP'), groups: L(['readers']) }],
+    ]),
+    groups: new Map<string, Row>([
+      ['readers', { group_id: S('readers'), groups: L(['base']), exclude_fields: L(['cost']) }],
+      ['base', { group_id: S('base') }],
+    ]),
+  };
+  // A fake BatchGetItem over `stored`: answers the keys it holds, as DynamoDB would.
+  ddb.on(BatchGetItemCommand).callsFake((input: BatchGetItemCommandInput) => {
+    const [[table, req]] = Object.entries(input.RequestItems ?? {}) as [
+      [string, { Keys: Record<string, AttributeValue>[] }],
+    ];
+    const found = req.Keys.map((k) => stored[table as keyof typeof stored].get(Object.values(k)[0]!.S!)).filter(
+      (i) => i !== undefined,
+    );
+    return { Responses: { [table]: found } };
+  });
+});
+
+function store(cacheSeconds: number) {
+  const clock = { now: Date.parse('2025-01-01T00:00:00Z') };
+  return { clock, auth: new AuthStore(db, tables, { cacheSeconds, now: () => clock.now }) };
+}
+const apiKey: Lookup = { kind: 'api_key', keyId: 'key-1' };
+const ann: Lookup = { kind: 'user', userId: 'ann', groups: ['vets'] };
+const ids = (loaded: Awaited<ReturnType<AuthStore['load']>>) => ({
+  records: loaded.selected.applicable.map((a) => a.record.id),
+  groups: [...loaded.groups.keys()].sort(),
+});
+
+it('reads the records, then one BatchGetItem per level of group inheritance', async () => {
+  // Act
+  const loaded = await store(10).auth.load(apiKey);
+  // Assess
+  expect(ids(loaded)).toEqual({ records: ['key-1'], groups: ['base', 'readers'] });
+  expect(asked()).toEqual([
+    { table: 'auth', ids: ['key-1'] },
+    { table: 'groups', ids: ['readers'] },
+    { table: 'groups', ids: ['base'] },
+  ]);
+});
+
+it('answers a repeated load from the cache: no second call to DynamoDB', async () => {
+  // Prepare
+  const { auth, clock } = store(10);
+  const first = await auth.load(apiKey);
+  const calls = asked().length;
+  // Act
+  clock.now += 9_999;
+  const again = await auth.load(apiKey);
+  // Assess
+  expect(asked()).toHaveLength(calls);
+  expect(ids(again)).toEqual(ids(first));
+  expect(again.groups.get('readers')).toEqual(first.groups.get('readers'));
+});
+
+it('shares cached groups between callers, and reads only what is not cached yet', async () => {
+  // Prepare
+  const { auth } = store(10);
+  await auth.load(apiKey); // caches key-1, readers, base
+  ddb.resetHistory();
+  // Act
+  const loaded = await auth.load(ann);
+  // Assess: ann and vets are new; readers and base come from the cache
+  expect(ids(loaded)).toEqual({ records: ['ann', 'vets'], groups: ['base', 'readers'] });
+  expect(asked()).toEqual([{ table: 'auth', ids: ['ann', 'vets'] }]);
+});
+
+it('caches an id that has no record too, so unknown callers do not read the table on every request', async () => {
+  // Prepare
+  const { auth } = store(10);
+  const nobody: Lookup = { kind: 'api_key', keyId: 'no-such-key' };
+  await auth.load(nobody);
+  // Act
+  const again = await auth.load(nobody);
+  // Assess
+  expect(again.selected.applicable).toEqual([]);
+  expect(asked()).toEqual([{ table: 'auth', ids: ['no-such-key'] }]);
+});
+
+it('reads again once cacheSeconds have passed, and sees the change (the revocation delay)', async () => {
+  // Prepare
+  const { auth, clock } = store(10);
+  await auth.load(apiKey);
+  stored.auth.delete('key-1'); // the key is revoked
+  ddb.resetHistory();
+  // Act
+  clock.now += 9_999;
+  const before = await auth.load(apiKey);
+  clock.now += 1; // exactly 10 s after the first read: expired
+  const after = await auth.load(apiKey);
+  // Assess
+  expect(ids(before).records).toEqual(['key-1']);
+  expect(ids(after).records).toEqual([]);
+  expect(asked()).toEqual([{ table: 'auth', ids: ['key-1'] }]);
+});
+
+it('expires groups on the same clock as records', async () => {
+  // Prepare
+  const { auth, clock } = store(10);
+  await auth.load(apiKey);
+  stored.groups.set('readers', { group_id: S('readers'), exclude_fields: L(['cost', 'supplier']) });
+  ddb.resetHistory();
+  // Act
+  clock.now += 10_000;
+  const loaded = await auth.load(apiKey);
+  // Assess
+  expect(loaded.groups.get('readers')?.exclude_fields).toEqual(['cost', 'supplier']);
+  expect(asked()).toEqual([
+    { table: 'auth', ids: ['key-1'] },
+    { table: 'groups', ids: ['readers'] },
+  ]);
+});
+
+it('reads on every load when cacheSeconds is 0', async () => {
+  // Prepare
+  const { auth } = store(0);
+  // Act
+  await auth.load(apiKey);
+  await auth.load(apiKey);
+  // Assess
+  expect(asked().filter((a) => a.table === 'auth')).toHaveLength(2);
+  expect(asked()).toHaveLength(6);
+});
+
+it('keeps at most 10,000 ids: past that the cache starts over', async () => {
+  // Prepare: 10,001 distinct unknown ids fill the cache past its bound
+  const { auth } = store(10);
+  await auth.load(apiKey);
+  for (let i = 0; i < 100; i++) {
+    await auth.load({ kind: 'user', userId: `u-${i}`, groups: Array.from({ length: 99 }, (_, j) => `g-${i}-${j}`) });
+  }
+  ddb.resetHistory();
+  // Act
+  await auth.load(apiKey);
+  // Assess: key-1 was dropped with the rest and is read again (its groups are in the other, smaller cache)
+  expect(asked()).toEqual([{ table: 'auth', ids: ['key-1'] }]);
+});
+
+it('does not cache a record that fails validation: it is AUTH_CONFIG on every request until fixed', async () => {
+  // Prepare
+  stored.auth.set('key-1', { id: S('key-1'), type: S('API_KEY'), exclude_field: L(['cost']) }); // misspelt
+  const { auth } = store(10);
+  // Act
+  const first = await auth.load(apiKey).catch((e: unknown) => e);
+  stored.auth.set('key-1', { id: S('key-1'), type: S('API_KEY') }); // fixed
+  const second = await auth.load(apiKey);
+  // Assess
+  expect(first).toBeInstanceOf(ScoutrError);
+  expect(first).toMatchObject({ code: 'AUTH_CONFIG' });
+  expect(ids(second).records).toEqual(['key-1']);
+});

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as scoutr from '../../src';
+
+// src/index.ts is the package's entry (package.json `main`): what SPEC.md §8 promises a user writing an app config
+// or a handler of their own. The example app config imports only from it.
+
+const root = resolve(__dirname, '../..');
+
+it('is the file package.json names as main', () => {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { main: string };
+  expect(resolve(root, pkg.main)).toBe(resolve(root, 'src/index.ts'));
+});
+
+it.each([
+  { what: 'the app config helper', names: ['defineApp'] },
+  {
+    what: 'the actions a custom handler runs (SPEC.md §8)',
+    names: ['createItem', 'updateItem', 'deleteItem', 'writeOps'],
+  },
+  { what: 'the request runner and the custom verb', names: ['runRequest', 'custom'] },
+  { what: 'the Lambda handler factory', names: ['lambdaHandler', 'handleEvent', 'createRuntime'] },
+  { what: 'configuration', names: ['loadConfig'] },
+  { what: 'the route table', names: ['routesFor'] },
+])('exports $what', ({ names }) => {
+  for (const name of names)
+    expect({ name, type: typeof (scoutr as Record<string, unknown>)[name] }).toEqual({ name, type: 'function' });
+});
+
+it('exports the error class and the environment schema', () => {
+  expect(new scoutr.ScoutrError('NOT_FOUND', 404, 'x')).toBeInstanceOf(Error);
+  expect(Object.keys(scoutr.EnvSchema.shape)).toEqual(expect.arrayContaining(['DATA_TABLE', 'AUTH_TABLE']));
+});
+
+it('is what the example app config is built with', () => {
+  expect(readFileSync(resolve(root, 'example/app.ts'), 'utf8')).toMatch(/from '\.\.\/src';/);
+});
