@@ -4,6 +4,7 @@ import {
   auditTableSpec,
   authTableSpec,
   createMissingTables,
+  grantsTableSpec,
   groupTableSpec,
   isTableEmpty,
   type TableSpec,
@@ -28,6 +29,9 @@ export async function main(env: Record<string, string | undefined> = process.env
   const config = loadLocalConfig(env);
   const { app, file } = await loadApp(config.SCOUTR_CONFIG);
   const isExample = file === DEFAULT_APP;
+  // The embedded DynamoDB is ours: an app with item roles gets its grants table there by default. Against an
+  // external DynamoDB, GRANTS_TABLE is honoured exactly (the runtime refuses item roles without it).
+  if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
   let emulator: Emulator | undefined;
   let endpoint = config.DYNAMODB_ENDPOINT;
   if (!endpoint) {
@@ -46,6 +50,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       authTableSpec(config.AUTH_TABLE),
       groupTableSpec(config.GROUP_TABLE),
       ...(config.AUDIT_TABLE ? [auditTableSpec(config.AUDIT_TABLE)] : []),
+      ...(config.GRANTS_TABLE ? [grantsTableSpec(config.GRANTS_TABLE)] : []),
     ];
     const mayCreate = emulator !== undefined || config.SCOUTR_SEED === 'example';
     if (mayCreate) {
@@ -104,7 +109,7 @@ function printBanner(url: string, config: LocalConfig, embedded: boolean, isExam
     '',
     `Scoutr is listening on ${url}`,
     `  DynamoDB: ${embedded ? `embedded DynamoDB Local (${config.SCOUTR_DATA_DIR ? `on disk: ${config.SCOUTR_DATA_DIR}` : 'in memory'})` : config.DYNAMODB_ENDPOINT}`,
-    `  tables:   data=${config.DATA_TABLE} auth=${config.AUTH_TABLE} groups=${config.GROUP_TABLE} audit=${config.AUDIT_TABLE ?? '(off)'}`,
+    `  tables:   data=${config.DATA_TABLE} auth=${config.AUTH_TABLE} groups=${config.GROUP_TABLE} audit=${config.AUDIT_TABLE ?? '(off)'}${config.GRANTS_TABLE ? ` grants=${config.GRANTS_TABLE}` : ''}`,
     `  OIDC headers trusted: ${config.TRUST_OIDC_HEADERS}`,
     ...(config.OIDC_JWKS_URL ? [`  JWT verification: bearer tokens checked against ${config.OIDC_JWKS_URL}`] : []),
   ];
