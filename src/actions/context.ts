@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../core/app';
 import type { Caller } from '../core/caller';
 import type { Logger } from '../core/log';
-import type { Role } from '../core/permissions/roles';
+import type { Role, RoleSettings } from '../core/permissions/roles';
 import type { ScoutrRequest } from '../core/request';
 import type { TableSchema } from '../core/schema';
 import type { Breadcrumb } from '../core/trace';
@@ -24,6 +24,8 @@ export interface Settings {
   readBudgetMs: number;
   /** AES key derived from CURSOR_SECRET */
   cursorKey: Buffer;
+  /** DEFAULT_ROLE, ANONYMOUS_ROLE */
+  roles: RoleSettings;
 }
 
 /** What every action is given: built once per container (or per test), never per request. */
