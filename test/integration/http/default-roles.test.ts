@@ -37,7 +37,7 @@ beforeAll(async () => {
         { id: 'nobody-1', is_public: false },
       ],
       authRecords: [
-        role('public', { permitted_endpoints: reads, read_filters: isPublic, exclude_fields: ['cost'] }),
+        role('public', { permitted_endpoints: reads, read_filters: isPublic, groups: ['hide-cost'] }),
         role('signed-in', { permitted_endpoints: reads, read_filters: isPublic }),
         // Named by no setting, and would see every row: no identity may ever get it.
         role('hidden-role', { permitted_endpoints: [get('.*')] }),
@@ -49,6 +49,7 @@ beforeAll(async () => {
         apiKey('auditor', { permitted_endpoints: [get('/audit')] }),
         oidcGroup('staff', { permitted_endpoints: reads, read_filters: [{ field: 'owner', value: 'bob' }] }),
       ],
+      groups: [{ group_id: 'hide-cost', exclude_fields: ['cost'] }],
     },
   });
 });
@@ -75,7 +76,7 @@ async function serverWith(
 const rolesOf = (res: Reply) => (res.body as { roles: Array<{ id: string; type: string }> }).roles;
 
 describe('a request without an identity, with ANONYMOUS_ROLE', () => {
-  it("reads what the role's endpoints permit, narrowed by its read filters and without its hidden fields", async () => {
+  it("reads what the role's endpoints permit, narrowed by its read filters, without its groups' hidden fields", async () => {
     // Act
     const res = await h.request('GET', '/items');
     // Assess
@@ -116,6 +117,7 @@ describe('a request without an identity, with ANONYMOUS_ROLE', () => {
       expect.objectContaining({
         id: 'public',
         type: 'ROLE',
+        groups: ['hide-cost'],
         exclude_fields: ['cost'],
         filters: expect.objectContaining({ read: { field: 'is_public', op: 'eq', value: true } }),
       }),
