@@ -86,6 +86,10 @@ export const EnvSchema = z.object({
   CURSOR_SECRET: opt(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   READ_BUDGET_MS: z._default(int(100, 900_000), 20_000),
   AUTH_CACHE_SECONDS: z._default(int(0, 3600), 10), // the revocation delay; 0 disables the cache
+  // Ids of auth records of type ROLE (SPEC.md §3 "Roles"): added to every caller with an identity / the one role of
+  // a request without one. Unset: no such role (a request without an identity stays 401).
+  DEFAULT_ROLE: opt(name),
+  ANONYMOUS_ROLE: opt(name),
   CORS_ORIGINS: list,
   SENTRY_DSN: opt(url),
   LOG_LEVEL: z._default(

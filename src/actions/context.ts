@@ -2,7 +2,7 @@ import type { AppConfig } from '../core/app';
 import type { Caller } from '../core/caller';
 import type { ItemRoles } from '../core/item-roles';
 import type { Logger } from '../core/log';
-import type { Role } from '../core/permissions/roles';
+import type { Role, RoleSettings } from '../core/permissions/roles';
 import type { ScoutrRequest } from '../core/request';
 import type { TableSchema } from '../core/schema';
 import type { Breadcrumb } from '../core/trace';
@@ -27,6 +27,8 @@ interface Settings {
   readBudgetMs: number;
   /** AES key derived from CURSOR_SECRET */
   cursorKey: Buffer;
+  /** DEFAULT_ROLE, ANONYMOUS_ROLE */
+  roles: RoleSettings;
 }
 
 /** What every action is given: built once per container (or per test), never per request. */

@@ -84,6 +84,8 @@ export function buildAuditRecord(input: AuditInput): Item {
     if (v !== undefined) user.push([k, S(v)]);
   };
   put('id', c.id);
+  // A request without an identity (served by ANONYMOUS_ROLE) has no id; the record says so rather than leave it blank.
+  if (c.id === undefined) user.push(['anonymous', { BOOL: true }]);
   put('name', c.name);
   put('username', c.username);
   put('email', c.email);

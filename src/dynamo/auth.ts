@@ -9,7 +9,14 @@ import {
   type GroupRecord,
   GroupSchema,
 } from '../core/permissions/record';
-import { type Lookup, lookupIds, type Selected, selectRecords } from '../core/permissions/roles';
+import {
+  type Lookup,
+  lookupIds,
+  type NamedRole,
+  type Selected,
+  selectNamedRole,
+  selectRecords,
+} from '../core/permissions/roles';
 import type { Item } from '../core/values';
 import { batchGet, newStats, type ReadStats } from './read';
 
@@ -20,6 +27,8 @@ interface AuthTables {
 
 interface LoadedAuth {
   selected: Selected;
+  /** the ROLE record DEFAULT_ROLE or ANONYMOUS_ROLE named, when one was asked for */
+  named?: { record: AuthRecord; type: 'ROLE' };
   groups: Map<string, GroupRecord>;
 }
 
@@ -42,18 +51,25 @@ export class AuthStore {
     private readonly opts: { cacheSeconds: number; now: () => number },
   ) {}
 
-  async load(lookup: Lookup, stats: ReadStats = newStats()): Promise<LoadedAuth> {
-    const found = await this.fetch(this.records, this.tables.auth, 'id', lookupIds(lookup), parseRecord, stats);
-    const selected = selectRecords(lookup, found);
+  /**
+   * The records of a lookup (none without an identity) and the ROLE record a setting names, in the same
+   * BatchGetItem: DEFAULT_ROLE and ANONYMOUS_ROLE cost no extra round trip.
+   */
+  async load(lookup: Lookup | undefined, stats: ReadStats = newStats(), named?: NamedRole): Promise<LoadedAuth> {
+    const ids = [...new Set([...(lookup ? lookupIds(lookup) : []), ...(named ? [named.id] : [])])];
+    const found = await this.fetch(this.records, this.tables.auth, 'id', ids, parseRecord, stats);
+    const selected: Selected = lookup ? selectRecords(lookup, found) : { applicable: [], ignored: [] };
+    const role = named && selectNamedRole(named, found);
     const groups = new Map<string, GroupRecord>();
-    let level = [...new Set(selected.applicable.flatMap((a) => a.record.groups ?? []))];
+    const records = [...selected.applicable.map((a) => a.record), ...(role ? [role.record] : [])];
+    let level = [...new Set(records.flatMap((r) => r.groups ?? []))];
     while (level.length > 0) {
       const got = await this.fetch(this.groupCache, this.tables.groups, 'group_id', level, parseGroup, stats);
       for (const [id, g] of got) groups.set(id, g);
       // Unknown ids are left out here; building the role reports them (AUTH_CONFIG), as it does cycles.
       level = [...new Set([...got.values()].flatMap((g) => g.groups ?? []))].filter((id) => !groups.has(id));
     }
-    return { selected, groups };
+    return { selected, ...(role ? { named: role } : {}), groups };
   }
 
   private async fetch<T>(

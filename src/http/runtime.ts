@@ -78,6 +78,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
       auditWriteTtlDays: config.AUDIT_WRITE_TTL_DAYS,
       readBudgetMs: config.READ_BUDGET_MS,
       cursorKey: cursorKey(config.CURSOR_SECRET ?? randomBytes(32).toString('hex')),
+      roles: { defaultRole: config.DEFAULT_ROLE, anonymousRole: config.ANONYMOUS_ROLE },
     },
     now,
     nonce: o.nonce ?? (() => randomBytes(8).toString('hex')),

@@ -30,7 +30,7 @@ export const Plan = z.object({
 const Endpoint = z.object({ method: str, endpoint: str, from: str });
 export const UserAnswer = z.object({
   id: z.nullable(str),
-  source: z.enum(['jwt', 'authorizer', 'oidc', 'api_key']),
+  source: z.enum(['jwt', 'authorizer', 'oidc', 'api_key', 'anonymous']),
   username: z.nullable(str),
   name: z.nullable(str),
   email: z.nullable(str),
@@ -39,7 +39,7 @@ export const UserAnswer = z.object({
   roles: z.array(
     z.object({
       id: str,
-      type: z.enum(['API_KEY', 'USERNAME', 'OIDC_GROUP']),
+      type: z.enum(['API_KEY', 'USERNAME', 'OIDC_GROUP', 'ROLE']),
       groups: z.array(str),
       permitted_endpoints: z.array(Endpoint),
       exclude_fields: z.array(str),
@@ -53,6 +53,7 @@ export const UserAnswer = z.object({
 
 const AuditUser = z.object({
   id: opt(str),
+  anonymous: opt(z.boolean()), // true when the request carried no identity (ANONYMOUS_ROLE); id is then absent
   name: opt(str),
   username: opt(str),
   email: opt(str),

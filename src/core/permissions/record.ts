@@ -34,7 +34,8 @@ const permissionFields = {
   description: opt(z.string()),
 };
 
-const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP'] as const;
+// ROLE: a record only DEFAULT_ROLE or ANONYMOUS_ROLE can name; no identity lookup finds it (SPEC.md §3 "Roles").
+export const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP', 'ROLE'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export const AuthRecordSchema = z.strictObject({

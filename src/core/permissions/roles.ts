@@ -171,6 +171,45 @@ export function selectRecords(lookup: Lookup, found: ReadonlyMap<string, AuthRec
   return out;
 }
 
+/** DEFAULT_ROLE and ANONYMOUS_ROLE (SPEC.md §3 "Roles"): ids of auth records of type ROLE. */
+export interface RoleSettings {
+  defaultRole: string | undefined;
+  anonymousRole: string | undefined;
+}
+
+/** The record a setting adds to a request: which setting, and the auth record id it names. */
+export interface NamedRole {
+  setting: 'DEFAULT_ROLE' | 'ANONYMOUS_ROLE';
+  id: string;
+}
+
+/**
+ * A caller with an identity (a lookup) also gets DEFAULT_ROLE; a request without one gets ANONYMOUS_ROLE alone.
+ * Either may be unset.
+ */
+export function namedRoleFor(lookup: Lookup | undefined, settings: RoleSettings): NamedRole | undefined {
+  const [setting, id] = lookup
+    ? (['DEFAULT_ROLE', settings.defaultRole] as const)
+    : (['ANONYMOUS_ROLE', settings.anonymousRole] as const);
+  return id === undefined ? undefined : { setting, id };
+}
+
+/**
+ * The record a setting names. It must exist and be of type ROLE, the type no identity lookup finds, so that the
+ * setting cannot hand out (or be taken over by) a key's, user's or group's record. Otherwise AUTH_CONFIG.
+ */
+export function selectNamedRole(
+  named: NamedRole,
+  found: ReadonlyMap<string, AuthRecord>,
+): { record: AuthRecord; type: 'ROLE' } {
+  const record = found.get(named.id);
+  if (!record) throw authConfig(`${named.setting} names auth record ${named.id}, which does not exist`);
+  if (record.type !== 'ROLE') {
+    throw authConfig(`${named.setting} names auth record ${named.id} of type ${record.type ?? '(none)'}, not ROLE`);
+  }
+  return { record, type: 'ROLE' };
+}
+
 /** An API key caller's username, email and name come from its record (SPEC.md §3 table). */
 export function withRecordIdentity(caller: Caller, selected: Selected): Caller {
   if (caller.kind !== 'api_key') return caller;

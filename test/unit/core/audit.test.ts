@@ -1,4 +1,5 @@
 import { type AuditInput, auditId, buildAuditRecord, MAX_ITEM_BYTES, queryToAv } from '../../../src/core/audit';
+import type { Caller } from '../../../src/core/caller';
 import { itemToJson } from '../../../src/core/json';
 import { itemSize } from '../../../src/core/values';
 
@@ -124,4 +125,13 @@ describe('change records', () => {
     });
     expect(record.body).toEqual({ M: { blob } });
   });
+});
+
+it('marks the record of a request without an identity as anonymous, with no id', () => {
+  // Prepare: served by ANONYMOUS_ROLE
+  const caller: Caller = { kind: 'anonymous', groups: [], sourceIp: '10.0.0.9', userAgent: 'curl/8' };
+  // Act
+  const record = json({ ...base, caller });
+  // Assess
+  expect(record.user).toEqual({ anonymous: true, source_ip: '10.0.0.9', user_agent: 'curl/8' });
 });

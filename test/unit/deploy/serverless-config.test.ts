@@ -117,6 +117,21 @@ describe('CORS (CORS_ORIGINS)', () => {
   });
 });
 
+describe('DEFAULT_ROLE and ANONYMOUS_ROLE', () => {
+  it('passes neither role by default (empty, which the config reads as unset)', () => {
+    expect(plain.provider.environment).toMatchObject({ DEFAULT_ROLE: '', ANONYMOUS_ROLE: '' });
+  });
+
+  it('passes the roles a stage names with --param', async () => {
+    // Act
+    const printed = JSON.parse(
+      await osls(['print', '--format', 'json', '--param=defaultRole=signed-in', '--param=anonymousRole=public']),
+    ) as Printed;
+    // Assess
+    expect(printed.provider.environment).toMatchObject({ DEFAULT_ROLE: 'signed-in', ANONYMOUS_ROLE: 'public' });
+  }, 120_000);
+});
+
 describe('the routes of serverless.yml', () => {
   it('are the routes of the route table, each on the function of its verb', () => {
     // Prepare

@@ -7,6 +7,8 @@ import {
   endpointPattern,
   lookupIds,
   lookupOf,
+  namedRoleFor,
+  selectNamedRole,
   selectRecords,
   withRecordIdentity,
 } from '../../../../src/core/permissions/roles';
@@ -277,6 +279,7 @@ describe('selectRecords', () => {
     ['staff', { id: 'staff', type: 'OIDC_GROUP' }],
     ['untyped', { id: 'untyped' }],
     ['odd', { id: 'odd', type: 'SOMETHING' }],
+    ['public', { id: 'public', type: 'ROLE' }],
   ]);
   const ids = (s: ReturnType<typeof selectRecords>) => s.applicable.map((a) => `${a.type}:${a.record.id}`);
 
@@ -315,6 +318,16 @@ describe('selectRecords', () => {
       { id: 'odd', type: 'SOMETHING', wanted: 'OIDC_GROUP' },
     ]);
     expect(selectRecords({ kind: 'api_key', keyId: 'untyped' }, found).applicable).toEqual([]);
+  });
+
+  it.each([
+    { who: 'an API key id', lookup: { kind: 'api_key', keyId: 'public' } as const, wanted: 'API_KEY' },
+    { who: 'a user id', lookup: { kind: 'user', userId: 'public', groups: [] } as const, wanted: 'USERNAME' },
+    { who: 'a group claim', lookup: { kind: 'user', userId: 'x', groups: ['public'] } as const, wanted: 'OIDC_GROUP' },
+  ])('never gives $who named like a ROLE record that record', ({ lookup, wanted }) => {
+    const selected = selectRecords(lookup, found);
+    expect(selected.applicable).toEqual([]);
+    expect(selected.ignored).toEqual([{ id: 'public', type: 'ROLE', wanted }]);
   });
 
   it('counts a repeated group claim once', () => {
@@ -360,5 +373,72 @@ describe('withRecordIdentity', () => {
   it('leaves a user identity as the identity provider gave it', () => {
     const user: Caller = { kind: 'jwt', id: 'k', username: 'from-jwt', groups: [] };
     expect(withRecordIdentity(user, { applicable: [{ record: keyRecord, type: 'API_KEY' }], ignored: [] })).toBe(user);
+  });
+});
+
+describe('namedRoleFor', () => {
+  const both = { defaultRole: 'signed-in', anonymousRole: 'public' };
+  const key = { kind: 'api_key', keyId: 'k' } as const;
+  const user = { kind: 'user', userId: 'u', groups: ['g'] } as const;
+  it.each([
+    { who: 'an API key caller', lookup: key, settings: both, want: { setting: 'DEFAULT_ROLE', id: 'signed-in' } },
+    { who: 'a user', lookup: user, settings: both, want: { setting: 'DEFAULT_ROLE', id: 'signed-in' } },
+    { who: 'no identity', lookup: undefined, settings: both, want: { setting: 'ANONYMOUS_ROLE', id: 'public' } },
+    {
+      who: 'a user, without DEFAULT_ROLE',
+      lookup: user,
+      settings: { defaultRole: undefined, anonymousRole: 'public' },
+      want: undefined,
+    },
+    {
+      who: 'no identity, without ANONYMOUS_ROLE',
+      lookup: undefined,
+      settings: { defaultRole: 'signed-in', anonymousRole: undefined },
+      want: undefined,
+    },
+  ])('gives $who: $want', ({ lookup, settings, want }) => {
+    expect(namedRoleFor(lookup, settings)).toEqual(want);
+  });
+});
+
+describe('selectNamedRole', () => {
+  const found = new Map<string, AuthRecord>([
+    ['public', { id: 'public', type: 'ROLE', read_filters: [] }],
+    ['ann', { id: 'ann', type: 'USERNAME' }],
+    ['untyped', { id: 'untyped' }],
+  ]);
+
+  it('selects the ROLE record a setting names', () => {
+    expect(selectNamedRole({ setting: 'ANONYMOUS_ROLE', id: 'public' }, found)).toEqual({
+      record: found.get('public'),
+      type: 'ROLE',
+    });
+  });
+
+  it.each([
+    { what: 'a missing record', id: 'gone', logged: 'ANONYMOUS_ROLE names auth record gone, which does not exist' },
+    { what: 'a USERNAME record', id: 'ann', logged: 'of type USERNAME, not ROLE' },
+    { what: 'a record without a type', id: 'untyped', logged: 'of type (none), not ROLE' },
+  ])('refuses $what as AUTH_CONFIG, naming it only in the log', ({ id, logged }) => {
+    expectAuthConfig(() => selectNamedRole({ setting: 'ANONYMOUS_ROLE', id }, found), id, logged);
+  });
+
+  it('names the setting in the log', () => {
+    expectAuthConfig(() => selectNamedRole({ setting: 'DEFAULT_ROLE', id: 'ann' }, found), 'ann', 'DEFAULT_ROLE');
+  });
+});
+
+describe('a ROLE record as a role', () => {
+  it('merges like any record and names no one: ${user.id} in it matches nothing for an anonymous caller', () => {
+    // Prepare
+    const role = buildRole(
+      { id: 'public', type: 'ROLE', read_filters: [{ field: 'owner', value: '${user.id}' }] },
+      'ROLE',
+      groupsOf(),
+      { kind: 'anonymous', groups: [] },
+    );
+    // Assess
+    expect(role).toMatchObject({ id: 'public', type: 'ROLE' });
+    expect(role.filters.read).toBe(false);
   });
 });
