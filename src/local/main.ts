@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { routesFor } from '../core/routes';
 import {
@@ -13,8 +15,17 @@ import {
 import { createClient, type DynamoDBClient } from '../dynamo/client';
 import { openApiDocument } from '../http/openapi';
 import { createRuntime } from '../http/runtime';
-import { DEFAULT_APP, type LocalConfig, loadApp, loadLocalConfig } from './config';
+import { type LocalConfig, loadApp, loadLocalConfig } from './config';
 import { type Emulator, LOCAL_CREDENTIALS, startEmulator } from './emulator';
+import {
+  EXAMPLES,
+  type ExampleName,
+  type ExampleSeed,
+  exampleByFile,
+  exampleKey,
+  exampleNamed,
+  exampleSeed,
+} from './examples';
 import { seed } from './seed';
 import { startServer } from './server';
 
@@ -23,12 +34,22 @@ import { startServer } from './server';
  * DynamoDB at DYNAMODB_ENDPOINT. Tables we were pointed at are never created, seeded or reset, unless
  * SCOUTR_SEED=example asks for it (and then only missing tables are created and missing records put).
  */
-export async function main(env: Record<string, string | undefined> = process.env): Promise<() => Promise<void>> {
+export async function main(
+  env: Record<string, string | undefined> = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<() => Promise<void>> {
   // The SDK's notice that its 2027 releases need Node 22 says nothing about this server (README "Requirements").
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const config = loadLocalConfig(env);
-  const { app, file } = await loadApp(config.SCOUTR_CONFIG);
-  const isExample = file === DEFAULT_APP;
+  const chosen = exampleFromArgs(argv);
+  if (chosen && env.SCOUTR_CONFIG) throw new ConfigError('--example and SCOUTR_CONFIG: give one or the other');
+  // SCOUTR_CONFIG naming an example's own app file is that example (seeded like it).
+  const configured = env.SCOUTR_CONFIG ? resolve(process.cwd(), env.SCOUTR_CONFIG) : undefined;
+  const example = chosen ?? exampleByFile(configured ?? EXAMPLES.petstore.app);
+  const exampleData = example ? await exampleSeed(example.name) : undefined;
+  // An example's own defaults (its DEFAULT_ROLE, ANONYMOUS_ROLE) apply unless the environment says otherwise.
+  const config = loadLocalConfig({ ...exampleData?.env, ...env });
+  const { app, file } = await loadApp(example?.app ?? config.SCOUTR_CONFIG);
+  const isExample = example !== undefined && file === example.app;
   // The embedded DynamoDB is ours: an app with item roles gets its grants table there by default. Against an
   // external DynamoDB, GRANTS_TABLE is honoured exactly (the runtime refuses item roles without it).
   if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
@@ -59,7 +80,9 @@ export async function main(env: Record<string, string | undefined> = process.env
     } else {
       await requireTables(db, specs);
     }
-    if (config.SCOUTR_SEED === 'example' || (emulator && isExample)) await seedExample(db, config);
+    if (exampleData && (config.SCOUTR_SEED === 'example' || emulator)) {
+      await seedExample(db, config, exampleData, exampleKey(app));
+    }
 
     const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
     const routes = routesFor(app);
@@ -71,7 +94,7 @@ export async function main(env: Record<string, string | undefined> = process.env
       port: config.PORT,
       extra: { '/openapi.json': () => doc },
     });
-    printBanner(server.url, config, emulator !== undefined, isExample);
+    printBanner(server.url, config, emulator !== undefined, isExample ? example?.name : undefined, exampleData);
     return async () => {
       await server.close();
       db.destroy();
@@ -96,15 +119,31 @@ async function requireTables(db: DynamoDBClient, specs: readonly TableSpec[]): P
   }
 }
 
-async function seedExample(db: DynamoDBClient, config: LocalConfig): Promise<void> {
-  const tables = { data: config.DATA_TABLE, auth: config.AUTH_TABLE, groups: config.GROUP_TABLE };
+async function seedExample(db: DynamoDBClient, config: LocalConfig, data: ExampleSeed, key: string): Promise<void> {
+  const tables = {
+    data: config.DATA_TABLE,
+    auth: config.AUTH_TABLE,
+    groups: config.GROUP_TABLE,
+    grants: config.GRANTS_TABLE,
+  };
   if (!(await isTableEmpty(db, tables.data)) && !(await isTableEmpty(db, tables.auth))) return;
-  const data = await import('../../example/seed');
-  const written = await seed(db, tables, data, 'id');
+  const written = await seed(db, tables, data, key);
   if (written > 0) console.log(`seeded the example: ${written} records`);
 }
 
-function printBanner(url: string, config: LocalConfig, embedded: boolean, isExample: boolean): void {
+/** `--example NAME` (or `--example=NAME`), the only argument `npm start` takes. */
+function exampleFromArgs(argv: readonly string[]) {
+  const { values } = parseArgs({ args: [...argv], options: { example: { type: 'string' } }, strict: true });
+  return values.example === undefined ? undefined : exampleNamed(values.example);
+}
+
+function printBanner(
+  url: string,
+  config: LocalConfig,
+  embedded: boolean,
+  example: ExampleName | undefined,
+  data: ExampleSeed | undefined,
+): void {
   const lines = [
     '',
     `Scoutr is listening on ${url}`,
@@ -113,7 +152,16 @@ function printBanner(url: string, config: LocalConfig, embedded: boolean, isExam
     `  OIDC headers trusted: ${config.TRUST_OIDC_HEADERS}`,
     ...(config.OIDC_JWKS_URL ? [`  JWT verification: bearer tokens checked against ${config.OIDC_JWKS_URL}`] : []),
   ];
-  if (isExample) {
+  if (example && example !== 'petstore' && data) {
+    const items = `${url}/${example}`;
+    lines.push('', `The ${example} example (README "Examples": the demo, step by step). Its identities:`);
+    for (const [label, headers] of data.identities) lines.push(`  ${label}: curl -s ${items} ${headers}`.trimEnd());
+    if (config.DEFAULT_ROLE)
+      lines.push(`  every signed-in caller also has the role '${config.DEFAULT_ROLE}' (DEFAULT_ROLE)`);
+    if (config.ANONYMOUS_ROLE)
+      lines.push(`  a call without identity has the role '${config.ANONYMOUS_ROLE}' (ANONYMOUS_ROLE)`);
+  }
+  if (example === 'petstore') {
     lines.push(
       '',
       'Try it (each identity is seeded; see README "Permission model"):',
@@ -132,7 +180,7 @@ function printBanner(url: string, config: LocalConfig, embedded: boolean, isExam
       `  curl -s '${url}/items?_explain=true&status=available' -H 'x-api-key: admin-key'`,
     );
   }
-  if (!isExample) {
+  if (!example) {
     lines.push(
       '',
       `Every call needs an auth record in ${config.AUTH_TABLE} (README "Permission model"); locally, send its id as`,

@@ -1,3 +1,4 @@
+import { ACL, aclValue, grantRows } from '../core/item-roles';
 import { fromJson, plainToJson } from '../core/json';
 import type { AttributeValue, Item } from '../core/values';
 import { putIfAbsent } from '../dynamo/admin';
@@ -7,6 +8,8 @@ export interface SeedData {
   items: readonly Record<string, unknown>[];
   authRecords: readonly Record<string, unknown>[];
   groups: readonly Record<string, unknown>[];
+  /** direct item roles (SPEC.md §11): written into each item's `_acl` and as grants rows, as a grant would */
+  grants?: readonly { item: string; user: string; roles: readonly string[] }[];
 }
 
 const toItem = (plain: Record<string, unknown>): Item =>
@@ -15,7 +18,7 @@ const toItem = (plain: Record<string, unknown>): Item =>
 /** Puts seed records that are not there yet: existing items are never overwritten. */
 export async function seed(
   db: DynamoDBClient,
-  tables: { data: string; auth: string; groups: string },
+  tables: { data: string; auth: string; groups: string; grants?: string | undefined },
   data: SeedData,
   dataKey: string,
 ): Promise<number> {
@@ -25,6 +28,24 @@ export async function seed(
   };
   for (const g of data.groups) await put(tables.groups, 'group_id', g);
   for (const r of data.authRecords) await put(tables.auth, 'id', r);
-  for (const i of data.items) await put(tables.data, dataKey, i);
+  const acls = new Map<string, Record<string, string[]>>();
+  for (const g of data.grants ?? []) {
+    const acl = acls.get(g.item) ?? {};
+    for (const role of g.roles) acl[role] = [...(acl[role] ?? []), g.user];
+    acls.set(g.item, acl);
+  }
+  for (const i of data.items) {
+    const acl = acls.get(String(i[dataKey]));
+    const item = toItem(i);
+    if (await putIfAbsent(db, tables.data, dataKey, acl ? { ...item, [ACL]: aclValue(acl) } : item)) written++;
+  }
+  if (tables.grants) {
+    for (const [key, acl] of acls) {
+      for (const [user, roles] of grantRows(acl)) {
+        const row: Item = { principal: { S: user }, item_key: { S: key }, roles: { SS: roles } };
+        if (await putIfAbsent(db, tables.grants, 'principal', row)) written++;
+      }
+    }
+  }
   return written;
 }
