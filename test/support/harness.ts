@@ -74,7 +74,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   await seed(
     db,
     tables,
-    { items: opts.seed?.items ?? [], authRecords: opts.seed?.authRecords ?? [], groups: opts.seed?.groups ?? [] },
+    {
+      items: opts.seed?.items ?? [],
+      authRecords: opts.seed?.authRecords ?? [],
+      groups: opts.seed?.groups ?? [],
+      grants: opts.seed?.grants ?? [],
+    },
     dataKey,
   );
   const config = parseEnv(EnvSchema, {
