@@ -4,6 +4,7 @@ import exampleApp from '../../../example/app';
 import * as exampleSeed from '../../../example/seed';
 import { EnvSchema } from '../../../src/config';
 import { LocalEnvSchema } from '../../../src/local/config';
+import { EXAMPLES, exampleSeed as seedOf } from '../../../src/local/examples';
 import { type Harness, startHarness } from '../../support/harness';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
@@ -97,4 +98,43 @@ it('documents every environment variable of the configuration', () => {
   for (const key of [...Object.keys(EnvSchema.shape), ...Object.keys(LocalEnvSchema.shape)]) {
     expect(readme).toContain(`\`${key}\``);
   }
+});
+
+// README "Examples": one ```sh block per example, under its `### name` heading, replayed against that example.
+const examples = readme.slice(readme.indexOf('## Examples'), readme.indexOf('## Performance'));
+const exampleBlocks = [...examples.matchAll(/### (\w+)[^\n]*\n[\s\S]*?```sh\n([\s\S]*?)```/g)].map((m) => ({
+  name: m[1] as keyof typeof EXAMPLES,
+  curls: m[2]!
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('curl '))
+    .map(parseCurl),
+}));
+
+it('has a replayable block for each example but the pet store', () => {
+  expect(exampleBlocks.map((b) => b.name).sort()).toEqual(
+    Object.keys(EXAMPLES)
+      .filter((n) => n !== 'petstore')
+      .sort(),
+  );
+  for (const b of exampleBlocks) expect(b.curls.length).toBeGreaterThan(10);
+});
+
+describe.each(exampleBlocks)('the $name example', ({ name, curls: exampleCurls }) => {
+  it('answers every curl, in order, with the status the README says', async () => {
+    const app = ((await import(EXAMPLES[name].app)) as { default: typeof exampleApp }).default;
+    const data = await seedOf(name);
+    const eh = await startHarness({ app, seed: data, env: data.env ?? {}, dataTable: app.localTable! });
+    try {
+      const results: string[] = [];
+      for (const c of exampleCurls) {
+        const path = c.url.replace('http://127.0.0.1:3000', '');
+        const res = await eh.request(c.method, path, { headers: c.headers, ...(c.body ? { body: c.body } : {}) });
+        results.push(`${res.status === c.expect ? 'ok ' : 'BAD'} ${res.status} ${c.line}`);
+      }
+      expect(results.filter((r) => r.startsWith('BAD'))).toEqual([]);
+    } finally {
+      await eh.close();
+    }
+  });
 });
