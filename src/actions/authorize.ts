@@ -1,7 +1,7 @@
 import type { Caller } from '../core/caller';
 import { forbidden, unauthenticated } from '../core/errors';
 import { countingRoles } from '../core/permissions/access';
-import { buildRole, lookupOf, type Role, withRecordIdentity } from '../core/permissions/roles';
+import { lookupOf, type Role, rolesFor } from '../core/permissions/roles';
 import type { ScoutrRequest } from '../core/request';
 import type { ReadStats } from '../dynamo/read';
 import type { Deps } from './context';
@@ -24,8 +24,7 @@ export async function authenticate(
       wanted: ignored.wanted,
     });
   }
-  const caller = withRecordIdentity(req.caller, selected);
-  const roles = selected.applicable.map((a) => buildRole(a.record, a.type, groups, caller));
+  const { caller, roles } = rolesFor(req.caller, selected, groups);
   deps.trace('auth', 'permissions merged', { roles: roles.length });
   if (roles.length === 0) throw unauthenticated();
   return { caller, roles };

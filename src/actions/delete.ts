@@ -1,5 +1,5 @@
 import { forbidden, notFound } from '../core/errors';
-import { readScope } from '../core/permissions/access';
+import { readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition } from '../core/validate';
 import { type Item, keyText } from '../core/values';
 import { rolesAllowingDelete, versionOf } from '../core/write';
@@ -7,7 +7,6 @@ import { getItem } from '../dynamo/read';
 import { deleteItem as deleteTx, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
-import { visibleJson } from './page';
 import { canSee, checkIfMatch, commitChange, withRetries } from './write';
 
 /** DELETE /item/{id}: 200 with the deleted item as the caller may see it; 404 if absent or not visible. */

@@ -4,19 +4,20 @@ import * as z from 'zod/mini';
 // listed here is an AUTH_CONFIG error, like every other mistake in the records.
 const jsonValue = z.unknown();
 const nonEmpty = z.string().check(z.minLength(1));
-const filterEntry = z.strictObject({
+export const FilterEntrySchema = z.strictObject({
   field: nonEmpty,
   operator: z.optional(z.string()),
   value: jsonValue,
 });
-export type FilterEntry = z.infer<typeof filterEntry>;
-const filters = z.array(filterEntry);
+export type FilterEntry = z.infer<typeof FilterEntrySchema>;
+const filters = z.array(FilterEntrySchema);
 const opt = z.optional;
-const endpointRule = z.strictObject({ method: z.string(), endpoint: z.string() });
-export type EndpointRule = z.infer<typeof endpointRule>;
+export const EndpointRuleSchema = z.strictObject({ method: z.string(), endpoint: z.string() });
+export type EndpointRule = z.infer<typeof EndpointRuleSchema>;
 
-const permissionFields = {
-  permitted_endpoints: opt(z.array(endpointRule)),
+/** The fields an auth record and a group share (SPEC.md §2); the policy file's schema reuses them. */
+export const permissionFields = {
+  permitted_endpoints: opt(z.array(EndpointRuleSchema)),
   filter_fields: opt(filters),
   read_filters: opt(filters),
   create_filters: opt(filters),
@@ -31,14 +32,17 @@ const permissionFields = {
   description: opt(z.string()),
 };
 
-export const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP'] as const;
+// ROLE (SPEC.md §3): a record no identity lookup ever finds, named by DEFAULT_ROLE or ANONYMOUS_ROLE.
+export const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP', 'ROLE'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** An auth record's own fields besides `id` and `type` (SPEC.md §3: an API key caller's username and email). */
+export const identityFields = { username: opt(z.string()), email: opt(z.string()) };
 
 export const AuthRecordSchema = z.strictObject({
   id: nonEmpty,
   type: opt(z.string()), // checked by the lookup: a record of another type is ignored and logged
-  username: opt(z.string()),
-  email: opt(z.string()),
+  ...identityFields,
   ...permissionFields,
 });
 export type AuthRecord = z.infer<typeof AuthRecordSchema>;
