@@ -118,8 +118,9 @@ export function buildRole(
     if (typeof f === 'boolean') continue;
     try {
       checkLimits([compileFilter(f).expression], [f]);
-    } catch {
-      throw authConfig(`${idOf(record)}: filters exceed DynamoDB's expression limits`, { limits: true });
+    } catch (err) {
+      const why = (err as Error).message.replace(/^the query /, '');
+      throw authConfig(`${idOf(record)}: filters exceed DynamoDB's expression limits (${why})`, { limits: true });
     }
   }
   return {

@@ -108,6 +108,10 @@ function schemaIssues(found: readonly z.core.$ZodIssue[], input: unknown, base: 
         out.push({ path, message: raw === undefined ? 'required' : `expected ${iss.expected}, got ${describe(raw)}` });
         break;
       case 'invalid_value':
+        if (raw === undefined) {
+          out.push({ path, message: 'required' });
+          break;
+        }
         out.push({
           path,
           message:
