@@ -2,6 +2,14 @@ import { createInterface } from 'node:readline/promises';
 import { run } from './main';
 
 // The process edge of `scoutr`: the only place it reads process.env and the standard streams.
+
+// `scoutr policy export | head`: a reader that stops early is not an error worth a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
 run(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),

@@ -59,7 +59,7 @@ export function decide(roles: readonly Role[], method: string, path: string, ite
     ...base,
     allowed: false,
     reason,
-    item: { visible, changeable: false },
+    item: m === 'GET' ? { visible } : { visible, changeable: false },
   });
   if (m === 'POST') {
     try {

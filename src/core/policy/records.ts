@@ -41,10 +41,49 @@ function shortenEndpoint(rule: JsonOut): JsonOut {
 }
 
 type Plain = { [key: string]: JsonOut };
-const without = (item: Plain, key: string) => {
+// The order a person reads a record in; DynamoDB returns attributes in no particular order.
+const FIELD_ORDER = [
+  'type',
+  'name',
+  'description',
+  'username',
+  'email',
+  'groups',
+  'permitted_endpoints',
+  'filter_fields',
+  'read_filters',
+  'create_filters',
+  'update_filters',
+  'delete_filters',
+  'exclude_fields',
+  'update_fields_permitted',
+  'update_fields_restricted',
+  'explain',
+];
+const rank = (field: string) => {
+  const i = FIELD_ORDER.indexOf(field);
+  return i < 0 ? FIELD_ORDER.length : i;
+};
+const ENTRY_ORDER = ['field', 'operator', 'value'];
+const orderEntry = (entry: JsonOut): JsonOut => {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return entry;
+  const at = (k: string) => (ENTRY_ORDER.includes(k) ? ENTRY_ORDER.indexOf(k) : ENTRY_ORDER.length);
+  return Object.fromEntries(
+    Object.keys(entry)
+      .sort((a, b) => at(a) - at(b))
+      .map((k) => [k, entry[k]!]),
+  );
+};
+const without = (item: Plain, key: string): Plain => {
   const { [key]: _, ...rest } = item;
   const endpoints = rest.permitted_endpoints;
-  return Array.isArray(endpoints) ? { ...rest, permitted_endpoints: endpoints.map(shortenEndpoint) } : rest;
+  if (Array.isArray(endpoints)) rest.permitted_endpoints = endpoints.map(shortenEndpoint);
+  for (const list of ['filter_fields', 'read_filters', 'create_filters', 'update_filters', 'delete_filters']) {
+    const entries = rest[list];
+    if (Array.isArray(entries)) rest[list] = entries.map(orderEntry);
+  }
+  const fields = Object.keys(rest).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return Object.fromEntries(fields.map((f) => [f, rest[f]!]));
 };
 const byKey = (key: string) => (a: Plain, b: Plain) => String(a[key]).localeCompare(String(b[key]));
 

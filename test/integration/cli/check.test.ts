@@ -101,7 +101,7 @@ describe('scoutr check', () => {
         'roles: public-key\n' +
         'row filter: {"field":"status","op":"eq","value":"available"}\n' +
         'hidden fields: cost, supplier.contact\n' +
-        'item p-3: not visible, not changeable\n',
+        'item p-3: not visible\n',
       err: '',
     });
   });
