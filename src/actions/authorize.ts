@@ -1,7 +1,7 @@
 import type { Caller } from '../core/caller';
 import { forbidden, unauthenticated } from '../core/errors';
 import { countingRoles } from '../core/permissions/access';
-import { buildRole, lookupOf, namedRoleFor, type Role, withRecordIdentity } from '../core/permissions/roles';
+import { lookupOf, namedRoleFor, type Role, rolesFor } from '../core/permissions/roles';
 import type { ScoutrRequest } from '../core/request';
 import type { ReadStats } from '../dynamo/read';
 import type { Deps } from './context';
@@ -28,9 +28,8 @@ export async function authenticate(
       wanted: ignored.wanted,
     });
   }
-  const caller = withRecordIdentity(req.caller, selected);
   const applicable = namedRole ? [...selected.applicable, namedRole] : selected.applicable;
-  const roles = applicable.map((a) => buildRole(a.record, a.type, groups, caller, deps.itemRoles));
+  const { caller, roles } = rolesFor(req.caller, { ...selected, applicable }, groups, deps.itemRoles);
   deps.trace('auth', 'permissions merged', { roles: roles.length });
   if (roles.length === 0) throw unauthenticated();
   return { caller, roles };

@@ -1,12 +1,12 @@
 import { conflict, forbidden, invalidBody } from '../core/errors';
 import { ACL, aclValue, grantRows } from '../core/item-roles';
-import { checkVisible, readScope } from '../core/permissions/access';
+import { checkVisible, readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
 import { initialVersion, rolesAllowingCreate, VERSION } from '../core/write';
 import { absentCondition, putGrantRow, putItem } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
-import { etagOf, visibleJson } from './page';
+import { etagOf } from './page';
 import {
   auditBody,
   checkItemBody,

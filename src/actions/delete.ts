@@ -1,6 +1,6 @@
 import { forbidden, notFound } from '../core/errors';
 import { aclOf, grantRows } from '../core/item-roles';
-import { readScope } from '../core/permissions/access';
+import { readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition } from '../core/validate';
 import { type Item, keyText } from '../core/values';
 import { rolesAllowingDelete, versionOf } from '../core/write';
@@ -8,7 +8,6 @@ import { getItem } from '../dynamo/read';
 import { deleteGrantRow, deleteGrantRows, deleteItem as deleteTx, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
-import { visibleJson } from './page';
 import { canSee, checkIfMatch, commitChange, withRetries } from './write';
 
 /** How many grants rows a delete removes in its own transaction (with the item and its audit record). */

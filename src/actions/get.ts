@@ -1,10 +1,11 @@
 import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
+import { visibleJson } from '../core/permissions/access';
 import type { Plan } from '../core/plan';
 import { type Item, keyText, keyValue } from '../core/values';
 import { getItem } from '../dynamo/read';
 import type { Ctx, Deps, Reply } from './context';
-import { etagOf, visibleJson } from './page';
+import { etagOf } from './page';
 import { auditRead, explainReply, readRequest } from './reads';
 
 /** The item key named by a path parameter, typed by the key schema (`/item/1.0` and `/item/1` are one N key). */

@@ -1,8 +1,7 @@
 import { ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import type { Pred } from '../core/filter/types';
-import { itemToJson } from '../core/json';
-import { redact } from '../core/permissions/access';
+import { visibleJson } from '../core/permissions/access';
 import type { Item } from '../core/values';
 import type { Position } from './cursor';
 import type { ReadEvent } from './execute';
@@ -77,12 +76,7 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
   return { parts, next: more ? resume : undefined };
 }
 
-/** An item as the caller may see it: without their hidden fields and the reserved `_version` and `_acl`. */
-export function visibleJson(item: Item, hidden: readonly string[]) {
-  const { _version, _acl, ...rest } = redact(item, hidden);
-  return itemToJson(rest);
-}
-
+/** An item as the caller may see it: without their hidden fields and without the reserved `_version`. */
 /** The ETag of a stored item: its `_version` (absent counts as 0). */
 export function etagOf(item: Item): string {
   const v = item._version;

@@ -1,5 +1,5 @@
 import { forbidden, invalidBody, notFound } from '../core/errors';
-import { checkVisible, readScope } from '../core/permissions/access';
+import { checkVisible, readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type Item, keyText, valuesEqual } from '../core/values';
 import { applyChanges, fieldsNoRoleMayUpdate, rolesAllowingUpdate, VERSION, versionOf } from '../core/write';
@@ -7,7 +7,7 @@ import { getItem } from '../dynamo/read';
 import { putItem, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
-import { etagOf, visibleJson } from './page';
+import { etagOf } from './page';
 import { auditRead } from './reads';
 import {
   auditBody,

@@ -9,7 +9,7 @@ import { parseBody } from './body';
 import type { Ctx, Reply } from './context';
 
 /** A filter as readable data for GET /user: the caller's own filters, with typed values. */
-function describeFilter(p: Pred): unknown {
+export function describeFilter(p: Pred): unknown {
   if (typeof p === 'boolean') return p;
   const f: Filter = p;
   switch (f.op) {
@@ -84,7 +84,7 @@ export const HasPermissionBody = z.object({
 });
 
 /** A path as a client would write it → the canonical path endpoint rules see (SPEC.md §3). */
-function canonicalizePath(raw: string): string {
+export function canonicalizePath(raw: string): string {
   const path = raw.split(/[?#]/)[0]!;
   if (!path.startsWith('/')) throw invalidBody('path must start with /');
   const decoded = decodeSegments(path);

@@ -1,9 +1,8 @@
 import type { JsonItem } from '../core/app';
 import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, ScoutrError } from '../core/errors';
-import { matches } from '../core/filter/evaluate';
 import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
-import { countingRoles, readScope } from '../core/permissions/access';
+import { canSeeRow } from '../core/permissions/access';
 import { itemRoute } from '../core/routes';
 import { keyTypes } from '../core/schema';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
@@ -79,11 +78,8 @@ export const jsonItem = (values: Record<string, AttributeValue | null>): JsonIte
  * Whether the caller can see a row, for 404 (SPEC.md §3): the read filters of their roles that permit GET on the
  * item's path, or, if none does, of the counting roles.
  */
-export function canSee(ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean {
-  const path = `${itemRoute(deps.app)}/${keyTextValue}`;
-  const readers = countingRoles(ctx.roles, 'GET', path);
-  return matches(readScope(readers.length > 0 ? readers : ctx.counting).filter, stored);
-}
+export const canSee = (ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean =>
+  canSeeRow(ctx.roles, ctx.counting, `${itemRoute(deps.app)}/${keyTextValue}`, stored);
 
 /** If-Match (SPEC.md §3): `*` or a list of ETags; a mismatch is 412. */
 export function checkIfMatch(ctx: Ctx, stored: Item): void {

@@ -74,5 +74,27 @@ export const throttled = (opts: { cause?: unknown; unavailable?: boolean } = {})
         headers: { 'Retry-After': '1' },
       });
 // The record's name goes to the log (through `cause`), never to the caller.
-export const authConfig = (detail: string) =>
-  new ScoutrError('AUTH_CONFIG', 500, 'Permission records are misconfigured', { cause: new Error(detail) });
+export const authConfig = (detail: string, at?: AuthConfigAt) =>
+  new ScoutrError('AUTH_CONFIG', 500, 'Permission records are misconfigured', {
+    cause: new AuthConfigCause(detail, at),
+  });
+
+/** Which part of a record was at fault, so `scoutr policy validate` can point at it. Part of the cause: logs only. */
+export interface AuthConfigAt {
+  /** the record or group whose entry is at fault ('record x', 'group y') */
+  set?: string;
+  /** the group id listed there */
+  group?: string;
+  /** the attribute of the entry: 'method', 'endpoint', 'operator', 'value', 'field' */
+  field?: string;
+  limits?: boolean;
+}
+export class AuthConfigCause extends Error {
+  override readonly name = 'AuthConfigCause';
+  constructor(
+    message: string,
+    readonly at: AuthConfigAt = {},
+  ) {
+    super(message);
+  }
+}

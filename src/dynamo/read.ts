@@ -24,7 +24,7 @@ export const newStats = (): ReadStats => ({ calls: 0, scanned: 0, capacity: 0 })
 const capacityOf = (c: ConsumedCapacity | ConsumedCapacity[] | undefined): number =>
   Array.isArray(c) ? c.reduce((s, x) => s + (x.CapacityUnits ?? 0), 0) : (c?.CapacityUnits ?? 0);
 
-const asItem = (m: Record<string, SdkValue> | undefined) => m as unknown as Item | undefined;
+export const asItem = (m: Record<string, SdkValue> | undefined) => m as unknown as Item | undefined;
 export const asSdk = (m: Item) => m as unknown as Record<string, SdkValue>;
 
 export async function send<T>(run: () => Promise<T>): Promise<T> {

@@ -1,5 +1,7 @@
 import { forbidden } from '../errors';
+import { matches } from '../filter/evaluate';
 import { or, type Pred } from '../filter/types';
+import { itemToJson, type JsonOut } from '../json';
 import { pathsOverlap } from '../query/names';
 import type { AttributeValue, Item } from '../values';
 import type { EndpointGrant, Role } from './roles';
@@ -74,4 +76,19 @@ function removePath(map: Record<string, AttributeValue>, segments: string[]): Re
   if (!('M' in child)) return map;
   copy[head] = { M: removePath(child.M, rest) };
   return copy;
+}
+
+/** An item as the caller may see it: without hidden fields and without `_version`. */
+export function visibleJson(item: Item, hidden: readonly string[]): { [key: string]: JsonOut } {
+  const { _version, _acl, ...rest } = redact(item, hidden);
+  return itemToJson(rest);
+}
+
+/**
+ * Whether the caller can see a row, for 404 (SPEC.md §3): the read filters of their roles that permit GET on the
+ * item's path, or, if none does, of the counting roles.
+ */
+export function canSeeRow(roles: readonly Role[], counting: readonly Role[], itemPath: string, item: Item): boolean {
+  const readers = countingRoles(roles, 'GET', itemPath);
+  return matches(readScope(readers.length > 0 ? readers : counting).filter, item);
 }

@@ -8,13 +8,19 @@ import { canonicalNumber, compareNumbers, compareStrings, type Scalar } from '..
 import type { FieldFilterEntry, FilterEntry } from './record';
 
 const USER_VALUE = /^\$\{user\.(id|username|email)\}$/;
+const VARIABLE = /^\$\{\s*user\b/;
 const MISSING = Symbol('missing caller attribute');
+class UnknownVariable extends Error {}
 
 /** `${user.id}` and friends, as a whole value or a whole list element (SPEC.md §2). */
 function substitute(value: unknown, caller: Caller): unknown {
   if (typeof value !== 'string') return value;
   const m = USER_VALUE.exec(value);
-  if (!m) return value;
+  if (!m) {
+    // `${user.mail}` or `${ user.id }` would otherwise be compared as literal text: a typo that silently matches nothing.
+    if (VARIABLE.test(value)) throw new UnknownVariable(value);
+    return value;
+  }
   const attr = caller[m[1] as 'id' | 'username' | 'email'];
   return attr === undefined ? MISSING : attr;
 }
@@ -26,7 +32,9 @@ function substitute(value: unknown, caller: Caller): unknown {
 export function entryToPred(entry: FilterEntry, caller: Caller, where: string, itemRoles?: ItemRoles): Pred {
   if ('item_role' in entry) {
     if (!itemRoles?.impliers.has(entry.item_role)) {
-      throw authConfig(`${where}: filter on item_role '${entry.item_role}': not an item role of the app config`);
+      throw authConfig(`${where}: filter on item_role '${entry.item_role}': not an item role of the app config`, {
+        field: 'item_role',
+      });
     }
     return itemRolePred(itemRoles, entry.item_role, caller.id);
   }
@@ -34,21 +42,27 @@ export function entryToPred(entry: FilterEntry, caller: Caller, where: string, i
 }
 
 function fieldEntryToPred(entry: FieldFilterEntry, caller: Caller, where: string): Pred {
-  const fail = (reason: string) => authConfig(`${where}: filter on '${entry.field}': ${reason}`);
+  const fail = (reason: string, at: 'field' | 'operator' | 'value' = 'value') =>
+    authConfig(`${where}: filter on '${entry.field}': ${reason}`, { field: at });
   const rawOp = entry.operator ?? (Array.isArray(entry.value) ? 'in' : 'eq');
   const operator = operatorOf(rawOp);
-  if (!operator) throw fail(`unknown operator '${rawOp}'`);
+  if (!operator) throw fail(`unknown operator '${rawOp}'`, 'operator');
   const field = entry.field;
-  if (field.split('.').some((s) => s === '' || s.startsWith('_'))) throw fail('invalid field path');
+  if (field.split('.').some((s) => s === '' || s.startsWith('_'))) throw fail('invalid field path', 'field');
 
   let value = entry.value;
-  if (Array.isArray(value)) {
-    const elements = value.map((v) => substitute(v, caller));
-    if (elements.includes(MISSING)) return false;
-    value = elements;
-  } else {
-    value = substitute(value, caller);
-    if (value === MISSING) return false;
+  try {
+    if (Array.isArray(value)) {
+      const elements = value.map((v) => substitute(v, caller));
+      if (elements.includes(MISSING)) return false;
+      value = elements;
+    } else {
+      value = substitute(value, caller);
+      if (value === MISSING) return false;
+    }
+  } catch (err) {
+    if (!(err instanceof UnknownVariable)) throw err;
+    throw fail(`unknown variable '${err.message}' (known: \${user.id}, \${user.username}, \${user.email})`);
   }
 
   const scalar = (v: unknown): Scalar => {

@@ -4,22 +4,24 @@ import * as z from 'zod/mini';
 // listed here is an AUTH_CONFIG error, like every other mistake in the records.
 const jsonValue = z.unknown();
 const nonEmpty = z.string().check(z.minLength(1));
-const fieldEntry = z.strictObject({
+export const FieldFilterEntrySchema = z.strictObject({
   field: nonEmpty,
   operator: z.optional(z.string()),
   value: jsonValue,
 });
 /** `{"item_role": "view"}`: the items on which the caller holds that item role (SPEC.md §11). */
-const itemRoleEntry = z.strictObject({ item_role: nonEmpty });
-const filterEntry = z.union([fieldEntry, itemRoleEntry]);
-export type FieldFilterEntry = z.infer<typeof fieldEntry>;
-export type FilterEntry = z.infer<typeof filterEntry>;
-const filters = z.array(filterEntry);
+const ItemRoleEntrySchema = z.strictObject({ item_role: nonEmpty });
+export const FilterEntrySchema = z.union([FieldFilterEntrySchema, ItemRoleEntrySchema]);
+export type FieldFilterEntry = z.infer<typeof FieldFilterEntrySchema>;
+export type FilterEntry = z.infer<typeof FilterEntrySchema>;
+const filters = z.array(FilterEntrySchema);
 const opt = z.optional;
-const endpointRule = z.strictObject({ method: z.string(), endpoint: z.string() });
+export const EndpointRuleSchema = z.strictObject({ method: z.string(), endpoint: z.string() });
+export type EndpointRule = z.infer<typeof EndpointRuleSchema>;
 
-const permissionFields = {
-  permitted_endpoints: opt(z.array(endpointRule)),
+/** The fields an auth record and a group share (SPEC.md §2); the policy file's schema reuses them. */
+export const permissionFields = {
+  permitted_endpoints: opt(z.array(EndpointRuleSchema)),
   filter_fields: opt(filters),
   read_filters: opt(filters),
   create_filters: opt(filters),
@@ -34,15 +36,17 @@ const permissionFields = {
   description: opt(z.string()),
 };
 
-// ROLE: a record only DEFAULT_ROLE or ANONYMOUS_ROLE can name; no identity lookup finds it (SPEC.md §3 "Roles").
+// ROLE (SPEC.md §3): a record no identity lookup ever finds, named by DEFAULT_ROLE or ANONYMOUS_ROLE.
 export const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP', 'ROLE'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** An auth record's own fields besides `id` and `type` (SPEC.md §3: an API key caller's username and email). */
+export const identityFields = { username: opt(z.string()), email: opt(z.string()) };
 
 export const AuthRecordSchema = z.strictObject({
   id: nonEmpty,
   type: opt(z.string()), // checked by the lookup: a record of another type is ignored and logged
-  username: opt(z.string()),
-  email: opt(z.string()),
+  ...identityFields,
   ...permissionFields,
 });
 export type AuthRecord = z.infer<typeof AuthRecordSchema>;

@@ -6,7 +6,7 @@ import { and } from '../filter/types';
 import type { ItemRoles } from '../item-roles';
 import { METHODS } from '../routes';
 import { entriesToPred } from './filters';
-import type { AuthRecord, GroupRecord, PermissionSet, RecordType } from './record';
+import type { AuthRecord, EndpointRule, GroupRecord, PermissionSet, RecordType } from './record';
 
 type Action = 'read' | 'create' | 'update' | 'delete';
 const RULE_METHODS = new Set<string>([...METHODS, '*']);
@@ -41,13 +41,20 @@ export function endpointPattern(endpoint: string, where: string): RegExp {
   if (!re) {
     try {
       re = new RegExp(`^(?:${endpoint})$`, 'u');
-    } catch {
-      throw authConfig(`${where}: invalid endpoint regex`);
+    } catch (err) {
+      throw authConfig(`${where}: invalid endpoint regex (${(err as Error).message})`, { field: 'endpoint' });
     }
     if (patternCache.size > 1000) patternCache.clear();
     patternCache.set(endpoint, re);
   }
   return re;
+}
+
+/** One permitted endpoint rule, checked and compiled as every request sees it. */
+export function endpointGrant(rule: EndpointRule, where: string): EndpointGrant {
+  const method = rule.method.toUpperCase();
+  if (!RULE_METHODS.has(method)) throw authConfig(`${where}: invalid method '${rule.method}'`, { field: 'method' });
+  return { method, endpoint: rule.endpoint, pattern: endpointPattern(rule.endpoint, where), from: where };
 }
 
 const idOf = (set: PermissionSet) => ('group_id' in set ? `group ${set.group_id}` : `record ${set.id}`);
@@ -58,10 +65,11 @@ function permissionSets(record: AuthRecord, groups: ReadonlyMap<string, GroupRec
   const done = new Set<string>();
   const visit = (ids: readonly string[] | undefined, stack: readonly string[], from: string) => {
     for (const id of ids ?? []) {
-      if (stack.includes(id)) throw authConfig(`${from}: group cycle ${[...stack, id].join(' → ')}`);
+      const at = { set: from, group: id };
+      if (stack.includes(id)) throw authConfig(`${from}: group cycle ${[...stack, id].join(' → ')}`, at);
       if (done.has(id)) continue;
       const group = groups.get(id);
-      if (!group) throw authConfig(`${from}: unknown group_id '${id}'`);
+      if (!group) throw authConfig(`${from}: unknown group_id '${id}'`, at);
       visit(group.groups, [...stack, id], `group ${id}`);
       done.add(id);
       out.push(group);
@@ -87,11 +95,7 @@ export function buildRole(
   const filterParts: Record<Action, Pred[]> = { read: [], create: [], update: [], delete: [] };
   for (const set of sets) {
     const where = idOf(set);
-    for (const rule of set.permitted_endpoints ?? []) {
-      const method = rule.method.toUpperCase();
-      if (!RULE_METHODS.has(method)) throw authConfig(`${where}: invalid method '${rule.method}'`);
-      endpoints.push({ method, endpoint: rule.endpoint, pattern: endpointPattern(rule.endpoint, where), from: where });
-    }
+    for (const rule of set.permitted_endpoints ?? []) endpoints.push(endpointGrant(rule, where));
     for (const f of set.exclude_fields ?? []) exclude.add(f);
     for (const f of set.update_fields_restricted ?? []) restricted.add(f);
     if (set.update_fields_permitted) {
@@ -117,8 +121,9 @@ export function buildRole(
     if (typeof f === 'boolean') continue;
     try {
       checkLimits([compileFilter(f).expression], [f]);
-    } catch {
-      throw authConfig(`${idOf(record)}: filters exceed DynamoDB's expression limits`);
+    } catch (err) {
+      const why = (err as Error).message.replace(/^the query /, '');
+      throw authConfig(`${idOf(record)}: filters exceed DynamoDB's expression limits (${why})`, { limits: true });
     }
   }
   return {
@@ -221,4 +226,18 @@ export function withRecordIdentity(caller: Caller, selected: Selected): Caller {
     ...(record.email !== undefined ? { email: record.email } : {}),
     ...(record.name !== undefined ? { name: record.name } : {}),
   };
+}
+
+/**
+ * The caller's roles from the records that apply to them (SPEC.md §3 "Roles"): the server, `scoutr check` and
+ * `loadPolicy` all merge permissions here.
+ */
+export function rolesFor(
+  caller: Caller,
+  selected: Selected,
+  groups: ReadonlyMap<string, GroupRecord>,
+  itemRoles?: ItemRoles,
+): { caller: Caller; roles: Role[] } {
+  const who = withRecordIdentity(caller, selected);
+  return { caller: who, roles: selected.applicable.map((a) => buildRole(a.record, a.type, groups, who, itemRoles)) };
 }

@@ -273,7 +273,7 @@ describe('values exactly at the limits are written', () => {
     { what: 'an id of 2048 bytes', body: { id: 'é'.repeat(1024) } },
     { what: "an index's sort key of 1024 bytes", body: { id: 's-1', owner: 'o', name: 'n'.repeat(1024) } },
     { what: 'a name of 32768 bytes', body: { id: 's-2', ['n'.repeat(32_768)]: 1 } },
-    { what: 'a surrogate pair (an emoji)', body: { id: 's-3', s: '😀', ['😀']: 'ok' } },
+    { what: 'a surrogate pair (an emoji)', body: { id: 's-3', s: '😀', '😀': 'ok' } },
     { what: 'a value nested 31 levels deep with its attribute', body: { id: 's-4', d: deep(30) } },
     { what: '5000 attributes', body: { id: 's-5', ...wide(5000) } },
   ])('$what', async ({ body }) => {

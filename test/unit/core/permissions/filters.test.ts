@@ -182,11 +182,17 @@ describe('entryToPred: caller values', () => {
     },
     // only whole values and whole list elements name the caller
     { value: 'x-${user.id}', want: { op: 'eq', field: 'owner', value: { S: 'x-${user.id}' } } },
-    { value: '${user.name}', want: { op: 'eq', field: 'owner', value: { S: '${user.name}' } } },
-    { value: '${ user.id }', want: { op: 'eq', field: 'owner', value: { S: '${ user.id }' } } },
+    { value: '${other.id}', want: { op: 'eq', field: 'owner', value: { S: '${other.id}' } } },
   ])('substitutes $value', ({ value, want }) => {
     expect(pred({ field: 'owner', value })).toEqual(want);
   });
+
+  it.each(['${user.name}', '${ user.id }', ['shared', '${user.mail}']])(
+    'refuses the unknown caller variable %j: it would match nothing, silently',
+    (value) => {
+      expect(() => pred({ field: 'owner', value })).toThrow(expect.objectContaining({ code: 'AUTH_CONFIG' }));
+    },
+  );
 
   const anonymousEmail: Caller = { kind: 'api_key', id: 'k-1', groups: [] };
   it.each<{ name: string; entry: FilterEntry }>([

@@ -1,0 +1,29 @@
+import { createInterface } from 'node:readline/promises';
+import { run } from './main';
+
+// The process edge of `scoutr`: the only place it reads process.env and the standard streams.
+
+// `scoutr policy export | head`: a reader that stops early is not an error worth a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+run(process.argv.slice(2), {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  env: process.env,
+  interactive: process.stdin.isTTY === true,
+  async ask(question) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  },
+  now: () => Date.now(),
+}).then((code) => {
+  process.exitCode = code;
+});

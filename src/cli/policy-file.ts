@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { formatPath } from '../core/policy/load-policy';
+import type { PolicyDocument } from '../core/policy/schema';
+import { type PolicyIssue, type PolicyPath, validatePolicy } from '../core/policy/validate';
+
+/** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (SPEC.md §12). */
+export interface LocatedIssue {
+  file: string;
+  line?: number;
+  col?: number;
+  path: string;
+  message: string;
+}
+
+export const formatIssue = (i: LocatedIssue) =>
+  `${i.file}${i.line === undefined ? '' : `:${i.line}:${i.col}`}: ${i.path ? `${i.path}: ` : ''}${i.message}`;
+
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
+
+const MODULES = new Set(['.ts', '.js', '.cjs', '.mjs', '.mts', '.cts']);
+
+/**
+ * Reads a policy file: YAML and JSON through `yaml`'s parseDocument (JSON is YAML, so both get positions), a
+ * TS/JS module through require (the bin registers tsx), its default export being the document.
+ */
+export function readPolicyFile(file: string):
+  | { input: unknown; locate: (issue: PolicyIssue) => LocatedIssue }
+  | {
+      issues: LocatedIssue[];
+    } {
+  const ext = extname(file).toLowerCase();
+  if (MODULES.has(ext)) {
+    let mod: unknown;
+    try {
+      mod = require(resolve(file));
+    } catch (err) {
+      throw new CliError(`${file}: cannot load the module: ${(err as Error).message.split('\n')[0]}`);
+    }
+    const input = mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+    // A module has no positions to give: the field path says where.
+    return { input, locate: (i) => ({ file, path: formatPath(i.path), message: i.message }) };
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      issues: doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: '', message: e.message.split('\n')[0]! })),
+    };
+  }
+  const nodeAt = (path: PolicyPath): unknown => (path.length === 0 ? doc.contents : doc.getIn(path, true));
+  const offsetOf = (issue: PolicyIssue): number => {
+    if (issue.key) {
+      const parent = nodeAt(issue.path.slice(0, -1));
+      const name = String(issue.path.at(-1));
+      const pair = isMap(parent)
+        ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === name)
+        : undefined;
+      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+    // A missing field is reported at the map that should hold it: the nearest node that exists.
+    for (let n = issue.path.length; n >= 0; n--) {
+      const range = (nodeAt(issue.path.slice(0, n)) as { range?: [number, number, number] } | null | undefined)?.range;
+      if (range) return range[0];
+    }
+    return 0;
+  };
+  const locate = (issue: PolicyIssue): LocatedIssue => ({
+    file,
+    ...at(offsetOf(issue)),
+    path: formatPath(issue.path),
+    message: issue.message,
+  });
+  return { input: doc.toJS({ maxAliasCount: 100 }), locate };
+}
+
+/** Reads and validates one file: the document, or every problem in it, located. */
+export function loadPolicyFile(file: string): { doc: PolicyDocument } | { issues: LocatedIssue[] } {
+  const read = readPolicyFile(file);
+  if ('issues' in read) return read;
+  const { doc, issues } = validatePolicy(read.input);
+  if (doc) return { doc };
+  const located = issues.map(read.locate);
+  located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+  return { issues: located };
+}

@@ -1,0 +1,89 @@
+import type { Caller } from '../caller';
+import { matches } from '../filter/evaluate';
+import { fromJson, type JsonOut, plainToJson } from '../json';
+import { countingRoles, readScope, visibleJson } from '../permissions/access';
+import { type Decision, decide } from '../permissions/decide';
+import type { AuthRecord, GroupRecord } from '../permissions/record';
+import { lookupOf, type Role, rolesFor, selectRecords } from '../permissions/roles';
+import type { Item } from '../values';
+import { policyRecords } from './records';
+import { type PolicyIssue, validatePolicy } from './validate';
+
+/** `key:ID`, `user:ID[:group,group...]` or `anonymous` (SPEC.md §12), or a caller as the server resolves it. */
+export type Identity = string | Caller;
+
+export class InvalidPolicy extends Error {
+  override readonly name = 'InvalidPolicy';
+  constructor(readonly issues: readonly PolicyIssue[]) {
+    super(`invalid policy:\n${issues.map((i) => `  ${formatPath(i.path)}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** `records.alice.read_filters[0].value` */
+export function formatPath(path: readonly (string | number)[]): string {
+  return (
+    path
+      .map((p, i) =>
+        typeof p === 'number' ? `[${p}]` : /^[\w-]+$/.test(p) ? `${i === 0 ? '' : '.'}${p}` : `[${JSON.stringify(p)}]`,
+      )
+      .join('') || '(document)'
+  );
+}
+
+export function parseIdentity(text: string): Caller {
+  if (text === 'anonymous') return { kind: 'anonymous', groups: [] };
+  const [kind, id, groups, ...rest] = text.split(':');
+  if (kind === 'key' && id && groups === undefined) return { kind: 'api_key', id, groups: [] };
+  if (kind === 'user' && id && rest.length === 0) {
+    // As a JWT without username or email claims gives it (SPEC.md §3 table).
+    return { kind: 'jwt', id, username: id, groups: (groups ?? '').split(',').filter(Boolean) };
+  }
+  throw new Error(`identity '${text}': expected key:ID, user:ID[:group,group...] or anonymous`);
+}
+
+export interface Policy {
+  /** `{allowed, reason, roles}` and what decided it; with `item`, whether that row may be read or changed */
+  can(identity: Identity, method: string, path: string, item?: Record<string, unknown>): Decision;
+  /** the items the identity may see on (method, path), without the fields hidden from it */
+  filter(identity: Identity, method: string, path: string, items: readonly Record<string, unknown>[]): JsonOut[];
+  /** the caller's roles, merged with their groups as the server merges them */
+  rolesOf(identity: Identity): { caller: Caller; roles: Role[] };
+}
+
+const toItem = (plain: Record<string, unknown>): Item => (fromJson(plainToJson(plain)) as { M: Item }).M;
+
+/**
+ * A policy document (SPEC.md §12) as decisions, without a database: the records it declares run through the
+ * server's own lookup, merge, endpoint matching and in-memory filter evaluation. Throws InvalidPolicy listing
+ * every mistake.
+ */
+export function loadPolicy(doc: unknown): Policy {
+  const { doc: valid, issues } = validatePolicy(doc);
+  if (!valid) throw new InvalidPolicy(issues);
+  const { records, groups } = policyRecords(valid);
+  return policyOf(new Map(records.map((r) => [r.id, r])), new Map(groups.map((g) => [g.group_id, g])));
+}
+
+/** Decisions over records and groups already loaded (from a file, or from the tables for `scoutr check`). */
+export function policyOf(records: ReadonlyMap<string, AuthRecord>, groups: ReadonlyMap<string, GroupRecord>): Policy {
+  const rolesOf = (identity: Identity) => {
+    const caller = typeof identity === 'string' ? parseIdentity(identity) : identity;
+    const lookup = lookupOf(caller);
+    if (!lookup) return { caller, roles: [] };
+    return rolesFor(caller, selectRecords(lookup, records), groups);
+  };
+  return {
+    rolesOf,
+    can: (identity, method, path, item) => decide(rolesOf(identity).roles, method, path, item && toItem(item)),
+    filter(identity, method, path, items) {
+      const { roles } = rolesOf(identity);
+      const counting = countingRoles(roles, method, path);
+      if (counting.length === 0) return [];
+      const scope = readScope(counting);
+      return items
+        .map(toItem)
+        .filter((item) => matches(scope.filter, item))
+        .map((item) => visibleJson(item, scope.hidden));
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import app from '../../../example/app';
+import { authRecords, groups, items } from '../../../example/seed';
+import { loadPolicy } from '../../../src';
+import { policyDocument } from '../../../src/core/policy/records';
+import { as, type Harness, startHarness } from '../../support/harness';
+import { cli, policyFile } from './support';
+
+// The same requests through HTTP and through loadPolicy's can(): the decisions must agree, since both run the
+// server's own code (SPEC.md §12).
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ app, seed: { authRecords, groups, items }, dataTable: app.localTable });
+});
+afterAll(() => h.close());
+
+const doc = policyDocument({ records: authRecords as never, groups: groups as never });
+const policy = loadPolicy(doc);
+
+const identities = [
+  'key:public-key',
+  'key:inventory-key',
+  'key:nobody',
+  'user:alice',
+  'user:owen',
+  'user:vera:vets',
+  'user:audrey',
+];
+const headersOf = (identity: string): Record<string, string> => {
+  const [kind, id, groupList] = identity.split(':');
+  return kind === 'key' ? as.key(id!) : as.user(id!, groupList ? groupList.split(',') : undefined);
+};
+const byId = (list: unknown[]) => [...(list as { id: string }[])].sort((a, b) => a.id.localeCompare(b.id));
+
+describe('can() and filter() agree with the server', () => {
+  it.each(identities)('on endpoints, without an item: %s', async (identity) => {
+    for (const [method, path] of [
+      ['GET', '/items'],
+      ['GET', '/types'],
+      ['GET', '/audit'],
+      ['POST', '/search/type'],
+      ['DELETE', '/item/no-such-pet'],
+    ] as const) {
+      const res = await h.request(method, path, {
+        headers: headersOf(identity),
+        ...(method === 'POST' ? { body: ['dog'] } : {}),
+      });
+      const allowed = ![401, 403].includes(res.status);
+      expect({ identity, method, path, allowed: policy.can(identity, method, path).allowed }).toEqual({
+        identity,
+        method,
+        path,
+        allowed,
+      });
+    }
+  });
+
+  it.each(identities)('on each item, for GET and a no-op PATCH: %s', async (identity) => {
+    for (const item of items) {
+      const path = `/item/${item.id}`;
+      const get = await h.request('GET', path, { headers: headersOf(identity) });
+      const patch = await h.request('PATCH', path, { headers: headersOf(identity), body: { name: item.name } });
+      expect({ identity, path, get: policy.can(identity, 'GET', path, item).allowed }).toEqual({
+        identity,
+        path,
+        get: get.status === 200,
+      });
+      expect({ identity, path, patch: policy.can(identity, 'PATCH', path, item).allowed }).toEqual({
+        identity,
+        path,
+        patch: patch.status === 200,
+      });
+    }
+  });
+
+  it.each(identities)('on which rows and fields a list shows: %s', async (identity) => {
+    const res = await h.request('GET', '/items', { headers: headersOf(identity) });
+    const want = res.status === 200 ? byId(res.body as unknown[]) : [];
+    expect(byId(policy.filter(identity, 'GET', '/items', items) as unknown[])).toEqual(want);
+  });
+});
+
+describe('scoutr check', () => {
+  const scoutr = () =>
+    cli(h.db, {
+      AUTH_TABLE: h.tables.auth,
+      GROUP_TABLE: h.tables.groups,
+      DATA_TABLE: h.tables.data,
+      DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+    });
+
+  it('answers from the tables and from the file alike', async () => {
+    const file = policyFile(JSON.stringify(doc), 'json');
+    const args = ['check', '--as', 'key:public-key', 'GET', '/items', '--item', 'p-3'];
+    const fromTables = await scoutr()(args);
+    const fromFile = await scoutr()([...args, '--policy', file]);
+    expect(fromTables).toEqual(fromFile);
+    expect(fromTables).toEqual({
+      code: 2,
+      out:
+        'denied: GET /items: the row is outside the read filters (404)\n' +
+        'roles: public-key\n' +
+        'row filter: {"field":"status","op":"eq","value":"available"}\n' +
+        'hidden fields: cost, supplier.contact\n' +
+        'item p-3: not visible\n',
+      err: '',
+    });
+  });
+
+  it('prints the rule that decided, and JSON with --json', async () => {
+    const got = await scoutr()(['check', '--as', 'user:vera:vets', 'PATCH', '/item/p-1', '--item', 'p-1', '--json']);
+    expect(got.code).toBe(0);
+    expect(JSON.parse(got.out)).toEqual({
+      allowed: true,
+      reason: "role 'vets' permits PATCH /item/[^/]+",
+      identity: 'vera',
+      roles: ['vets'],
+      rule: { role: 'vets', method: 'PATCH', endpoint: '/item/[^/]+', from: 'record vets' },
+      row_filter: true,
+      hidden_fields: ['cost'],
+      item: { id: 'p-1', visible: true, changeable: true },
+    });
+  });
+
+  it('denies an identity no record applies to, and refuses a malformed one', async () => {
+    expect((await scoutr()(['check', '--as', 'key:nobody', 'GET', '/items'])).out).toBe(
+      'denied: GET /items: no role applies to this identity (401)\n',
+    );
+    expect(await scoutr()(['check', '--as', 'bob', 'GET', '/items'])).toEqual({
+      code: 1,
+      out: '',
+      err: "scoutr: identity 'bob': expected key:ID, user:ID[:group,group...] or anonymous\n",
+    });
+  });
+});

@@ -1,0 +1,37 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type Io, run } from '../../../src/cli/main';
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** `scoutr ARGS` in-process, against the given client and environment. */
+export function cli(db: DynamoDBClient, env: Record<string, string | undefined>) {
+  return async (args: string[], opts: { ask?: Io['ask'] } = {}): Promise<CliResult> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await run(args, {
+      out: (s) => out.push(s),
+      err: (s) => err.push(s),
+      env,
+      interactive: opts.ask !== undefined,
+      ask: opts.ask ?? (async () => ''),
+      db,
+    });
+    return { code, out: out.join(''), err: err.join('') };
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'scoutr-cli-'));
+let n = 0;
+/** Writes a policy file and returns its path. */
+export function policyFile(text: string, ext = 'yml'): string {
+  const file = join(dir, `policy-${process.pid}-${++n}.${ext}`);
+  writeFileSync(file, text);
+  return file;
+}
