@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
-import { routesFor } from '../core/routes';
+import { itemsRoute, routesFor } from '../core/routes';
 import {
   auditTableSpec,
   authTableSpec,
@@ -36,7 +36,7 @@ import { startServer } from './server';
  */
 export async function main(
   env: Record<string, string | undefined> = process.env,
-  argv: readonly string[] = process.argv.slice(2),
+  argv: readonly string[] = [],
 ): Promise<() => Promise<void>> {
   // The SDK's notice that its 2027 releases need Node 22 says nothing about this server (README "Requirements").
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -94,7 +94,15 @@ export async function main(
       port: config.PORT,
       extra: { '/openapi.json': () => doc },
     });
-    printBanner(server.url, config, emulator !== undefined, isExample ? example?.name : undefined, exampleData);
+    printBanner(
+      server.url,
+      endpoint,
+      itemsRoute(app),
+      config,
+      emulator !== undefined,
+      isExample ? example?.name : undefined,
+      exampleData,
+    );
     return async () => {
       await server.close();
       db.destroy();
@@ -139,6 +147,8 @@ function exampleFromArgs(argv: readonly string[]) {
 
 function printBanner(
   url: string,
+  endpoint: string,
+  itemsPath: string,
   config: LocalConfig,
   embedded: boolean,
   example: ExampleName | undefined,
@@ -187,12 +197,22 @@ function printBanner(
       "an x-api-key header (type API_KEY) or as Oidc-Claim-Sub (type USERNAME). The API's shape: GET /openapi.json",
     );
   }
+  // The tables are plain DynamoDB ones: the scoutr command manages their permissions (README "Managing permissions").
+  const env = `DYNAMODB_ENDPOINT=${endpoint} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}`;
+  lines.push(
+    '',
+    `Permissions as a policy file, against this DynamoDB (${endpoint}):`,
+    `  ${env} npx scoutr policy export > policy.yml`,
+    `  ${env} npx scoutr policy plan policy.yml`,
+    `  ${env} npx scoutr policy apply policy.yml --yes`,
+    `  ${env} npx scoutr check --as user:alice GET ${itemsPath}`,
+  );
   lines.push('', 'Stop with Ctrl-C.', '');
   console.log(lines.join('\n'));
 }
 
 if (require.main === module) {
-  main().then(
+  main(process.env, process.argv.slice(2)).then(
     (stop) => {
       let stopping = false;
       const shutdown = () => {

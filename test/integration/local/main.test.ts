@@ -188,3 +188,29 @@ it('keeps the embedded DynamoDB on disk under SCOUTR_DATA_DIR (made if missing) 
     rmSync(join(dir, '..', '..'), { recursive: true, force: true });
   }
 });
+
+it('serves --example recipes seeded on request, and prints its DynamoDB endpoint and the scoutr commands to point at it', async () => {
+  const t = { ...names(), GRANTS_TABLE: `${uniqueName('main')}-grants` };
+  quiet.mockClear();
+  const stop = await main(await env(t, { SCOUTR_SEED: 'example' }), ['--example', 'recipes']);
+  try {
+    const printed = quiet.mock.calls.map((c) => String(c[0])).join('\n');
+    expect(printed).toContain(`DYNAMODB_ENDPOINT=${process.env.DYNAMODB_ENDPOINT} AUTH_TABLE=${t.AUTH_TABLE}`);
+    expect(printed).toMatch(/npx scoutr policy plan policy\.yml/);
+    expect(printed).toMatch(/npx scoutr check --as user:alice GET \/recipes/);
+    expect(printed).toContain("every signed-in caller also has the role 'member' (DEFAULT_ROLE)");
+    // the example's ROLE record was seeded, and its grants table is the one it was told
+    expect(await count(t.AUTH_TABLE)).toBe(1);
+    expect(await tableNames()).toContain(t.GRANTS_TABLE);
+  } finally {
+    await stop();
+    await dropTables(db, Object.values(t));
+  }
+});
+
+it('refuses an unknown example and --example with SCOUTR_CONFIG, naming them', async () => {
+  await expect(main(await env(names()), ['--example', 'nope'])).rejects.toThrow(/no example 'nope'/);
+  await expect(main(await env(names(), { SCOUTR_CONFIG: 'example/app.ts' }), ['--example', 'repos'])).rejects.toThrow(
+    /--example and SCOUTR_CONFIG/,
+  );
+});
