@@ -65,7 +65,9 @@ export function checkItemRoles(config: ItemRolesConfig): ItemRoles {
     const done = implied.get(r);
     if (done) return done;
     const out = new Set([r]);
-    for (const s of implies[r] ?? []) for (const t of close(s, [...stack, r])) out.add(t);
+    // Own keys only: a role named `constructor` or `toString` implies nothing unless the config says so.
+    const direct = Object.hasOwn(implies, r) ? implies[r]! : [];
+    for (const s of direct) for (const t of close(s, [...stack, r])) out.add(t);
     implied.set(r, out);
     return out;
   };

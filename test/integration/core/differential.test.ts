@@ -2,7 +2,17 @@ import { type DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/clien
 import fc from 'fast-check';
 import { checkLimits, compileFilter, countOperators, MAX_EXPRESSION_BYTES } from '../../../src/core/filter/compile';
 import { matches } from '../../../src/core/filter/evaluate';
-import { type Cmp, chunk, type Filter, type LengthCmp, type NonEmpty } from '../../../src/core/filter/types';
+import {
+  and,
+  type Cmp,
+  chunk,
+  type Filter,
+  type LengthCmp,
+  type NonEmpty,
+  or,
+  type Pred,
+} from '../../../src/core/filter/types';
+import { ACL, checkItemRoles, heldRoles, itemRolePred } from '../../../src/core/item-roles';
 import {
   type AttributeValue,
   canonicalNumber,
@@ -15,7 +25,8 @@ import { createTable, dropTables } from '../../../src/dynamo/admin';
 import { localDb, uniqueName } from '../../support/db';
 
 // The in-memory evaluator decides writes and filters what DynamoDB cannot (SPEC.md §3 "Atomicity", §4 "Planning").
-// This test proves that it agrees with DynamoDB: random filter trees over random items, each run both ways.
+// This test proves that it agrees with DynamoDB: random filter trees over random items, each run both ways. The
+// items carry random `_acl` maps (SPEC.md §11), well formed or not, and some trees hold item_role conditions.
 
 const ITEMS = 60;
 const TREES = 200;
@@ -97,12 +108,67 @@ const { value: storedValue } = fc.letrec<{ value: AttributeValue }>((tie) => ({
   ),
 }));
 
-const itemBody = fc.record(
-  { a: storedValue, b: storedValue, c: storedValue, m: storedValue, l: storedValue },
-  { requiredKeys: [] },
-) as fc.Arbitrary<Item>;
+// Item roles (SPEC.md §11): admin ⇒ maintainer ⇒ contributor, triage ⇒ contributor too, and `constructor`, a role
+// nothing implies whose name is also an Object.prototype member (the in-memory side must read own keys only).
+const ROLES = ['admin', 'maintainer', 'contributor', 'triage', 'constructor'];
+const itemRoles = checkItemRoles({
+  roles: ROLES,
+  implies: { admin: ['maintainer'], maintainer: ['contributor'], triage: ['contributor'] },
+});
+// The user ids items hold, and the callers asking: those, ids no item holds (a prefix of a held id, which a string
+// `contains` would find, another case, a stranger) and a caller without a user id.
+const USERS = ['u1', 'u2', 'u3'];
+const CALLERS: (string | undefined)[] = [...USERS, 'u', 'U1', 'u9', undefined];
+// `_acl` keys: the declared roles and `ghost`, a role the config does not (or no longer) declare.
+const ACL_KEYS = [...ROLES, 'ghost'];
 
-const field = fc.constantFrom(...FIELDS);
+const userSet = fc.uniqueArray(fc.constantFrom(...USERS), { minLength: 1, maxLength: 3 });
+const userText = userSet.map((us) => us.join(' '));
+// Items written by others may carry anything under `_acl`: a role holding a string or a list instead of a string
+// set, or an `_acl` that is no map at all.
+const strayRoleValue: fc.Arbitrary<AttributeValue> = fc.oneof(
+  userText.map((S): AttributeValue => ({ S })),
+  fc.array(fc.constantFrom(...USERS), { maxLength: 3 }).map((us): AttributeValue => ({ L: us.map((S) => ({ S })) })),
+  storedValue,
+);
+const aclMap = (roleValue: fc.Arbitrary<AttributeValue>) =>
+  fc.dictionary(fc.constantFrom(...ACL_KEYS), roleValue, { maxKeys: 4 }).map((M): AttributeValue => ({ M }));
+const wellFormedAcl = aclMap(userSet.map((SS): AttributeValue => ({ SS })));
+const aclAttribute: fc.Arbitrary<AttributeValue> = fc.oneof(
+  { arbitrary: wellFormedAcl, weight: 3 },
+  {
+    arbitrary: aclMap(
+      fc.oneof(
+        { arbitrary: userSet.map((SS): AttributeValue => ({ SS })), weight: 2 },
+        { arbitrary: strayRoleValue, weight: 1 },
+      ),
+    ),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.oneof(
+      userSet.map((SS): AttributeValue => ({ SS })),
+      userText.map((S): AttributeValue => ({ S })),
+      fc.array(wellFormedAcl, { minLength: 1, maxLength: 2 }).map((L): AttributeValue => ({ L })),
+      storedValue,
+    ),
+    weight: 1,
+  },
+);
+/** `_acl` as Scoutr writes it: absent, or a map of string sets (heldRoles reads only those). */
+const wellFormed = (item: Item) => {
+  const acl = item[ACL];
+  return acl === undefined || ('M' in acl && Object.values(acl.M).every((v) => 'SS' in v));
+};
+
+const itemBody = fc
+  .tuple(
+    fc.record({ a: storedValue, b: storedValue, c: storedValue, m: storedValue, l: storedValue }, { requiredKeys: [] }),
+    fc.option(aclAttribute, { nil: undefined, freq: 6 }),
+  )
+  .map(([body, acl]): Item => ({ ...(body as Item), ...(acl === undefined ? {} : { [ACL]: acl }) }));
+
+const fieldArb = fc.constantFrom(...FIELDS);
 const ordered: fc.Arbitrary<Scalar> = fc.oneof(
   text().map((S) => ({ S })),
   numberText.map((N) => ({ N })),
@@ -134,7 +200,7 @@ const { filter: filterTree } = fc.letrec<{ filter: Filter }>((tie) => ({
   ),
 }));
 
-function leaf(): fc.Arbitrary<Filter> {
+function leaf(field: fc.Arbitrary<string> = fieldArb): fc.Arbitrary<Filter> {
   return fc.oneof(
     fc.record({ op: fc.constantFrom<Cmp>('eq', 'ne'), field, value: scalarValue }),
     fc.record({ op: fc.constantFrom<Cmp>('gt', 'gte', 'lt', 'lte'), field, value: ordered }),
@@ -161,7 +227,8 @@ function leaf(): fc.Arbitrary<Filter> {
   );
 }
 
-async function scanIds(db: DynamoDBClient, table: string, filter: Filter): Promise<string[]> {
+// Limit 25 gives several pages, so paging through LastEvaluatedKey is exercised too.
+async function scanIds(db: DynamoDBClient, table: string, filter: Filter, limit = 25): Promise<string[]> {
   const { expression, names, values } = compileFilter(filter);
   const ids: string[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
@@ -174,7 +241,7 @@ async function scanIds(db: DynamoDBClient, table: string, filter: Filter): Promi
         // DynamoDB rejects an empty map as well as unused placeholders.
         ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
         ConsistentRead: true,
-        Limit: 25, // several pages, so paging through LastEvaluatedKey is exercised too
+        Limit: limit,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
@@ -191,6 +258,26 @@ const itemSeed = Math.floor(Math.random() * 2 ** 31);
 const items: Item[] = fc
   .sample(fc.array(itemBody, { minLength: ITEMS, maxLength: ITEMS }), { seed: itemSeed, numRuns: 1 })[0]!
   .map((body, i) => ({ ...body, id: { S: `i${String(i).padStart(3, '0')}` } }));
+
+const idOf = (item: Item) => (item.id as { S: string }).S;
+const matchingIds = (filter: Pred) =>
+  items
+    .filter((item) => matches(filter, item))
+    .map(idOf)
+    .sort();
+function expectAgreement(fromDynamo: string[], inMemory: string[], what = '') {
+  if (JSON.stringify(fromDynamo) === JSON.stringify(inMemory)) return;
+  const onlyDynamo = fromDynamo.filter((id) => !inMemory.includes(id));
+  const onlyMemory = inMemory.filter((id) => !fromDynamo.includes(id));
+  const show = (ids: string[]) => ids.map((id) => items.find((i) => idOf(i) === id));
+  throw new Error(
+    `items seed ${itemSeed}: DynamoDB and matches() disagree${what}\n` +
+      `only DynamoDB: ${JSON.stringify(show(onlyDynamo))}\nonly matches(): ${JSON.stringify(show(onlyMemory))}`,
+  );
+}
+/** What DynamoDB selects for a simplified condition: `true` and `false` select all items and none, unscanned. */
+const selected = async (pred: Pred, limit?: number) =>
+  pred === true ? items.map(idOf).sort() : pred === false ? [] : scanIds(db, table, pred, limit);
 
 beforeAll(async () => {
   await createTable(db, { name: table, partitionKey: { name: 'id', type: 'S' } });
@@ -210,27 +297,177 @@ it('selects exactly the items matches() accepts, for random filter trees over ra
   let mixed = 0;
   await fc.assert(
     fc.asyncProperty(filterTree, async (filter) => {
-      const fromDynamo = await scanIds(db, table, filter);
-      const inMemory = items
-        .filter((item) => matches(filter, item))
-        .map((item) => (item.id as { S: string }).S)
-        .sort();
+      const inMemory = matchingIds(filter);
       if (inMemory.length > 0 && inMemory.length < ITEMS) mixed++;
-      if (JSON.stringify(fromDynamo) !== JSON.stringify(inMemory)) {
-        const onlyDynamo = fromDynamo.filter((id) => !inMemory.includes(id));
-        const onlyMemory = inMemory.filter((id) => !fromDynamo.includes(id));
-        const show = (ids: string[]) => ids.map((id) => items.find((i) => (i.id as { S: string }).S === id));
-        throw new Error(
-          `items seed ${itemSeed}: DynamoDB and matches() disagree\n` +
-            `only DynamoDB: ${JSON.stringify(show(onlyDynamo))}\nonly matches(): ${JSON.stringify(show(onlyMemory))}`,
-        );
-      }
+      expectAgreement(await scanIds(db, table, filter), inMemory);
     }),
     { numRuns: TREES },
   );
   // A generator whose trees select all or nothing would prove little: most runs give some 75 of 200 mixed trees.
   expect(mixed).toBeGreaterThanOrEqual(TREES / 5);
 }, 120_000);
+
+describe('item_role filters (SPEC.md §11)', () => {
+  // One page per scan keeps these runs short; paging is exercised by the trees above.
+  const ONE_PAGE = 1000;
+  const show = (user: string | undefined) => (user === undefined ? 'no user id' : `'${user}'`);
+
+  it('select on DynamoDB what they select in memory, for every role and caller, and agree with heldRoles', async () => {
+    // Generated items carry every shape of `_acl`; the assertions below would prove little otherwise.
+    expect(items.filter((i) => i[ACL] !== undefined && wellFormed(i)).length).toBeGreaterThan(0);
+    expect(items.filter((i) => !wellFormed(i)).length).toBeGreaterThan(0);
+    const pairs = ROLES.flatMap((role) => CALLERS.map((user) => ({ role, user })));
+    // The 30 scans (a caller without a user id needs none) run at once, one page each: well under a second.
+    const fromDynamo = await Promise.all(
+      pairs.map(({ role, user }) => selected(itemRolePred(itemRoles, role, user), ONE_PAGE)),
+    );
+    let holdings = 0;
+    pairs.forEach(({ role, user }, i) => {
+      const pred = itemRolePred(itemRoles, role, user);
+      if (user === undefined) expect(pred).toBe(false);
+      const inMemory = matchingIds(pred);
+      holdings += inMemory.length;
+      expectAgreement(fromDynamo[i]!, inMemory, ` on item_role ${role} for ${show(user)}`);
+      // Only where `_acl` is a map of string sets: a role holding a string ('u1 u2') or a list matches the filter
+      // (contains() finds a substring or an element, on DynamoDB as in memory) but is no holding for heldRoles.
+      for (const item of items.filter(wellFormed)) {
+        const held = heldRoles(itemRoles, item, user).has(role);
+        if (matches(pred, item) !== held) {
+          throw new Error(
+            `item_role ${role} for ${show(user)}: matches() says ${!held}, heldRoles says ${held} on ${JSON.stringify(item)}`,
+          );
+        }
+      }
+    });
+    expect(holdings).toBeGreaterThan(0);
+  });
+
+  // Random and/or/not trees over item_role leaves and the leaf kinds above, the latter also reading `_acl`.
+  type Tree =
+    | { kind: 'item_role'; role: string; user: string | undefined }
+    | { kind: 'filter'; filter: Filter }
+    | { kind: 'and' | 'or'; children: Tree[] }
+    | { kind: 'not'; child: Tree };
+  const ROLE_TREES = 100;
+  const roleLeaf = fc.record({
+    kind: fc.constant('item_role' as const),
+    role: fc.constantFrom(...ROLES),
+    user: fc.constantFrom(...CALLERS),
+  });
+  const aclField = fc.constantFrom(...FIELDS, ACL, ...ACL_KEYS.map((k) => `${ACL}.${k}`));
+  const { tree } = fc.letrec<{ tree: Tree }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      { arbitrary: roleLeaf, weight: 3 },
+      { arbitrary: leaf(aclField).map((filter): Tree => ({ kind: 'filter', filter })), weight: 2 },
+      {
+        arbitrary: fc.record({
+          kind: fc.constantFrom('and' as const, 'or' as const),
+          children: fc.array(tie('tree'), { minLength: 1, maxLength: 3 }),
+        }),
+        weight: 2,
+      },
+      { arbitrary: tie('tree').map((child): Tree => ({ kind: 'not', child })), weight: 1 },
+    ),
+  }));
+  const hasRoleLeaf = (t: Tree): boolean =>
+    t.kind === 'item_role' ||
+    (t.kind === 'not' && hasRoleLeaf(t.child)) ||
+    ((t.kind === 'and' || t.kind === 'or') && t.children.some(hasRoleLeaf));
+  /** The condition as the permission code builds it: item_role leaves are Preds (`false` without a user id). */
+  const build = (t: Tree): Pred => {
+    switch (t.kind) {
+      case 'item_role':
+        return itemRolePred(itemRoles, t.role, t.user);
+      case 'filter':
+        return t.filter;
+      case 'and':
+        return and(t.children.map(build));
+      case 'or':
+        return or(t.children.map(build));
+      case 'not': {
+        const child = build(t.child);
+        return typeof child === 'boolean' ? !child : { op: 'not', child };
+      }
+    }
+  };
+  /** The tree evaluated leaf by leaf, unsimplified: and() and or() must not change what the condition selects. */
+  const evaluate = (t: Tree, item: Item): boolean => {
+    switch (t.kind) {
+      case 'item_role':
+        return matches(itemRolePred(itemRoles, t.role, t.user), item);
+      case 'filter':
+        return matches(t.filter, item);
+      case 'and':
+        return t.children.every((c) => evaluate(c, item));
+      case 'or':
+        return t.children.some((c) => evaluate(c, item));
+      case 'not':
+        return !evaluate(t.child, item);
+    }
+  };
+
+  it('select on DynamoDB what they select in memory, inside random and/or/not trees', async () => {
+    let mixed = 0;
+    await fc.assert(
+      fc.asyncProperty(tree.filter(hasRoleLeaf), async (t) => {
+        const pred = build(t);
+        const inMemory = matchingIds(pred);
+        expect(inMemory).toEqual(
+          items
+            .filter((item) => evaluate(t, item))
+            .map(idOf)
+            .sort(),
+        );
+        if (inMemory.length > 0 && inMemory.length < ITEMS) mixed++;
+        expectAgreement(await selected(pred, ONE_PAGE), inMemory);
+      }),
+      { numRuns: ROLE_TREES },
+    );
+    expect(mixed).toBeGreaterThanOrEqual(ROLE_TREES / 5);
+  }, 120_000);
+});
+
+describe('item_role filters follow implied roles (admin ⇒ maintainer ⇒ contributor, triage ⇒ contributor)', () => {
+  const rolesTable = uniqueName('differential-roles');
+  const fixed: Item[] = [
+    { id: { S: 'alice-admin' }, [ACL]: { M: { admin: { SS: ['alice'] } } } },
+    { id: { S: 'bob-contributor' }, [ACL]: { M: { contributor: { SS: ['bob'] } } } },
+    { id: { S: 'carol-triage' }, [ACL]: { M: { triage: { SS: ['carol'] } } } },
+    { id: { S: 'nobody' } },
+  ];
+  beforeAll(async () => {
+    await createTable(db, { name: rolesTable, partitionKey: { name: 'id', type: 'S' } });
+    await Promise.all(fixed.map((Item) => db.send(new PutItemCommand({ TableName: rolesTable, Item }))));
+  });
+  afterAll(() => dropTables(db, [rolesTable]));
+
+  it.each<[string | undefined, string, string[]]>([
+    ['alice', 'contributor', ['alice-admin']], // admin ⇒ maintainer ⇒ contributor: two steps
+    ['alice', 'maintainer', ['alice-admin']],
+    ['alice', 'admin', ['alice-admin']],
+    ['alice', 'triage', []],
+    ['bob', 'contributor', ['bob-contributor']],
+    ['bob', 'maintainer', []], // implication runs one way only
+    ['bob', 'admin', []],
+    ['carol', 'contributor', ['carol-triage']],
+    ['carol', 'maintainer', []],
+    ['dave', 'contributor', []],
+    [undefined, 'contributor', []],
+  ])('%s on item_role %s selects %j, on DynamoDB and in memory', async (user, role, expected) => {
+    const pred = itemRolePred(itemRoles, role, user);
+    const fromDynamo = pred === false ? [] : await scanIds(db, rolesTable, pred as Filter);
+    const inMemory = fixed
+      .filter((item) => matches(pred, item))
+      .map(idOf)
+      .sort();
+    const held = fixed
+      .filter((item) => heldRoles(itemRoles, item, user).has(role))
+      .map(idOf)
+      .sort();
+    expect({ fromDynamo, inMemory, held }).toEqual({ fromDynamo: expected, inMemory: expected, held: expected });
+  });
+});
 
 describe('checkLimits agrees with DynamoDB on its expression limits', () => {
   const leaf = (i: number): Filter => ({ op: 'eq', field: 'a', value: { N: String(i) } });

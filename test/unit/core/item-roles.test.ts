@@ -50,6 +50,16 @@ describe('checkItemRoles', () => {
     expect([...repos.impliers.get('admin')!]).toEqual(['admin']);
   });
 
+  it('accepts roles named like Object.prototype members, which imply nothing unless declared so', () => {
+    const roles = checkItemRoles({ roles: ['constructor', 'toString', 'view'], implies: { toString: ['view'] } });
+    expect([...roles.implied.get('constructor')!]).toEqual(['constructor']);
+    expect([...roles.impliers.get('view')!].sort()).toEqual(['toString', 'view']);
+    const item = withAcl({ toString: ['u1'], constructor: ['u2'] });
+    expect([...heldRoles(roles, item, 'u1')].sort()).toEqual(['toString', 'view']);
+    expect(matches(itemRolePred(roles, 'view', 'u1'), item)).toBe(true);
+    expect(matches(itemRolePred(roles, 'view', 'u2'), item)).toBe(false);
+  });
+
   it.each<[string, ItemRolesConfig, RegExp]>([
     ['no roles', { roles: [] }, /at least one role/],
     ['a bad name', { roles: ['a.b'] }, /'a\.b' is not a plain name/],
