@@ -61,7 +61,10 @@ afterAll(() => {
 });
 
 /** The logical id of the table a function's environment variable names. */
-const tableOf = (fn: string, variable: 'DATA_TABLE' | 'AUTH_TABLE' | 'GROUP_TABLE' | 'AUDIT_TABLE') => {
+const tableOf = (
+  fn: string,
+  variable: 'DATA_TABLE' | 'AUTH_TABLE' | 'GROUP_TABLE' | 'AUDIT_TABLE' | 'GRANTS_TABLE',
+) => {
   const env = (functions.get(fn)!.Properties.Environment as { Variables: Record<string, string> }).Variables;
   const found = [...tables].find(([, t]) => t.Properties.TableName === env[variable]);
   if (!found) throw new Error(`${fn}: ${variable}=${env[variable]} is not a table of the template`);
@@ -195,13 +198,13 @@ describe('a packaged bundle, run as Lambda runs it', () => {
 });
 
 describe('the tables', () => {
-  it('declares the four tables the functions name, on demand, recoverable and protected from deletion', () => {
+  it('declares the five tables the functions name, on demand, recoverable and protected from deletion', () => {
     // Prepare
-    const named = ['DATA_TABLE', 'AUTH_TABLE', 'GROUP_TABLE', 'AUDIT_TABLE'] as const;
+    const named = ['DATA_TABLE', 'AUTH_TABLE', 'GROUP_TABLE', 'AUDIT_TABLE', 'GRANTS_TABLE'] as const;
     // Act
     const used = new Set(named.map((v) => tableOf('list', v)));
     // Assess
-    expect(used.size).toBe(4);
+    expect(used.size).toBe(5);
     expect([...tables.keys()].sort()).toEqual([...used].sort());
     for (const [id, t] of tables) {
       expect({ id, ...t.Properties, Type: t.Type }).toMatchObject({
@@ -381,6 +384,19 @@ describe('least privilege', () => {
     expect(who('dynamodb:DeleteItem', data)).toEqual(['custom', 'delete']);
     expect(who('dynamodb:UpdateItem', data)).toEqual([]);
     expect(who('dynamodb:BatchWriteItem', data)).toEqual([]);
+  });
+
+  it('gives the grants table (SPEC.md §11) its key, and only the writers that change grants rows write it', () => {
+    const grantsTable = (fn: string) => tableOf(fn, 'GRANTS_TABLE');
+    expect(tables.get(grantsTable('list'))!.Properties.KeySchema).toEqual([
+      { AttributeName: 'principal', KeyType: 'HASH' },
+      { AttributeName: 'item_key', KeyType: 'RANGE' },
+    ]);
+    expect(who('dynamodb:PutItem', grantsTable)).toEqual(['create', 'custom']);
+    expect(who('dynamodb:DeleteItem', grantsTable)).toEqual(['custom', 'delete']);
+    expect(who('dynamodb:BatchWriteItem', grantsTable)).toEqual(['custom', 'delete']);
+    expect(who('dynamodb:UpdateItem', grantsTable)).toEqual([]);
+    expect(who('dynamodb:Query', grantsTable)).toEqual(['list', 'search', 'unique']); // one role for every read of lists
   });
 
   it('lets every audited function put audit records, and no function change or delete one', () => {
