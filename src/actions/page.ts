@@ -1,7 +1,7 @@
 import { ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import type { Pred } from '../core/filter/types';
-import { itemToJson } from '../core/json';
+import { itemToJsonExcept } from '../core/json';
 import { redact } from '../core/permissions/access';
 import type { Item } from '../core/values';
 import type { Position } from './cursor';
@@ -12,11 +12,10 @@ export const RESPONSE_BUDGET_BYTES = 6_000_000;
 
 /** Bytes a JSON text adds to the envelope once it is escaped as a JSON string. */
 export function envelopeBytes(text: string): number {
+  // indexOf jumps from one quote or backslash to the next natively, instead of a JS step per character.
   let escapes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 || c === 92) escapes++;
-  }
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) escapes++;
+  for (let i = text.indexOf('\\'); i !== -1; i = text.indexOf('\\', i + 1)) escapes++;
   return Buffer.byteLength(text) + escapes;
 }
 
@@ -79,8 +78,7 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
 
 /** An item as the caller may see it: without their hidden fields and without the reserved `_version`. */
 export function visibleJson(item: Item, hidden: readonly string[]) {
-  const { _version, ...rest } = redact(item, hidden);
-  return itemToJson(rest);
+  return itemToJsonExcept(redact(item, hidden), '_version'); // redact returns the item itself when nothing is hidden
 }
 
 /** The ETag of a stored item: its `_version` (absent counts as 0). */
