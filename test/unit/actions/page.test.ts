@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { envelopeBytes, visibleJson } from '../../../src/actions/page';
+import type { Position } from '../../../src/actions/cursor';
+import type { ReadEvent } from '../../../src/actions/execute';
+import { collectPage, envelopeBytes, type PageOptions, visibleJson } from '../../../src/actions/page';
+import { ScoutrError } from '../../../src/core/errors';
+import { matches } from '../../../src/core/filter/evaluate';
+import type { Pred } from '../../../src/core/filter/types';
+import type { Item } from '../../../src/core/values';
 
 describe('envelopeBytes: what a JSON text adds to the Lambda envelope as a JSON string', () => {
   // The rule, one character at a time: its UTF-8 bytes, plus a backslash before each quote and backslash.
@@ -50,5 +56,141 @@ describe('visibleJson', () => {
     expect(JSON.stringify(visibleJson(item, ['secret', 'meta.hide']))).toBe('{"id":"a","meta":{"keep":1}}');
     expect(item.secret).toEqual({ S: 's' });
     expect(item.meta.M.hide).toEqual({ S: 'h' });
+  });
+});
+
+/** The rule collectPage keeps, one item at a time (its code before items were answered a chunk at a time). */
+async function referencePage(events: AsyncGenerator<ReadEvent>, opts: PageOptions) {
+  const parts: string[] = [];
+  let resume: Position | undefined = opts.start ?? { s: 0 };
+  let bytes = 64;
+  let more = false;
+  let full = false;
+  const maxBytes = opts.maxBytes ?? 6_000_000;
+  for await (const ev of events) {
+    if (ev.kind === 'page') {
+      resume = ev.after;
+      more = ev.after !== undefined;
+      if (!more || full || opts.now() >= opts.deadline) break;
+      continue;
+    }
+    more = true;
+    if (full) break;
+    if (!matches(opts.residual, ev.item)) {
+      resume = ev.after;
+      continue;
+    }
+    const text = JSON.stringify(opts.render ? opts.render(ev.item) : visibleJson(ev.item, opts.hidden));
+    const size = envelopeBytes(text) + 1;
+    if (bytes + size > maxBytes) {
+      if (parts.length === 0) throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'An item is too large to answer');
+      break;
+    }
+    parts.push(text);
+    bytes += size;
+    resume = ev.after;
+    if (opts.limit !== undefined && parts.length >= opts.limit) full = true;
+  }
+  return { body: `[${parts.join(',')}]`, count: parts.length, next: more ? resume : undefined };
+}
+
+describe('collectPage', () => {
+  type Spec = { kind: 'item'; keep: boolean; text: string; n: number } | { kind: 'page'; end: boolean };
+  const spec = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('item' as const),
+        keep: fc.boolean(),
+        text: fc.string({ maxLength: 60 }),
+        n: fc.nat(),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('page' as const), end: fc.boolean() }) },
+  );
+  const residual: Pred = { op: 'eq', field: 'keep', value: { BOOL: true } };
+
+  const itemOf = (i: number, sp: Extract<Spec, { kind: 'item' }>): Item => ({
+    id: { N: String(i) },
+    keep: { BOOL: sp.keep },
+    text: { S: sp.text },
+    n: { N: String(sp.n) },
+    secret: { S: 'hidden' },
+    _version: { N: '1' },
+  });
+
+  // Item i resumes at {s: 0, k: {id: i}}; a page event at {s: 1, k: {id: i}}, so every position is told apart.
+  async function* eventsOf(specs: readonly Spec[]): AsyncGenerator<ReadEvent> {
+    for (const [i, sp] of specs.entries()) {
+      const id = { N: String(i) };
+      if (sp.kind === 'page') {
+        yield { kind: 'page', after: sp.end ? undefined : { s: 1, k: { id } } };
+        if (sp.end) return;
+        continue;
+      }
+      yield { kind: 'item', item: itemOf(i, sp), after: { s: 0, k: { id } } };
+    }
+  }
+
+  function* eventsOfSync(specs: readonly Spec[]): Generator<Item> {
+    for (const [i, sp] of specs.entries()) if (sp.kind === 'item') yield itemOf(i, sp);
+  }
+
+  const outcome = async (run: () => Promise<unknown>) => {
+    try {
+      return await run();
+    } catch (e) {
+      return e instanceof ScoutrError ? e.code : e;
+    }
+  };
+
+  it.each([
+    { what: 'to the byte', spare: 0, count: 5 },
+    { what: 'one byte short: the last item waits for the next page', spare: -1, count: 4 },
+  ])('fits a page of items $what', async ({ spare, count }) => {
+    const specs: Spec[] = Array.from({ length: 5 }, (_, n) => ({ kind: 'item', keep: true, text: `"é\\${n}`, n }));
+    const sizes = [...eventsOfSync(specs)].map((item) => envelopeBytes(JSON.stringify(visibleJson(item, []))) + 1);
+    const maxBytes = 64 + sizes.reduce((a, b) => a + b, 0) + spare;
+    const opts: PageOptions = {
+      start: undefined,
+      limit: undefined,
+      residual: true,
+      hidden: [],
+      deadline: 1,
+      now: () => 0,
+    };
+    const page = await collectPage(eventsOf([...specs, { kind: 'page', end: true }]), { ...opts, maxBytes });
+    expect(page.count).toBe(count);
+    expect(page.next).toEqual(count === 5 ? undefined : { s: 0, k: { id: { N: '3' } } });
+  });
+
+  it('answers any run of events as the item-at-a-time rule does: same body, count, cursor and error', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        // Short runs, and runs past the 1,000 events answered at once without a page event.
+        fc.oneof(fc.array(spec, { maxLength: 40 }), fc.array(spec, { minLength: 900, maxLength: 2_500 })),
+        fc.option(fc.integer({ min: 1, max: 1_200 }), { nil: undefined }),
+        fc.oneof(fc.integer({ min: 64, max: 3_000 }), fc.integer({ min: 3_000, max: 200_000 }), fc.constant(6_000_000)),
+        fc.boolean(),
+        fc.boolean(),
+        async (specs, limit, maxBytes, late, allVisible) => {
+          const opts: PageOptions = {
+            start: undefined,
+            limit,
+            residual: allVisible ? true : residual,
+            hidden: ['secret'],
+            deadline: late ? 0 : 1,
+            now: () => 0,
+            maxBytes,
+          };
+          const got = await outcome(async () => {
+            const page = await collectPage(eventsOf(specs), opts);
+            return { body: `[${page.parts.join(',')}]`, count: page.count, next: page.next };
+          });
+          expect(got).toEqual(await outcome(() => referencePage(eventsOf(specs), opts)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
