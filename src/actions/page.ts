@@ -41,8 +41,10 @@ export interface PageResult {
   next: Position | undefined;
 }
 
-/** Items held before they are answered together: one DynamoDB page, or this many events of a longer run. */
-const CHUNK_EVENTS = 1000;
+/** Items held before they are answered together: one DynamoDB page, or this many of a longer run. */
+const CHUNK_ITEMS = 1000;
+
+type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
 
 /**
  * Reads events until the page is full (limit, size or time), holding at most one DynamoDB page. A page resumes
@@ -61,24 +63,30 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
   let full = false;
   const maxBytes = opts.maxBytes ?? RESPONSE_BUDGET_BYTES;
   const render = opts.render ?? ((item: Item) => visibleJson(item, opts.hidden));
-  // The item events since the last answer, in order: where each ends, whether it passed the residual filter, and
-  // the rendered items that did.
-  let afters: Position[] = [];
+  // The items since the last answer, in order: the event and index each came in (its position is computed only
+  // if the page resumes after it), whether it passed the residual filter, and the rendered items that did.
+  let from: ItemEvent[] = [];
+  let index: number[] = [];
   let passed: boolean[] = [];
   let shown: unknown[] = [];
 
   /** Answers the held items; true when the page ended among them (limit or size). */
   const answerHeld = (): boolean => {
-    const held = { afters, passed, shown };
-    afters = [];
+    const held = { from, index, passed, shown };
+    from = [];
+    index = [];
     passed = [];
     shown = [];
-    const n = held.afters.length;
+    const n = held.from.length;
     if (n === 0) return false;
+    const after = (i: number): Position => {
+      const ev = held.from[i]!;
+      return ev.kind === 'item' ? ev.after : ev.after(held.index[i]!);
+    };
     const k = held.shown.length;
     if (!full && (opts.limit === undefined || count + k < opts.limit)) {
       if (k === 0) {
-        resume = held.afters[n - 1];
+        resume = after(n - 1);
         return false;
       }
       const text = JSON.stringify(held.shown);
@@ -88,30 +96,49 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
         parts.push(text.slice(1, -1));
         count += k;
         bytes += size;
-        resume = held.afters[n - 1];
+        resume = after(n - 1);
         return false;
       }
     }
+    let last = -1; // the last item examined: the page resumes after it
     let next = 0;
+    let ended = false;
     for (let i = 0; i < n; i++) {
-      if (full) return true; // another item exists beyond the limit: the next page starts with it
+      if (full) {
+        ended = true; // another item exists beyond the limit: the next page starts with it
+        break;
+      }
       if (!held.passed[i]) {
-        resume = held.afters[i];
+        last = i;
         continue;
       }
       const text = JSON.stringify(held.shown[next++]);
       const size = envelopeBytes(text) + 1;
       if (bytes + size > maxBytes) {
         if (count === 0) throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'An item is too large to answer');
-        return true; // cut: resume stays after the last item examined before this one
+        ended = true; // cut: the page resumes after the last item examined before this one
+        break;
       }
       parts.push(text);
       count++;
       bytes += size;
-      resume = held.afters[i];
+      last = i;
       if (opts.limit !== undefined && count >= opts.limit) full = true;
     }
-    return false;
+    if (last >= 0) resume = after(last);
+    return ended;
+  };
+
+  /** Holds one item; true when the page ended (the limit was reached before it, or among the items held). */
+  const hold = (ev: ItemEvent, item: Item, i: number): boolean => {
+    more = true; // an item arrived, so the read is not over until a final page event says so
+    if (full) return true; // another item exists beyond the limit: the next page starts with it
+    from.push(ev);
+    index.push(i);
+    const pass = matches(opts.residual, item);
+    passed.push(pass);
+    if (pass) shown.push(render(item));
+    return from.length >= CHUNK_ITEMS && answerHeld();
   };
 
   let ended = false;
@@ -126,16 +153,9 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
       if (!more || full || opts.now() >= opts.deadline) break;
       continue;
     }
-    more = true; // an item arrived, so the read is not over until a final page event says so
-    if (full) break; // another item exists beyond the limit: the next page starts with it
-    afters.push(ev.after);
-    const pass = matches(opts.residual, ev.item);
-    passed.push(pass);
-    if (pass) shown.push(render(ev.item));
-    if (afters.length >= CHUNK_EVENTS && answerHeld()) {
-      ended = true;
-      break;
-    }
+    if (ev.kind === 'item') ended = hold(ev, ev.item, 0);
+    else for (let i = 0; i < ev.items.length && !ended; i++) ended = hold(ev, ev.items[i]!, i);
+    if (ended) break;
   }
   if (!ended) answerHeld();
   return { parts, count, next: more ? resume : undefined };

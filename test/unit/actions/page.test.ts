@@ -60,7 +60,8 @@ describe('visibleJson', () => {
 });
 
 /** The rule collectPage keeps, one item at a time (its code before items were answered a chunk at a time). */
-async function referencePage(events: AsyncGenerator<ReadEvent>, opts: PageOptions) {
+type OneByOne = Exclude<ReadEvent, { kind: 'items' }>;
+async function referencePage(events: AsyncGenerator<OneByOne>, opts: PageOptions) {
   const parts: string[] = [];
   let resume: Position | undefined = opts.start ?? { s: 0 };
   let bytes = 64;
@@ -95,7 +96,10 @@ async function referencePage(events: AsyncGenerator<ReadEvent>, opts: PageOption
 }
 
 describe('collectPage', () => {
-  type Spec = { kind: 'item'; keep: boolean; text: string; n: number } | { kind: 'page'; end: boolean };
+  // `joined`: the item comes in the same 'items' event as the item before it (as execute sends a DynamoDB page).
+  type Spec =
+    | { kind: 'item'; keep: boolean; text: string; n: number; joined: boolean }
+    | { kind: 'page'; end: boolean };
   const spec = fc.oneof(
     {
       weight: 6,
@@ -104,6 +108,7 @@ describe('collectPage', () => {
         keep: fc.boolean(),
         text: fc.string({ maxLength: 60 }),
         n: fc.nat(),
+        joined: fc.integer({ min: 0, max: 9 }).map((n) => n > 0), // mostly pages of several items
       }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('page' as const), end: fc.boolean() }) },
@@ -120,7 +125,7 @@ describe('collectPage', () => {
   });
 
   // Item i resumes at {s: 0, k: {id: i}}; a page event at {s: 1, k: {id: i}}, so every position is told apart.
-  async function* eventsOf(specs: readonly Spec[]): AsyncGenerator<ReadEvent> {
+  async function* oneByOne(specs: readonly Spec[]): AsyncGenerator<OneByOne> {
     for (const [i, sp] of specs.entries()) {
       const id = { N: String(i) };
       if (sp.kind === 'page') {
@@ -130,6 +135,33 @@ describe('collectPage', () => {
       }
       yield { kind: 'item', item: itemOf(i, sp), after: { s: 0, k: { id } } };
     }
+  }
+
+  /** The same events, joined items grouped into 'items' events whose positions are computed on demand. */
+  async function* eventsOf(specs: readonly Spec[]): AsyncGenerator<ReadEvent> {
+    let group: { items: Item[]; ids: number[] } | undefined;
+    const flush = function* (): Generator<ReadEvent> {
+      if (!group) return;
+      const { items, ids } = group;
+      group = undefined;
+      yield { kind: 'items', items, after: (i) => ({ s: 0, k: { id: { N: String(ids[i]) } } }) };
+    };
+    for (const [i, sp] of specs.entries()) {
+      if (sp.kind === 'item' && sp.joined) {
+        group ??= { items: [], ids: [] };
+        group.items.push(itemOf(i, sp));
+        group.ids.push(i);
+        continue;
+      }
+      yield* flush();
+      if (sp.kind === 'page') {
+        yield { kind: 'page', after: sp.end ? undefined : { s: 1, k: { id: { N: String(i) } } } };
+        if (sp.end) return;
+        continue;
+      }
+      yield { kind: 'item', item: itemOf(i, sp), after: { s: 0, k: { id: { N: String(i) } } } };
+    }
+    yield* flush();
   }
 
   function* eventsOfSync(specs: readonly Spec[]): Generator<Item> {
@@ -148,7 +180,13 @@ describe('collectPage', () => {
     { what: 'to the byte', spare: 0, count: 5 },
     { what: 'one byte short: the last item waits for the next page', spare: -1, count: 4 },
   ])('fits a page of items $what', async ({ spare, count }) => {
-    const specs: Spec[] = Array.from({ length: 5 }, (_, n) => ({ kind: 'item', keep: true, text: `"é\\${n}`, n }));
+    const specs: Spec[] = Array.from({ length: 5 }, (_, n) => ({
+      kind: 'item',
+      keep: true,
+      text: `"é\\${n}`,
+      n,
+      joined: n > 0,
+    }));
     const sizes = [...eventsOfSync(specs)].map((item) => envelopeBytes(JSON.stringify(visibleJson(item, []))) + 1);
     const maxBytes = 64 + sizes.reduce((a, b) => a + b, 0) + spare;
     const opts: PageOptions = {
@@ -187,7 +225,7 @@ describe('collectPage', () => {
             const page = await collectPage(eventsOf(specs), opts);
             return { body: `[${page.parts.join(',')}]`, count: page.count, next: page.next };
           });
-          expect(got).toEqual(await outcome(() => referencePage(eventsOf(specs), opts)));
+          expect(got).toEqual(await outcome(() => referencePage(oneByOne(specs), opts)));
         },
       ),
       { numRuns: 300 },
