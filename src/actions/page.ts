@@ -59,6 +59,15 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
   let count = 0;
   let resume: Position | undefined = opts.start ?? { s: 0 };
   let bytes = 64; // the envelope around the body: status, headers are counted by the caller's margin
+  // Chunks answered whose exact size is not counted yet: their UTF-8 bytes are known, and escaping at most doubles
+  // them. While even twice their bytes fits, nobody needs to know how many quotes they hold.
+  let uncounted: string[] = [];
+  let uncountedMost = 0;
+  const countUncounted = () => {
+    for (const text of uncounted) bytes += envelopeBytes(text) - 1;
+    uncounted = [];
+    uncountedMost = 0;
+  };
   let more = false; // the generator ending on its own means there is nothing more
   let full = false;
   const maxBytes = opts.maxBytes ?? RESPONSE_BUDGET_BYTES;
@@ -90,16 +99,27 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
         return false;
       }
       const text = JSON.stringify(held.shown);
-      // '[a,b]' escapes as a and b do, and adds a byte per item: the items' sizes (each text plus a comma) + 1.
-      const size = envelopeBytes(text) - 1;
-      if (bytes + size <= maxBytes) {
+      // '[a,b]' escapes as a and b do, and adds a byte per item: the items' sizes (each text plus a comma) are
+      // envelopeBytes(text) - 1, at most twice its UTF-8 bytes.
+      const most = 2 * Buffer.byteLength(text) - 1;
+      let fits = bytes + uncountedMost + most <= maxBytes;
+      if (fits) {
+        uncounted.push(text);
+        uncountedMost += most;
+      } else {
+        countUncounted();
+        const size = envelopeBytes(text) - 1;
+        fits = bytes + size <= maxBytes;
+        if (fits) bytes += size;
+      }
+      if (fits) {
         parts.push(text.slice(1, -1));
         count += k;
-        bytes += size;
         resume = after(n - 1);
         return false;
       }
     }
+    countUncounted(); // from here on every item's size decides
     let last = -1; // the last item examined: the page resumes after it
     let next = 0;
     let ended = false;
