@@ -1,5 +1,5 @@
-// CPU profile of one bench workload: `npx tsx bench/profile.ts <scoutr|baseline|bare> <workload index> [size]`
-// (or `npx tsx bench/profile.ts --summarize <file.cpuprofile>`).
+// CPU profile of one bench workload: `npm run bench:profile -- <scoutr|baseline|bare> <workload index> [size]`
+// (or `npm run bench:profile -- --summarize <file.cpuprofile>`).
 // Starts DynamoDB Local (in memory), seeds `size` items (default 10000), runs bench/worker.ts under
 // `node --cpu-prof` (BENCH_SECONDS etc. as for the bench), then prints the functions by self time, and the same
 // grouped by file. The .cpuprofile stays in PROF_DIR (default /tmp/prof) for Chrome DevTools or speedscope.
