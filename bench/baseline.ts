@@ -2,6 +2,8 @@
 // strategy, not the language. Every read is a Scan of the whole table with the request's filter, collected in
 // memory and answered whole (no _limit, no cut); auth is one GetItem for the caller's record and one per group,
 // recursively, on every request (no cache); each read writes its audit record with PutItem.
+// `Bare` is the floor of a Scan list instead: the same Scan Scoutr sends, each item turned into a plain object and
+// the array given to JSON.stringify, and nothing else (no auth, no audit, no size or time cut).
 import { randomBytes } from 'node:crypto';
 import {
   type DynamoDBClient,
@@ -133,5 +135,52 @@ export class Baseline {
     }
     await this.audit(call);
     return { status: 200, bytes: Buffer.byteLength(body), count };
+  }
+}
+
+/** A stored value as a plain JS value JSON.stringify writes: numbers as doubles, sets as arrays (unsorted). */
+function plain(v: SdkValue): unknown {
+  if (v.S !== undefined) return v.S;
+  if (v.N !== undefined) return Number(v.N);
+  if (v.BOOL !== undefined) return v.BOOL;
+  if (v.NULL !== undefined) return null;
+  if (v.L !== undefined) return v.L.map(plain);
+  if (v.M !== undefined) return plainItem(v.M);
+  if (v.SS !== undefined) return v.SS;
+  if (v.NS !== undefined) return v.NS.map(Number);
+  if (v.B !== undefined) return Buffer.from(v.B).toString('base64');
+  return (v.BS ?? []).map((b) => Buffer.from(b).toString('base64'));
+}
+
+function plainItem(m: Record<string, SdkValue>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in m) out[k] = plain(m[k]!);
+  return out;
+}
+
+/** The bare baseline of a list: Scoutr's Scan (same filter, DynamoDB's 1 MB pages), then JSON.stringify. */
+export class Bare {
+  constructor(private readonly db: DynamoDBClient) {}
+
+  async handle(call: Call): Promise<Answer> {
+    if (call.resource !== '/items' || Object.keys(call.query ?? {}).some((k) => k.startsWith('_'))) {
+      throw new Error('the bare baseline answers unpaged lists only');
+    }
+    const out: unknown[] = [];
+    let start: Record<string, SdkValue> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: TABLES.data,
+          ...filterOf(call),
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(plainItem(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const body = JSON.stringify(out);
+    return { status: 200, bytes: Buffer.byteLength(body), count: out.length };
   }
 }

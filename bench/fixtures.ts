@@ -134,6 +134,8 @@ export interface Workload {
   call(i: number, size: number): Call;
   /** a full table read per request in the baseline, or in Scoutr: few iterations */
   heavy: { scoutr: boolean; baseline: boolean };
+  /** an unpaged list: also measured against the bare baseline (the same Scan + JSON.stringify) */
+  bare?: boolean;
 }
 
 const spread = (i: number, size: number) => (i * 7_919 + 13) % size;
@@ -191,6 +193,14 @@ export const WORKLOADS: Workload[] = [
     baseline: 'Scan the whole table, answer all',
     call: () => ({ method: 'GET', resource: '/items', path: '/items' }),
     heavy: { scoutr: false, baseline: true },
+    bare: true,
+  },
+  {
+    name: 'list status=active (not indexed, whole table)',
+    baseline: 'Scan, filter status, answer all',
+    call: () => ({ method: 'GET', resource: '/items', path: '/items', query: { status: 'active' } }),
+    heavy: { scoutr: true, baseline: true },
+    bare: true,
   },
 ];
 

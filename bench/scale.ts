@@ -1,7 +1,8 @@
 // npm run bench — Scoutr at scale, next to the naive baseline (the Scoutr 1.2.1 strategy, bench/baseline.ts), in
 // one run against DynamoDB Local (in memory). For each size it seeds the table (~300-byte items, category 1%
 // selective and indexed with price, status 50/50 and not indexed), then measures each workload in a fresh process
-// per (implementation, size, workload), so peak RSS is that workload's alone; then an HTTP load test. Prints
+// per (implementation, size, workload), so peak RSS is that workload's alone; unpaged lists also against the bare
+// baseline (the same Scan + JSON.stringify, `Bare` in bench/baseline.ts); then an HTTP load test. Prints
 // tables and the issue's targets next to the numbers; asserts nothing. Numbers from a busy machine are noise.
 //
 // Environment: SIZES (default 10000,100000), BENCH_SECONDS (time per workload, default 5; at least BENCH_MIN_ITER
@@ -26,6 +27,8 @@ const HTTP_SECONDS = Number(process.env.HTTP_SECONDS ?? 10);
 const HTTP_WARMUP = Number(process.env.HTTP_WARMUP ?? 2);
 const HTTP_CONNECTIONS = Number(process.env.HTTP_CONNECTIONS ?? 10);
 const IMPLS: Impl[] = ['scoutr', 'baseline'];
+/** An unpaged Scan list answers within this factor of the bare Scan + JSON.stringify (issue 10, item 6). */
+const BARE_TARGET = 1.3;
 
 function measure(endpoint: string, impl: Impl, workload: number, size: number): Promise<Measurement> {
   return new Promise((resolve, reject) => {
@@ -52,6 +55,7 @@ const num = (n: number, digits = 0) =>
     : '—';
 const ms = (n: number) => (n < 10 ? num(n, 2) : n < 100 ? num(n, 1) : num(n));
 const kb = (bytes: number) => (bytes >= 2 ** 20 ? `${num(bytes / 2 ** 20, 1)} MB` : `${num(bytes / 1024, 1)} KB`);
+const exact = (r: number) => num(r, 2);
 const ratio = (a: number, b: number) => (b > 0 && a > 0 ? `${num(a / b, a / b < 10 ? 1 : 0)}×` : '—');
 
 function table(headers: string[], rows: string[][]): string {
@@ -74,6 +78,7 @@ function sizeTable(size: number, results: Measurement[]): string {
     'bytes',
     'p50 ms',
     'p99 ms',
+    'cpu ms',
     'peak RSS MB',
   ];
   const rows: string[][] = [];
@@ -81,9 +86,10 @@ function sizeTable(size: number, results: Measurement[]): string {
     const by = (impl: Impl) => results.find((r) => r.workload === i && r.impl === impl)!;
     const s = by('scoutr');
     const b = by('baseline');
-    for (const r of [s, b]) {
+    const bare = w.bare ? by('bare') : undefined;
+    for (const r of bare ? [s, b, bare] : [s, b]) {
       rows.push([
-        r === s ? w.name : `  (${w.baseline})`,
+        r === s ? w.name : r === b ? `  (${w.baseline})` : '  (the same Scan + JSON.stringify)',
         r.impl,
         String(r.n),
         num(r.dataItems),
@@ -94,6 +100,7 @@ function sizeTable(size: number, results: Measurement[]): string {
         kb(r.bytes),
         ms(r.p50),
         ms(r.p99),
+        ms(r.cpuMs),
         num(r.peakRssMb),
       ]);
     }
@@ -109,8 +116,14 @@ function sizeTable(size: number, results: Measurement[]): string {
       '',
       ratio(b.p50, s.p50),
       ratio(b.p99, s.p99),
+      ratio(b.cpuMs, s.cpuMs),
       ratio(b.peakRssMb, s.peakRssMb),
     ]);
+    if (bare) {
+      const cut = bare.answered !== s.answered ? ' (answers differ)' : ` (target ≤ ${BARE_TARGET}×)`;
+      const cells = ['', 'scoutr/bare', '', '', '', '', '', '', '', `${exact(s.p50 / bare.p50)}×${cut}`, ''];
+      rows.push([...cells, `${exact(s.cpuMs / bare.cpuMs)}×`, '']);
+    }
   });
   const statuses = results.filter((r) => r.statuses.some((st) => st !== 200));
   const warn = statuses.map((r) => `  ! ${r.impl} ${WORKLOADS[r.workload]!.name}: statuses ${r.statuses.join(',')}`);
@@ -123,7 +136,8 @@ function sizeTable(size: number, results: Measurement[]): string {
     table(headers, rows),
     '',
     'items read: items DynamoDB examined on the data table per request (ScannedCount; items returned by',
-    'GetItem/BatchGetItem); capacity: ConsumedCapacity reported by DynamoDB Local (— when it reports none).',
+    'GetItem/BatchGetItem); capacity: ConsumedCapacity reported by DynamoDB Local (— when it reports none);',
+    "cpu ms: the worker process's own CPU time per request (DynamoDB Local's is not in it).",
     `Scoutr's log line items_read (data items; auth reads are auth_calls) per request: ${logCheck}`,
     ...warn,
   ].join('\n');
@@ -193,6 +207,20 @@ function targets(all: Measurement[], http: LoadResult[]): string {
     `  peak RSS ${num(rssLow)} MB @${num(smallest)} → ${num(rssHigh)} MB @${num(largest)} (${drift >= 0 ? '+' : ''}${num(drift)}%;` +
       ` target flat ±20%): ${smallest === largest ? 'n/a with one size' : verdict(Math.abs(drift) <= 20)}`,
   );
+  WORKLOADS.forEach((w, i) => {
+    if (!w.bare) return;
+    for (const size of sizes) {
+      const s = at('scoutr', i, size);
+      const bare = at('bare', i, size);
+      const head = `${w.name} @${num(size)}: p50 Scoutr ${ms(s.p50)} ms, the same Scan + JSON.stringify ${ms(bare.p50)} ms`;
+      const cpu = `(Node CPU per request ${ms(s.cpuMs)} / ${ms(bare.cpuMs)} ms: ${exact(s.cpuMs / bare.cpuMs)}×)`;
+      lines.push(
+        s.answered === bare.answered
+          ? `${head} → ${exact(s.p50 / bare.p50)}× (target ≤ ${BARE_TARGET}×): ${verdict(s.p50 <= BARE_TARGET * bare.p50)} ${cpu}`
+          : `${head}: n/a, Scoutr answers ${num(s.answered)} of ${num(bare.answered)} items (cut below 6 MB)`,
+      );
+    }
+  });
   const scoutr = all.filter((r) => r.impl === 'scoutr');
   const cold = Math.max(...scoutr.map((r) => r.coldAuthCalls));
   // Warm means within AUTH_CACHE_SECONDS (10 s) of the previous load: workloads whose requests take seconds let the
@@ -229,7 +257,7 @@ async function main() {
       seeded = size;
       const results: Measurement[] = [];
       for (let w = 0; w < WORKLOADS.length; w++) {
-        for (const impl of IMPLS) {
+        for (const impl of WORKLOADS[w]!.bare ? [...IMPLS, 'bare' as const] : IMPLS) {
           process.stdout.write(`  ${impl.padEnd(8)} ${WORKLOADS[w]!.name} …`);
           const r = await measure(emulator.endpoint, impl, w, size);
           process.stdout.write(` ${r.n} requests, p50 ${ms(r.p50)} ms\n`);

@@ -6,10 +6,11 @@ import type { Logger } from '../src/core/log';
 import { routesFor } from '../src/core/routes';
 import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';
-import { Baseline } from './baseline';
+import { Bare, Baseline } from './baseline';
 import { APP, benchClient, benchConfig, type Call, meter, type Reads, restEvent, WORKLOADS } from './fixtures';
 
-export type Impl = 'scoutr' | 'baseline';
+/** baseline: the Scoutr 1.2.1 strategy; bare: the same Scan + JSON.stringify, for unpaged lists (bench/baseline.ts) */
+export type Impl = 'scoutr' | 'baseline' | 'bare';
 
 export interface Measurement {
   impl: Impl;
@@ -19,6 +20,8 @@ export interface Measurement {
   n: number;
   p50: number;
   p99: number;
+  /** this process's CPU time (user + system) per warm request: Node's own work, apart from DynamoDB Local's */
+  cpuMs: number;
   /** the first request: cold auth cache, cold connections */
   coldMs: number;
   coldAuthCalls: number;
@@ -80,8 +83,8 @@ function percentile(sorted: number[], q: number): number {
 async function main(): Promise<Measurement> {
   const db = benchClient(endpoint);
   const m = meter(db);
-  const baseline = new Baseline(db);
-  const run = impl === 'scoutr' ? await scoutr(db) : (call: Call): Promise<Outcome> => baseline.handle(call);
+  const other = impl === 'bare' ? new Bare(db) : new Baseline(db);
+  const run = impl === 'scoutr' ? await scoutr(db) : (call: Call): Promise<Outcome> => other.handle(call);
   m.take();
   const readyRssMb = process.memoryUsage().rss / 2 ** 20;
 
@@ -97,6 +100,7 @@ async function main(): Promise<Measurement> {
   let bytes = 0;
   let logItemsRead = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 1; i <= maxIter; i++) {
     if (i > minIter && performance.now() - started > seconds * 1000) break;
     t = performance.now();
@@ -112,6 +116,7 @@ async function main(): Promise<Measurement> {
     logItemsRead += out.logItemsRead ?? 0;
     statuses.add(out.status);
   }
+  const used = process.cpuUsage(cpu);
   const n = times.length;
   times.sort((a, b) => a - b);
   db.destroy();
@@ -122,6 +127,7 @@ async function main(): Promise<Measurement> {
     n,
     p50: percentile(times, 0.5),
     p99: percentile(times, 0.99),
+    cpuMs: (used.user + used.system) / 1000 / n,
     coldMs,
     coldAuthCalls: coldReads.authCalls,
     authCalls: totals.authCalls / n,

@@ -8,6 +8,8 @@ import type { Position } from './cursor';
 /** A plan's items in a stable order, each with the position right after it, and the end of each DynamoDB page. */
 export type ReadEvent =
   | { kind: 'item'; item: Item; after: Position }
+  /** the items of a DynamoDB page, in order: item i resumes at after(i), computed only when asked */
+  | { kind: 'items'; items: readonly Item[]; after: (i: number) => Position }
   /** `after` undefined: nothing more to read */
   | { kind: 'page'; after: Position | undefined };
 
@@ -114,7 +116,11 @@ export async function* execute(
         for await (const page of readPages(deps.db, request, startKey, stats, limit)) {
           scanned += page.scanned;
           kept += page.items.length;
-          for (const item of page.items) yield { kind: 'item', item, after: { s, k: resumeKey(plan, schema, item) } };
+          const { items } = page;
+          const source = s; // `after` is called later, when s may have moved on
+          if (items.length > 0) {
+            yield { kind: 'items', items, after: (i) => ({ s: source, k: resumeKey(plan, schema, items[i]!) }) };
+          }
           const after: Position | undefined = page.lastKey
             ? { s, k: page.lastKey }
             : s + 1 < sources.length

@@ -99,14 +99,14 @@ export async function pageReply(
     deadline: ctx.started + deps.settings.readBudgetMs,
     now: deps.now,
   });
-  ctx.note.count = page.parts.length;
+  ctx.note.count = page.count;
   const headers: Record<string, string> = {};
   if (page.next) {
     const cursor = encodeCursor(key, bound, planId, page.next, deps.now());
     headers.Link = nextLink(ctx, cursor);
     headers['X-Next-Cursor'] = cursor;
   }
-  return { reply: { status: 200, headers, rawBody: `[${page.parts.join(',')}]` }, count: page.parts.length };
+  return { reply: { status: 200, headers, rawBody: `[${page.parts.join(',')}]` }, count: page.count };
 }
 
 /**

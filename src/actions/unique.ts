@@ -56,16 +56,18 @@ export async function unique(deps: Deps, ctx: Ctx): Promise<Reply> {
       }
       continue;
     }
-    if (!matches(residual, ev.item)) continue;
-    const value = getPath(ev.item, route.field);
-    if (value === undefined) continue;
-    for (const element of elements(value)) {
-      const id = `${Object.keys(element)[0]}:${JSON.stringify(toJson(element))}`;
-      if (seen.has(id)) continue;
-      seen.set(id, element);
-      bytes += envelopeBytes(JSON.stringify(toJson(element))) + 1;
-      if (bytes > RESPONSE_BUDGET_BYTES) {
-        throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The distinct values exceed 6 MB; add filters');
+    for (const item of ev.kind === 'item' ? [ev.item] : ev.items) {
+      if (!matches(residual, item)) continue;
+      const value = getPath(item, route.field);
+      if (value === undefined) continue;
+      for (const element of elements(value)) {
+        const id = `${Object.keys(element)[0]}:${JSON.stringify(toJson(element))}`;
+        if (seen.has(id)) continue;
+        seen.set(id, element);
+        bytes += envelopeBytes(JSON.stringify(toJson(element))) + 1;
+        if (bytes > RESPONSE_BUDGET_BYTES) {
+          throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The distinct values exceed 6 MB; add filters');
+        }
       }
     }
   }

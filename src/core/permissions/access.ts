@@ -1,9 +1,11 @@
 import { forbidden } from '../errors';
 import { matches } from '../filter/evaluate';
 import { or, type Pred } from '../filter/types';
-import { itemToJson, type JsonOut } from '../json';
+import { ACL } from '../item-roles';
+import { itemToJsonExcept, type JsonOut } from '../json';
 import { pathsOverlap } from '../query/names';
 import type { AttributeValue, Item } from '../values';
+import { VERSION } from '../write';
 import type { EndpointGrant, Role } from './roles';
 
 /** The first endpoint rule of a role that accepts (method, canonical path), if any. */
@@ -78,10 +80,12 @@ function removePath(map: Record<string, AttributeValue>, segments: string[]): Re
   return copy;
 }
 
-/** An item as the caller may see it: without hidden fields and without `_version`. */
+/** Reserved attributes no answer shows: the item's version (its ETag) and its grants (SPEC.md §1, §11). */
+const RESERVED: ReadonlySet<string> = new Set([VERSION, ACL]);
+
+/** An item as the caller may see it: without hidden fields and without the reserved `_version` and `_acl`. */
 export function visibleJson(item: Item, hidden: readonly string[]): { [key: string]: JsonOut } {
-  const { _version, _acl, ...rest } = redact(item, hidden);
-  return itemToJson(rest);
+  return itemToJsonExcept(redact(item, hidden), RESERVED); // redact returns the item itself when nothing is hidden
 }
 
 /**

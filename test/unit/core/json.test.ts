@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { ScoutrError } from '../../../src/core/errors';
 import {
   avToJson,
   fromJson,
   itemToJson,
+  itemToJsonExcept,
   type Json,
   JsonNumber,
   MAX_DEPTH,
@@ -11,7 +13,7 @@ import {
   plainToJson,
   toJson,
 } from '../../../src/core/json';
-import type { AttributeValue } from '../../../src/core/values';
+import { type AttributeValue, canonicalNumber } from '../../../src/core/values';
 import { thrown } from '../../support/errors';
 
 const num = (text: string) => new JsonNumber(text);
@@ -107,6 +109,37 @@ describe('numberOut', () => {
     expect(numberOut('100')).toBe(100);
     expect(numberOut('123456789012345678901')).toBe('123456789012345678901');
   });
+
+  it.each([
+    { text: '1.50', want: 1.5 }, // not the double's text, but the same number
+    { text: '-0', want: -0 },
+    { text: '1e+300', want: 1e300 },
+    { text: 'Infinity', want: 'Infinity' },
+    { text: 'NaN', want: 'NaN' },
+    { text: '0.1', want: 0.1 },
+  ])('answers $text as $want', ({ text, want }) => {
+    expect(numberOut(text)).toBe(want);
+  });
+
+  // The rule without the fast path for texts a double prints as: they must answer the same.
+  const reference = (text: string) => {
+    const n = Number(text);
+    return Number.isFinite(n) && canonicalNumber(String(n)) === canonicalNumber(text) ? n : text;
+  };
+  const numberText = fc.oneof(
+    fc.double().map(String),
+    fc.integer().map(String),
+    fc.stringMatching(/^-?(0|[1-9]\d{0,40})(\.\d{1,40})?([eE][+-]?\d{1,3})?$/),
+  );
+
+  it('answers every number text as the exact comparison does', () => {
+    fc.assert(
+      fc.property(numberText, (text) => {
+        expect(numberOut(text)).toBe(reference(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
 });
 
 describe('itemToJson', () => {
@@ -115,6 +148,17 @@ describe('itemToJson', () => {
     expect(Object.hasOwn(out, '__proto__')).toBe(true);
     expect(JSON.stringify(out)).toBe('{"__proto__":"x","a":1}');
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
+  it('keeps names that are Object.prototype members as plain own data', () => {
+    const out = itemToJson({ constructor: { S: 'c' }, toString: { N: '2' }, hasOwnProperty: { BOOL: true } });
+    expect(JSON.stringify(out)).toBe('{"constructor":"c","toString":2,"hasOwnProperty":true}');
+  });
+
+  it('leaves out only the attribute named, in the stored order otherwise', () => {
+    const item = { b: { S: 'x' }, _version: { N: '3' }, ['__proto__']: { N: '1' }, a: { NULL: true as const } };
+    expect(JSON.stringify(itemToJsonExcept(item, new Set(['_version'])))).toBe('{"b":"x","__proto__":1,"a":null}');
+    expect(JSON.stringify(itemToJsonExcept(item, new Set()))).toBe('{"b":"x","_version":3,"__proto__":1,"a":null}');
   });
 });
 
