@@ -82,8 +82,18 @@ export async function createBenchTables(db: DynamoDBClient): Promise<void> {
   for (const g of GROUPS) await db.send(new PutItemCommand({ TableName: TABLES.groups, Item: toItem(g) as never }));
 }
 
-/** Items [from, to) with BatchWriteItem, `parallel` calls in flight, retrying unprocessed items. */
-export async function seedItems(db: DynamoDBClient, from: number, to: number, parallel = 16): Promise<void> {
+/**
+ * Items [from, to) with BatchWriteItem, `parallel` calls in flight, retrying unprocessed items. `extra` adds attributes
+ * to item i (the grants benchmark's `_acl`); `table` defaults to the bench data table.
+ */
+export async function seedItems(
+  db: DynamoDBClient,
+  from: number,
+  to: number,
+  parallel = 16,
+  opts: { table?: string; extra?: (i: number) => Item | undefined } = {},
+): Promise<void> {
+  const table = opts.table ?? TABLES.data;
   let next = from;
   const worker = async () => {
     while (next < to) {
@@ -91,11 +101,13 @@ export async function seedItems(db: DynamoDBClient, from: number, to: number, pa
       const end = Math.min(start + 25, to);
       next = end;
       let pending: WriteRequest[] = [];
-      for (let i = start; i < end; i++) pending.push({ PutRequest: { Item: toItem(benchItem(i)) as never } });
+      for (let i = start; i < end; i++) {
+        pending.push({ PutRequest: { Item: { ...toItem(benchItem(i)), ...opts.extra?.(i) } as never } });
+      }
       for (let round = 0; pending.length > 0; round++) {
         if (round > 0) await new Promise((r) => setTimeout(r, 20 * round));
-        const out = await db.send(new BatchWriteItemCommand({ RequestItems: { [TABLES.data]: pending } }));
-        pending = out.UnprocessedItems?.[TABLES.data] ?? [];
+        const out = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+        pending = out.UnprocessedItems?.[table] ?? [];
       }
     }
   };

@@ -1,6 +1,7 @@
+import { matches } from '../core/filter/evaluate';
 import { type Plan, projectionParams, readParams, resumeKey } from '../core/plan';
 import type { TableSchema } from '../core/schema';
-import { type Item, keyText } from '../core/values';
+import { type Item, keyText, keyValue } from '../core/values';
 import { batchGet, getItem, type ReadStats, readPages } from '../dynamo/read';
 import type { Deps } from './context';
 import type { Position } from './cursor';
@@ -99,6 +100,9 @@ export async function* execute(
       }
       return;
     }
+    case 'grants':
+      yield* executeGrants(deps, plan, schema, start, stats, opts);
+      return;
     default: {
       const sources = readParams(plan, schema, opts.projection);
       const want = opts.want;
@@ -130,5 +134,73 @@ export async function* execute(
         }
       }
     }
+  }
+}
+
+const GRANTS_PAGE = 100; // one BatchGetItem call's worth of keys
+
+/**
+ * SPEC.md §11 "Planning": the caller's grants rows in `item_key` order (a Query on `principal`, paged), each page's
+ * items by BatchGetItem, answered in row order. A position is the grants row after which the next page resumes.
+ */
+async function* executeGrants(
+  deps: Deps,
+  plan: Extract<Plan, { kind: 'grants' }>,
+  schema: TableSchema,
+  start: Position | undefined,
+  stats: ReadStats,
+  opts: ReadOptions,
+): AsyncGenerator<ReadEvent> {
+  const table = deps.tables.grants;
+  if (!table) throw new Error('a grants plan needs the grants table');
+  const principal = { S: plan.user };
+  const request = {
+    operation: 'Query',
+    input: {
+      TableName: table,
+      KeyConditionExpression: '#k0 = :k0',
+      ProjectionExpression: '#k0, #k1',
+      ExpressionAttributeNames: { '#k0': 'principal', '#k1': 'item_key' },
+      ExpressionAttributeValues: { ':k0': principal },
+    },
+  } as const;
+  const pk = schema.partitionKey;
+  const want = opts.want;
+  let kept = 0;
+  let rows = 0;
+  // The visible filter is applied to every item (page.ts): a row whose item is not shown only costs its read.
+  const limit = () => Math.min(GRANTS_PAGE, want === undefined ? GRANTS_PAGE : callLimit(want, kept, rows, true));
+  const startKey = start && 's' in start ? start.k : undefined;
+  for await (const page of readPages(deps.db, request, startKey, stats, limit)) {
+    rows += page.items.length;
+    const found: { row: Item; key: Item }[] = [];
+    for (const row of page.items) {
+      const text = row.item_key;
+      // A row names its item by the canonical key text; one that names no key of this table shows nothing.
+      const value = text && 'S' in text ? keyValue(pk.type, text.S) : undefined;
+      if (value) found.push({ row, key: { [pk.name]: value } });
+    }
+    const items =
+      found.length === 0
+        ? []
+        : await batchGet(
+            deps.db,
+            {
+              table: schema.table,
+              // two rows may spell one key (`01`, `1`): BatchGetItem refuses a key twice
+              keys: [...new Map(found.map((f) => [keyText(f.key[pk.name]!), f.key])).values()],
+              consistent: opts.consistent ?? false,
+              ...projectionOf(opts.projection),
+            },
+            stats,
+          );
+    const byKey = new Map(items.map((i) => [keyText(i[pk.name]!), i]));
+    for (const { row, key } of found) {
+      const item = byKey.get(keyText(key[pk.name]!));
+      if (!item) continue;
+      if (matches(plan.residual, item)) kept++;
+      yield { kind: 'item', item, after: { s: 0, k: { principal, item_key: row.item_key! } } };
+    }
+    yield { kind: 'page', after: page.lastKey ? { s: 0, k: page.lastKey } : undefined };
   }
 }

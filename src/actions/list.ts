@@ -1,6 +1,6 @@
 import type { AppConfig } from '../core/app';
 import { invalidQuery } from '../core/errors';
-import { planRead } from '../core/plan';
+import { planList } from '../core/plan';
 import type { QueryInput } from '../core/query/parse';
 import type { ScoutrRequest } from '../core/request';
 import { itemsRoute, templateParams } from '../core/routes';
@@ -20,7 +20,11 @@ function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryI
 /** GET /items, /items/{search_key}/{search_value} and static filter routes: one page of visible items. */
 export async function list(deps: Deps, ctx: Ctx): Promise<Reply> {
   const { query, scope, visible } = readRequest(deps, ctx, listPathFilters(deps.app, ctx.req));
-  const plan = planRead(visible, deps.schema);
+  const plan = planList(
+    visible,
+    deps.schema,
+    deps.tables.grants ? { user: ctx.caller.id, readFilters: ctx.counting.map((r) => r.filters.read) } : undefined,
+  );
   if (query.explain) {
     await auditRead(deps, ctx, 'LIST');
     return explainReply(plan);

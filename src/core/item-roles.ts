@@ -118,6 +118,33 @@ export function itemRolePred(roles: ItemRoles, role: string, user: string | unde
   return or([...holders].sort().map((s): Filter => ({ op: 'contains', field: `${ACL}.${s}`, value: { S: user } })));
 }
 
+/**
+ * Whether a condition is `itemRolePred` of some role for `user`: `contains(_acl.<s>, user)`, or an OR of them. Only
+ * itemRolePred builds such a condition: query parameters and role records cannot name a field starting with `_`.
+ */
+export function isItemRolePred(f: Filter, user: string): boolean {
+  const one = (c: Filter) =>
+    c.op === 'contains' &&
+    c.field.startsWith(`${ACL}.`) &&
+    !c.field.slice(ACL.length + 1).includes('.') &&
+    c.value.S === user;
+  return f.op === 'or' ? f.children.every(one) : one(f);
+}
+
+/**
+ * Whether every row visible through these read filters needs an item role of `user` (SPEC.md §11 "Planning"):
+ * each filter is `false` (it shows nothing) or has an item-role conjunct, and one is not `false`. Such a list is
+ * served from the caller's grants rows. Without a user id nobody holds an item role.
+ */
+export function needsItemRole(readFilters: readonly Pred[], user: string | undefined): boolean {
+  if (user === undefined) return false;
+  const live = readFilters.filter((f) => f !== false);
+  return (
+    live.length > 0 &&
+    live.every((f) => f !== true && (f.op === 'and' ? f.children : [f]).some((c) => isItemRolePred(c, user)))
+  );
+}
+
 /** The body of POST /{item}/{id}/grants (SPEC.md §11), checked: a 400 names the field. */
 export interface GrantRequest {
   user: string;

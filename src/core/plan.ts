@@ -1,5 +1,6 @@
 import { checkLimits, compileFilter, Placeholders } from './filter/compile';
 import { and, chunk, conjuncts, type Filter, fieldsOf, type NonEmpty, or, type Pred } from './filter/types';
+import { needsItemRole } from './item-roles';
 import type { IndexSchema, KeyAttribute, TableSchema } from './schema';
 import { type AttributeValue, compareStrings, type Item, keyText, type Scalar } from './values';
 
@@ -22,7 +23,12 @@ export type Plan =
       /** newest first (audit and history) */
       descending?: boolean;
     }
-  | { kind: 'scan'; filter: Pred; residual: Pred };
+  | { kind: 'scan'; filter: Pred; residual: Pred }
+  /**
+   * The caller's rows of the grants table (a Query on `principal`), then BatchGetItem of their items (SPEC.md §11
+   * "Planning"). `residual` is the whole visible filter: `_acl` on the item is the truth, so a stale row shows nothing.
+   */
+  | { kind: 'grants'; user: string; residual: Pred };
 
 const SORT_KEY_OPS = new Set(['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'startswith']);
 
@@ -111,6 +117,24 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
   return { kind: 'scan', filter: and(parts), residual: true };
 }
 
+/**
+ * A list (SPEC.md §11 "Planning"): a key lookup stays a key lookup; otherwise, when every counting role's read filter
+ * needs an item role of the caller (and there is a grants table), the caller's grants rows name the items, so the cost
+ * follows their grants, not the table. Anything else plans as planRead does.
+ */
+export function planList(
+  pred: Pred,
+  schema: TableSchema,
+  grants?: { user: string | undefined; readFilters: readonly Pred[] },
+): Plan {
+  const plan = planRead(pred, schema);
+  if (plan.kind === 'none' || plan.kind === 'get' || plan.kind === 'batch') return plan;
+  if (grants?.user !== undefined && needsItemRole(grants.readFilters, grants.user)) {
+    return { kind: 'grants', user: grants.user, residual: pred };
+  }
+  return plan;
+}
+
 function sortKeyOk(c: Filter, sk: KeyAttribute): boolean {
   switch (c.op) {
     case 'eq':
@@ -130,7 +154,7 @@ function sortKeyOk(c: Filter, sk: KeyAttribute): boolean {
 
 /** A short, value-free description for the log line, `_explain` and the cursor's plan check. */
 export interface PlanSummary {
-  operation: 'None' | 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan';
+  operation: 'None' | 'GetItem' | 'BatchGetItem' | 'Query' | 'Scan' | 'GrantsQuery+BatchGetItem';
   index?: string;
   keyCondition?: string[];
   /** how many key conditions (queries) a search runs */
@@ -164,6 +188,12 @@ export function summarize(plan: Plan): PlanSummary {
       };
     case 'scan':
       return { operation: 'Scan', ...opt('filter', names(plan.filter)) };
+    case 'grants':
+      return {
+        operation: 'GrantsQuery+BatchGetItem',
+        keyCondition: ['principal eq'],
+        ...opt('inMemory', names(plan.residual)),
+      };
   }
 }
 

@@ -18,7 +18,7 @@ export const UniqueValues = z.array(z.union([scalar, z.null(), z.unknown()]));
 export const HasPermissionAnswer = z.object({ allowed: z.boolean(), reason: str });
 export const Plan = z.object({
   plan: z.object({
-    operation: z.enum(['None', 'GetItem', 'BatchGetItem', 'Query', 'Scan']),
+    operation: z.enum(['None', 'GetItem', 'BatchGetItem', 'Query', 'Scan', 'GrantsQuery+BatchGetItem']),
     index: opt(str),
     keyCondition: opt(z.array(str)),
     sources: opt(z.number()),
