@@ -7,13 +7,14 @@
 
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import app from '../example/app';
-import { authRecords, groups, items } from '../example/seed';
+import { items } from '../example/seed';
 import { EnvSchema, parseEnv } from '../src/config';
 import { routesFor } from '../src/core/routes';
 import { auditTableSpec, authTableSpec, createTable, groupTableSpec } from '../src/dynamo/admin';
 import { createClient } from '../src/dynamo/client';
 import { createRuntime } from '../src/http/runtime';
 import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
+import { examplePolicyRecords } from '../src/local/examples';
 import { seed } from '../src/local/seed';
 import { startServer } from '../src/local/server';
 
@@ -41,7 +42,7 @@ async function main() {
     await createTable(db, authTableSpec(TABLES.auth));
     await createTable(db, groupTableSpec(TABLES.groups));
     await createTable(db, auditTableSpec(TABLES.audit));
-    await seed(db, TABLES, { items, authRecords, groups }, 'id');
+    await seed(db, TABLES, { items, ...examplePolicyRecords('petstore') }, 'id');
     const config = parseEnv(EnvSchema, {
       DATA_TABLE: TABLES.data,
       AUTH_TABLE: TABLES.auth,

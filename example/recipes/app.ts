@@ -2,7 +2,7 @@ import { defineApp } from '../../src/core/app';
 
 // Recipes shared one by one (deathnut's demo, SPEC.md §13): a recipe's creator owns it and may share it with a
 // friend to view or to edit, and revoke that again; "the recipes I may view" is one list. The permissions that
-// use these item roles are the `member` ROLE record in seed.ts, given to every signed-in user by DEFAULT_ROLE.
+// use these item roles are the `member` ROLE record in policy.yml, given to every signed-in user by DEFAULT_ROLE.
 export default defineApp({
   routes: { items: 'recipes', item: 'recipe' },
   generateId: true,

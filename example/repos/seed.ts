@@ -1,41 +1,7 @@
-// Seed data for `npm start -- --example repos`: Oso's three repositories and three users, each holding one role.
+// Seed data for `npm start -- --example repos`: Oso's three repositories and who holds which role on them. The
+// permissions (the public-reader role, the users and their group) are example/repos/policy.yml.
 
 export const env = { DEFAULT_ROLE: 'public-reader', ANONYMOUS_ROLE: 'public-reader' };
-
-export const groups = [
-  {
-    group_id: 'members',
-    description: 'people with roles on repositories: what they may do follows their item roles',
-    permitted_endpoints: [
-      { method: 'GET', endpoint: '/repos' },
-      { method: 'POST', endpoint: '/repo' },
-      { method: 'GET', endpoint: '/repo/[^/]+' },
-      { method: 'PATCH', endpoint: '/repo/[^/]+' },
-      { method: 'DELETE', endpoint: '/repo/[^/]+' },
-      { method: 'GET', endpoint: '/repo/[^/]+/grants' },
-      { method: 'POST', endpoint: '/repo/[^/]+/grants' },
-    ],
-    read_filters: [{ item_role: 'contributor' }],
-    update_filters: [{ item_role: 'maintainer' }],
-    delete_filters: [{ item_role: 'admin' }],
-  },
-];
-
-export const authRecords = [
-  {
-    id: 'public-reader',
-    type: 'ROLE',
-    description: 'everyone, signed in or not (DEFAULT_ROLE and ANONYMOUS_ROLE): reads public repositories',
-    permitted_endpoints: [
-      { method: 'GET', endpoint: '/repos' },
-      { method: 'GET', endpoint: '/repo/[^/]+' },
-    ],
-    read_filters: [{ field: 'is_public', value: true }],
-  },
-  { id: 'larry', type: 'USERNAME', name: 'Larry', groups: ['members'] },
-  { id: 'anne', type: 'USERNAME', name: 'Anne', groups: ['members'] },
-  { id: 'graham', type: 'USERNAME', name: 'Graham', groups: ['members'] },
-];
 
 export const items = [
   { name: 'gmail', is_public: false, description: 'mail' },

@@ -8,13 +8,13 @@ import { toJson } from '../core/json';
 import { type Decision, decide } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
 import { lookupOf, rolesFor } from '../core/permissions/roles';
-import { diffPolicy, type PolicyChange, type PolicyPlan, type PolicyTable } from '../core/policy/diff';
+import type { PolicyChange, PolicyPlan, PolicyTable } from '../core/policy/diff';
 import { parseIdentity, policyOf } from '../core/policy/load-policy';
 import { policyDocument, policyRecords } from '../core/policy/records';
 import { policyJsonSchema } from '../core/policy/schema';
 import { type AttributeValue, type Item, keyValue } from '../core/values';
 import { AuthStore } from '../dynamo/auth';
-import { applyPolicy, PolicyRaced, type PolicyTables, scanAll } from '../dynamo/policy';
+import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
 import { getItem } from '../dynamo/read';
 import { describeDataTable } from '../dynamo/schema';
 import { type CliEnv, cliClient, cliEnv } from './env';
@@ -108,10 +108,7 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
 
   const computePlan = async (file: string, prune: boolean, asJson: boolean) => {
     const doc = loadOrExit(file, asJson);
-    const { db } = connect();
-    const t = tables();
-    const [auth, groups] = await Promise.all([scanAll(db, t.auth), scanAll(db, t.groups)]);
-    return diffPolicy(policyRecords(doc), { auth, groups }, { prune });
+    return planPolicy(connect().db, tables(), doc, { prune });
   };
 
   const program = new Command('scoutr')

@@ -4,13 +4,26 @@ import {
   TransactWriteItemsCommand,
   type TransactWriteItemsCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { KEY_OF, type PolicyChange, type PolicyTable } from '../core/policy/diff';
+import { diffPolicy, KEY_OF, type PolicyChange, type PolicyPlan, type PolicyTable } from '../core/policy/diff';
+import { policyRecords } from '../core/policy/records';
+import type { PolicyDocument } from '../core/policy/schema';
 import type { AttributeValue, Item } from '../core/values';
 import { isTransactionCanceled, translateError } from './errors';
 import { asItem, asSdk } from './read';
 
 type TxItem = NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number];
 export type PolicyTables = Record<PolicyTable, string>;
+
+/** `scoutr policy plan`: the tables as they are, against what the document declares (SPEC.md §12). */
+export async function planPolicy(
+  db: DynamoDBClient,
+  tables: PolicyTables,
+  doc: PolicyDocument,
+  opts: { prune: boolean },
+): Promise<PolicyPlan> {
+  const [auth, groups] = await Promise.all([scanAll(db, tables.auth), scanAll(db, tables.groups)]);
+  return diffPolicy(policyRecords(doc), { auth, groups }, opts);
+}
 
 /** Every item of an auth or groups table, read consistently: the plan is the state the apply is conditioned on. */
 export async function scanAll(db: DynamoDBClient, table: string): Promise<Item[]> {

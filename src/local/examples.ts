@@ -1,11 +1,15 @@
 import { resolve } from 'node:path';
+import { formatIssue, loadPolicyFile } from '../cli/policy-file';
 import { ConfigError } from '../config';
+import { policyRecords } from '../core/policy/records';
+import type { PolicyDocument } from '../core/policy/schema';
 import type { SeedData } from './seed';
 
 // The examples `npm start -- --example NAME` serves (SPEC.md §13), each an app config and its seed under example/.
 // The pet store is the default and lives at example/ itself.
 
-export interface ExampleSeed extends SeedData {
+/** An example's seed: its items and item grants; its permissions are its policy file (`policyFile`). */
+export interface ExampleSeed extends Omit<SeedData, 'authRecords' | 'groups'> {
   /** environment defaults the example needs (DEFAULT_ROLE, ANONYMOUS_ROLE): set variables win */
   env?: Record<string, string>;
   /** [label, curl headers] for the banner */
@@ -14,9 +18,21 @@ export interface ExampleSeed extends SeedData {
 
 const root = resolve(__dirname, '../../example');
 export const EXAMPLES = {
-  petstore: { app: resolve(root, 'app.ts'), seed: () => import('../../example/seed') },
-  recipes: { app: resolve(root, 'recipes/app.ts'), seed: () => import('../../example/recipes/seed') },
-  repos: { app: resolve(root, 'repos/app.ts'), seed: () => import('../../example/repos/seed') },
+  petstore: {
+    app: resolve(root, 'app.ts'),
+    policy: resolve(root, 'policy.yml'),
+    seed: () => import('../../example/seed'),
+  },
+  recipes: {
+    app: resolve(root, 'recipes/app.ts'),
+    policy: resolve(root, 'recipes/policy.yml'),
+    seed: () => import('../../example/recipes/seed'),
+  },
+  repos: {
+    app: resolve(root, 'repos/app.ts'),
+    policy: resolve(root, 'repos/policy.yml'),
+    seed: () => import('../../example/repos/seed'),
+  },
 } as const;
 export type ExampleName = keyof typeof EXAMPLES;
 
@@ -39,4 +55,17 @@ export const exampleKey = (app: { localTable?: { partitionKey: { name: string } 
 export function exampleByFile(file: string) {
   const name = (Object.keys(EXAMPLES) as ExampleName[]).find((n) => EXAMPLES[n].app === file);
   return name === undefined ? undefined : { ...EXAMPLES[name], name };
+}
+
+/** An example's policy file (SPEC.md §13), validated as `scoutr policy validate` does. */
+export function examplePolicy(name: ExampleName): PolicyDocument {
+  const loaded = loadPolicyFile(EXAMPLES[name].policy);
+  if ('issues' in loaded) throw new ConfigError(loaded.issues.map(formatIssue).join('\n'));
+  return loaded.doc;
+}
+
+/** The auth records and groups an example's policy file declares, as the tables hold them. */
+export function examplePolicyRecords(name: ExampleName): Pick<SeedData, 'authRecords' | 'groups'> {
+  const { records, groups } = policyRecords(examplePolicy(name));
+  return { authRecords: records, groups };
 }

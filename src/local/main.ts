@@ -13,6 +13,7 @@ import {
   tableExists,
 } from '../dynamo/admin';
 import { createClient, type DynamoDBClient } from '../dynamo/client';
+import { applyPolicy, planPolicy } from '../dynamo/policy';
 import { openApiDocument } from '../http/openapi';
 import { createRuntime } from '../http/runtime';
 import { type LocalConfig, loadApp, loadLocalConfig } from './config';
@@ -24,6 +25,7 @@ import {
   exampleByFile,
   exampleKey,
   exampleNamed,
+  examplePolicy,
   exampleSeed,
 } from './examples';
 import { seed } from './seed';
@@ -81,7 +83,7 @@ export async function main(
       await requireTables(db, specs);
     }
     if (exampleData && (config.SCOUTR_SEED === 'example' || emulator)) {
-      await seedExample(db, config, exampleData, exampleKey(app));
+      await seedExample(db, config, example!.name, exampleKey(app));
     }
 
     const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
@@ -127,7 +129,11 @@ async function requireTables(db: DynamoDBClient, specs: readonly TableSpec[]): P
   }
 }
 
-async function seedExample(db: DynamoDBClient, config: LocalConfig, data: ExampleSeed, key: string): Promise<void> {
+/**
+ * Seeds an example into empty tables: its policy file applied through the same plan and conditioned writes as
+ * `scoutr policy apply` (creates only: nothing declared elsewhere is touched), then its items and item grants.
+ */
+async function seedExample(db: DynamoDBClient, config: LocalConfig, name: ExampleName, key: string): Promise<void> {
   const tables = {
     data: config.DATA_TABLE,
     auth: config.AUTH_TABLE,
@@ -135,8 +141,17 @@ async function seedExample(db: DynamoDBClient, config: LocalConfig, data: Exampl
     grants: config.GRANTS_TABLE,
   };
   if (!(await isTableEmpty(db, tables.data)) && !(await isTableEmpty(db, tables.auth))) return;
-  const written = await seed(db, tables, data, key);
-  if (written > 0) console.log(`seeded the example: ${written} records`);
+  const plan = await planPolicy(db, { auth: tables.auth, groups: tables.groups }, examplePolicy(name), {
+    prune: false,
+  });
+  // Records someone already has are theirs: seeding puts only the ones that are missing.
+  const creates = plan.changes.filter((c) => c.action === 'create');
+  await applyPolicy(db, { auth: tables.auth, groups: tables.groups }, creates);
+  const data = await exampleSeed(name);
+  const written = await seed(db, tables, { ...data, authRecords: [], groups: [] }, key);
+  console.log(
+    `seeded the example: ${plan.changes.length} policy records (${EXAMPLES[name].policy}), ${written} items and grants`,
+  );
 }
 
 /** `--example NAME` (or `--example=NAME`), the only argument `npm start` takes. */

@@ -1,5 +1,9 @@
 import app from '../../../example/app';
-import { authRecords, groups, items } from '../../../example/seed';
+import { items } from '../../../example/seed';
+import { examplePolicyRecords } from '../../../src/local/examples';
+
+const { authRecords, groups } = examplePolicyRecords('petstore');
+
 import { loadPolicy } from '../../../src';
 import { policyDocument } from '../../../src/core/policy/records';
 import { as, type Harness, startHarness } from '../../support/harness';

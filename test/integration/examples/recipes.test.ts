@@ -2,11 +2,17 @@
 // seed and DEFAULT_ROLE, exactly as `npm start -- --example recipes` serves them.
 import app from '../../../example/recipes/app';
 import * as seedData from '../../../example/recipes/seed';
+import { examplePolicyRecords } from '../../../src/local/examples';
 import { as, type Harness, startHarness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ app, seed: seedData, env: seedData.env, dataTable: app.localTable! });
+  h = await startHarness({
+    app,
+    seed: { ...seedData, ...examplePolicyRecords('recipes') },
+    env: seedData.env,
+    dataTable: app.localTable!,
+  });
 });
 afterAll(() => h.close());
 

@@ -2,11 +2,17 @@
 // admin ⇒ maintainer ⇒ contributor, public repositories read by everyone, a denied read answered 404.
 import app from '../../../example/repos/app';
 import * as seedData from '../../../example/repos/seed';
+import { examplePolicyRecords } from '../../../src/local/examples';
 import { as, type Harness, startHarness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ app, seed: seedData, env: seedData.env, dataTable: app.localTable! });
+  h = await startHarness({
+    app,
+    seed: { ...seedData, ...examplePolicyRecords('repos') },
+    env: seedData.env,
+    dataTable: app.localTable!,
+  });
 });
 afterAll(() => h.close());
 

@@ -1,7 +1,9 @@
 import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '../../../src/config';
 import { auditTableSpec, authTableSpec, createTable, dropTables, groupTableSpec } from '../../../src/dynamo/admin';
+import { planPolicy } from '../../../src/dynamo/policy';
 import { freePort } from '../../../src/local/emulator';
+import { examplePolicy } from '../../../src/local/examples';
 import { main } from '../../../src/local/main';
 import { localDb, uniqueName } from '../../support/db';
 import { signingKey, startJwksServer } from '../../support/jwks';
@@ -199,8 +201,12 @@ it('serves --example recipes seeded on request, and prints its DynamoDB endpoint
     expect(printed).toMatch(/npx scoutr policy plan policy\.yml/);
     expect(printed).toMatch(/npx scoutr check --as user:alice GET \/recipes/);
     expect(printed).toContain("every signed-in caller also has the role 'member' (DEFAULT_ROLE)");
-    // the example's ROLE record was seeded, and its grants table is the one it was told
+    // the example's ROLE record was seeded from its policy file, through the apply code: a plan now finds nothing to do
     expect(await count(t.AUTH_TABLE)).toBe(1);
+    const plan = await planPolicy(db, { auth: t.AUTH_TABLE, groups: t.GROUP_TABLE }, examplePolicy('recipes'), {
+      prune: true,
+    });
+    expect(plan.changes).toEqual([]);
     expect(await tableNames()).toContain(t.GRANTS_TABLE);
   } finally {
     await stop();

@@ -4,7 +4,7 @@ import exampleApp from '../../../example/app';
 import * as exampleSeed from '../../../example/seed';
 import { EnvSchema } from '../../../src/config';
 import { LocalEnvSchema } from '../../../src/local/config';
-import { EXAMPLES, exampleSeed as seedOf } from '../../../src/local/examples';
+import { EXAMPLES, examplePolicyRecords, exampleSeed as seedOf } from '../../../src/local/examples';
 import { type Harness, startHarness } from '../../support/harness';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
@@ -73,7 +73,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     app: exampleApp,
-    seed: { items: exampleSeed.items, authRecords: exampleSeed.authRecords, groups: exampleSeed.groups },
+    seed: { items: exampleSeed.items, ...examplePolicyRecords('petstore') },
     dataTable: exampleApp.localTable!,
   });
 });
@@ -124,7 +124,12 @@ describe.each(exampleBlocks)('the $name example', ({ name, curls: exampleCurls }
   it('answers every curl, in order, with the status the README says', async () => {
     const app = ((await import(EXAMPLES[name].app)) as { default: typeof exampleApp }).default;
     const data = await seedOf(name);
-    const eh = await startHarness({ app, seed: data, env: data.env ?? {}, dataTable: app.localTable! });
+    const eh = await startHarness({
+      app,
+      seed: { ...data, ...examplePolicyRecords(name) },
+      env: data.env ?? {},
+      dataTable: app.localTable!,
+    });
     try {
       const results: string[] = [];
       for (const c of exampleCurls) {
