@@ -4,8 +4,11 @@ import { EnvSchema, parseEnv } from '../config';
 import { createClient } from '../dynamo/client';
 
 // The server's own variables (SPEC.md §10) and their rules, from the one schema: only the tables `scoutr` reads.
-const { AUTH_TABLE, GROUP_TABLE, DATA_TABLE, DYNAMODB_ENDPOINT, AWS_REGION } = EnvSchema.shape;
+const { AUTH_TABLE, GROUP_TABLE, DATA_TABLE, DYNAMODB_ENDPOINT, AWS_REGION, DEFAULT_ROLE, ANONYMOUS_ROLE } =
+  EnvSchema.shape;
 const CliEnvSchema = z.object({
+  DEFAULT_ROLE,
+  ANONYMOUS_ROLE,
   AUTH_TABLE,
   GROUP_TABLE,
   DATA_TABLE: z.optional(DATA_TABLE),

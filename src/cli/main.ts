@@ -7,7 +7,7 @@ import { ScoutrError } from '../core/errors';
 import { toJson } from '../core/json';
 import { type Decision, decide } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
-import { lookupOf, rolesFor } from '../core/permissions/roles';
+import { lookupOf, namedRoleFor, rolesFor } from '../core/permissions/roles';
 import type { PolicyChange, PolicyPlan, PolicyTable } from '../core/policy/diff';
 import { parseIdentity, policyOf } from '../core/policy/load-policy';
 import { policyDocument, policyRecords } from '../core/policy/records';
@@ -241,11 +241,17 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
           const p = policyOf(
             new Map<string, AuthRecord>(records.map((r) => [r.id, r])),
             new Map<string, GroupRecord>(groups.map((g) => [g.group_id, g])),
+            {
+              defaultRole: io.env.DEFAULT_ROLE || undefined,
+              anonymousRole: io.env.ANONYMOUS_ROLE || undefined,
+            },
           );
           ({ caller, roles } = p.rolesOf(caller));
         } else {
           const lookup = lookupOf(caller);
-          if (lookup) {
+          const { env } = connect();
+          const named = namedRoleFor(lookup, { defaultRole: env.DEFAULT_ROLE, anonymousRole: env.ANONYMOUS_ROLE });
+          if (lookup || named) {
             const store = new AuthStore(
               connect().db,
               { auth: connect().env.AUTH_TABLE, groups: connect().env.GROUP_TABLE },
@@ -254,8 +260,11 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
                 now: io.now ?? (() => 0),
               },
             );
-            const { selected, groups } = await store.load(lookup);
-            ({ caller, roles } = rolesFor(caller, selected, groups));
+            const loaded = await store.load(lookup, undefined, named);
+            const applicable = loaded.named
+              ? [...loaded.selected.applicable, loaded.named]
+              : loaded.selected.applicable;
+            ({ caller, roles } = rolesFor(caller, { ...loaded.selected, applicable }, loaded.groups));
           }
         }
         let item: Item | undefined;

@@ -1,10 +1,11 @@
 import type { Caller } from '../caller';
 import { matches } from '../filter/evaluate';
+import { checkItemRoles, type ItemRolesConfig } from '../item-roles';
 import { fromJson, type JsonOut, plainToJson } from '../json';
 import { countingRoles, readScope, visibleJson } from '../permissions/access';
 import { type Decision, decide } from '../permissions/decide';
 import type { AuthRecord, GroupRecord } from '../permissions/record';
-import { lookupOf, type Role, rolesFor, selectRecords } from '../permissions/roles';
+import { lookupOf, namedRoleFor, type Role, rolesFor, selectNamedRole, selectRecords } from '../permissions/roles';
 import type { Item } from '../values';
 import { policyRecords } from './records';
 import { type PolicyIssue, validatePolicy } from './validate';
@@ -57,20 +58,37 @@ const toItem = (plain: Record<string, unknown>): Item => (fromJson(plainToJson(p
  * server's own lookup, merge, endpoint matching and in-memory filter evaluation. Throws InvalidPolicy listing
  * every mistake.
  */
-export function loadPolicy(doc: unknown): Policy {
+export function loadPolicy(doc: unknown, options: PolicyOptions = {}): Policy {
   const { doc: valid, issues } = validatePolicy(doc);
   if (!valid) throw new InvalidPolicy(issues);
   const { records, groups } = policyRecords(valid);
-  return policyOf(new Map(records.map((r) => [r.id, r])), new Map(groups.map((g) => [g.group_id, g])));
+  return policyOf(new Map(records.map((r) => [r.id, r])), new Map(groups.map((g) => [g.group_id, g])), options);
+}
+
+/** What the server's configuration adds to the records: its DEFAULT_ROLE and ANONYMOUS_ROLE, the app's item roles. */
+export interface PolicyOptions {
+  defaultRole?: string | undefined;
+  anonymousRole?: string | undefined;
+  itemRoles?: ItemRolesConfig | undefined;
 }
 
 /** Decisions over records and groups already loaded (from a file, or from the tables for `scoutr check`). */
-export function policyOf(records: ReadonlyMap<string, AuthRecord>, groups: ReadonlyMap<string, GroupRecord>): Policy {
+export function policyOf(
+  records: ReadonlyMap<string, AuthRecord>,
+  groups: ReadonlyMap<string, GroupRecord>,
+  options: PolicyOptions = {},
+): Policy {
+  const settings = { defaultRole: options.defaultRole, anonymousRole: options.anonymousRole };
+  const itemRoles = options.itemRoles && checkItemRoles(options.itemRoles);
+  // The server's own steps (actions/authorize.ts): the lookup's records, then the role a setting names.
   const rolesOf = (identity: Identity) => {
     const caller = typeof identity === 'string' ? parseIdentity(identity) : identity;
     const lookup = lookupOf(caller);
-    if (!lookup) return { caller, roles: [] };
-    return rolesFor(caller, selectRecords(lookup, records), groups);
+    const named = namedRoleFor(lookup, settings);
+    const selected = lookup ? selectRecords(lookup, records) : { applicable: [], ignored: [] };
+    const applicable = named ? [...selected.applicable, selectNamedRole(named, records)] : selected.applicable;
+    if (applicable.length === 0) return { caller, roles: [] };
+    return rolesFor(caller, { ...selected, applicable }, groups, itemRoles);
   };
   return {
     rolesOf,

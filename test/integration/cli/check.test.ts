@@ -83,6 +83,44 @@ describe('can() and filter() agree with the server', () => {
   });
 });
 
+describe('scoutr check with the server settings (DEFAULT_ROLE, ANONYMOUS_ROLE)', () => {
+  const withRoles = {
+    version: 1,
+    records: {
+      everyone: {
+        type: 'ROLE',
+        permitted_endpoints: ['GET /items'],
+        read_filters: [{ field: 'status', value: 'available' }],
+      },
+      staff: { type: 'ROLE', permitted_endpoints: ['POST /item'] },
+    },
+  };
+  const env = () => ({
+    AUTH_TABLE: h.tables.auth,
+    GROUP_TABLE: h.tables.groups,
+    DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+  });
+  const check = async (extra: Record<string, string>, args: string[]) => {
+    const file = policyFile(JSON.stringify(withRoles), 'json');
+    const res = await cli(h.db, { ...env(), ...extra })(['check', ...args, '--policy', file, '--json']);
+    return JSON.parse(res.out) as { allowed: boolean };
+  };
+
+  it('gives an anonymous caller the ANONYMOUS_ROLE, and nothing without it', async () => {
+    expect(await check({ ANONYMOUS_ROLE: 'everyone' }, ['--as', 'anonymous', 'GET', '/items'])).toMatchObject({
+      allowed: true,
+    });
+    expect(await check({}, ['--as', 'anonymous', 'GET', '/items'])).toMatchObject({ allowed: false });
+  });
+
+  it('adds the DEFAULT_ROLE to a signed-in caller without a record', async () => {
+    expect(await check({ DEFAULT_ROLE: 'staff' }, ['--as', 'user:sam', 'POST', '/item'])).toMatchObject({
+      allowed: true,
+    });
+    expect(await check({}, ['--as', 'user:sam', 'POST', '/item'])).toMatchObject({ allowed: false });
+  });
+});
+
 describe('scoutr check', () => {
   const scoutr = () =>
     cli(h.db, {

@@ -108,3 +108,58 @@ describe('loadPolicy', () => {
     expect(() => parseIdentity(text)).toThrow(/expected key:ID, user:ID\[:group,group\.\.\.\] or anonymous/);
   });
 });
+
+describe('loadPolicy with the server settings: DEFAULT_ROLE, ANONYMOUS_ROLE and item roles', () => {
+  const doc = {
+    version: 1,
+    records: {
+      reader: {
+        type: 'ROLE',
+        permitted_endpoints: ['GET /repos', 'GET /repo/[^/]+'],
+        read_filters: [{ field: 'is_public', value: true }],
+      },
+      anne: { type: 'USERNAME', groups: ['members'] },
+      larry: { type: 'USERNAME', groups: ['members'] },
+    },
+    groups: {
+      members: {
+        permitted_endpoints: ['GET /repo/[^/]+', 'PATCH /repo/[^/]+'],
+        read_filters: [{ item_role: 'contributor' }],
+        update_filters: [{ item_role: 'maintainer' }],
+      },
+    },
+  };
+  const itemRoles = {
+    roles: ['admin', 'maintainer', 'contributor'],
+    implies: { admin: ['maintainer'], maintainer: ['contributor'] },
+  };
+  const policy = loadPolicy(doc, { defaultRole: 'reader', anonymousRole: 'reader', itemRoles });
+  const react = { name: 'react', is_public: true };
+  const gmail = { name: 'gmail', is_public: false };
+  const anneMaintains = { name: 'x', is_public: false, _acl: { maintainer: ['anne'] } };
+
+  it('gives an anonymous caller the ANONYMOUS_ROLE, and nothing without it', () => {
+    expect(policy.can('anonymous', 'GET', '/repo/react').allowed).toBe(true);
+    expect(policy.can('anonymous', 'PATCH', '/repo/react').allowed).toBe(false);
+    expect(loadPolicy(doc).can('anonymous', 'GET', '/repo/react').allowed).toBe(false);
+    expect(policy.rolesOf('anonymous').roles.map((r) => r.id)).toEqual(['reader']);
+  });
+
+  it('adds the DEFAULT_ROLE to every caller with an identity, even one without a record', () => {
+    expect(policy.rolesOf('user:anne').roles.map((r) => r.id)).toEqual(['anne', 'reader']);
+    expect(policy.rolesOf('user:sam').roles.map((r) => r.id)).toEqual(['reader']);
+  });
+
+  it("filters by the app's item roles, implied ones included, as the server does", () => {
+    expect(policy.filter('user:anne', 'GET', '/repo/x', [react, gmail])).toEqual([{ name: 'react', is_public: true }]);
+    const items = [anneMaintains, { ...gmail, _acl: { admin: ['larry'] } }]; // admin ⇒ contributor
+    expect(policy.filter('user:larry', 'GET', '/repo/x', items)).toEqual([{ name: 'gmail', is_public: false }]);
+    expect(policy.filter('user:anne', 'GET', '/repo/x', items)).toEqual([{ name: 'x', is_public: false }]);
+  });
+
+  it('refuses a setting naming a record that is not a ROLE', () => {
+    expect(() => loadPolicy(doc, { defaultRole: 'anne' }).rolesOf('user:sam')).toThrow(
+      expect.objectContaining({ code: 'AUTH_CONFIG' }),
+    );
+  });
+});
