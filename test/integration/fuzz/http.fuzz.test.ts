@@ -1,0 +1,143 @@
+// A bounded fuzz run through the HTTP path on DynamoDB Local (issue 13.1, the part built so far): random query
+// strings against the pet store as its public key, and random update bodies as the inventory key. Properties:
+// never a 5xx; every 4xx is SPEC.md §7's JSON error; an answer never holds a field hidden from the caller, nor a
+// row outside its filters; a refused write changes nothing.
+import fc from 'fast-check';
+import app from '../../../example/app';
+import { items } from '../../../example/seed';
+import { examplePolicyRecords } from '../../../src/local/examples';
+import { type Harness, type Reply, startHarness } from '../../support/harness';
+import { scanData } from '../write/support';
+
+jest.setTimeout(180_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({
+    app,
+    seed: { items, ...examplePolicyRecords('petstore') },
+    dataTable: app.localTable!,
+    env: { AUTH_CACHE_SECONDS: '300' },
+  });
+});
+afterAll(() => h.close());
+
+const FIELDS = ['id', 'name', 'type', 'status', 'price', 'cost', 'supplier', 'supplier.contact', 'supplier.name'];
+const MORE = ['tags', 'owner', 'notes', 'nope', 'a.b.c', '_version', '_acl', '__proto__', 'constructor', 'x y', 'é'];
+const OPS = [
+  '',
+  'eq',
+  'ne',
+  'in',
+  'notin',
+  'startswith',
+  'contains',
+  'notcontains',
+  'exists',
+  'gt',
+  'lt',
+  'gte',
+  'lte',
+  'between',
+  'length',
+  'length__gt',
+  'bogus',
+];
+const RESERVED = ['_limit', '_cursor', '_explain', '_sort'];
+const text = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 8 }),
+  fc.constantFrom(
+    'dog',
+    'cat',
+    'available',
+    'sold',
+    '0',
+    '-1',
+    '1e400',
+    'true',
+    'null',
+    '[]',
+    '["dog","cat"]',
+    '[1,2]',
+    '[1]',
+    '{"a":1}',
+    '\u0000',
+    '\ud800',
+    'farm@example.com',
+  ),
+  fc.integer({ min: 1, max: 3000 }).map((n) => 'x'.repeat(n)),
+);
+const param = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...FIELDS, ...MORE), fc.constantFrom(...OPS))
+      .map(([f, o]) => (o ? `${f}__${o}` : f)),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(...RESERVED) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+);
+const query = fc.array(fc.tuple(param, text), { maxLength: 6 });
+
+/** Percent-encoding; text with a lone surrogate (which has no UTF-8) goes as the bytes of one, invalid UTF-8. */
+const enc = (t: string) => {
+  try {
+    return encodeURIComponent(t);
+  } catch {
+    return '%ED%A0%80';
+  }
+};
+
+const HIDDEN_VALUES = items.map((i) => (i as { supplier?: { contact?: string } }).supplier?.contact).filter(Boolean);
+
+function expectSpecError(res: Reply): void {
+  expect(res.body).toEqual(expect.objectContaining({ error: expect.any(String), code: expect.any(String) }));
+  expect(res.text).not.toMatch(/at \w+ \(|node_modules|Exception|ExpressionAttribute|TableName/);
+}
+
+it(`reads: ${RUNS} random queries as the public key: no 5xx, the JSON errors, nothing hidden, nothing outside its rows`, async () => {
+  await fc.assert(
+    fc.asyncProperty(query, async (params) => {
+      const qs = params.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+      const res = await h.request('GET', `/items?${qs}`, { headers: { 'x-api-key': 'public-key' } });
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) return expectSpecError(res);
+      for (const v of HIDDEN_VALUES) expect(res.text).not.toContain(v as string);
+      for (const item of res.body as Record<string, unknown>[]) {
+        expect(item).not.toHaveProperty('cost');
+        expect(item).not.toHaveProperty('_version');
+        expect(item.status).toBe('available');
+        expect((item.supplier as Record<string, unknown> | undefined)?.contact).toBeUndefined();
+      }
+      for (const header of ['link', 'x-next-cursor']) expect(res.headers.get(header) ?? '').not.toMatch(/cost|contact/);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+const jsonValue = fc.jsonValue({ maxDepth: 3 });
+const body = fc.oneof(
+  fc.dictionary(fc.constantFrom(...FIELDS, ...MORE, 'status', 'price'), jsonValue, { maxKeys: 4 }),
+  jsonValue,
+  fc.string({ maxLength: 20 }),
+);
+
+it(`writes: ${RUNS} random update bodies as the inventory key: no 5xx, the JSON errors, a refused write changes nothing`, async () => {
+  await fc.assert(
+    fc.asyncProperty(body, fc.constantFrom('PATCH', 'PUT'), async (b, method) => {
+      const before = await scanData(h);
+      const res = await h.request(method, '/item/p-3', {
+        headers: { 'x-api-key': 'inventory-key' },
+        body: typeof b === 'string' ? b : JSON.stringify(b),
+      });
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) {
+        expectSpecError(res);
+        expect(await scanData(h)).toEqual(before);
+      }
+    }),
+    { numRuns: RUNS },
+  );
+});
