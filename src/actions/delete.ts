@@ -1,14 +1,13 @@
-import { forbidden, notFound } from '../core/errors';
+import { forbidden } from '../core/errors';
 import { aclOf, grantRows } from '../core/item-roles';
 import { readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition } from '../core/validate';
 import { type Item, keyText } from '../core/values';
 import { rolesAllowingDelete, versionOf } from '../core/write';
-import { getItem } from '../dynamo/read';
 import { deleteGrantRow, deleteGrantRows, deleteItem as deleteTx, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
-import { canSee, checkIfMatch, commitChange, withRetries } from './write';
+import { checkIfMatch, commitChange, visibleStored, withRetries } from './write';
 
 /** How many grants rows a delete removes in its own transaction (with the item and its audit record). */
 const GRANT_ROWS_IN_DELETE = 90;
@@ -24,8 +23,7 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
   const text = keyText(key[pk.name]!);
   const scope = readScope(ctx.counting);
   return withRetries(deps, text, async () => {
-    const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
-    if (!stored || !canSee(ctx, deps, text, stored)) throw notFound();
+    const stored = await visibleStored(deps, ctx, key, text);
     checkIfMatch(ctx, stored);
     if (rolesAllowingDelete(ctx.counting, stored).length === 0)
       throw forbidden('No role of the caller may delete this item');

@@ -1,4 +1,4 @@
-import { forbidden, notFound, ScoutrError } from '../core/errors';
+import { forbidden, notFound } from '../core/errors';
 import {
   ACL,
   aclOf,
@@ -14,16 +14,15 @@ import {
 } from '../core/item-roles';
 import { type Item, keyText } from '../core/values';
 import { VERSION, versionOf } from '../core/write';
-import { getItem } from '../dynamo/read';
 import { deleteGrantRow, putGrantRow, putItem, versionCondition } from '../dynamo/write';
 import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { auditRead } from './reads';
-import { auditBody, canSee, commitChange, withRetries } from './write';
+import { auditBody, commitChange, visibleStored, withRetries } from './write';
 
 function itemRolesOf(deps: Deps): ItemRoles {
-  if (!deps.itemRoles) throw new ScoutrError('NOT_FOUND', 404, 'Not found');
+  if (!deps.itemRoles) throw notFound();
   return deps.itemRoles;
 }
 
@@ -32,19 +31,12 @@ export async function grants(deps: Deps, ctx: Ctx): Promise<Reply> {
   return ctx.req.method === 'GET' ? readGrants(deps, ctx) : changeGrants(deps, ctx);
 }
 
-/** The stored item, or 404 when absent or not visible to the caller (never 403: SPEC.md §3). */
-async function visibleItem(deps: Deps, ctx: Ctx, key: Item, text: string): Promise<Item> {
-  const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
-  if (!stored || !canSee(ctx, deps, text, stored)) throw notFound();
-  return stored;
-}
-
 /** GET: the item's direct grants, to callers holding a role that is a `requires` of some rule. */
 async function readGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
   const roles = itemRolesOf(deps);
   const key = itemKey(deps, ctx.req.pathParams.id);
   const text = keyText(key[deps.schema.partitionKey.name]!);
-  const stored = await visibleItem(deps, ctx, key, text);
+  const stored = await visibleStored(deps, ctx, key, text);
   if (!mayReadGrants(roles, heldRoles(roles, stored, ctx.caller.id))) {
     throw forbidden('You hold no role on this item that may grant');
   }
@@ -61,7 +53,7 @@ async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
   const text = keyText(key[deps.schema.partitionKey.name]!);
   const table = deps.tables.grants!;
   return withRetries(deps, text, async () => {
-    const stored = await visibleItem(deps, ctx, key, text);
+    const stored = await visibleStored(deps, ctx, key, text);
     checkGrantAllowed(roles, heldRoles(roles, stored, ctx.caller.id), req);
     const before = aclOf(stored);
     const { acl, changed } = applyGrant(before, req);

@@ -1,9 +1,8 @@
-import { forbidden, invalidBody, notFound } from '../core/errors';
+import { forbidden, invalidBody } from '../core/errors';
 import { checkVisible, readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
 import { type Item, keyText, valuesEqual } from '../core/values';
 import { applyChanges, fieldsNoRoleMayUpdate, rolesAllowingUpdate, VERSION, versionOf } from '../core/write';
-import { getItem } from '../dynamo/read';
 import { putItem, versionCondition } from '../dynamo/write';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
@@ -11,7 +10,6 @@ import { etagOf } from './page';
 import { auditRead } from './reads';
 import {
   auditBody,
-  canSee,
   checkIfMatch,
   checkItemSize,
   checkKeyTypes,
@@ -19,6 +17,7 @@ import {
   type ItemBody,
   jsonItem,
   parseItemBody,
+  visibleStored,
   withRetries,
 } from './write';
 
@@ -48,8 +47,7 @@ export async function updateItem(
   delete changes[pk.name];
   const text = keyText(key[pk.name]!);
   return withRetries(deps, text, async () => {
-    const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
-    if (!stored || !canSee(ctx, deps, text, stored)) throw notFound();
+    const stored = await visibleStored(deps, ctx, key, text);
     checkIfMatch(ctx, stored);
     const { post, changed } = applyChanges(stored, changes);
     if (rolesAllowingUpdate(ctx.counting, stored, post, changed).length === 0) {

@@ -1,11 +1,12 @@
 import type { JsonItem } from '../core/app';
 import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
-import { conflict, invalidBody, ScoutrError } from '../core/errors';
+import { conflict, invalidBody, notFound, ScoutrError } from '../core/errors';
 import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
 import { canSeeRow } from '../core/permissions/access';
 import { itemRoute } from '../core/routes';
 import { keyTypes } from '../core/schema';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
+import { getItem } from '../dynamo/read';
 import { putAudit, type TxItem, WriteRaced, writeWithAudit } from '../dynamo/write';
 import { isObject, parseBody } from './body';
 import type { Ctx, Deps } from './context';
@@ -80,6 +81,13 @@ export const jsonItem = (values: Record<string, AttributeValue | null>): JsonIte
  */
 export const canSee = (ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean =>
   canSeeRow(ctx.roles, ctx.counting, `${itemRoute(deps.app)}/${keyTextValue}`, stored);
+
+/** The stored item a write decides on, read consistently: 404 when absent or not visible (never 403: SPEC.md §3). */
+export async function visibleStored(deps: Deps, ctx: Ctx, key: Item, keyTextValue: string): Promise<Item> {
+  const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
+  if (!stored || !canSee(ctx, deps, keyTextValue, stored)) throw notFound();
+  return stored;
+}
 
 /** If-Match (SPEC.md §3): `*` or a list of ETags; a mismatch is 412. */
 export function checkIfMatch(ctx: Ctx, stored: Item): void {
