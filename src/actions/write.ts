@@ -2,7 +2,7 @@ import type { JsonItem } from '../core/app';
 import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, notFound, ScoutrError } from '../core/errors';
 import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
-import { canSeeRow } from '../core/permissions/access';
+import { canSeeRow, RESERVED_ATTRIBUTES } from '../core/permissions/access';
 import { itemRoute } from '../core/routes';
 import { keyTypes } from '../core/schema';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
@@ -121,9 +121,10 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   deps.trace('write', 'transaction', { action: a.action, version: a.version });
   const table = deps.tables.audit;
   if (!table) return [];
-  // Reserved attributes stay out of the record: `_version` is the record's own `version`; `_acl` (who holds what)
-  // is never answered, and a grant's record names its change in `body` (SPEC.md §11).
-  const { _version, _acl, ...post } = a.item ?? {};
+  // Reserved attributes stay out of the record, as out of every answer: `_version` is the record's own `version`;
+  // `_acl` (who holds what) is never answered, and a grant's record names its change in `body` (SPEC.md §11).
+  const reserved = (name: string) => RESERVED_ATTRIBUTES.has(name);
+  const post = a.item && Object.fromEntries(Object.entries(a.item).filter(([name]) => !reserved(name)));
   const record = buildAuditRecord({
     now: deps.now(),
     nonce: deps.nonce(),
@@ -138,7 +139,7 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
     resourceKey: keyText(a.key[deps.schema.partitionKey.name]!),
     caller: ctx.caller,
     ttlDays: deps.settings.auditWriteTtlDays,
-    change: { version: a.version, item: a.item ? post : null, changed: a.changed.filter((f) => !f.startsWith('_')) },
+    change: { version: a.version, item: post ?? null, changed: a.changed.filter((f) => !reserved(f)) },
   });
   // The record holds the post-image one level down and beside other fields, so an item DynamoDB accepts may still
   // give a record it rejects: that would fail the transaction with a 500, so it is refused as the caller's input.

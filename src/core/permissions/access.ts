@@ -81,11 +81,11 @@ function removePath(map: Record<string, AttributeValue>, segments: string[]): Re
 }
 
 /** Reserved attributes no answer shows: the item's version (its ETag) and its grants (SPEC.md §1, §11). */
-const RESERVED: ReadonlySet<string> = new Set([VERSION, ACL]);
+export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([VERSION, ACL]);
 
 /** An item as the caller may see it: without hidden fields and without the reserved `_version` and `_acl`. */
 export function visibleJson(item: Item, hidden: readonly string[]): { [key: string]: JsonOut } {
-  return itemToJsonExcept(redact(item, hidden), RESERVED); // redact returns the item itself when nothing is hidden
+  return itemToJsonExcept(redact(item, hidden), RESERVED_ATTRIBUTES); // redact returns the item itself when nothing is hidden
 }
 
 /**
