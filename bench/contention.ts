@@ -5,34 +5,24 @@
 //
 // Environment: HOT_WRITES (default 200).
 
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import app from '../example/app';
 import { items } from '../example/seed';
 import { EnvSchema, parseEnv } from '../src/config';
 import { routesFor } from '../src/core/routes';
+import type { AttributeValue } from '../src/core/values';
 import { auditTableSpec, authTableSpec, createTable, groupTableSpec } from '../src/dynamo/admin';
 import { createClient } from '../src/dynamo/client';
+import { scanAll } from '../src/dynamo/policy';
 import { createRuntime } from '../src/http/runtime';
 import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { examplePolicyRecords } from '../src/local/examples';
 import { seed } from '../src/local/seed';
 import { startServer } from '../src/local/server';
+import { table } from './format';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const WRITES = Number(process.env.HOT_WRITES ?? 200);
 const TABLES = { data: 'hot-pets', auth: 'hot-auth', groups: 'hot-groups', audit: 'hot-audit' };
-
-/** Every record of a table (a bench-side check, not a product path). */
-async function scanAll(db: DynamoDBClient, table: string) {
-  const out: Record<string, { S?: string }>[] = [];
-  let start: Record<string, never> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
-    out.push(...((page.Items ?? []) as Record<string, { S?: string }>[]));
-    start = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (start);
-  return out;
-}
 
 async function main() {
   const emulator = await startEmulator();
@@ -64,8 +54,9 @@ async function main() {
         status: r.status,
         code: r.ok ? undefined : ((await r.json()) as { code: string }).code,
       }));
+    const text = (v: AttributeValue | undefined) => (v && 'S' in v ? v.S : undefined);
     const updates = async () =>
-      (await scanAll(db, TABLES.audit)).filter((r) => r.action?.S === 'UPDATE' && r.history_key?.S === id).length;
+      (await scanAll(db, TABLES.audit)).filter((r) => text(r.action) === 'UPDATE' && text(r.history_key) === id).length;
 
     await patch(1); // warm: auth cache, connections
     const before = await updates();
@@ -101,14 +92,16 @@ async function main() {
         String(afterBurst - afterSequential),
       ],
     ];
-    const headers = ['200 PATCHes to one item', 'succeeded', 'errors', 'wall time', 'vs sequential', 'UPDATE records'];
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) =>
-      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    const headers = [
+      `${WRITES} PATCHes to one item`,
+      'succeeded',
+      'errors',
+      'wall time',
+      'vs sequential',
+      'UPDATE records',
+    ];
     console.log(`\nHot item (${WRITES} PATCHes to one item through HTTP, inventory key)\n`);
-    console.log(line(headers));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const r of rows) console.log(line(r));
+    console.log(table(headers, rows, 1));
     const share = ok(burst) / WRITES;
     const auditOk = afterBurst - afterSequential === ok(burst) && afterSequential - before === ok(sequential);
     console.log(

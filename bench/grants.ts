@@ -19,6 +19,7 @@ import { startEmulator } from '../src/local/emulator';
 import { seed } from '../src/local/seed';
 import { startServer } from '../src/local/server';
 import { APP, benchClient, DATA_TABLE_SPEC, itemId, seedItems, TABLES } from './fixtures';
+import { table } from './format';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ITEMS = Number(process.env.GRANTS_ITEMS ?? 100_000);
@@ -178,15 +179,10 @@ async function main() {
     const same = answers.every((a) => a === answers[0]);
 
     const headers = ['list what I may view', 'plan', 'n', 'items read', 'data calls', 'answered', 'p50 ms', 'p99 ms'];
-    const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) =>
-      cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
     console.log(
       `\nList what I may view (${num(ITEMS)} items, the caller holds view on ${HELD}; GET /items via HTTP)\n`,
     );
-    console.log(line(headers));
-    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-    for (const r of rows) console.log(line(r));
+    console.log(table(headers, rows));
     const grantsRead = Number(rows[0]![3]!.replace(/,/g, ''));
     const scanP50 = Number(rows[1]![6]!.replace(/,/g, ''));
     const grantsP50 = Number(rows[0]![6]!.replace(/,/g, ''));

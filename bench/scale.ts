@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { startEmulator } from '../src/local/emulator';
 import { benchClient, createBenchTables, GROUP_DEPTH, ITEMS_PER_CATEGORY, seedItems, WORKLOADS } from './fixtures';
+import { table } from './format';
 import { httpLoad, type LoadResult } from './http-load';
 import type { Impl, Measurement } from './worker';
 
@@ -57,13 +58,6 @@ const ms = (n: number) => (n < 10 ? num(n, 2) : n < 100 ? num(n, 1) : num(n));
 const kb = (bytes: number) => (bytes >= 2 ** 20 ? `${num(bytes / 2 ** 20, 1)} MB` : `${num(bytes / 1024, 1)} KB`);
 const exact = (r: number) => num(r, 2);
 const ratio = (a: number, b: number) => (b > 0 && a > 0 ? `${num(a / b, a / b < 10 ? 1 : 0)}×` : '—');
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function sizeTable(size: number, results: Measurement[]): string {
   const headers = [
