@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { ConfigError, EnvSchema, parseEnv } from '../config';
@@ -56,11 +55,8 @@ export function loadLocalConfig(env: Record<string, string | undefined>): LocalC
   return config;
 }
 
-export const DEFAULT_APP = resolve(__dirname, '../../example/app.ts');
-
-/** Loads the app config module (a .ts or .js file whose default export is the config object). */
-export async function loadApp(path: string | undefined): Promise<{ app: AppConfig; file: string }> {
-  const file = path ? (isAbsolute(path) ? path : resolve(process.cwd(), path)) : DEFAULT_APP;
+/** Loads the app config module (a .ts or .js file, by absolute path, whose default export is the config object). */
+export async function loadApp(file: string): Promise<AppConfig> {
   let mod: unknown;
   try {
     mod = await import(pathToFileURL(file).href);
@@ -72,5 +68,5 @@ export async function loadApp(path: string | undefined): Promise<{ app: AppConfi
   if (app && typeof app === 'object' && 'default' in app && !('routes' in app))
     app = (app as { default: unknown }).default;
   if (!app || typeof app !== 'object') throw new ConfigError(`SCOUTR_CONFIG: ${file} has no default export object`);
-  return { app: app as AppConfig, file };
+  return app as AppConfig;
 }

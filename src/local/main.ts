@@ -50,8 +50,8 @@ export async function main(
   const exampleData = example ? await exampleSeed(example.name) : undefined;
   // An example's own defaults (its DEFAULT_ROLE, ANONYMOUS_ROLE) apply unless the environment says otherwise.
   const config = loadLocalConfig({ ...exampleData?.env, ...env });
-  const { app, file } = await loadApp(example?.app ?? config.SCOUTR_CONFIG);
-  const isExample = example !== undefined && file === example.app;
+  // Without SCOUTR_CONFIG the example is the pet store's, so one of the two names the app module.
+  const app = await loadApp(example?.app ?? configured!);
   // The embedded DynamoDB is ours: an app with item roles gets its grants table there by default. Against an
   // external DynamoDB, GRANTS_TABLE is honoured exactly (the runtime refuses item roles without it).
   if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
@@ -96,15 +96,7 @@ export async function main(
       port: config.PORT,
       extra: { '/openapi.json': () => doc },
     });
-    printBanner(
-      server.url,
-      endpoint,
-      itemsRoute(app),
-      config,
-      emulator !== undefined,
-      isExample ? example?.name : undefined,
-      exampleData,
-    );
+    printBanner(server.url, endpoint, itemsRoute(app), config, emulator !== undefined, example?.name, exampleData);
     return async () => {
       await server.close();
       db.destroy();
