@@ -12,6 +12,7 @@ import {
   mayReadGrants,
   parseGrantRequest,
 } from '../core/item-roles';
+import { fromJson, type Json } from '../core/json';
 import { type Item, keyText } from '../core/values';
 import { VERSION, versionOf } from '../core/write';
 import { deleteGrantRow, putGrantRow, putItem, versionCondition } from '../dynamo/write';
@@ -19,7 +20,7 @@ import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { auditRead } from './reads';
-import { auditBody, commitChange, visibleStored, withRetries } from './write';
+import { commitChange, visibleStored, withRetries } from './write';
 
 function itemRolesOf(deps: Deps): ItemRoles {
   if (!deps.itemRoles) throw notFound();
@@ -73,7 +74,7 @@ async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
         version: version + 1,
         item: next,
         changed: [ACL],
-        body: auditBody({ json: json ?? undefined, values: {} }),
+        body: fromJson(json as Json), // the request body as sent: user, roles, revoke
       },
       [row],
     );

@@ -133,16 +133,15 @@ async function seedExample(db: DynamoDBClient, config: LocalConfig, name: Exampl
     grants: config.GRANTS_TABLE,
   };
   if (!(await isTableEmpty(db, tables.data)) && !(await isTableEmpty(db, tables.auth))) return;
-  const plan = await planPolicy(db, { auth: tables.auth, groups: tables.groups }, examplePolicy(name), {
-    prune: false,
-  });
+  const policyTables = { auth: tables.auth, groups: tables.groups };
+  const plan = await planPolicy(db, policyTables, examplePolicy(name), { prune: false });
   // Records someone already has are theirs: seeding puts only the ones that are missing.
   const creates = plan.changes.filter((c) => c.action === 'create');
-  await applyPolicy(db, { auth: tables.auth, groups: tables.groups }, creates);
+  await applyPolicy(db, policyTables, creates);
   const data = await exampleSeed(name);
   const written = await seed(db, tables, { ...data, authRecords: [], groups: [] }, key);
   console.log(
-    `seeded the example: ${plan.changes.length} policy records (${EXAMPLES[name].policy}), ${written} items and grants`,
+    `seeded the example: ${creates.length} policy records (${EXAMPLES[name].policy}), ${written} items and grants`,
   );
 }
 
