@@ -10,6 +10,7 @@ export { type Config, EnvSchema, loadConfig } from './config';
 export {
   type AppConfig,
   type CustomAction,
+  type CustomRequest,
   defineApp,
   type UniqueRoute,
   type Validator,

@@ -1,4 +1,5 @@
-import { BUILTIN_ACTIONS, type WriteOps } from '../core/app';
+import { BUILTIN_ACTIONS, type CustomRequest, type WriteOps } from '../core/app';
+import type { Caller } from '../core/caller';
 import { invalidBody, ScoutrError } from '../core/errors';
 import { plainToJson } from '../core/json';
 import { routePath } from '../core/routes';
@@ -21,7 +22,14 @@ export function writeOps(deps: Deps, ctx: Ctx, action: string): WriteOps<Reply> 
   return {
     body,
     create: (item) => createItem(deps, ctx, asBody(item, 'create'), action),
-    update: (id, changes) => updateItem(deps, ctx, id, asBody(changes, 'update'), action),
+    update: (id, changes) =>
+      updateItem(
+        deps,
+        ctx,
+        id,
+        typeof changes === 'function' ? (existing) => asBody(changes(existing), 'update') : asBody(changes, 'update'),
+        action,
+      ),
     delete: (id) => deleteItem(deps, ctx, id, action),
   };
 }
@@ -36,7 +44,18 @@ export async function custom(deps: Deps, ctx: Ctx): Promise<Reply> {
   if ((BUILTIN_ACTIONS as readonly string[]).includes(action)) {
     throw new ScoutrError('INTERNAL', 500, 'Internal error', { cause: new Error(`custom action named ${action}`) });
   }
-  const out = await def.run(writeOps(deps, ctx, action), { pathParams: ctx.req.pathParams, query: ctx.req.query });
+  const out = await def.run(writeOps(deps, ctx, action), {
+    pathParams: ctx.req.pathParams,
+    query: ctx.req.query,
+    caller: callerView(ctx.caller),
+  });
   if (out && typeof out === 'object' && 'status' in out) return out as Reply;
   return { status: 200, body: out ?? null };
+}
+
+/** The caller as a custom action sees it: who they are, not how they came (no API key id, source IP or agent). */
+function callerView(c: Caller): CustomRequest['caller'] {
+  const { kind, id, username, email, name } = c;
+  const named = Object.entries({ id, username, email, name }).filter(([, v]) => v !== undefined);
+  return Object.freeze({ kind, groups: Object.freeze([...c.groups]), ...Object.fromEntries(named) });
 }

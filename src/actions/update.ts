@@ -1,3 +1,4 @@
+import type { JsonItem } from '../core/app';
 import { forbidden, invalidBody } from '../core/errors';
 import { checkVisible, readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition, validateBody } from '../core/validate';
@@ -26,29 +27,44 @@ export async function update(deps: Deps, ctx: Ctx): Promise<Reply> {
   return updateItem(deps, ctx, ctx.req.pathParams.id, parseItemBody(ctx.req.body, 'update'), 'UPDATE');
 }
 
+/**
+ * The update of one item: `body`, or a function of the stored item as the caller may see it (a custom action's
+ * change computed from the item), called again on each attempt with what that attempt read.
+ */
 export async function updateItem(
   deps: Deps,
   ctx: Ctx,
   id: string | undefined,
-  body: ItemBody,
+  body: ItemBody | ((existing: JsonItem) => ItemBody),
   action: string,
 ): Promise<Reply> {
   const pk = deps.schema.partitionKey;
   const key = itemKey(deps, id);
-  const sentKey = body.values[pk.name];
-  if (sentKey !== undefined && (sentKey === null || !valuesEqual(sentKey, key[pk.name]!))) {
-    throw invalidBody(`${pk.name}: the partition key cannot be changed`, { field: pk.name });
-  }
-  checkKeyTypes(deps, body.values);
   const scope = readScope(ctx.counting);
-  // A body naming a field the caller cannot see is 403 even when unchanged: no write may probe a hidden value.
-  checkVisible(Object.keys(body.values), scope.hidden, 'field');
-  const changes = { ...body.values };
-  delete changes[pk.name];
+  const changesOf = (b: ItemBody) => {
+    const sentKey = b.values[pk.name];
+    if (sentKey !== undefined && (sentKey === null || !valuesEqual(sentKey, key[pk.name]!))) {
+      throw invalidBody(`${pk.name}: the partition key cannot be changed`, { field: pk.name });
+    }
+    checkKeyTypes(deps, b.values);
+    // A body naming a field the caller cannot see is 403 even when unchanged: no write may probe a hidden value.
+    checkVisible(Object.keys(b.values), scope.hidden, 'field');
+    const changes = { ...b.values };
+    delete changes[pk.name];
+    return changes;
+  };
+  const decided = (existing: JsonItem) => {
+    const made = typeof body === 'function' ? body(existing) : body;
+    return { made, changes: changesOf(made) };
+  };
+  // A body as sent is checked before the item is read; a computed one on what each attempt read.
+  const sent = typeof body === 'function' ? undefined : decided({});
   const text = keyText(key[pk.name]!);
   return withRetries(deps, text, async () => {
     const stored = await visibleStored(deps, ctx, key, text);
     checkIfMatch(ctx, stored);
+    const existing = visibleJson(stored, scope.hidden);
+    const { made, changes } = sent ?? decided(existing);
     const { post, changed } = applyChanges(stored, changes);
     if (rolesAllowingUpdate(ctx.counting, stored, post, changed).length === 0) {
       const fields = fieldsNoRoleMayUpdate(ctx.counting, changed);
@@ -59,7 +75,6 @@ export async function updateItem(
         fields.length > 0 ? { fields } : undefined,
       );
     }
-    const existing = visibleJson(stored, scope.hidden);
     await validateBody({
       validators: deps.app.fieldValidation,
       requiredFields: deps.app.requiredFields,
@@ -77,7 +92,7 @@ export async function updateItem(
     );
     if (changed.length === 0) {
       // Nothing changes: no new version and no history entry; the call is still audited.
-      await auditRead(deps, ctx, action, { resource: key, resourceKey: text }, auditBody(body));
+      await auditRead(deps, ctx, action, { resource: key, resourceKey: text }, auditBody(made));
       return { status: 200, headers: { ETag: etagOf(stored) }, body: visibleJson(stored, scope.hidden) };
     }
     const version = versionOf(stored);
@@ -89,7 +104,7 @@ export async function updateItem(
       version: version + 1,
       item: next,
       changed,
-      body: auditBody(body),
+      body: auditBody(made),
     });
     return { status: 200, headers: { ETag: etagOf(next) }, body: visibleJson(next, scope.hidden) };
   });

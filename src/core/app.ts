@@ -1,3 +1,4 @@
+import type { Caller } from './caller';
 import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
@@ -36,8 +37,24 @@ export interface WriteOps<R = unknown> {
   /** the request body as JSON (undefined when there is none) */
   body(): unknown;
   create(item: Record<string, unknown>): Promise<R>;
-  update(id: string | undefined, changes: Record<string, unknown>): Promise<R>;
+  /**
+   * `changes`, or a function of the stored item (as the caller may see it) that returns them: it is called on each
+   * attempt with what that attempt read, and the write is conditioned on that version, so a change computed from the
+   * item (appending to a list) is never made on a stale copy.
+   */
+  update(
+    id: string | undefined,
+    changes: Record<string, unknown> | ((existing: JsonItem) => Record<string, unknown>),
+  ): Promise<R>;
   delete(id: string | undefined): Promise<R>;
+}
+
+/** What a custom action is told of its request. */
+export interface CustomRequest {
+  pathParams: Record<string, string>;
+  query: Array<[string, string]>;
+  /** who is calling, as the server resolved them: `id` is absent for an anonymous caller */
+  caller: Readonly<Pick<Caller, 'kind' | 'id' | 'username' | 'email' | 'name'>> & { groups: readonly string[] };
 }
 
 /**
@@ -47,10 +64,7 @@ export interface WriteOps<R = unknown> {
 export interface CustomAction {
   method: Exclude<Method, 'GET'>;
   path: string;
-  run: (
-    ops: WriteOps,
-    request: { pathParams: Record<string, string>; query: Array<[string, string]> },
-  ) => Promise<unknown>;
+  run: (ops: WriteOps, request: CustomRequest) => Promise<unknown>;
 }
 
 export interface AppConfig {

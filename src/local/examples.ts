@@ -33,6 +33,11 @@ export const EXAMPLES = {
     policy: resolve(root, 'repos/policy.yml'),
     seed: () => import('../../example/repos/seed'),
   },
+  articles: {
+    app: resolve(root, 'articles/app.ts'),
+    policy: resolve(root, 'articles/policy.ts'),
+    seed: () => import('../../example/articles/seed'),
+  },
 } as const;
 export type ExampleName = keyof typeof EXAMPLES;
 

@@ -214,6 +214,33 @@ it('serves --example recipes seeded on request, and prints its DynamoDB endpoint
   }
 });
 
+it('serves --example articles with its roles from example/articles/policy.ts and its comment action', async () => {
+  const t = names();
+  const e = await env(t, { SCOUTR_SEED: 'example' });
+  const stop = await main(e, ['--example', 'articles']);
+  try {
+    // 3 permissions and 3 roles as groups, 3 records: all from the TS policy module, through the apply code
+    expect(await count(t.AUTH_TABLE)).toBe(3);
+    expect(await count(t.GROUP_TABLE)).toBe(6);
+    const plan = await planPolicy(db, { auth: t.AUTH_TABLE, groups: t.GROUP_TABLE }, examplePolicy('articles'), {
+      prune: true,
+    });
+    expect(plan.changes).toEqual([]);
+    const url = `http://127.0.0.1:${e.PORT}`;
+    expect((await fetch(`${url}/article/welcome`)).status).toBe(200); // ANONYMOUS_ROLE=anonymous, the seed's default
+    const res = await fetch(`${url}/article/welcome/comment`, {
+      method: 'POST',
+      headers: { 'Oidc-Claim-Sub': 'reader', 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'hello' }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { comments: unknown[] }).comments.at(-1)).toEqual({ by: 'reader', text: 'hello' });
+  } finally {
+    await stop();
+    await dropTables(db, Object.values(t));
+  }
+});
+
 it('refuses an unknown example and --example with SCOUTR_CONFIG, naming them', async () => {
   await expect(main(await env(names()), ['--example', 'nope'])).rejects.toThrow(/no example 'nope'/);
   await expect(main(await env(names(), { SCOUTR_CONFIG: 'example/app.ts' }), ['--example', 'repos'])).rejects.toThrow(
