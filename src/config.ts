@@ -1,4 +1,6 @@
+import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
+import type { AppConfig } from './core/app';
 
 // SPEC.md §10. Read once per cold start, at the edge; everything else is given the parsed Config.
 const required = {
@@ -142,4 +144,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const config = parseEnv(EnvSchema, env);
   if (!config.CURSOR_SECRET) throw new ConfigError('Invalid configuration:\n  CURSOR_SECRET: required when deployed');
   return config;
+}
+
+/** Loads the app config module (a .ts or .js file, by absolute path, whose default export is the config object). */
+export async function loadApp(file: string, label = 'SCOUTR_CONFIG'): Promise<AppConfig> {
+  let mod: unknown;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (err) {
+    throw new ConfigError(`${label}: cannot load ${file}: ${(err as Error).message}`);
+  }
+  // ESM gives { default: config }; a transpiled CommonJS module may nest it once more.
+  let app = (mod as { default?: unknown }).default ?? mod;
+  if (app && typeof app === 'object' && 'default' in app && !('routes' in app))
+    app = (app as { default: unknown }).default;
+  if (!app || typeof app !== 'object') throw new ConfigError(`${label}: ${file} has no default export object`);
+  return app as AppConfig;
 }

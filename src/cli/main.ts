@@ -18,7 +18,7 @@ import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from
 import { getItem } from '../dynamo/read';
 import { describeDataTable } from '../dynamo/schema';
 import { type CliEnv, cliClient, cliEnv } from './env';
-import { CliError, formatIssue, loadPolicyFile } from './policy-file';
+import { appItemRoles, CliError, formatIssue, loadPolicyFile } from './policy-file';
 
 /** Everything the command touches outside itself, so tests run it in-process. */
 export interface Io {
@@ -129,9 +129,11 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     .command('validate')
     .description('check policy files; every error at once, as FILE:LINE:COL: <field path>: <message>')
     .argument('<file...>', 'policy files (.yml, .yaml, .json, .ts, .js)')
+    .option('--app <module>', 'the app config module: item_role filters must name one of its item roles')
     .option('--json', 'print the result as JSON')
-    .action((files: string[], opts: { json?: boolean }) => {
-      const results = files.map((file) => ({ file, loaded: loadPolicyFile(file) }));
+    .action((files: string[], opts: { json?: boolean; app?: string }) => {
+      const itemRoles = opts.app === undefined ? undefined : appItemRoles(opts.app).roles;
+      const results = files.map((file) => ({ file, loaded: loadPolicyFile(file, { itemRoles }) }));
       const issues = results.flatMap((r) => ('issues' in r.loaded ? r.loaded.issues : []));
       const records = results.reduce(
         (n, r) => n + ('doc' in r.loaded ? Object.keys(r.loaded.doc.records ?? {}).length : 0),
@@ -229,10 +231,17 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     .argument('<path>', 'the request path, such as /item/p-1')
     .option('--item <id>', 'the item (read from DATA_TABLE): whether that row is visible and changeable')
     .option('--policy <file>', 'decide from this file alone, not from the auth tables')
+    .option('--app <module>', 'the app config module whose item roles filters ask for (default: SCOUTR_CONFIG)')
     .option('--json', 'print the decision as JSON')
     .action(
-      async (method: string, rawPath: string, opts: { as: string; item?: string; policy?: string; json?: boolean }) => {
+      async (
+        method: string,
+        rawPath: string,
+        opts: { as: string; item?: string; policy?: string; app?: string; json?: boolean },
+      ) => {
         const path = canonicalizePath(rawPath);
+        const appFile = opts.app ?? (io.env.SCOUTR_CONFIG || undefined);
+        const itemRoles = appFile === undefined ? undefined : appItemRoles(appFile);
         let caller = parseIdentity(opts.as);
         let roles: ReturnType<typeof rolesFor>['roles'] = [];
         if (opts.policy) {
@@ -244,6 +253,7 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
             {
               defaultRole: io.env.DEFAULT_ROLE || undefined,
               anonymousRole: io.env.ANONYMOUS_ROLE || undefined,
+              itemRoles: itemRoles?.declared,
             },
           );
           ({ caller, roles } = p.rolesOf(caller));
@@ -264,7 +274,12 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
             const applicable = loaded.named
               ? [...loaded.selected.applicable, loaded.named]
               : loaded.selected.applicable;
-            ({ caller, roles } = rolesFor(caller, { ...loaded.selected, applicable }, loaded.groups));
+            ({ caller, roles } = rolesFor(
+              caller,
+              { ...loaded.selected, applicable },
+              loaded.groups,
+              itemRoles?.roles ?? undefined,
+            ));
           }
         }
         let item: Item | undefined;
@@ -307,7 +322,12 @@ function messageOf(err: unknown): string {
   if (err instanceof CliError || err instanceof ConfigError) return err.message;
   if (err instanceof ScoutrError) {
     const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return `${err.message}${err.code === 'AUTH_CONFIG' ? cause : ''}`;
+    if (err.code !== 'AUTH_CONFIG') return err.message;
+    // Item-role filters are decided with the app's declaration: say where the command finds it.
+    const hint = /not an item role of the app config/.test(cause)
+      ? ' (the app config is --app MODULE or SCOUTR_CONFIG)'
+      : '';
+    return `${err.message}${cause}${hint}`;
   }
   if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
   return String(err);

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { AppConfig } from '../core/app';
+import { checkItemRoles, type ItemRoles, type ItemRolesConfig } from '../core/item-roles';
 import { formatPath } from '../core/policy/load-policy';
 import type { PolicyDocument } from '../core/policy/schema';
-import { type PolicyIssue, type PolicyPath, validatePolicy } from '../core/policy/validate';
+import { type PolicyIssue, type PolicyPath, type ValidateOptions, validatePolicy } from '../core/policy/validate';
 
 /** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (SPEC.md §12). */
 export interface LocatedIssue {
@@ -23,6 +25,33 @@ export class CliError extends Error {
 
 const MODULES = new Set(['.ts', '.js', '.cjs', '.mjs', '.mts', '.cts']);
 
+/** A TS/JS module's default export, through require (the bin registers tsx). */
+function requireDefault(file: string, what: string): unknown {
+  let mod: unknown;
+  try {
+    mod = require(resolve(file));
+  } catch (err) {
+    throw new CliError(`${file}: cannot load the ${what}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+}
+
+/**
+ * The item roles an app config module declares (`--app MODULE`), checked as the server checks them at startup:
+ * `declared` for the decisions, `roles` for validation; `roles` is null for an app that declares none.
+ */
+export function appItemRoles(file: string): { declared: ItemRolesConfig | undefined; roles: ItemRoles | null } {
+  const app = requireDefault(file, 'app config');
+  if (!app || typeof app !== 'object') throw new CliError(`${file}: the app config module has no default export`);
+  const declared = (app as AppConfig).itemRoles;
+  if (declared === undefined) return { declared, roles: null };
+  try {
+    return { declared, roles: checkItemRoles(declared) };
+  } catch (err) {
+    throw new CliError(`${file}: ${(err as Error).message}`);
+  }
+}
+
 /**
  * Reads a policy file: YAML and JSON through `yaml`'s parseDocument (JSON is YAML, so both get positions), a
  * TS/JS module through require (the bin registers tsx), its default export being the document.
@@ -34,13 +63,7 @@ export function readPolicyFile(file: string):
     } {
   const ext = extname(file).toLowerCase();
   if (MODULES.has(ext)) {
-    let mod: unknown;
-    try {
-      mod = require(resolve(file));
-    } catch (err) {
-      throw new CliError(`${file}: cannot load the module: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const input = mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+    const input = requireDefault(file, 'module');
     // A module has no positions to give: the field path says where.
     return { input, locate: (i) => ({ file, path: formatPath(i.path), message: i.message }) };
   }
@@ -89,10 +112,13 @@ export function readPolicyFile(file: string):
 }
 
 /** Reads and validates one file: the document, or every problem in it, located. */
-export function loadPolicyFile(file: string): { doc: PolicyDocument } | { issues: LocatedIssue[] } {
+export function loadPolicyFile(
+  file: string,
+  options: ValidateOptions = {},
+): { doc: PolicyDocument } | { issues: LocatedIssue[] } {
   const read = readPolicyFile(file);
   if ('issues' in read) return read;
-  const { doc, issues } = validatePolicy(read.input);
+  const { doc, issues } = validatePolicy(read.input, options);
   if (doc) return { doc };
   const located = issues.map(read.locate);
   located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));

@@ -1,7 +1,5 @@
-import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { ConfigError, EnvSchema, parseEnv } from '../config';
-import type { AppConfig } from '../core/app';
 
 // The local server's own variables (SPEC.md §10) on top of the deployed ones.
 export const LocalEnvSchema = z.extend(EnvSchema, {
@@ -53,20 +51,4 @@ export function loadLocalConfig(env: Record<string, string | undefined>): LocalC
     );
   }
   return config;
-}
-
-/** Loads the app config module (a .ts or .js file, by absolute path, whose default export is the config object). */
-export async function loadApp(file: string): Promise<AppConfig> {
-  let mod: unknown;
-  try {
-    mod = await import(pathToFileURL(file).href);
-  } catch (err) {
-    throw new ConfigError(`SCOUTR_CONFIG: cannot load ${file}: ${(err as Error).message}`);
-  }
-  // ESM gives { default: config }; a transpiled CommonJS module may nest it once more.
-  let app = (mod as { default?: unknown }).default ?? mod;
-  if (app && typeof app === 'object' && 'default' in app && !('routes' in app))
-    app = (app as { default: unknown }).default;
-  if (!app || typeof app !== 'object') throw new ConfigError(`SCOUTR_CONFIG: ${file} has no default export object`);
-  return app as AppConfig;
 }

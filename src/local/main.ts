@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config';
+import { ConfigError, loadApp } from '../config';
 import { itemsRoute, routesFor } from '../core/routes';
 import {
   auditTableSpec,
@@ -16,7 +16,7 @@ import { createClient, type DynamoDBClient } from '../dynamo/client';
 import { applyPolicy, planPolicy } from '../dynamo/policy';
 import { openApiDocument } from '../http/openapi';
 import { createRuntime } from '../http/runtime';
-import { type LocalConfig, loadApp, loadLocalConfig } from './config';
+import { type LocalConfig, loadLocalConfig } from './config';
 import { type Emulator, LOCAL_CREDENTIALS, startEmulator } from './emulator';
 import {
   EXAMPLES,

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import type { Caller } from '../caller';
 import { AuthConfigCause, ScoutrError } from '../errors';
+import type { ItemRoles } from '../item-roles';
 import { plainToJson } from '../json';
 import { entryToPred } from '../permissions/filters';
 import type { AuthRecord, EndpointRule, FilterEntry, GroupRecord } from '../permissions/record';
@@ -26,15 +27,27 @@ const CHECK_CALLER: Caller = {
   groups: [],
 };
 
+export interface ValidateOptions {
+  /**
+   * The app config's item roles (`scoutr policy validate --app MODULE`), checked at startup: `{"item_role": r}`
+   * entries must name one of them. Without it item roles are not checked (no app to check them against); with an
+   * app that declares none, every such entry is a mistake.
+   */
+  itemRoles?: ItemRoles | null;
+}
+
 /**
  * Every mistake in a policy document, at once (SPEC.md §12). The shape is the zod schema's; regexes, methods,
  * operators, values, `${user.*}` variables, group references, cycles and expression limits are checked by the
  * very functions the server runs on its records, so a file that validates is one the server accepts.
  */
-export function validatePolicy(input: unknown): { doc: PolicyDocument | undefined; issues: PolicyIssue[] } {
+export function validatePolicy(
+  input: unknown,
+  options: ValidateOptions = {},
+): { doc: PolicyDocument | undefined; issues: PolicyIssue[] } {
   const parsed = PolicySchema.safeParse(input);
   const issues = parsed.success ? [] : schemaIssues(parsed.error.issues, input, []);
-  issues.push(...semanticIssues(input));
+  issues.push(...semanticIssues(input, options.itemRoles));
   const seen = new Set<string>();
   const unique = issues.filter((i) => {
     const k = JSON.stringify([i.path, i.message, i.key ?? false]);
@@ -145,7 +158,7 @@ type Kind = 'groups' | 'records';
 const LABEL: Record<Kind, string> = { groups: 'group', records: 'record' };
 
 /** Per-entry checks, then the merge of each record with its groups, on the entries that passed. */
-function semanticIssues(input: unknown): PolicyIssue[] {
+function semanticIssues(input: unknown, itemRoles: ItemRoles | null | undefined): PolicyIssue[] {
   const out: PolicyIssue[] = [];
   const clean: Record<
     Kind,
@@ -190,6 +203,15 @@ function semanticIssues(input: unknown): PolicyIssue[] {
         const entries = Array.isArray(set[list]) ? set[list] : [];
         filters[list] = [];
         entries.forEach((entry: unknown, i) => {
+          if (isObject(entry) && typeof entry.item_role === 'string' && itemRoles !== undefined) {
+            try {
+              entryToPred({ item_role: entry.item_role }, CHECK_CALLER, where, itemRoles ?? undefined);
+            } catch (err) {
+              const declared = itemRoles ? `its item roles are ${itemRoles.roles.join(', ')}` : 'it declares none';
+              out.push({ path: at(list, i, 'item_role'), message: `${reasonOf(err, where).message} (${declared})` });
+            }
+            return;
+          }
           if (!isObject(entry) || typeof entry.field !== 'string') return;
           if (entry.operator !== undefined && typeof entry.operator !== 'string') return;
           let typed: FilterEntry;

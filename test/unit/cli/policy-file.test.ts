@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatIssue, loadPolicyFile } from '../../../src/cli/policy-file';
+import recipes from '../../../example/recipes/app';
+import { appItemRoles, formatIssue, loadPolicyFile } from '../../../src/cli/policy-file';
+import { checkItemRoles } from '../../../src/core/item-roles';
+import type { ValidateOptions } from '../../../src/core/policy/validate';
 
 let dir: string;
 beforeAll(() => {
@@ -10,10 +13,10 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
-function messages(text: string, ext = 'yml'): string[] {
+function messages(text: string, ext = 'yml', options: ValidateOptions = {}): string[] {
   const file = join(dir, `p${++n}.${ext}`);
   writeFileSync(file, text);
-  const loaded = loadPolicyFile(file);
+  const loaded = loadPolicyFile(file, options);
   return 'issues' in loaded ? loaded.issues.map((i) => formatIssue(i).replace(`${file}`, 'FILE')) : [];
 }
 
@@ -128,6 +131,40 @@ describe('policy validate: one located message per rule', () => {
     expect(got).toHaveLength(1);
     if (typeof want === 'string') expect(got[0]).toBe(want);
     else expect(got[0]).toMatch(want);
+  });
+
+  describe('item roles not declared by the app config (--app MODULE)', () => {
+    const text = yaml([
+      'version: 1',
+      'records:',
+      '  member:',
+      '    type: ROLE',
+      '    read_filters: [{item_role: viewer}]',
+      '    update_filters: [{item_role: edit}]',
+    ]);
+    it('names the undeclared role at its entry, with the roles the app declares', () => {
+      expect(messages(text, 'yml', { itemRoles: checkItemRoles(recipes.itemRoles!) })).toEqual([
+        "FILE:5:32: records.member.read_filters[0].item_role: filter on item_role 'viewer': not an item role of the app config (its item roles are own, edit, view)",
+      ]);
+    });
+    it('refuses every item_role entry for an app that declares none', () => {
+      expect(messages(text, 'yml', { itemRoles: null })).toHaveLength(2);
+    });
+    it('does not judge item roles without an app to judge them by', () => {
+      expect(messages(text)).toEqual([]);
+    });
+    it("reads an app module's item roles as the server checks them, and names a module that cannot load", () => {
+      expect(appItemRoles(join(__dirname, '../../../example/recipes/app.ts')).roles?.roles).toEqual([
+        'own',
+        'edit',
+        'view',
+      ]);
+      expect(appItemRoles(join(__dirname, '../../../example/app.ts'))).toEqual({ declared: undefined, roles: null });
+      const bad = join(dir, 'bad-app.ts');
+      writeFileSync(bad, "export default { itemRoles: { roles: ['own', 'own'] } };\n");
+      expect(() => appItemRoles(bad)).toThrow(`${bad}: itemRoles: role 'own' is declared twice`);
+      expect(() => appItemRoles(join(dir, 'missing.ts'))).toThrow(/cannot load the app config/);
+    });
   });
 
   it('reports filters beyond DynamoDB expression limits at the record', () => {
