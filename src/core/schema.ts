@@ -26,7 +26,10 @@ export const MAX_SORT_KEY_BYTES = 1024;
  * The type the key schema fixes for an attribute (table or index key) and the most bytes its value may have, used by
  * the query parser and the write checks. An attribute that is a sort key of any index is held to a sort key's limit.
  */
-export function keyTypes(schema: TableSchema): Map<string, KeySpec> {
+export function keyTypes(schema: TableSchema): ReadonlyMap<string, KeySpec> {
+  // A runtime describes its table once; every write check, query parse and search asks again.
+  const known = keyTypesOf.get(schema);
+  if (known) return known;
   const out = new Map<string, KeySpec>();
   const add = (k: KeyAttribute | undefined, max: number) => {
     if (k) out.set(k.name, { type: k.type, maxBytes: Math.min(out.get(k.name)?.maxBytes ?? max, max) });
@@ -36,5 +39,7 @@ export function keyTypes(schema: TableSchema): Map<string, KeySpec> {
     add(index.sortKey, MAX_SORT_KEY_BYTES);
   }
   add(schema.partitionKey, MAX_PARTITION_KEY_BYTES);
+  keyTypesOf.set(schema, out);
   return out;
 }
+const keyTypesOf = new WeakMap<TableSchema, ReadonlyMap<string, KeySpec>>();
