@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { forbidden, invalidBody, ScoutrError } from './errors';
 import { type Filter, or, type Pred } from './filter/types';
 import type { AttributeValue, Item } from './values';
@@ -153,29 +154,50 @@ export interface GrantRequest {
   revoke: boolean;
 }
 
+const MAX_USER_BYTES = 1024;
+/** POST /{item}/{id}/grants's body (SPEC.md §11): its one definition, for the action and for openapi.json. */
+export const GrantBodySchema = z.strictObject({
+  user: z.string().check(
+    z.minLength(1),
+    z.refine((u) => Buffer.byteLength(u) <= MAX_USER_BYTES, `at most ${MAX_USER_BYTES} bytes`),
+  ),
+  grants: z.array(z.string()).check(z.minLength(1)),
+  requires: z.optional(z.string()),
+  revoke: z.optional(z.boolean()),
+});
+/** What each field must be, as a 400 names it; a role that is not a string is as unknown as a misspelt one. */
+const GRANT_FIELD_MESSAGES: Record<keyof z.infer<typeof GrantBodySchema>, (raw: unknown) => string> = {
+  user: () => 'a non-empty string (the user id) is required',
+  grants: () => 'a non-empty list of roles is required',
+  requires: (raw) => `unknown role '${String(raw)}'`,
+  revoke: () => 'true or false',
+};
+
+/** The body checked by its schema, then its roles by the declaration; the first problem is a 400 naming its field. */
 export function parseGrantRequest(roles: ItemRoles, body: unknown): GrantRequest {
   const bad = (field: string, message: string) => invalidBody(`${field}: ${message}`, { field });
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw invalidBody('body must be a JSON object');
-  const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) {
-    if (!['user', 'grants', 'requires', 'revoke'].includes(k)) throw bad(k, 'not a field of a grant');
+  const parsed = GrantBodySchema.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const unknown = issues.find((i) => i.code === 'unrecognized_keys');
+    if (unknown) throw bad(String(unknown.keys[0]), 'not a field of a grant');
+    const raw = body as Record<string, unknown>;
+    for (const field of Object.keys(GRANT_FIELD_MESSAGES) as (keyof typeof GRANT_FIELD_MESSAGES)[]) {
+      const issue = issues.find((i) => i.path[0] === field);
+      if (!issue) continue;
+      if (field === 'grants' && typeof issue.path[1] === 'number') {
+        throw bad(field, `unknown role '${String((raw.grants as unknown[])[issue.path[1]])}'`);
+      }
+      throw bad(field, issue.code === 'custom' ? issue.message : GRANT_FIELD_MESSAGES[field](raw[field]));
+    }
+    throw invalidBody('body is not a grant');
   }
-  if (typeof b.user !== 'string' || b.user === '') throw bad('user', 'a non-empty string (the user id) is required');
-  if (Buffer.byteLength(b.user) > 1024) throw bad('user', 'at most 1024 bytes');
-  if (!Array.isArray(b.grants) || b.grants.length === 0) throw bad('grants', 'a non-empty list of roles is required');
-  for (const g of b.grants) {
-    if (typeof g !== 'string' || !roles.impliers.has(g)) throw bad('grants', `unknown role '${String(g)}'`);
-  }
-  if (b.requires !== undefined && (typeof b.requires !== 'string' || !roles.impliers.has(b.requires))) {
-    throw bad('requires', `unknown role '${String(b.requires)}'`);
-  }
-  if (b.revoke !== undefined && typeof b.revoke !== 'boolean') throw bad('revoke', 'true or false');
-  return {
-    user: b.user,
-    grants: [...new Set(b.grants as string[])],
-    requires: b.requires as string | undefined,
-    revoke: b.revoke === true,
-  };
+  const b = parsed.data;
+  for (const g of b.grants) if (!roles.impliers.has(g)) throw bad('grants', `unknown role '${g}'`);
+  if (b.requires !== undefined && !roles.impliers.has(b.requires))
+    throw bad('requires', `unknown role '${b.requires}'`);
+  return { user: b.user, grants: [...new Set(b.grants)], requires: b.requires, revoke: b.revoke === true };
 }
 
 /** The rules whose `requires` the caller holds (restricted to `requires` when given) and that cover every role. */

@@ -87,12 +87,7 @@ export const HistoryVersion = z.object({
   redacted: opt(z.boolean()),
 });
 
-/** POST /{item}/{id}/grants (SPEC.md §11); the action checks it field by field (core/item-roles.ts). */
-export const GrantBody = z.strictObject({
-  user: z.string().check(z.minLength(1)),
-  grants: z.array(z.string()).check(z.minLength(1)),
-  requires: z.optional(z.string()),
-  revoke: z.optional(z.boolean()),
-});
+/** POST /{item}/{id}/grants (SPEC.md §11): the schema the action checks it with. */
+export { GrantBodySchema as GrantBody } from '../core/item-roles';
 /** An item's direct grants: role → user ids. */
 export const Grants = z.record(z.string(), z.array(z.string()));

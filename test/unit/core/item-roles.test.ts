@@ -131,15 +131,34 @@ describe('held roles and the item_role predicate', () => {
 
 describe('grant requests', () => {
   it.each([
-    [{ user: 'u', grants: ['cook'] }, 'grants'],
-    [{ grants: ['view'] }, 'user'],
-    [{ user: '', grants: ['view'] }, 'user'],
-    [{ user: 'u', grants: [] }, 'grants'],
-    [{ user: 'u', grants: ['view'], requires: 'x' }, 'requires'],
-    [{ user: 'u', grants: ['view'], revoke: 1 }, 'revoke'],
-    [{ user: 'u', grants: ['view'], extra: 1 }, 'extra'],
-  ])('refuses %j naming %s', (body, field) => {
-    expect(thrown(() => parseGrantRequest(recipes, body))).toMatchObject({ code: 'INVALID_BODY', details: { field } });
+    [{ user: 'u', grants: ['cook'] }, 'grants', "unknown role 'cook'"],
+    [{ user: 'u', grants: ['view', 7] }, 'grants', "unknown role '7'"],
+    [{ grants: ['view'] }, 'user', 'a non-empty string (the user id) is required'],
+    [{ user: 7, grants: ['view'] }, 'user', 'a non-empty string (the user id) is required'],
+    [{ user: '', grants: ['view'] }, 'user', 'a non-empty string (the user id) is required'],
+    [{ user: 'é'.repeat(513), grants: ['view'] }, 'user', 'at most 1024 bytes'],
+    [{ user: 'u', grants: [] }, 'grants', 'a non-empty list of roles is required'],
+    [{ user: 'u', grants: 'view' }, 'grants', 'a non-empty list of roles is required'],
+    [{ user: 'u', grants: ['view'], requires: 'x' }, 'requires', "unknown role 'x'"],
+    [{ user: 'u', grants: ['view'], requires: 3 }, 'requires', "unknown role '3'"],
+    [{ user: 'u', grants: ['view'], revoke: 1 }, 'revoke', 'true or false'],
+    [{ user: 'u', grants: ['view'], extra: 1 }, 'extra', 'not a field of a grant'],
+    [{ user: 7, grants: 'view', extra: 1 }, 'extra', 'not a field of a grant'],
+  ])('refuses %j naming %s', (body, field, message) => {
+    expect(thrown(() => parseGrantRequest(recipes, body))).toMatchObject({
+      code: 'INVALID_BODY',
+      message: `${field}: ${message}`,
+      details: { field },
+    });
+  });
+
+  it('accepts a user of exactly 1024 bytes, and gives each role once', () => {
+    expect(parseGrantRequest(recipes, { user: 'é'.repeat(512), grants: ['view', 'view'], revoke: false })).toEqual({
+      user: 'é'.repeat(512),
+      grants: ['view'],
+      requires: undefined,
+      revoke: false,
+    });
   });
 
   it('lets a rule grant and revoke only what it lists, to holders of its requires', () => {
