@@ -19,6 +19,10 @@ export type CliEnv = z.infer<typeof CliEnvSchema>;
 
 export const cliEnv = (env: Record<string, string | undefined>): CliEnv => parseEnv(CliEnvSchema, env);
 
+/** DEFAULT_ROLE and ANONYMOUS_ROLE alone, by the server's rules: `check --policy` needs no tables. */
+const RolesEnvSchema = z.object({ DEFAULT_ROLE, ANONYMOUS_ROLE });
+export const rolesEnv = (env: Record<string, string | undefined>) => parseEnv(RolesEnvSchema, env);
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**

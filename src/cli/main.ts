@@ -17,7 +17,7 @@ import { AuthStore } from '../dynamo/auth';
 import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
 import { getItem } from '../dynamo/read';
 import { describeDataTable } from '../dynamo/schema';
-import { type CliEnv, cliClient, cliEnv } from './env';
+import { type CliEnv, cliClient, cliEnv, rolesEnv } from './env';
 import { appItemRoles, CliError, formatIssue, loadPolicyFile } from './policy-file';
 
 /** Everything the command touches outside itself, so tests run it in-process. */
@@ -246,13 +246,14 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
         let roles: ReturnType<typeof rolesFor>['roles'] = [];
         if (opts.policy) {
           const doc = loadOrExit(opts.policy, opts.json === true);
+          const settings = rolesEnv(io.env);
           const { records, groups } = policyRecords(doc);
           const p = policyOf(
             new Map<string, AuthRecord>(records.map((r) => [r.id, r])),
             new Map<string, GroupRecord>(groups.map((g) => [g.group_id, g])),
             {
-              defaultRole: io.env.DEFAULT_ROLE || undefined,
-              anonymousRole: io.env.ANONYMOUS_ROLE || undefined,
+              defaultRole: settings.DEFAULT_ROLE,
+              anonymousRole: settings.ANONYMOUS_ROLE,
               itemRoles: itemRoles?.declared,
             },
           );
