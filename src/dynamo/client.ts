@@ -8,15 +8,40 @@ interface ClientOptions {
   region?: string | undefined;
   /** only for local endpoints: DynamoDB Local accepts any credentials */
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  /**
+   * READ_BUDGET_MS (SPEC.md §6): when given, every attempt of a call is bounded so that a DynamoDB that stopped
+   * answering costs a request at most about this long, then 503 THROTTLED. Unset (tools, the emulator's start-up
+   * ping): the SDK's defaults, which wait up to 300 s for an answer.
+   */
+  readBudgetMs?: number | undefined;
 }
+
+export const SDK_MAX_ATTEMPTS = 4; // the SDK retries throttling and timeouts with backoff; after that the caller gets 429/503
+/** DynamoDB answers in milliseconds; a slower attempt is a stalled connection, but a loaded DynamoDB Local needs ~1 s. */
+const MIN_ATTEMPT_MS = 1000;
+
+/**
+ * The bound on one attempt: the budget shared by SDK_MAX_ATTEMPTS attempts plus one share for the SDK's backoff between
+ * them (under 1 s for timeouts), so all attempts of one call end within the budget (20 s → 4 s an attempt; budgets
+ * under 5 s get 1 s attempts, at most ~5 s in all).
+ */
+export const attemptTimeoutMs = (readBudgetMs: number): number =>
+  Math.max(MIN_ATTEMPT_MS, Math.floor(readBudgetMs / (SDK_MAX_ATTEMPTS + 1)));
 
 /** One client per container: the SDK keeps connections alive and reuses them across invocations. */
 export function createClient(opts: ClientOptions = {}): DynamoDBClient {
+  const attemptMs = opts.readBudgetMs === undefined ? undefined : attemptTimeoutMs(opts.readBudgetMs);
   return new DynamoDBClient({
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     region: opts.region ?? 'us-east-1',
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
-    maxAttempts: 4, // the SDK retries throttling with backoff; after that the caller gets 429/503
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    // Without these the SDK waits for a stalled DynamoDB (a paused process, a dropped network) for its default
+    // 300 s socket timeout: longer than Lambda's. `throwOnRequestTimeout`: by default an overdue request only warns.
+    // The SDK retries the TimeoutError like any transient fault; the last one is answered 503 (errors.ts).
+    ...(attemptMs === undefined
+      ? {}
+      : { requestHandler: { connectionTimeout: attemptMs, requestTimeout: attemptMs, throwOnRequestTimeout: true } }),
   });
 }
 

@@ -36,7 +36,13 @@ export interface RuntimeOverrides {
 }
 
 export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOverrides = {}): Promise<Runtime> {
-  const db = o.db ?? createClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
+  const db =
+    o.db ??
+    createClient({
+      endpoint: config.DYNAMODB_ENDPOINT,
+      region: config.AWS_REGION,
+      readBudgetMs: config.READ_BUDGET_MS,
+    });
   const now = o.now ?? Date.now;
   const log = o.log ?? jsonLogger(config.LOG_LEVEL);
   const reporter =

@@ -64,6 +64,7 @@ export async function main(
   const db = createClient({
     endpoint,
     region: config.AWS_REGION ?? 'us-east-1',
+    readBudgetMs: config.READ_BUDGET_MS, // a DynamoDB that stops answering is a 503, not a hang (client.ts)
     // DynamoDB Local accepts any credentials; a real endpoint uses the usual AWS credential chain.
     ...(emulator || (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) ? { credentials: LOCAL_CREDENTIALS } : {}),
   });

@@ -66,6 +66,26 @@ describe('translateError', () => {
     expect(e).toMatchObject({ code: 'THROTTLED', status: 503, headers: { 'Retry-After': expect.any(String) } });
   });
 
+  // What the HTTP handler throws when DynamoDB does not answer: no SDK class, only a name or Node's error code.
+  const timeout = Object.assign(new Error('a request has exceeded the configured 1000 ms requestTimeout'), {
+    name: 'TimeoutError',
+    code: 'ETIMEDOUT',
+  });
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' });
+  it.each([
+    { what: 'a request timeout', err: timeout },
+    { what: 'a socket timeout', err: Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }) },
+    { what: 'an aborted call', err: Object.assign(new Error('Request aborted'), { name: 'AbortError' }) },
+    { what: 'a refused connection', err: refused },
+    { what: 'a reset connection', err: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) },
+    { what: 'refused on every address', err: new AggregateError([refused, refused], 'connect failed') },
+    { what: 'a wrapped network error', err: new Error('request failed', { cause: refused }) },
+  ])('turns $what (DynamoDB unreachable) into 503 THROTTLED with Retry-After', ({ err }) => {
+    const e = translateError(err);
+    expect(e).toMatchObject({ code: 'THROTTLED', status: 503, headers: { 'Retry-After': expect.any(String) } });
+    expect((e as ScoutrError).cause).toBe(err);
+  });
+
   it('goes by the exception class, not by a name an unrelated error happens to carry', () => {
     const lookalike = Object.assign(new Error('not from the SDK'), { name: 'ThrottlingException' });
     expect(translateError(lookalike)).toBe(lookalike);

@@ -93,7 +93,6 @@ it.each([
         ...meta,
       }),
   },
-  { what: 'a network error', err: () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) },
 ])('propagates $what untouched, which the boundary answers 500 INTERNAL without SDK text', async ({ err }) => {
   // Prepare
   const sdkError = err();
@@ -106,4 +105,18 @@ it.each([
   expect(result.statusCode).toBe(500);
   expect(JSON.parse(result.body)).toEqual({ error: 'Internal error', code: 'INTERNAL' });
   expect(result.body).not.toMatch(/Transaction|Validation|Item size|socket/);
+});
+
+it('answers a network error after the SDK’s retries 503 THROTTLED with Retry-After, without SDK text', async () => {
+  // Prepare: the SDK retried it already; TransactWriteItems carries a ClientRequestToken, so its retries are idempotent
+  const sdkError = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  ddb.on(TransactWriteItemsCommand).rejects(sdkError);
+  // Act
+  const thrown = await failure();
+  const { result } = errorResult(thrown, 'r', silentLogger);
+  // Assess
+  expect(thrown).toMatchObject({ code: 'THROTTLED', status: 503, cause: sdkError });
+  expect(result.statusCode).toBe(503);
+  expect(result.headers['Retry-After']).toBeDefined();
+  expect(result.body).not.toMatch(/socket/);
 });
