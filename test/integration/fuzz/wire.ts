@@ -20,8 +20,10 @@ export const headerSafe = (s: string): string =>
 
 export function wire(url: string, method: string, path: string, headers: WireHeaders = {}, body?: string) {
   const { hostname, port } = new URL(url);
+  // Node frames no body of a GET or DELETE by itself: without a length, the server would read it as the next request.
+  const framed = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
   return new Promise<WireReply>((resolve, reject) => {
-    const req = request({ agent, hostname, port, method, path, headers }, (res) => {
+    const req = request({ agent, hostname, port, method, path, headers: framed }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
