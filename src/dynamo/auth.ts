@@ -17,6 +17,7 @@ import {
   selectNamedRole,
   selectRecords,
 } from '../core/permissions/roles';
+import { MAX_PARTITION_KEY_BYTES } from '../core/schema';
 import type { Item } from '../core/values';
 import { batchGet, newStats, type ReadStats } from './read';
 
@@ -84,6 +85,9 @@ export class AuthStore {
     const out = new Map<string, T>();
     const missing: string[] = [];
     for (const id of ids) {
+      // No record can have an id DynamoDB would refuse as a key (a 3 KB API key or user header): asking for it is a
+      // ValidationException, a 500, where the answer is simply "no such record".
+      if (id === '' || Buffer.byteLength(id) > MAX_PARTITION_KEY_BYTES) continue;
       const hit = this.opts.cacheSeconds > 0 ? cache.get(id) : undefined;
       if (hit && hit.expires > now) {
         if (hit.value) out.set(id, hit.value);

@@ -118,6 +118,20 @@ it('caches an id that has no record too, so unknown callers do not read the tabl
   expect(asked()).toEqual([{ table: 'auth', ids: ['no-such-key'] }]);
 });
 
+it('finds no record for an id longer than DynamoDB allows a key, without asking DynamoDB for it', async () => {
+  // Prepare: a user header (or API key) of 2049 bytes, found by the fuzz suite as a 500 ValidationException
+  const huge: Lookup = { kind: 'user', userId: 'é'.repeat(1025), groups: ['vets', 'k'.repeat(2049)] };
+  // Act
+  const loaded = await store(10).auth.load(huge);
+  // Assess
+  expect(ids(loaded)).toEqual({ records: ['vets'], groups: ['base', 'readers'] });
+  expect(asked()).toEqual([
+    { table: 'auth', ids: ['vets'] },
+    { table: 'groups', ids: ['readers'] },
+    { table: 'groups', ids: ['base'] },
+  ]);
+});
+
 it('reads again once cacheSeconds have passed, and sees the change (the revocation delay)', async () => {
   // Prepare
   const { auth, clock } = store(10);
