@@ -34,7 +34,8 @@ module.exports = {
     },
     {
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // test/security: one file per OWASP API Security Top 10 (2023) item, through HTTP like the integration tests.
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',
