@@ -17,27 +17,17 @@ export interface ExampleSeed extends Omit<SeedData, 'authRecords' | 'groups'> {
 }
 
 const root = resolve(__dirname, '../../example');
+/** An example's folder under example/: its app config and policy file; its seed is imported by name (bundlers). */
+const example = (dir: string, policy: string, seed: () => Promise<unknown>) => ({
+  app: resolve(root, dir, 'app.ts'),
+  policy: resolve(root, dir, policy),
+  seed,
+});
 export const EXAMPLES = {
-  petstore: {
-    app: resolve(root, 'app.ts'),
-    policy: resolve(root, 'policy.yml'),
-    seed: () => import('../../example/seed'),
-  },
-  recipes: {
-    app: resolve(root, 'recipes/app.ts'),
-    policy: resolve(root, 'recipes/policy.yml'),
-    seed: () => import('../../example/recipes/seed'),
-  },
-  repos: {
-    app: resolve(root, 'repos/app.ts'),
-    policy: resolve(root, 'repos/policy.yml'),
-    seed: () => import('../../example/repos/seed'),
-  },
-  articles: {
-    app: resolve(root, 'articles/app.ts'),
-    policy: resolve(root, 'articles/policy.ts'),
-    seed: () => import('../../example/articles/seed'),
-  },
+  petstore: example('.', 'policy.yml', () => import('../../example/seed')),
+  recipes: example('recipes', 'policy.yml', () => import('../../example/recipes/seed')),
+  repos: example('repos', 'policy.yml', () => import('../../example/repos/seed')),
+  articles: example('articles', 'policy.ts', () => import('../../example/articles/seed')),
 } as const;
 export type ExampleName = keyof typeof EXAMPLES;
 

@@ -4,14 +4,11 @@
 // "404 or 403"), so no id can be probed. Lists and searches carry the read filters into every DynamoDB request, and
 // a cursor is encrypted, authenticated and bound to its caller and query (§6), so a page never reaches foreign rows.
 import petstore from '../../example/app';
-import recipesApp from '../../example/recipes/app';
-import * as recipesSeed from '../../example/recipes/seed';
-import reposApp from '../../example/repos/app';
 import * as reposSeed from '../../example/repos/seed';
 import { items as pets } from '../../example/seed';
-import { examplePolicyRecords } from '../../src/local/examples';
 import { expectError, userRecord } from '../factories/http';
 import { snapshot } from '../integration/write/support';
+import { startExample } from '../support/examples';
 import { as, type Harness, startHarness } from '../support/harness';
 
 const NOT_FOUND = { error: 'Item not found', code: 'NOT_FOUND' };
@@ -143,12 +140,7 @@ describe('recipes: grants endpoints on a recipe the caller cannot view', () => {
   let h: Harness;
   let recipe: string;
   beforeAll(async () => {
-    h = await startHarness({
-      app: recipesApp,
-      seed: { ...recipesSeed, ...examplePolicyRecords('recipes') },
-      env: recipesSeed.env,
-      dataTable: recipesApp.localTable!,
-    });
+    h = await startExample('recipes');
     const created = await h.request('POST', '/recipe', {
       headers: as.user('user1'),
       body: { title: 'secret soup', ingredients: ['water'] },
@@ -190,12 +182,7 @@ describe('recipes: grants endpoints on a recipe the caller cannot view', () => {
 describe('repos: grants endpoints on a repository the caller cannot read', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      app: reposApp,
-      seed: { ...reposSeed, ...examplePolicyRecords('repos') },
-      env: reposSeed.env,
-      dataTable: reposApp.localTable!,
-    });
+    h = await startExample('repos');
   });
   afterAll(() => h.close());
 

@@ -5,14 +5,12 @@
 // its own route needing its own rule; and the grants endpoints further need an item role whose grant rule covers
 // the change (SPEC.md §2, §3, §8, §11). `/user/has-permission` answers with the same decision.
 import petstore from '../../example/app';
-import reposApp from '../../example/repos/app';
-import * as reposSeed from '../../example/repos/seed';
 import { items } from '../../example/seed';
 import { defineApp } from '../../src/core/app';
-import { examplePolicyRecords } from '../../src/local/examples';
 import { restEvent } from '../factories/events';
 import { apiKey, expectError, invoke } from '../factories/http';
 import { snapshot } from '../integration/write/support';
+import { startExample } from '../support/examples';
 import { as, type Harness, startHarness } from '../support/harness';
 
 // `/typesx` exists so that a prefix match of `/types` would have something to open.
@@ -150,12 +148,7 @@ describe('endpoint rules in the pet store', () => {
 describe('grants endpoints need the right item role (repos)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      app: reposApp,
-      seed: { ...reposSeed, ...examplePolicyRecords('repos') },
-      env: reposSeed.env,
-      dataTable: reposApp.localTable!,
-    });
+    h = await startExample('repos');
   });
   afterAll(() => h.close());
 

@@ -5,23 +5,17 @@
 // past their rule (an editor cannot make themselves owner); a write may not move a row out of its writer's own
 // reach (§3); and the app's business conditions (a sold pet cannot be repriced) hold on every write path (§8).
 import petstore from '../../example/app';
-import recipesApp from '../../example/recipes/app';
-import * as recipesSeed from '../../example/recipes/seed';
 import { items as pets } from '../../example/seed';
 import { examplePolicyRecords } from '../../src/local/examples';
 import { expectError } from '../factories/http';
 import { snapshot, storedItem } from '../integration/write/support';
+import { startExample } from '../support/examples';
 import { as, type Harness, startHarness } from '../support/harness';
 
 describe('recipes: nobody locks a recipe away', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({
-      app: recipesApp,
-      seed: { ...recipesSeed, ...examplePolicyRecords('recipes') },
-      env: recipesSeed.env,
-      dataTable: recipesApp.localTable!,
-    });
+    h = await startExample('recipes');
   });
   afterAll(() => h.close());
 

@@ -1,20 +1,15 @@
 // `scoutr check` and `scoutr policy validate` with an app's item roles (SPEC.md §12, §11): `--app MODULE` (or
 // SCOUTR_CONFIG) gives the declaration the server checks at startup, so item_role filters decide as they do there.
 import { resolve } from 'node:path';
-import app from '../../../example/recipes/app';
-import { EXAMPLES, examplePolicyRecords } from '../../../src/local/examples';
-import { as, type Harness, startHarness } from '../../support/harness';
+import { EXAMPLES } from '../../../src/local/examples';
+import { startExample } from '../../support/examples';
+import { as, type Harness } from '../../support/harness';
 import { cli, policyFile } from './support';
 
 const APP = resolve(__dirname, '../../../example/recipes/app.ts');
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: examplePolicyRecords('recipes'),
-    env: { DEFAULT_ROLE: 'member' },
-    dataTable: app.localTable!,
-  });
+  h = await startExample('recipes'); // DEFAULT_ROLE=member, no recipes at start
   // user1 creates a recipe (and so owns it) and lets user2 view it
   expect(
     (

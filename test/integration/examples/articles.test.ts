@@ -1,22 +1,16 @@
 // The articles example (Balrog's demo, SPEC.md §13) replayed through HTTP on DynamoDB Local: anonymous visitors
 // read, the reader reads and comments, the writer also posts; the comment action appends {by, text} atomically.
-import app from '../../../example/articles/app';
 import policyDoc from '../../../example/articles/policy';
 import * as seedData from '../../../example/articles/seed';
 import { loadPolicy } from '../../../src';
-import { examplePolicyRecords } from '../../../src/local/examples';
-import { as, type Harness, startHarness } from '../../support/harness';
+import { startExample } from '../../support/examples';
+import { as, type Harness } from '../../support/harness';
 import { ARTICLE_FLOWS, ARTICLE_IDENTITIES } from '../../unit/examples/articles-flows';
 import { scanAudit, snapshot, storedItem } from '../write/support';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: { ...seedData, ...examplePolicyRecords('articles') },
-    env: seedData.env,
-    dataTable: app.localTable!,
-  });
+  h = await startExample('articles');
 });
 afterAll(() => h.close());
 

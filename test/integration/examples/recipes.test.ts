@@ -1,18 +1,11 @@
 // The recipes example (deathnut's demo, SPEC.md §13) replayed through HTTP on DynamoDB Local: its own app config,
 // seed and DEFAULT_ROLE, exactly as `npm start -- --example recipes` serves them.
-import app from '../../../example/recipes/app';
-import * as seedData from '../../../example/recipes/seed';
-import { examplePolicyRecords } from '../../../src/local/examples';
-import { as, type Harness, startHarness } from '../../support/harness';
+import { startExample } from '../../support/examples';
+import { as, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: { ...seedData, ...examplePolicyRecords('recipes') },
-    env: seedData.env,
-    dataTable: app.localTable!,
-  });
+  h = await startExample('recipes');
 });
 afterAll(() => h.close());
 

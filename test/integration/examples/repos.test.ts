@@ -1,18 +1,11 @@
 // The repos example (Oso's demo, SPEC.md §13) replayed through HTTP on DynamoDB Local: roles on each repository,
 // admin ⇒ maintainer ⇒ contributor, public repositories read by everyone, a denied read answered 404.
-import app from '../../../example/repos/app';
-import * as seedData from '../../../example/repos/seed';
-import { examplePolicyRecords } from '../../../src/local/examples';
-import { as, type Harness, startHarness } from '../../support/harness';
+import { startExample } from '../../support/examples';
+import { as, type Harness } from '../../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: { ...seedData, ...examplePolicyRecords('repos') },
-    env: seedData.env,
-    dataTable: app.localTable!,
-  });
+  h = await startExample('repos');
 });
 afterAll(() => h.close());
 

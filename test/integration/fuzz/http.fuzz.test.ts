@@ -3,10 +3,8 @@
 // SPEC.md §7's JSON error; an answer never holds a field hidden from the caller, nor a row outside its filters; a
 // refused write changes nothing. Paths, identities, every write route and the recipes example: the other files here.
 import fc from 'fast-check';
-import app from '../../../example/app';
-import { items } from '../../../example/seed';
-import { examplePolicyRecords } from '../../../src/local/examples';
-import { type Harness, startHarness } from '../../support/harness';
+import { startExample } from '../../support/examples';
+import type { Harness } from '../../support/harness';
 import { scanData } from '../write/support';
 import { hiddenFor } from './petstore';
 import { type Recorder, recordWrites } from './state';
@@ -17,12 +15,7 @@ jest.setTimeout(FUZZ_TIMEOUT);
 let h: Harness;
 let rec: Recorder;
 beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: { items, ...examplePolicyRecords('petstore') },
-    dataTable: app.localTable!,
-    env: { AUTH_CACHE_SECONDS: '300' },
-  });
+  h = await startExample('petstore', { env: { AUTH_CACHE_SECONDS: '300' } });
   rec = recordWrites(h);
 });
 afterAll(() => h.close());

@@ -3,11 +3,9 @@
 // petstore.ts says which records the headers select (SPEC.md §3), so each answer is checked exactly: 401 when no
 // record applies, else precisely the rows and fields those records show.
 import fc from 'fast-check';
-import app from '../../../example/app';
-import { items } from '../../../example/seed';
 import { parseGroups } from '../../../src/http/identity';
-import { examplePolicyRecords } from '../../../src/local/examples';
-import { type Harness, startHarness } from '../../support/harness';
+import { startExample } from '../../support/examples';
+import type { Harness } from '../../support/harness';
 import { API_KEYS, expectedCaller, GROUPS, hiddenFor, PET_IDS, USERS, visiblePets } from './petstore';
 import { type Recorder, recordWrites } from './state';
 import { expectAnswered, expectNoLeak, FUZZ_TIMEOUT, fuzz, runs } from './tally';
@@ -18,12 +16,7 @@ jest.setTimeout(FUZZ_TIMEOUT);
 let h: Harness;
 let rec: Recorder;
 beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: { items, ...examplePolicyRecords('petstore') },
-    dataTable: app.localTable!,
-    env: { AUTH_CACHE_SECONDS: '300' },
-  });
+  h = await startExample('petstore', { env: { AUTH_CACHE_SECONDS: '300' } });
   rec = recordWrites(h);
 });
 afterAll(() => h.close());

@@ -4,10 +4,8 @@
 // to the data or audit table, and the data table as before); an answer holds nothing hidden from the caller. A
 // successful write is undone, so that every case starts from the seed.
 import fc from 'fast-check';
-import app from '../../../example/app';
-import { items } from '../../../example/seed';
-import { examplePolicyRecords } from '../../../src/local/examples';
-import { type Harness, startHarness } from '../../support/harness';
+import { startExample } from '../../support/examples';
+import type { Harness } from '../../support/harness';
 import { expectedCaller, hiddenFor, PET_IDS } from './petstore';
 import { type Recorder, recordWrites, type Tables, tablesOf } from './state';
 import { expectAnswered, expectNoLeak, FUZZ_TIMEOUT, fuzz, runs } from './tally';
@@ -19,12 +17,7 @@ let h: Harness;
 let rec: Recorder;
 let tables: Tables;
 beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: { items, ...examplePolicyRecords('petstore') },
-    dataTable: app.localTable!,
-    env: { AUTH_CACHE_SECONDS: '300' },
-  });
+  h = await startExample('petstore', { env: { AUTH_CACHE_SECONDS: '300' } });
   rec = recordWrites(h);
   tables = tablesOf(h);
   await tables.capture();

@@ -4,7 +4,8 @@ import exampleApp from '../../../example/app';
 import * as exampleSeed from '../../../example/seed';
 import { EnvSchema } from '../../../src/config';
 import { LocalEnvSchema } from '../../../src/local/config';
-import { EXAMPLES, examplePolicyRecords, exampleSeed as seedOf } from '../../../src/local/examples';
+import { EXAMPLES, examplePolicyRecords } from '../../../src/local/examples';
+import { startExample } from '../../support/examples';
 import { type Harness, startHarness } from '../../support/harness';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
@@ -127,14 +128,7 @@ it('has a replayable block for each example but the pet store', () => {
 
 describe.each(exampleBlocks)('the $name example', ({ name, curls: exampleCurls }) => {
   it('answers every curl, in order, with the status the README says', async () => {
-    const app = ((await import(EXAMPLES[name].app)) as { default: typeof exampleApp }).default;
-    const data = await seedOf(name);
-    const eh = await startHarness({
-      app,
-      seed: { ...data, ...examplePolicyRecords(name) },
-      env: data.env ?? {},
-      dataTable: app.localTable!,
-    });
+    const eh = await startExample(name);
     try {
       expect(await replay(eh, exampleCurls)).toEqual([]);
     } finally {
