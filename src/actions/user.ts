@@ -4,7 +4,8 @@ import type { Filter, Pred } from '../core/filter/types';
 import { toJson } from '../core/json';
 import { explainPermission } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
-import { decodeSegments, METHODS, trimTrailingSlash } from '../core/routes';
+import { METHODS } from '../core/request';
+import { decodeSegments, trimTrailingSlash } from '../core/routes';
 import { parseBody } from './body';
 import type { Ctx, Reply } from './context';
 

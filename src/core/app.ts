@@ -2,7 +2,7 @@ import type { Caller } from './caller';
 import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
-import type { Method } from './routes';
+import type { Method } from './request';
 
 // SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
 

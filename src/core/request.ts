@@ -1,5 +1,9 @@
 import type { Caller } from './caller';
 
+/** The methods a route, an endpoint rule and a has-permission question name (OPTIONS is CORS only). */
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type Method = (typeof METHODS)[number];
+
 /** One API call, whatever delivered it (REST API, HTTP API, the local server): what the actions see. */
 export interface ScoutrRequest {
   requestId: string;

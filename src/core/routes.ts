@@ -1,4 +1,5 @@
 import type { AppConfig, UniqueRoute } from './app';
+import type { Method } from './request';
 
 export type Verb =
   | 'list'
@@ -14,10 +15,6 @@ export type Verb =
   | 'hasPermission'
   | 'grants'
   | 'custom';
-
-/** The methods a route, an endpoint rule and a has-permission question name (OPTIONS is CORS only). */
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-export type Method = (typeof METHODS)[number];
 
 export interface Route {
   verb: Verb;

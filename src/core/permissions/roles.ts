@@ -4,7 +4,7 @@ import { checkLimits, compileFilter } from '../filter/compile';
 import type { Pred } from '../filter/types';
 import { and } from '../filter/types';
 import type { ItemRoles } from '../item-roles';
-import { METHODS } from '../routes';
+import { METHODS } from '../request';
 import { entriesToPred } from './filters';
 import type { AuthRecord, EndpointRule, GroupRecord, PermissionSet, RecordType } from './record';
 
