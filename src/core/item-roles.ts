@@ -116,16 +116,17 @@ export function itemRolePred(roles: ItemRoles, role: string, user: string | unde
   if (user === undefined) return false;
   const holders = roles.impliers.get(role);
   if (!holders) throw new Error(`undeclared item role '${role}'`);
-  return or([...holders].sort().map((s): Filter => ({ op: 'contains', field: `${ACL}.${s}`, value: { S: user } })));
+  return or([...holders].sort().map((s): Filter => ({ op: 'member', field: `${ACL}.${s}`, value: { S: user } })));
 }
 
 /**
- * Whether a condition is `itemRolePred` of some role for `user`: `contains(_acl.<s>, user)`, or an OR of them. Only
- * itemRolePred builds such a condition: query parameters and role records cannot name a field starting with `_`.
+ * Whether a condition is `itemRolePred` of some role for `user`: `member(_acl.<s>, user)` (a string set holding the
+ * id), or an OR of them. Only itemRolePred builds such a condition: query parameters and role records cannot name a
+ * field starting with `_`, and no query operator is `member`.
  */
 export function isItemRolePred(f: Filter, user: string): boolean {
   const one = (c: Filter) =>
-    c.op === 'contains' &&
+    c.op === 'member' &&
     c.field.startsWith(`${ACL}.`) &&
     !c.field.slice(ACL.length + 1).includes('.') &&
     c.value.S === user;

@@ -61,6 +61,8 @@ export function compileFilter(filter: Filter, ph: Placeholders = new Placeholder
         return `begins_with(${n(f.field)}, ${v(f.value)})`;
       case 'contains':
         return `contains(${n(f.field)}, ${v(f.value)})`;
+      case 'member':
+        return `(attribute_type(${n(f.field)}, ${v({ S: 'SS' })}) AND contains(${n(f.field)}, ${v(f.value)}))`;
       case 'exists':
         return `${f.present ? 'attribute_exists' : 'attribute_not_exists'}(${n(f.field)})`;
       default:
@@ -84,6 +86,8 @@ export function countOperators(f: Filter): number {
       return 1 + countOperators(f.child);
     case 'length':
       return 2; // size() and the comparison
+    case 'member':
+      return 3; // attribute_type(), AND, contains()
     default:
       return 1;
   }

@@ -88,6 +88,10 @@ export function matches(filter: Pred, item: Item): boolean {
       const a = getPath(item, filter.field);
       return a !== undefined && contains(a, filter.value);
     }
+    case 'member': {
+      const a = getPath(item, filter.field);
+      return a !== undefined && 'SS' in a && a.SS.includes(filter.value.S);
+    }
     case 'length': {
       const a = getPath(item, filter.field);
       const size = a === undefined ? undefined : sizeOf(a);

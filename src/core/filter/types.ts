@@ -13,6 +13,8 @@ export type Filter =
   | { op: 'in'; field: string; values: NonEmpty<Scalar> } // at most 100 values: the parser splits larger sets
   | { op: 'between'; field: string; low: Scalar; high: Scalar }
   | { op: 'startswith' | 'contains'; field: string; value: { S: string } }
+  // a string set holding the value, and nothing else: an item role in `_acl` (a plain string does not match by substring)
+  | { op: 'member'; field: string; value: { S: string } }
   | { op: 'exists'; field: string; present: boolean };
 
 /** A filter after simplification: `true` matches every item, `false` none. */

@@ -1,6 +1,6 @@
 import type { Caller } from '../caller';
 import { matches } from '../filter/evaluate';
-import { checkItemRoles, type ItemRolesConfig } from '../item-roles';
+import { ACL, aclValue, checkItemRoles, type ItemRolesConfig } from '../item-roles';
 import { fromJson, type JsonOut, plainToJson } from '../json';
 import { countingRoles, readScope, visibleJson } from '../permissions/access';
 import { type Decision, decide } from '../permissions/decide';
@@ -42,6 +42,7 @@ export function parseIdentity(text: string): Caller {
   throw new Error(`identity '${text}': expected key:ID, user:ID[:group,group...] or anonymous`);
 }
 
+/** Items are plain JSON, as answered; an item's `_acl` (for item roles) is `{role: [user ids]}`. */
 export interface Policy {
   /** `{allowed, reason, roles}` and what decided it; with `item`, whether that row may be read or changed */
   can(identity: Identity, method: string, path: string, item?: Record<string, unknown>): Decision;
@@ -51,7 +52,17 @@ export interface Policy {
   rolesOf(identity: Identity): { caller: Caller; roles: Role[] };
 }
 
-const toItem = (plain: Record<string, unknown>): Item => (fromJson(plainToJson(plain)) as { M: Item }).M;
+/** A plain item as stored: `_acl`, given as `{role: [user ids]}` (as GET /{item}/{id}/grants answers), is string sets. */
+function toItem(plain: Record<string, unknown>): Item {
+  const { [ACL]: acl, ...rest } = plain;
+  const item = (fromJson(plainToJson(rest)) as { M: Item }).M;
+  if (acl === undefined) return item;
+  const lists = typeof acl === 'object' && acl !== null && !Array.isArray(acl) ? Object.values(acl) : [acl];
+  if (!lists.every((l) => Array.isArray(l) && l.every((u) => typeof u === 'string'))) {
+    throw new Error(`${ACL} must map each item role to a list of user ids`);
+  }
+  return { ...item, [ACL]: aclValue(acl as Record<string, string[]>) };
+}
 
 /**
  * A policy document (SPEC.md §12) as decisions, without a database: the records it declares run through the

@@ -328,9 +328,9 @@ describe('item_role filters (SPEC.md §11)', () => {
       const inMemory = matchingIds(pred);
       holdings += inMemory.length;
       expectAgreement(fromDynamo[i]!, inMemory, ` on item_role ${role} for ${show(user)}`);
-      // Only where `_acl` is a map of string sets: a role holding a string ('u1 u2') or a list matches the filter
-      // (contains() finds a substring or an element, on DynamoDB as in memory) but is no holding for heldRoles.
-      for (const item of items.filter(wellFormed)) {
+      // On every item, well formed or not: only a string set holds a role, so a role holding a string ('u1 u2') or a
+      // list matches neither the filter (attribute_type SS, on DynamoDB as in memory) nor heldRoles.
+      for (const item of items) {
         const held = heldRoles(itemRoles, item, user).has(role);
         if (matches(pred, item) !== held) {
           throw new Error(

@@ -1,5 +1,7 @@
 import { ScoutrError } from '../../../src/core/errors';
+import { compileFilter } from '../../../src/core/filter/compile';
 import { matches } from '../../../src/core/filter/evaluate';
+import type { Filter } from '../../../src/core/filter/types';
 import {
   aclOf,
   aclValue,
@@ -14,7 +16,7 @@ import {
   mayReadGrants,
   parseGrantRequest,
 } from '../../../src/core/item-roles';
-import type { Item } from '../../../src/core/values';
+import type { AttributeValue, Item } from '../../../src/core/values';
 
 const repos = checkItemRoles({
   roles: ['admin', 'maintainer', 'contributor'],
@@ -118,14 +120,27 @@ describe('held roles and the item_role predicate', () => {
     expect(heldRoles(repos, item, undefined).size).toBe(0);
   });
 
-  it('is a contains on every role implying the asked one, for DynamoDB', () => {
+  it('is set membership on every role implying the asked one, for DynamoDB', () => {
     expect(itemRolePred(repos, 'maintainer', 'u')).toEqual({
       op: 'or',
       children: [
-        { op: 'contains', field: '_acl.admin', value: { S: 'u' } },
-        { op: 'contains', field: '_acl.maintainer', value: { S: 'u' } },
+        { op: 'member', field: '_acl.admin', value: { S: 'u' } },
+        { op: 'member', field: '_acl.maintainer', value: { S: 'u' } },
       ],
     });
+    expect(compileFilter(itemRolePred(repos, 'admin', 'u') as Filter).expression).toBe(
+      '(attribute_type(#n0.#n1, :v0) AND contains(#n0.#n1, :v1))',
+    );
+  });
+
+  it('holds only in a string set: an _acl written by another program with a plain string or a list matches nothing', () => {
+    const pred = itemRolePred(repos, 'contributor', 'larry');
+    const withAcl = (view: AttributeValue): Item => ({ id: { S: 'y' }, _acl: { M: { contributor: view } } });
+    expect(matches(pred, withAcl({ SS: ['larry'] }))).toBe(true);
+    expect(matches(pred, withAcl({ S: 'larry' }))).toBe(false);
+    expect(matches(pred, withAcl({ S: 'larryfriend' }))).toBe(false);
+    expect(matches(pred, withAcl({ L: [{ S: 'larry' }] }))).toBe(false);
+    expect(matches(pred, withAcl({ SS: ['larryfriend'] }))).toBe(false);
   });
 });
 

@@ -22,7 +22,7 @@ describe('isItemRolePred', () => {
     const byOne = own('u1') as Filter;
     // Assess
     expect(byMany.op).toBe('or');
-    expect(byOne.op).toBe('contains');
+    expect(byOne.op).toBe('member');
     expect(isItemRolePred(byMany, 'u1')).toBe(true);
     expect(isItemRolePred(byOne, 'u1')).toBe(true);
   });
@@ -30,7 +30,8 @@ describe('isItemRolePred', () => {
   it.each<{ name: string; f: Filter }>([
     { name: 'another user', f: view('u2') as Filter },
     { name: 'an ordinary contains', f: { op: 'contains', field: 'tags', value: { S: 'u1' } } },
-    { name: 'a nested _acl path', f: { op: 'contains', field: '_acl.view.x', value: { S: 'u1' } } },
+    { name: 'a nested _acl path', f: { op: 'member', field: '_acl.view.x', value: { S: 'u1' } } },
+    { name: 'a contains on _acl, not membership', f: { op: 'contains', field: '_acl.view', value: { S: 'u1' } } },
     { name: 'an OR mixing in another field', f: { op: 'or', children: [own('u1') as Filter, eq('public', 'yes')] } },
     { name: 'an equality', f: eq('owner', 'u1') },
   ])('does not take $name for one', ({ f }) => {
