@@ -5,7 +5,7 @@ import type { QueryInput } from '../core/query/parse';
 import type { ScoutrRequest } from '../core/request';
 import { itemsRoute, templateParams } from '../core/routes';
 import type { Ctx, Deps, Reply } from './context';
-import { auditRead, explainReply, pageReply, readRequest } from './reads';
+import { auditRead, explainReply, grantsScope, pageReply, readRequest } from './reads';
 
 /** The conditions a list route adds from its path (SPEC.md §4 "Path filters"). */
 function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryInput['pathFilters']> {
@@ -20,11 +20,7 @@ function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryI
 /** GET /items, /items/{search_key}/{search_value} and static filter routes: one page of visible items. */
 export async function list(deps: Deps, ctx: Ctx): Promise<Reply> {
   const { query, scope, visible } = readRequest(deps, ctx, listPathFilters(deps.app, ctx.req));
-  const plan = planList(
-    visible,
-    deps.schema,
-    deps.tables.grants ? { user: ctx.caller.id, readFilters: ctx.counting.map((r) => r.filters.read) } : undefined,
-  );
+  const plan = planList(visible, deps.schema, grantsScope(deps, ctx));
   if (query.explain) {
     await auditRead(deps, ctx, 'LIST');
     return explainReply(plan);

@@ -3,7 +3,7 @@ import { callerLabel } from '../core/caller';
 import { forbidden } from '../core/errors';
 import { and, type Pred } from '../core/filter/types';
 import { checkVisible, type ReadScope, readScope } from '../core/permissions/access';
-import { fingerprint, type Plan, type PlanSummary, summarize } from '../core/plan';
+import { fingerprint, type GrantsScope, type Plan, type PlanSummary, summarize } from '../core/plan';
 import { type ParsedQuery, parseQuery, type QueryInput } from '../core/query/parse';
 import { keyTypes } from '../core/schema';
 import type { AttributeValue, Item } from '../core/values';
@@ -12,6 +12,10 @@ import type { Ctx, Deps, Reply } from './context';
 import { binding, decodeCursor, encodeCursor, type Position } from './cursor';
 import { execute, type ReadEvent, type ReadOptions } from './execute';
 import { collectPage } from './page';
+
+/** The caller's grants as a source of rows (SPEC.md §11 "Planning"), when the app has a grants table. */
+export const grantsScope = (deps: Deps, ctx: Ctx): GrantsScope | undefined =>
+  deps.tables.grants ? { user: ctx.caller.id, readFilters: ctx.counting.map((r) => r.filters.read) } : undefined;
 
 /** Parse the query, then the field check: 400 before 403 (SPEC.md §3 order of checks). */
 export function readRequest(

@@ -7,7 +7,7 @@ import { keyTypes } from '../core/schema';
 import { canonicalNumber, type KeySpec, keyValue, type Scalar, valuesEqual } from '../core/values';
 import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
-import { auditRead, explainReply, pageReply, readRequest } from './reads';
+import { auditRead, explainReply, grantsScope, pageReply, readRequest } from './reads';
 
 const MAX_SEARCH_VALUES = 1000;
 
@@ -42,7 +42,7 @@ export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
   const all: Scalar[] = [];
   for (const e of body) for (const v of operands(e, key)) if (!all.some((o) => valuesEqual(o, v))) all.push(v);
   const { query, scope, visible } = readRequest(deps, ctx, [], [field]);
-  const plan = planSearch(field, all, visible, deps.schema);
+  const plan = planSearch(field, all, visible, deps.schema, grantsScope(deps, ctx));
   if (query.explain) {
     await auditRead(deps, ctx, 'SEARCH');
     return explainReply(plan);

@@ -2,13 +2,13 @@ import { ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { fieldsOf } from '../core/filter/types';
 import { type JsonOut, toJson } from '../core/json';
-import { keyAttributes, planRead } from '../core/plan';
+import { keyAttributes, planList } from '../core/plan';
 import { uniqueRoutes } from '../core/routes';
 import { type AttributeValue, compareNumbers, compareStrings, getPath } from '../core/values';
 import type { Ctx, Deps, Reply } from './context';
 import { execute } from './execute';
 import { envelopeBytes, RESPONSE_BUDGET_BYTES } from './page';
-import { auditRead, explainReply, readRequest } from './reads';
+import { auditRead, explainReply, grantsScope, readRequest } from './reads';
 
 function elements(v: AttributeValue): AttributeValue[] {
   if ('L' in v) return v.L;
@@ -38,7 +38,7 @@ export async function unique(deps: Deps, ctx: Ctx): Promise<Reply> {
   const route = uniqueRoutes(deps.app).get(ctx.req.resource);
   if (!route) throw new ScoutrError('NOT_FOUND', 404, 'No such route');
   const { query, visible } = readRequest(deps, ctx, [], [route.field], false);
-  const plan = planRead(visible, deps.schema);
+  const plan = planList(visible, deps.schema, grantsScope(deps, ctx));
   if (query.explain) {
     await auditRead(deps, ctx, 'LIST');
     return explainReply(plan);

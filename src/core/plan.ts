@@ -122,12 +122,18 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
  * needs an item role of the caller (and there is a grants table), the caller's grants rows name the items, so the cost
  * follows their grants, not the table. Anything else plans as planRead does.
  */
-export function planList(
-  pred: Pred,
-  schema: TableSchema,
-  grants?: { user: string | undefined; readFilters: readonly Pred[] },
-): Plan {
-  const plan = planRead(pred, schema);
+export function planList(pred: Pred, schema: TableSchema, grants?: GrantsScope): Plan {
+  return viaGrants(planRead(pred, schema), pred, grants);
+}
+
+/** Who asks and the read filters of their counting roles: whether their grants rows can name what they may see. */
+export interface GrantsScope {
+  user: string | undefined;
+  readFilters: readonly Pred[];
+}
+
+/** A Query or Scan for `pred` becomes a read of the caller's grants rows when every visible row needs an item role. */
+function viaGrants(plan: Plan, pred: Pred, grants: GrantsScope | undefined): Plan {
   if (plan.kind === 'none' || plan.kind === 'get' || plan.kind === 'batch') return plan;
   if (grants?.user !== undefined && needsItemRole(grants.readFilters, grants.user)) {
     return { kind: 'grants', user: grants.user, residual: pred };
@@ -297,22 +303,28 @@ function fits(f: Filter): boolean {
  * when the values do not fit in one expression, one Scan matching the values in memory (one pass over the table
  * instead of one per chunk: reads are what DynamoDB bills).
  */
-export function planSearch(field: string, operands: readonly Scalar[], visible: Pred, schema: TableSchema): Plan {
+export function planSearch(
+  field: string,
+  operands: readonly Scalar[],
+  visible: Pred,
+  schema: TableSchema,
+  grants?: GrantsScope,
+): Plan {
   if (visible === false || operands.length === 0) return { kind: 'none' };
+  const match = or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
+  const whole = and([match, visible]);
   const pk = schema.partitionKey;
-  if (field === pk.name) {
-    return planRead(and([or(chunk(operands).map((values): Filter => ({ op: 'in', field, values }))), visible]), schema);
-  }
+  if (field === pk.name) return planRead(whole, schema);
   // Not an index with a sort key: it holds only items that have one, and a search names none.
   const index = schema.indexes.find((ix) => ix.projectsAll && !ix.sortKey && ix.partitionKey.name === field);
   if (index) {
     const values = operands.filter((v) => ofType(index.partitionKey.type, v));
     if (values.length === 0) return { kind: 'none' };
     const keyConditions = values.map((value): Filter => ({ op: 'eq', field, value })) as unknown as NonEmpty<Filter>;
-    return indexQuery(schema, index, keyConditions, conjuncts(visible));
+    return viaGrants(indexQuery(schema, index, keyConditions, conjuncts(visible)), whole, grants);
   }
-  const match = or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
-  const whole = and([match, visible]);
-  if (typeof whole === 'boolean' || fits(whole)) return { kind: 'scan', filter: whole, residual: true };
-  return { kind: 'scan', filter: visible, residual: match };
+  if (typeof whole === 'boolean' || fits(whole)) {
+    return viaGrants({ kind: 'scan', filter: whole, residual: true }, whole, grants);
+  }
+  return viaGrants({ kind: 'scan', filter: visible, residual: match }, whole, grants);
 }

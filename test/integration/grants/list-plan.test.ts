@@ -11,6 +11,7 @@ jest.setTimeout(60_000);
 
 const app = defineApp({
   routes: { items: 'recipes', item: 'recipe' },
+  uniqueRoutes: { '/titles': 'title' },
   itemRoles: {
     roles: ['own', 'edit', 'view'],
     implies: { own: ['edit'], edit: ['view'] },
@@ -55,7 +56,10 @@ describe('a list by item role, string keys', () => {
   const u1Items = items.slice(0, 18).map((it) => it.id);
   const cooks = {
     group_id: 'cooks',
-    permitted_endpoints: [{ method: 'GET', endpoint: '/recipes' }],
+    permitted_endpoints: [
+      { method: 'GET', endpoint: '/recipes|/titles' },
+      { method: 'POST', endpoint: '/search/[^/]+' },
+    ],
     read_filters: [{ item_role: 'view' }],
     exclude_fields: ['secret'],
     explain: true,
@@ -75,7 +79,10 @@ describe('a list by item role, string keys', () => {
           {
             id: 'by-title',
             type: 'OIDC_GROUP',
-            permitted_endpoints: [{ method: 'GET', endpoint: '/recipes' }],
+            permitted_endpoints: [
+              { method: 'GET', endpoint: '/recipes|/titles' },
+              { method: 'POST', endpoint: '/search/[^/]+' },
+            ],
             read_filters: [{ field: 'title', value: 'no such title' }],
             exclude_fields: ['secret'],
             explain: true,
@@ -148,6 +155,43 @@ describe('a list by item role, string keys', () => {
     expect(scanCalls).toEqual(['Scan data']);
     expect(sorted(ids(grantsAnswer))).toEqual(u1Items);
     expect(sorted(ids(grantsAnswer))).toEqual(sorted(ids(scanAnswer)));
+  });
+
+  it('serves unique routes and searches from the grants rows too, answering what the Scan answers', async () => {
+    // Prepare
+    const titles = (who: string, groups?: string[]) => h.request('GET', '/titles', { headers: as.user(who, groups) });
+    const search = (groups?: string[]) =>
+      h.request('POST', '/search/title', { headers: as.user('u2', groups), body: ['soup', 'pie'] });
+    const u2Soups = items.filter((it, i) => i >= 15 && i < 25 && it.title === 'soup').map((it) => it.id);
+    // Act
+    let viaGrants: unknown;
+    let viaScan: unknown;
+    const uniqueCalls = await commandsOf(async () => {
+      viaGrants = (await titles('u1')).body;
+    });
+    const uniqueScan = await commandsOf(async () => {
+      viaScan = (await titles('u1', ['by-title'])).body;
+    });
+    let found: unknown;
+    let foundByScan: unknown;
+    const searchCalls = await commandsOf(async () => {
+      found = (await search()).body;
+    });
+    const searchScan = await commandsOf(async () => {
+      foundByScan = (await search(['by-title'])).body;
+    });
+    // Assess
+    expect(uniqueCalls).toEqual(['Query grants', 'BatchGetItem data']);
+    expect(uniqueScan).toEqual(['Scan data']);
+    expect(viaGrants).toEqual(['cake', 'soup']);
+    expect(viaScan).toEqual(viaGrants);
+    expect(searchCalls).toEqual(['Query grants', 'BatchGetItem data']);
+    expect(searchScan).toEqual(['Scan data']);
+    expect(sorted(ids(found))).toEqual(u2Soups);
+    expect(sorted(ids(foundByScan))).toEqual(u2Soups);
+    expect(u2Soups.length).toBeGreaterThan(0);
+    const explained = await h.request('GET', '/titles?_explain=true', { headers: as.user('u3') });
+    expect(explained.body).toMatchObject({ plan: { operation: 'GrantsQuery+BatchGetItem' } });
   });
 
   it('hides excluded fields and _acl, like every list', async () => {
