@@ -2,7 +2,7 @@
 // is served from the caller's grants rows; key lookups stay key lookups; anything else plans as before.
 import { and, type Filter, type Pred } from '../../../src/core/filter/types';
 import { checkItemRoles, isItemRolePred, itemRolePred, needsItemRole } from '../../../src/core/item-roles';
-import { planList, planRead, summarize } from '../../../src/core/plan';
+import { planList, planRead, planSearch, summarize } from '../../../src/core/plan';
 import type { TableSchema } from '../../../src/core/schema';
 
 const schema: TableSchema = {
@@ -106,5 +106,23 @@ describe('planList', () => {
     expect(planList(mixed, schema, grants([view('u1'), eq('public', 'yes')]))).toEqual(planRead(mixed, schema));
     expect(planList(mixed, schema)).toEqual(planRead(mixed, schema));
     expect(planList(view(undefined), schema, grants([view(undefined)], undefined))).toEqual({ kind: 'none' });
+  });
+});
+
+describe('planSearch', () => {
+  const scope = (user: string | undefined) => ({ user, readFilters: [view(user)] });
+  it('reads the grants rows for a search on any field but the partition key, checking the values in memory', () => {
+    const onTitle = planSearch('title', [{ S: 'soup' }], view('u1'), schema, scope('u1'));
+    expect(onTitle).toMatchObject({ kind: 'grants', user: 'u1' });
+    const residual = (onTitle as { residual: Pred }).residual;
+    expect(residual).toEqual(and([{ op: 'in', field: 'title', values: [{ S: 'soup' }] }, view('u1')]));
+    expect(planSearch('owner', [{ S: 'u9' }], view('u1'), schema, scope('u1'))).toMatchObject({ kind: 'grants' });
+  });
+
+  it('keeps a search on the partition key a key lookup, and plans as before without a user id or a scope', () => {
+    expect(planSearch('id', [{ S: 'a' }, { S: 'b' }], view('u1'), schema, scope('u1')).kind).toBe('batch');
+    expect(planSearch('title', [{ S: 'soup' }], view('u1'), schema).kind).toBe('scan');
+    expect(planSearch('owner', [{ S: 'u9' }], view('u1'), schema).kind).toBe('query');
+    expect(planSearch('title', [{ S: 'soup' }], view(undefined), schema, scope(undefined)).kind).toBe('none');
   });
 });
