@@ -53,18 +53,15 @@ export async function updateItem(
     delete changes[pk.name];
     return changes;
   };
-  const decided = (existing: JsonItem) => {
-    const made = typeof body === 'function' ? body(existing) : body;
-    return { made, changes: changesOf(made) };
-  };
-  // A body as sent is checked before the item is read; a computed one on what each attempt read.
-  const sent = typeof body === 'function' ? undefined : decided({});
+  const decide = (made: ItemBody) => ({ made, changes: changesOf(made) });
+  // A body as sent is checked once, before the item is read; a computed one on what each attempt read.
+  const given = typeof body === 'function' ? body : decide(body);
   const text = keyText(key[pk.name]!);
   return withRetries(deps, text, async () => {
     const stored = await visibleStored(deps, ctx, key, text);
     checkIfMatch(ctx, stored);
     const existing = visibleJson(stored, scope.hidden);
-    const { made, changes } = sent ?? decided(existing);
+    const { made, changes } = typeof given === 'function' ? decide(given(existing)) : given;
     const { post, changed } = applyChanges(stored, changes);
     if (rolesAllowingUpdate(ctx.counting, stored, post, changed).length === 0) {
       const fields = fieldsNoRoleMayUpdate(ctx.counting, changed);
