@@ -8,16 +8,14 @@ import { type Harness, type HarnessOptions, startHarness } from './harness';
  */
 export async function startExample(
   name: ExampleName,
-  opts: Pick<HarnessOptions, 'env' | 'overrides'> = {},
-): Promise<Harness & { app: AppConfig }> {
+  opts: Pick<HarnessOptions, 'env'> = {},
+): Promise<Harness> {
   const app = ((await import(EXAMPLES[name].app)) as { default: AppConfig }).default;
   const data = await exampleSeed(name);
-  const h = await startHarness({
+  return startHarness({
     app,
     seed: { items: data.items, ...(data.grants ? { grants: data.grants } : {}), ...examplePolicyRecords(name) },
     env: { ...data.env, ...opts.env },
     dataTable: app.localTable!,
-    ...(opts.overrides ? { overrides: opts.overrides } : {}),
   });
-  return Object.assign(h, { app });
 }
