@@ -18,6 +18,13 @@ const transform = {
   ],
 };
 const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
+// jest 30 "soft"-deletes a test file's globals when the file ends and wraps each property in a setter that recurses
+// forever on the next write (jestjs/jest#16044): one late write crashes the whole worker with "Maximum call stack size
+// exceeded" at Reflect.set, failing whichever suites it was running. The late writer here is @sentry/node: its
+// async-context hooks are process-wide, so once a file initialises Sentry they keep touching that file's carrier
+// (`__SENTRY__['11.12.0']`) from every later file in the same worker. "off" keeps the objects (the default before
+// jest 30); the suites that start Sentry close every client they make (test/unit/http/sentry.test.ts).
+const testEnvironmentOptions = { globalsCleanup: 'off' };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -30,6 +37,7 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',
+      testEnvironmentOptions,
       setupFiles: ['<rootDir>/test/support/env.ts'],
     },
     {
@@ -39,6 +47,7 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',
+      testEnvironmentOptions,
       setupFiles: ['<rootDir>/test/support/env.ts'],
       // One DynamoDB Local for the whole run; every suite creates its own tables, so suites run in parallel.
       globalSetup: '<rootDir>/test/integration/global-setup.ts',

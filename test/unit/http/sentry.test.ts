@@ -6,6 +6,13 @@ import type * as SentryModule from '../../../src/http/sentry';
 
 const DSN = 'https://public@o0.ingest.sentry.io/1';
 
+// Every copy of @sentry/node a test loaded: each is closed when the file ends, so no client of this file is left
+// sending or flushing while the worker runs the next file (jest.config.js, globalsCleanup).
+const opened: (typeof SentryNode)[] = [];
+afterAll(async () => {
+  await Promise.all(opened.map((s) => s.close()));
+});
+
 /**
  * Runs `use` on a fresh copy of src/http/sentry.ts whose `@sentry/node` counts how often it was loaded. Everything
  * happens inside the isolated registry, so no earlier test's copy of Sentry can stand in for this one.
@@ -20,7 +27,9 @@ async function isolated<T>(
   await jest.isolateModulesAsync(async () => {
     jest.doMock('@sentry/node', () => {
       loaded++;
-      return sentry();
+      const loadedSentry = sentry();
+      opened.push(loadedSentry as typeof SentryNode);
+      return loadedSentry;
     });
     mod = await import('../../../src/http/sentry');
     result = await use(mod);
@@ -81,7 +90,7 @@ describe('without SENTRY_DSN', () => {
     } = await isolated(({ createReporter }) => createReporter(DSN, { transport }));
     expect(reporter).not.toBe(mod.noReporter);
     expect(loaded).toBe(1);
-    await jest.requireActual<typeof SentryNode>('@sentry/node').close(); // one client at a time
+    await opened.at(-1)?.close(); // one client at a time
   });
 });
 
