@@ -24,6 +24,8 @@ const transformIgnorePatterns = ['/node_modules/(?!jose/)'];
 // async-context hooks are process-wide, so once a file initialises Sentry they keep touching that file's carrier
 // (`__SENTRY__['11.12.0']`) from every later file in the same worker. "off" keeps the objects (the default before
 // jest 30); the suites that start Sentry close every client they make (test/unit/http/sentry.test.ts).
+// The examples and tests import the package by its name, as a user's project does (tsconfig.json "paths").
+const moduleNameMapper = { '^scoutr$': '<rootDir>/src/index.ts', '^scoutr/testing$': '<rootDir>/src/testing.ts' };
 const testEnvironmentOptions = { globalsCleanup: 'off' };
 
 /** @type {import('jest').Config} */
@@ -38,6 +40,7 @@ module.exports = {
       transformIgnorePatterns,
       testEnvironment: 'node',
       testEnvironmentOptions,
+      moduleNameMapper,
       setupFiles: ['<rootDir>/test/support/env.ts'],
     },
     {
@@ -48,6 +51,7 @@ module.exports = {
       transformIgnorePatterns,
       testEnvironment: 'node',
       testEnvironmentOptions,
+      moduleNameMapper,
       setupFiles: ['<rootDir>/test/support/env.ts'],
       // One DynamoDB Local for the whole run; every suite creates its own tables, so suites run in parallel.
       globalSetup: '<rootDir>/test/integration/global-setup.ts',

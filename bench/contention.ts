@@ -5,8 +5,9 @@
 //
 // Environment: HOT_WRITES (default 200).
 
-import app from '../example/app';
-import { items } from '../example/seed';
+import app from '../example/petstore/scoutr.config';
+import { items } from '../example/petstore/seed';
+import { examplePolicyRecords } from '../scripts/examples';
 import { EnvSchema, parseEnv } from '../src/config';
 import { routesFor } from '../src/core/routes';
 import type { AttributeValue } from '../src/core/values';
@@ -15,7 +16,6 @@ import { createClient } from '../src/dynamo/client';
 import { scanAll } from '../src/dynamo/policy';
 import { createRuntime } from '../src/http/runtime';
 import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
-import { examplePolicyRecords } from '../src/local/examples';
 import { seed } from '../src/local/seed';
 import { startServer } from '../src/local/server';
 import { table } from './format';

@@ -1,4 +1,4 @@
-import app from '../example/app'; // the app config: routes, validators, conditions (SPEC.md §8)
+import app from '../example/petstore/scoutr.config'; // the app config: routes, validators, conditions (SPEC.md §8)
 import { loadConfig } from '../src/config';
 import { lambdaHandler } from '../src/http/lambda';
 

@@ -1,6 +1,7 @@
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import * as z from 'zod/mini';
 import type { AppConfig } from './core/app';
+import { importDefault } from './modules';
 
 // SPEC.md §10. Read once per cold start, at the edge; everything else is given the parsed Config.
 const required = {
@@ -146,18 +147,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return config;
 }
 
-/** Loads the app config module (a .ts or .js file, by absolute path, whose default export is the config object). */
+/**
+ * Loads the app config module (TypeScript or JavaScript, by path), whose default export is the config object; a
+ * plain object works as well as one made by defineApp.
+ */
 export async function loadApp(file: string, label = 'SCOUTR_CONFIG'): Promise<AppConfig> {
-  let mod: unknown;
+  let app: unknown;
   try {
-    mod = await import(pathToFileURL(file).href);
+    app = await importDefault(resolve(file));
   } catch (err) {
-    throw new ConfigError(`${label}: cannot load ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`${label}: cannot load ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
-  // ESM gives { default: config }; a transpiled CommonJS module may nest it once more.
-  let app = (mod as { default?: unknown }).default ?? mod;
-  if (app && typeof app === 'object' && 'default' in app && !('routes' in app))
-    app = (app as { default: unknown }).default;
   if (!app || typeof app !== 'object') throw new ConfigError(`${label}: ${file} has no default export object`);
   return app as AppConfig;
 }

@@ -1,4 +1,4 @@
-import type { PolicyDocument } from '../../src'; // the package entry: public exports only
+import type { PolicyDocument } from 'scoutr';
 
 // The articles example's roles, declared in code as Balrog declares them (SPEC.md §13) and applied at seed time
 // through the same code as `scoutr policy apply example/articles/policy.ts`. A permission is a group naming the

@@ -1,8 +1,6 @@
 // Seed data for `npm start -- --example repos`: Oso's three repositories and who holds which role on them. The
 // permissions (the public-reader role, the users and their group) are example/repos/policy.yml.
 
-export const env = { DEFAULT_ROLE: 'public-reader', ANONYMOUS_ROLE: 'public-reader' };
-
 export const items = [
   { name: 'gmail', is_public: false, description: 'mail' },
   { name: 'react', is_public: true, description: 'a UI library' },
@@ -13,12 +11,4 @@ export const grants = [
   { item: 'gmail', user: 'larry', roles: ['admin'] },
   { item: 'react', user: 'anne', roles: ['maintainer'] },
   { item: 'oso', user: 'graham', roles: ['contributor'] },
-];
-
-/** The identities `npm start` prints curl commands for: [label, curl headers]. */
-export const identities: Array<[string, string]> = [
-  ['larry (admin of gmail)', "-H 'Oidc-Claim-Sub: larry'"],
-  ['anne (maintainer of react)', "-H 'Oidc-Claim-Sub: anne'"],
-  ['graham (contributor of oso)', "-H 'Oidc-Claim-Sub: graham'"],
-  ['anonymous (no identity)', ''],
 ];

@@ -6,6 +6,7 @@ import { checkItemRoles, type ItemRoles, type ItemRolesConfig } from '../core/it
 import { formatPath } from '../core/policy/load-policy';
 import type { PolicyDocument } from '../core/policy/schema';
 import { type PolicyIssue, type PolicyPath, type ValidateOptions, validatePolicy } from '../core/policy/validate';
+import { requireDefault } from '../modules';
 
 /** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (SPEC.md §12). */
 export interface LocatedIssue {
@@ -25,15 +26,13 @@ export class CliError extends Error {
 
 const MODULES = new Set(['.ts', '.js', '.cjs', '.mjs', '.mts', '.cts']);
 
-/** A TS/JS module's default export, through require (the bin registers tsx). */
-function requireDefault(file: string, what: string): unknown {
-  let mod: unknown;
+/** A TS/JS module's default export (src/modules.ts). */
+function loadDefault(file: string, what: string): unknown {
   try {
-    mod = require(resolve(file));
+    return requireDefault(resolve(file));
   } catch (err) {
     throw new CliError(`${file}: cannot load the ${what}: ${(err as Error).message.split('\n')[0]}`);
   }
-  return mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
 }
 
 /**
@@ -41,7 +40,7 @@ function requireDefault(file: string, what: string): unknown {
  * `declared` for the decisions, `roles` for validation; `roles` is null for an app that declares none.
  */
 export function appItemRoles(file: string): { declared: ItemRolesConfig | undefined; roles: ItemRoles | null } {
-  const app = requireDefault(file, 'app config');
+  const app = loadDefault(file, 'app config');
   if (!app || typeof app !== 'object') throw new CliError(`${file}: the app config module has no default export`);
   const declared = (app as AppConfig).itemRoles;
   if (declared === undefined) return { declared, roles: null };
@@ -54,7 +53,7 @@ export function appItemRoles(file: string): { declared: ItemRolesConfig | undefi
 
 /**
  * Reads a policy file: YAML and JSON through `yaml`'s parseDocument (JSON is YAML, so both get positions), a
- * TS/JS module through require (the bin registers tsx), its default export being the document.
+ * TS/JS module through src/modules.ts, its default export being the document.
  */
 export function readPolicyFile(file: string):
   | { input: unknown; locate: (issue: PolicyIssue) => LocatedIssue }
@@ -63,7 +62,7 @@ export function readPolicyFile(file: string):
     } {
   const ext = extname(file).toLowerCase();
   if (MODULES.has(ext)) {
-    const input = requireDefault(file, 'module');
+    const input = loadDefault(file, 'module');
     // A module has no positions to give: the field path says where.
     return { input, locate: (i) => ({ file, path: formatPath(i.path), message: i.message }) };
   }

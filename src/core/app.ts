@@ -3,8 +3,10 @@ import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
 import type { Method } from './request';
+import type { KeyAttribute } from './schema';
+import type { KeyType } from './values';
 
-// SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
+// SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/petstore/scoutr.config.ts).
 
 export type JsonItem = { [key: string]: JsonOut };
 type ValidatorResult = boolean | { result: boolean; message?: string };
@@ -89,18 +91,55 @@ export interface AppConfig {
   /** which actions /history shows; default every action that changes the item */
   historyActions?: string[];
   /**
-   * The data table `npm start` creates when it has to (embedded DynamoDB, or SCOUTR_SEED=example): its key and
-   * indexes. Deployed tables come from serverless.yml; an existing table is only described, never changed.
+   * The data table: its key and indexes, from which `scoutr dev` creates it locally and the deploy integration
+   * declares it. Without one, an existing table is used as DescribeTable finds it (key `id`, a string, when `scoutr
+   * dev` has to create it). A table that exists is only described, never changed.
    */
-  localTable?: {
-    partitionKey: { name: string; type: 'S' | 'N' | 'B' };
-    indexes?: {
-      name: string;
-      partitionKey: { name: string; type: 'S' | 'N' | 'B' };
-      sortKey?: { name: string; type: 'S' | 'N' | 'B' };
-    }[];
+  table?: TableDeclaration;
+  /**
+   * ROLE records (SPEC.md §3 "Roles") every signed-in caller also has / a request without an identity has. The
+   * DEFAULT_ROLE and ANONYMOUS_ROLE variables, when set, win.
+   */
+  defaultRole?: string;
+  anonymousRole?: string;
+}
+
+/** A key attribute: `'isbn'` is a string key; `{ name: 'year', type: 'N' }` says its type. */
+export type KeyDeclaration = string | { name: string; type: KeyType };
+export interface TableDeclaration {
+  /** locally the default of DATA_TABLE; deployed as `<service>-<stage>-<name>` (default `items`) */
+  name?: string;
+  key: KeyDeclaration;
+  /** global secondary indexes, projecting every attribute (the planner uses only those: SPEC.md §4 Planning) */
+  indexes?: { name: string; key: KeyDeclaration; sortKey?: KeyDeclaration }[];
+}
+
+const keyAttribute = (k: KeyDeclaration): KeyAttribute => (typeof k === 'string' ? { name: k, type: 'S' } : k);
+
+/** The data table's key and indexes as the app declares them (key `id`, a string, when it declares none). */
+export function dataTableOf(app: AppConfig): {
+  partitionKey: KeyAttribute;
+  indexes: { name: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
+} {
+  const table = app.table ?? { key: 'id' };
+  return {
+    partitionKey: keyAttribute(table.key),
+    indexes: (table.indexes ?? []).map((ix) => ({
+      name: ix.name,
+      partitionKey: keyAttribute(ix.key),
+      ...(ix.sortKey === undefined ? {} : { sortKey: keyAttribute(ix.sortKey) }),
+    })),
   };
 }
+
+/** DEFAULT_ROLE and ANONYMOUS_ROLE: the variables when set, else the app's own. */
+export const roleSettings = (
+  app: AppConfig,
+  env: { DEFAULT_ROLE?: string | undefined; ANONYMOUS_ROLE?: string | undefined },
+) => ({
+  defaultRole: env.DEFAULT_ROLE ?? app.defaultRole,
+  anonymousRole: env.ANONYMOUS_ROLE ?? app.anonymousRole,
+});
 
 /** Identity helper giving the config its type, for app modules: `export default defineApp({ ... })`. */
 export const defineApp = (config: AppConfig): AppConfig => config;

@@ -25,7 +25,17 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
 
+const BRAND = Symbol.for('scoutr.ScoutrError');
+
 export class ScoutrError extends Error {
+  /**
+   * An app config is loaded as its own module graph (src/modules.ts), and a project may hold two copies of Scoutr:
+   * an error made by any copy is a ScoutrError to every copy, so the error an app throws keeps its status.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+  readonly [BRAND] = true;
   override readonly name = 'ScoutrError';
   readonly expose: boolean;
   readonly details: Readonly<Record<string, unknown>> | undefined;

@@ -3,7 +3,7 @@ import type { Deps } from '../actions/context';
 import { cursorKey } from '../actions/cursor';
 import { createSerializer } from '../actions/serialize';
 import { type Config, ConfigError } from '../config';
-import type { AppConfig } from '../core/app';
+import { type AppConfig, roleSettings } from '../core/app';
 import { checkItemRoles } from '../core/item-roles';
 import type { Logger } from '../core/log';
 import { AuthStore } from '../dynamo/auth';
@@ -84,7 +84,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
       auditWriteTtlDays: config.AUDIT_WRITE_TTL_DAYS,
       readBudgetMs: config.READ_BUDGET_MS,
       cursorKey: cursorKey(config.CURSOR_SECRET ?? randomBytes(32).toString('hex')),
-      roles: { defaultRole: config.DEFAULT_ROLE, anonymousRole: config.ANONYMOUS_ROLE },
+      roles: roleSettings(app, config),
     },
     now,
     nonce: o.nonce ?? (() => randomBytes(8).toString('hex')),

@@ -3,9 +3,10 @@
 // and a row the caller may not see answers exactly what a missing row answers: 404 NOT_FOUND, never 403 (SPEC.md §3
 // "404 or 403"), so no id can be probed. Lists and searches carry the read filters into every DynamoDB request, and
 // a cursor is encrypted, authenticated and bound to its caller and query (§6), so a page never reaches foreign rows.
-import petstore from '../../example/app';
+import petstore from '../../example/petstore/scoutr.config';
+import { items as pets } from '../../example/petstore/seed';
 import * as reposSeed from '../../example/repos/seed';
-import { items as pets } from '../../example/seed';
+import { dataTableOf } from '../../src/core/app';
 import { expectError, userRecord } from '../factories/http';
 import { snapshot } from '../integration/write/support';
 import { startExample } from '../support/examples';
@@ -32,7 +33,7 @@ describe('pet store: a customer who may call every endpoint but sees only his ow
   beforeAll(async () => {
     h = await startHarness({
       app: petstore,
-      dataTable: petstore.localTable!,
+      dataTable: dataTableOf(petstore),
       seed: { items: seedItems, authRecords: [userRecord('owen', owner), userRecord('mal', owner)] },
     });
   });

@@ -4,7 +4,7 @@
 // one, is 403 before anything is read, whatever the value, so a hidden value can never be probed (SPEC.md §3, §4,
 // §5). The reserved attributes `_version` (the ETag) and `_acl` (item grants) are never answered, and a body naming
 // them is 400 on every write path: create, update and custom actions (SPEC.md §1, §11).
-import petstore from '../../example/app';
+import petstore from '../../example/petstore/scoutr.config';
 import { defineApp } from '../../src/core/app';
 import { apiKey, expectError, userRecord } from '../factories/http';
 import { scanAudit, snapshot } from '../integration/write/support';

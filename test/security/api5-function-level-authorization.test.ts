@@ -4,9 +4,9 @@
 // side of an alternation; methods are compared upper-cased on both sides; a custom action (POST /item/{id}/sell) is
 // its own route needing its own rule; and the grants endpoints further need an item role whose grant rule covers
 // the change (SPEC.md §2, §3, §8, §11). `/user/has-permission` answers with the same decision.
-import petstore from '../../example/app';
-import { items } from '../../example/seed';
-import { defineApp } from '../../src/core/app';
+import petstore from '../../example/petstore/scoutr.config';
+import { items } from '../../example/petstore/seed';
+import { dataTableOf, defineApp } from '../../src/core/app';
 import { restEvent } from '../factories/events';
 import { apiKey, expectError, invoke } from '../factories/http';
 import { snapshot } from '../integration/write/support';
@@ -22,7 +22,7 @@ describe('endpoint rules in the pet store', () => {
   beforeAll(async () => {
     h = await startHarness({
       app,
-      dataTable: app.localTable!,
+      dataTable: dataTableOf(app),
       seed: {
         items,
         authRecords: [

@@ -4,9 +4,10 @@
 // grant every role is 409 LAST_OWNER, also when two owners revoke each other at once (§11); a grantee cannot grant
 // past their rule (an editor cannot make themselves owner); a write may not move a row out of its writer's own
 // reach (§3); and the app's business conditions (a sold pet cannot be repriced) hold on every write path (§8).
-import petstore from '../../example/app';
-import { items as pets } from '../../example/seed';
-import { examplePolicyRecords } from '../../src/local/examples';
+import petstore from '../../example/petstore/scoutr.config';
+import { items as pets } from '../../example/petstore/seed';
+import { examplePolicyRecords } from '../../scripts/examples';
+import { dataTableOf } from '../../src/core/app';
 import { expectError } from '../factories/http';
 import { snapshot, storedItem } from '../integration/write/support';
 import { startExample } from '../support/examples';
@@ -95,7 +96,7 @@ describe('pet store: writes stay within the rules of the flow', () => {
   beforeAll(async () => {
     h = await startHarness({
       app: petstore,
-      dataTable: petstore.localTable!,
+      dataTable: dataTableOf(petstore),
       seed: { items: pets, ...examplePolicyRecords('petstore') },
     });
   });

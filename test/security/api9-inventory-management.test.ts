@@ -5,9 +5,10 @@
 // 404 "No such route", and anything unlisted — another path, another method, a versioned or debug path — is that 404.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import petstore from '../../example/app';
-import recipesApp from '../../example/recipes/app';
+import petstore from '../../example/petstore/scoutr.config';
+import recipesApp from '../../example/recipes/scoutr.config';
 import type { AppConfig } from '../../src/core/app';
+import { dataTableOf } from '../../src/core/app';
 import { routesFor } from '../../src/core/routes';
 import { apiKey } from '../factories/http';
 import { as, type Harness, startHarness } from '../support/harness';
@@ -30,7 +31,7 @@ describe.each([
   beforeAll(async () => {
     h = await startHarness({
       app,
-      dataTable: app.localTable!,
+      dataTable: dataTableOf(app),
       seed: {
         items: [{ id: 'x', name: 'x', type: 'dog', title: 't' }],
         authRecords: [apiKey('admin', { permitted_endpoints: [{ method: '*', endpoint: '.*' }] })],

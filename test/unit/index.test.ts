@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as scoutr from '../../src';
 
@@ -32,6 +32,28 @@ it('exports the error class and the environment schema', () => {
   expect(Object.keys(scoutr.EnvSchema.shape)).toEqual(expect.arrayContaining(['DATA_TABLE', 'AUTH_TABLE']));
 });
 
-it('is what the example app config is built with', () => {
-  expect(readFileSync(resolve(root, 'example/app.ts'), 'utf8')).toMatch(/from '\.\.\/src';/);
+// Each example is a project as `scoutr init` makes one: it reaches Scoutr through the package's public exports only.
+it('is all the examples import of Scoutr: no file under example/ reaches into src/ or out of its own folder', () => {
+  const files = readdirSync(resolve(root, 'example'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+    /\.(ts|js|mjs|cjs)$/.test(f),
+  );
+  expect(files.length).toBeGreaterThan(8);
+  const escapes = files.flatMap((f) => {
+    const text = readFileSync(resolve(root, 'example', f), 'utf8');
+    const specifiers = [...text.matchAll(/(?:from|import\(|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+    const depth = f.split('/').length - 2; // example/NAME/... : how far up a relative import may go
+    return specifiers
+      .filter(
+        (s) =>
+          /(^|\/)src(\/|$)/.test(s) || (s.startsWith('.') && s.split('/').filter((p) => p === '..').length > depth),
+      )
+      .map((s) => `${f}: ${s}`);
+  });
+  expect(escapes).toEqual([]);
+  expect(
+    files
+      .filter((f) => f.endsWith('scoutr.config.ts'))
+      .map((f) => f.split('/')[0])
+      .sort(),
+  ).toEqual(['articles', 'petstore', 'recipes', 'repos']);
 });

@@ -1,6 +1,7 @@
-import app from '../../../example/app';
-import { items } from '../../../example/seed';
-import { examplePolicyRecords } from '../../../src/local/examples';
+import app from '../../../example/petstore/scoutr.config';
+import { items } from '../../../example/petstore/seed';
+import { examplePolicyRecords } from '../../../scripts/examples';
+import { dataTableOf } from '../../../src/core/app';
 
 const { authRecords, groups } = examplePolicyRecords('petstore');
 
@@ -13,7 +14,7 @@ import { cli, policyFile } from './support';
 // server's own code (SPEC.md §12).
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ app, seed: { authRecords, groups, items }, dataTable: app.localTable });
+  h = await startHarness({ app, seed: { authRecords, groups, items }, dataTable: dataTableOf(app) });
 });
 afterAll(() => h.close());
 

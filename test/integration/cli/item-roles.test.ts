@@ -1,12 +1,12 @@
 // `scoutr check` and `scoutr policy validate` with an app's item roles (SPEC.md §12, §11): `--app MODULE` (or
 // SCOUTR_CONFIG) gives the declaration the server checks at startup, so item_role filters decide as they do there.
 import { resolve } from 'node:path';
-import { EXAMPLES } from '../../../src/local/examples';
+import { exampleFiles } from '../../../scripts/examples';
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';
 import { cli, policyFile } from './support';
 
-const APP = resolve(__dirname, '../../../example/recipes/app.ts');
+const APP = resolve(__dirname, '../../../example/recipes/scoutr.config.ts');
 let h: Harness;
 beforeAll(async () => {
   h = await startExample('recipes'); // DEFAULT_ROLE=member, no recipes at start
@@ -57,7 +57,7 @@ describe.each([
       const decide = async (method: string) => {
         const { extra, args } = withApp(['--as', `user:${user}`, method, '/recipe/soup', '--item', 'soup']);
         const fromTables = await decided(extra, args);
-        expect(await decided(extra, [...args, '--policy', EXAMPLES.recipes.policy])).toEqual(fromTables);
+        expect(await decided(extra, [...args, '--policy', exampleFiles('recipes').policy!])).toEqual(fromTables);
         return fromTables;
       };
       expect((await decide('GET')).item).toMatchObject({ visible });
@@ -87,6 +87,6 @@ it('validates item roles against --app, located, exit 1; the example policy pass
     `${file}:3:51: records.member.read_filters[0].item_role: filter on item_role 'viewer': not an item role of the app config (its item roles are own, edit, view)`,
   );
   expect((await scoutr()(['policy', 'validate', file])).code).toBe(0);
-  const good = await scoutr()(['policy', 'validate', EXAMPLES.recipes.policy, '--app', APP]);
-  expect(good).toMatchObject({ code: 0, out: `${EXAMPLES.recipes.policy}: valid (1 records, 0 groups)\n` });
+  const good = await scoutr()(['policy', 'validate', exampleFiles('recipes').policy!, '--app', APP]);
+  expect(good).toMatchObject({ code: 0, out: `${exampleFiles('recipes').policy!}: valid (1 records, 0 groups)\n` });
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
+import { dataTableOf } from '../../../src/core/app';
 import { routesFor } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';
 import { matchRoute } from '../../../src/http/router';
@@ -17,7 +18,7 @@ let served: Doc;
 beforeAll(async () => {
   h = await startHarness({
     app,
-    dataTable: app.localTable!,
+    dataTable: dataTableOf(app),
     seed: {
       items: [
         { id: 'p1', type: 'dog', name: 'Rex', price: 10, status: 'available', tags: ['a'] },

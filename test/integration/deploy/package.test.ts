@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
 import { loadConfig } from '../../../src/config';
+import { dataTableOf } from '../../../src/core/app';
 import { routesFor } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';
 import { restEvent } from '../../factories/events';
@@ -252,7 +253,7 @@ describe('the tables', () => {
       })),
     };
     // Assess
-    const local = app.localTable!;
+    const local = dataTableOf(app);
     expect(deployed).toEqual({
       key: [`HASH ${local.partitionKey.name} ${local.partitionKey.type}`],
       indexes: (local.indexes ?? []).map((ix) => ({
@@ -511,7 +512,7 @@ describe('every DynamoDB call of every function, against its role', () => {
   beforeAll(async () => {
     h = await startHarness({
       app,
-      dataTable: app.localTable!,
+      dataTable: dataTableOf(app),
       seed: {
         items: [item('a', 'dog', 10), item('b', 'cat', 20), item('c', 'dog', 30)],
         authRecords: [{ id: 'admin-key', type: 'API_KEY', permitted_endpoints: [{ method: '*', endpoint: '.*' }] }],

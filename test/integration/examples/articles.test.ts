@@ -1,7 +1,8 @@
 // The articles example (Balrog's demo, SPEC.md §13) replayed through HTTP on DynamoDB Local: anonymous visitors
 // read, the reader reads and comments, the writer also posts; the comment action appends {by, text} atomically.
+
 import policyDoc from '../../../example/articles/policy';
-import * as seedData from '../../../example/articles/seed';
+import app from '../../../example/articles/scoutr.config';
 import { loadPolicy } from '../../../src';
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';
@@ -19,7 +20,7 @@ const BODIES: Record<string, unknown> = {
   POST: { title: 'On rings', body: 'One to rule them all.' },
   PATCH: { title: 'Retitled' },
 };
-const policy = loadPolicy(policyDoc, { anonymousRole: seedData.env.ANONYMOUS_ROLE });
+const policy = loadPolicy(policyDoc, { anonymousRole: app.anonymousRole });
 
 describe.each(ARTICLE_IDENTITIES)('%s', (_who, identity) => {
   it.each(ARTICLE_FLOWS)('%s: the server decides as can() does', async (_flow, method, path) => {

@@ -3,7 +3,7 @@
 // cancellation leaves all of them as they were, and a cancellation caused by a concurrent change is retried on a
 // fresh read and ends with both changes applied.
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import app from '../../../example/recipes/app';
+import app from '../../../example/recipes/scoutr.config';
 import { MAX_ATTEMPTS } from '../../../src/actions/write';
 import { localDb } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';

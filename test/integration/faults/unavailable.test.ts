@@ -6,7 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
+import { dataTableOf } from '../../../src/core/app';
 import { auditTableSpec, authTableSpec, createTable, groupTableSpec } from '../../../src/dynamo/admin';
 import { createClient, ping } from '../../../src/dynamo/client';
 import { freePort, LOCAL_CREDENTIALS } from '../../../src/local/emulator';
@@ -60,7 +61,7 @@ beforeAll(async () => {
   const endpoint = `http://127.0.0.1:${port}`;
   const tables = { data: 'pets', auth: 'auth', groups: 'groups', audit: 'audit' };
   const db = createClient({ endpoint, credentials: LOCAL_CREDENTIALS });
-  await createTable(db, { name: tables.data, ...app.localTable! });
+  await createTable(db, { name: tables.data, ...dataTableOf(app) });
   await createTable(db, authTableSpec(tables.auth));
   await createTable(db, groupTableSpec(tables.groups));
   await createTable(db, auditTableSpec(tables.audit));

@@ -1,6 +1,6 @@
-// The pet store's policy (example/policy.yml) as a model the fuzz suites check answers against: which records an
+// The pet store's policy (example/petstore/policy.yml) as a model the fuzz suites check answers against: which records an
 // identity's headers select (SPEC.md §3 on the local server), and what each record shows of the seeded pets.
-import { items } from '../../../example/seed';
+import { items } from '../../../example/petstore/seed';
 import type { Hidden } from './tally';
 
 export type Pet = (typeof items)[number] & { owner?: string; notes?: string; tags?: string[] };

@@ -4,9 +4,9 @@
 // seed's grants: a list shows only recipes the caller may view, an item the caller cannot view is 404 (never 403),
 // a write succeeds only with the role it needs, `_acl` and `_version` never show, and a refusal writes nothing.
 import fc from 'fast-check';
-import app from '../../../example/recipes/app';
-import * as recipesSeed from '../../../example/recipes/seed';
-import { examplePolicyRecords } from '../../../src/local/examples';
+import app from '../../../example/recipes/scoutr.config';
+import { examplePolicyRecords } from '../../../scripts/examples';
+import { dataTableOf } from '../../../src/core/app';
 import { type Harness, startHarness } from '../../support/harness';
 import { scanTable } from '../write/support';
 import { type Recorder, recordWrites, type Tables, tablesOf } from './state';
@@ -56,8 +56,7 @@ beforeAll(async () => {
   h = await startHarness({
     app,
     seed: { items: RECIPES, grants: GRANTS, ...examplePolicyRecords('recipes') },
-    env: recipesSeed.env,
-    dataTable: app.localTable!,
+    dataTable: dataTableOf(app),
   });
   rec = recordWrites(h);
   tables = tablesOf(h);

@@ -8,7 +8,7 @@ import { snapshot } from '../write/support';
 const app = defineApp({
   routes: { items: 'items', item: 'item' },
   generateId: false,
-  localTable: { partitionKey: { name: 'id', type: 'S' } },
+  table: { key: 'id' },
 });
 let h: Harness;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { examplePolicy } from '../../../scripts/examples';
+import { main as start } from '../../../scripts/start';
 import { ConfigError } from '../../../src/config';
 import { auditTableSpec, authTableSpec, createTable, dropTables, groupTableSpec } from '../../../src/dynamo/admin';
 import { planPolicy } from '../../../src/dynamo/policy';
 import { freePort } from '../../../src/local/emulator';
-import { examplePolicy } from '../../../src/local/examples';
-import { main } from '../../../src/local/main';
 import { localDb, uniqueName } from '../../support/db';
 import { signingKey, startJwksServer } from '../../support/jwks';
 
@@ -12,6 +12,12 @@ import { signingKey, startJwksServer } from '../../support/jwks';
 // at are never created, seeded or reset unless SCOUTR_SEED=example asks for it.
 
 jest.setTimeout(60_000);
+
+/** `npm start` with this environment and these arguments; resolves to a function that stops it. */
+const main = async (env: Record<string, string | undefined>, argv: string[] = []) => {
+  const server = await start(env, argv);
+  return () => server.close();
+};
 
 const db = localDb();
 const quiet = jest.spyOn(console, 'log').mockImplementation(() => {});
@@ -243,7 +249,7 @@ it('serves --example articles with its roles from example/articles/policy.ts and
 
 it('refuses an unknown example and --example with SCOUTR_CONFIG, naming them', async () => {
   await expect(main(await env(names()), ['--example', 'nope'])).rejects.toThrow(/no example 'nope'/);
-  await expect(main(await env(names(), { SCOUTR_CONFIG: 'example/app.ts' }), ['--example', 'repos'])).rejects.toThrow(
-    /--example and SCOUTR_CONFIG/,
-  );
+  await expect(
+    main(await env(names(), { SCOUTR_CONFIG: 'example/petstore/scoutr.config.ts' }), ['--example', 'repos']),
+  ).rejects.toThrow(/--example and SCOUTR_CONFIG/);
 });

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
 import type { Config } from '../../../src/config';
+import { dataTableOf } from '../../../src/core/app';
 import type { Verb } from '../../../src/core/routes';
 import { handleEvent } from '../../../src/http/lambda';
 import { jsonLogger } from '../../../src/http/log';
@@ -33,7 +34,7 @@ beforeAll(async () => {
   const log = jsonLogger('info', (l) => lines.push(l));
   h = await startHarness({
     app,
-    dataTable: app.localTable!,
+    dataTable: dataTableOf(app),
     env: { CURSOR_SECRET: SECRET.cursor },
     seed: {
       items: [{ id: 'p1', type: 'dog', price: 10, status: 'available', name: SECRET.itemName, cost: SECRET.itemCost }],

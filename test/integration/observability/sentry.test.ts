@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as Sentry from '@sentry/node';
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
 import type { Config } from '../../../src/config';
 import type { Verb } from '../../../src/core/routes';
 import type * as LambdaModule from '../../../src/http/lambda';

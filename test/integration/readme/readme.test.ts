@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import exampleApp from '../../../example/app';
-import * as exampleSeed from '../../../example/seed';
+import exampleApp from '../../../example/petstore/scoutr.config';
+import * as exampleSeed from '../../../example/petstore/seed';
+import { EXAMPLES, type ExampleName, examplePolicyRecords } from '../../../scripts/examples';
 import { EnvSchema } from '../../../src/config';
+import { dataTableOf } from '../../../src/core/app';
 import { LocalEnvSchema } from '../../../src/local/config';
-import { EXAMPLES, examplePolicyRecords } from '../../../src/local/examples';
 import { startExample } from '../../support/examples';
 import { type Harness, startHarness } from '../../support/harness';
 
@@ -75,7 +76,7 @@ beforeAll(async () => {
   h = await startHarness({
     app: exampleApp,
     seed: { items: exampleSeed.items, ...examplePolicyRecords('petstore') },
-    dataTable: exampleApp.localTable!,
+    dataTable: dataTableOf(exampleApp),
   });
 });
 afterAll(() => h.close());
@@ -109,7 +110,7 @@ it('documents every environment variable of the configuration', () => {
 // README "Examples": one ```sh block per example, under its `### name` heading, replayed against that example.
 const examples = readme.slice(readme.indexOf('## Examples'), readme.indexOf('## Performance'));
 const exampleBlocks = [...examples.matchAll(/### (\w+)[^\n]*\n[\s\S]*?```sh\n([\s\S]*?)```/g)].map((m) => ({
-  name: m[1] as keyof typeof EXAMPLES,
+  name: m[1] as ExampleName,
   curls: m[2]!
     .split('\n')
     .map((l) => l.trim())
@@ -118,11 +119,7 @@ const exampleBlocks = [...examples.matchAll(/### (\w+)[^\n]*\n[\s\S]*?```sh\n([\
 }));
 
 it('has a replayable block for each example but the pet store', () => {
-  expect(exampleBlocks.map((b) => b.name).sort()).toEqual(
-    Object.keys(EXAMPLES)
-      .filter((n) => n !== 'petstore')
-      .sort(),
-  );
+  expect(exampleBlocks.map((b) => b.name).sort()).toEqual([...EXAMPLES].filter((n) => n !== 'petstore').sort());
   for (const b of exampleBlocks) expect(b.curls.length).toBeGreaterThan(10);
 });
 

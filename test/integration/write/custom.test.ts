@@ -1,5 +1,6 @@
-import app from '../../../example/app';
-import { items } from '../../../example/seed';
+import app from '../../../example/petstore/scoutr.config';
+import { items } from '../../../example/petstore/seed';
+import { dataTableOf } from '../../../src/core/app';
 import { as, type Harness, startHarness } from '../../support/harness';
 import { scanAudit, snapshot, storedItem } from './support';
 
@@ -17,7 +18,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({
     app,
-    dataTable: app.localTable!,
+    dataTable: dataTableOf(app),
     overrides: { now: () => clock },
     seed: {
       items,

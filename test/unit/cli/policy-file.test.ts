@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import recipes from '../../../example/recipes/app';
+import recipes from '../../../example/recipes/scoutr.config';
 import { appItemRoles, formatIssue, loadPolicyFile } from '../../../src/cli/policy-file';
 import { checkItemRoles } from '../../../src/core/item-roles';
 import type { ValidateOptions } from '../../../src/core/policy/validate';
@@ -154,12 +154,15 @@ describe('policy validate: one located message per rule', () => {
       expect(messages(text)).toEqual([]);
     });
     it("reads an app module's item roles as the server checks them, and names a module that cannot load", () => {
-      expect(appItemRoles(join(__dirname, '../../../example/recipes/app.ts')).roles?.roles).toEqual([
+      expect(appItemRoles(join(__dirname, '../../../example/recipes/scoutr.config.ts')).roles?.roles).toEqual([
         'own',
         'edit',
         'view',
       ]);
-      expect(appItemRoles(join(__dirname, '../../../example/app.ts'))).toEqual({ declared: undefined, roles: null });
+      expect(appItemRoles(join(__dirname, '../../../example/petstore/scoutr.config.ts'))).toEqual({
+        declared: undefined,
+        roles: null,
+      });
       const bad = join(dir, 'bad-app.ts');
       writeFileSync(bad, "export default { itemRoles: { roles: ['own', 'own'] } };\n");
       expect(() => appItemRoles(bad)).toThrow(`${bad}: itemRoles: role 'own' is declared twice`);

@@ -12,7 +12,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
 import { EnvSchema, parseEnv } from '../../../src/config';
 import { silentLogger } from '../../../src/core/log';
 import type { Verb } from '../../../src/core/routes';

@@ -1,4 +1,4 @@
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
 import { routesFor } from '../../../src/core/routes';
 import { osls } from '../../integration/deploy/serverless';
 

@@ -1,13 +1,13 @@
 // The articles example's roles (Balrog, SPEC.md §13), tested as Balrog recommends: one test per role and flow,
 // through the package's `loadPolicy(...).can()` (the server's own evaluator), without a database. The same table is
 // replayed through HTTP by test/integration/examples/articles.test.ts.
-import app from '../../../example/articles/app';
+
 import policyDoc, { roles } from '../../../example/articles/policy';
-import { env } from '../../../example/articles/seed';
+import app from '../../../example/articles/scoutr.config';
 import { loadPolicy } from '../../../src';
 import { ARTICLE_FLOWS, ARTICLE_IDENTITIES, expectedFor } from './articles-flows';
 
-const policy = loadPolicy(policyDoc, { anonymousRole: env.ANONYMOUS_ROLE, itemRoles: app.itemRoles });
+const policy = loadPolicy(policyDoc, { anonymousRole: app.anonymousRole, itemRoles: app.itemRoles });
 
 describe.each(ARTICLE_IDENTITIES)('%s', (who, identity, role) => {
   it(`holds exactly one role: ${role}`, () => {

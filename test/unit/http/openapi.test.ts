@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import * as z from 'zod/mini';
-import app from '../../../example/app';
+import app from '../../../example/petstore/scoutr.config';
 import { type AppConfig, defineApp } from '../../../src/core/app';
 import { routesFor, templateParams } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';

@@ -30,14 +30,3 @@ export const items = [
   pet('p-7', 'Thumper', 'rabbit', 'available', 60, 25),
   pet('p-8', 'Goldie', 'fish', 'pending', 6, 1),
 ];
-
-/** The identities `npm start` prints curl commands for: [label, curl headers]. */
-export const identities: Array<[string, string]> = [
-  ['public reader (API key; available pets only, no cost)', "-H 'x-api-key: public-key'"],
-  ['employee alice (OIDC user; may add pets)', "-H 'Oidc-Claim-Sub: alice'"],
-  ['inventory manager (API key; add, change, remove)', "-H 'x-api-key: inventory-key'"],
-  ['auditor audrey (OIDC user; audit log and history)', "-H 'Oidc-Claim-Sub: audrey'"],
-  ['admin (API key; everything, _explain)', "-H 'x-api-key: admin-key'"],
-  ['vet (OIDC group vets)', "-H 'Oidc-Claim-Sub: vera' -H 'Oidc-Claim-Groups: vets'"],
-  ['owner owen (sees only his pets)', "-H 'Oidc-Claim-Sub: owen'"],
-];

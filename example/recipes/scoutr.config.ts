@@ -1,4 +1,4 @@
-import { defineApp } from '../../src/core/app';
+import { defineApp } from 'scoutr';
 
 // Recipes shared one by one (deathnut's demo, SPEC.md §13): a recipe's creator owns it and may share it with a
 // friend to view or to edit, and revoke that again; "the recipes I may view" is one list. The permissions that
@@ -19,5 +19,7 @@ export default defineApp({
       { requires: 'edit', grants: ['view'] },
     ],
   },
-  localTable: { partitionKey: { name: 'id', type: 'S' } },
+  table: { name: 'recipes', key: 'id' },
+  // Every signed-in user is a member (policy.yml): they may create recipes and use the ones shared with them.
+  defaultRole: 'member',
 });

@@ -1,4 +1,4 @@
-import { defineApp, ScoutrError } from '../../src'; // the package entry: public exports only
+import { defineApp, ScoutrError } from 'scoutr';
 
 // Articles (Balrog's demo, SPEC.md §13): anonymous visitors read, users read and comment, authors also post. The
 // roles are example/articles/policy.ts, in code and tested role by role (test/unit/examples/articles-policy.test.ts).
@@ -55,5 +55,7 @@ export default defineApp({
       },
     },
   },
-  localTable: { partitionKey: { name: 'id', type: 'S' } },
+  table: { name: 'articles', key: 'id' },
+  // A request without an identity is an anonymous visitor, who may read (policy.ts).
+  anonymousRole: 'anonymous',
 });

@@ -1,5 +1,5 @@
+import { defineApp } from 'scoutr';
 import * as z from 'zod/mini';
-import { defineApp } from '../src'; // the package entry (package.json main): public exports only
 
 // The pet store (the Possum example's scenario): anyone may browse available pets, employees add them, the
 // inventory manager adds and removes them, an auditor reads the audit log. SPEC.md §8 describes every field.
@@ -43,11 +43,13 @@ export default defineApp({
       },
     },
   },
-  localTable: {
-    partitionKey: { name: 'id', type: 'S' },
+  // Lists by type (and price) and by status are Queries on these indexes, not Scans (SPEC.md §4 Planning).
+  table: {
+    name: 'pets',
+    key: 'id',
     indexes: [
-      { name: 'type-index', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'price', type: 'N' } },
-      { name: 'status-index', partitionKey: { name: 'status', type: 'S' } },
+      { name: 'type-index', key: 'type', sortKey: { name: 'price', type: 'N' } },
+      { name: 'status-index', key: 'status' },
     ],
   },
 });

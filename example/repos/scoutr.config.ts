@@ -1,4 +1,4 @@
-import { defineApp } from '../../src/core/app';
+import { defineApp } from 'scoutr';
 
 // Repositories with roles on each one (Oso's demo, SPEC.md §13): admin ⇒ maintainer ⇒ contributor; reading needs
 // contributor, pushing (PATCH) maintainer, deleting admin; an admin may grant any role, a maintainer contributor.
@@ -20,5 +20,8 @@ export default defineApp({
       { requires: 'maintainer', grants: ['contributor'] },
     ],
   },
-  localTable: { partitionKey: { name: 'name', type: 'S' } },
+  table: { name: 'repos', key: 'name' },
+  // Every caller, signed in or not, reads public repositories (policy.yml).
+  defaultRole: 'public-reader',
+  anonymousRole: 'public-reader',
 });

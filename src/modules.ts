@@ -1,0 +1,24 @@
+import { createJiti } from 'jiti';
+
+// The one loader of a user's modules (app config, policy module, seed file): TypeScript or JavaScript, CommonJS or
+// ES modules, on Node 20 with no build step (jiti, docs: dependencies). Inside them the package name `scoutr`
+// resolves to this very copy of Scoutr, whichever copy a project's node_modules holds: a ScoutrError thrown by the
+// app is then the class the server recognises, and `defineApp` is the one the server was built with.
+const jiti = createJiti(__filename, {
+  alias: { 'scoutr/testing': require.resolve('./testing'), scoutr: require.resolve('./index') },
+  interopDefault: false,
+});
+
+// ES modules (and TypeScript compiled like them) put the value in `default`; a CommonJS module is the value itself.
+const defaultOf = (mod: unknown): unknown =>
+  mod !== null && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
+
+/** A module's default export (or the module itself when it has none), loaded synchronously. */
+export function requireDefault(file: string): unknown {
+  return defaultOf(jiti(file));
+}
+
+/** A module's default export (or the module itself when it has none). */
+export async function importDefault(file: string): Promise<unknown> {
+  return jiti.import(file).then(defaultOf);
+}
