@@ -20,13 +20,9 @@ export {
 } from './core/app';
 export { type ErrorCode, ScoutrError } from './core/errors';
 export type { Decision } from './core/permissions/decide';
-export {
-  type Identity,
-  InvalidPolicy,
-  loadPolicy,
-  type Policy,
-} from './core/policy/load-policy';
+export { type Identity, InvalidPolicy, type Policy, type PolicyOptions } from './core/policy/load-policy';
 export { type PolicyDocument, PolicySchema } from './core/policy/schema';
 export { type Route, routesFor, type Verb } from './core/routes';
 export { handleEvent, lambdaHandler } from './http/lambda';
 export { createRuntime, type Runtime } from './http/runtime';
+export { type LoadPolicyOptions, loadPolicy } from './policy';

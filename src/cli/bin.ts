@@ -24,6 +24,11 @@ run(process.argv.slice(2), {
     }
   },
   now: () => Date.now(),
+  untilStopped: () =>
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -17,21 +17,13 @@ import { AuthStore } from '../dynamo/auth';
 import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
 import { getItem } from '../dynamo/read';
 import { describeDataTable } from '../dynamo/schema';
+import { devCommand } from './commands/dev';
+import { initCommand } from './commands/init';
 import { type CliEnv, cliClient, cliEnv, rolesEnv } from './env';
+import type { Io } from './io';
 import { appItemRoles, CliError, formatIssue, loadPolicyFile } from './policy-file';
 
-/** Everything the command touches outside itself, so tests run it in-process. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  env: Record<string, string | undefined>;
-  /** whether a person can answer a question (stdin is a terminal) */
-  interactive: boolean;
-  ask(question: string): Promise<string>;
-  /** a client to use instead of one built from the environment (tests) */
-  db?: DynamoDBClient;
-  now?: () => number;
-}
+export type { Io } from './io';
 
 const EXIT = { ok: 0, error: 1, changes: 2, denied: 2 } as const;
 const PROGRESS_PAST = 100;
@@ -222,6 +214,9 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     .command('schema')
     .description("print the policy document's JSON Schema, for editors")
     .action(() => json(policyJsonSchema()));
+
+  program.addCommand(initCommand(io));
+  program.addCommand(devCommand(io));
 
   program
     .command('check')

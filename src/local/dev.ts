@@ -211,14 +211,16 @@ export function banner({ url, endpoint, config, embedded, project, cwd = process
     );
   }
   // The tables are plain DynamoDB ones: the scoutr command manages their permissions (docs: how-to/policy-in-ci).
+  const policyFile = files.policy ? show(files.policy) : 'policy.yml';
+  const someone = firstIdentity(project.policy) ?? 'user:alice';
   const env = `DYNAMODB_ENDPOINT=${endpoint} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}`;
   lines.push(
     '',
     `Permissions as a policy file, against this DynamoDB (${endpoint}):`,
-    `  ${env} npx scoutr policy export > policy.yml`,
-    `  ${env} npx scoutr policy plan policy.yml`,
-    `  ${env} npx scoutr policy apply policy.yml --yes`,
-    `  ${env} npx scoutr check --as user:alice GET ${itemsRoute(app)}`,
+    `  ${env} npx scoutr policy export > exported-policy.yml`,
+    `  ${env} npx scoutr policy plan ${policyFile}`,
+    `  ${env} npx scoutr policy apply ${policyFile} --yes`,
+    `  ${env} npx scoutr check --as ${someone} GET ${itemsRoute(app)}`,
     '',
     'Stop with Ctrl-C.',
     '',
@@ -266,4 +268,14 @@ function tryLines(url: string, project: Project, doc: PolicyDocument, config: Lo
     if (path) out.push(`  curl -s ${url}${path}${w.headers}   # ${w.label}`);
   }
   return out;
+}
+
+/** The first identity the policy declares, as `scoutr check --as` takes it. */
+function firstIdentity(doc: PolicyDocument | undefined): string | undefined {
+  for (const [id, record] of Object.entries(doc?.records ?? {})) {
+    const type = (record as { type?: string }).type;
+    if (type === 'API_KEY') return `key:${id}`;
+    if (type === 'USERNAME') return `user:${id}`;
+  }
+  return undefined;
 }

@@ -204,7 +204,7 @@ it('serves --example recipes seeded on request, and prints its DynamoDB endpoint
   try {
     const printed = quiet.mock.calls.map((c) => String(c[0])).join('\n');
     expect(printed).toContain(`DYNAMODB_ENDPOINT=${process.env.DYNAMODB_ENDPOINT} AUTH_TABLE=${t.AUTH_TABLE}`);
-    expect(printed).toMatch(/npx scoutr policy plan policy\.yml/);
+    expect(printed).toMatch(/npx scoutr policy plan example\/recipes\/policy\.yml/);
     expect(printed).toMatch(/npx scoutr check --as user:alice GET \/recipes/);
     expect(printed).toContain("every signed-in caller also has the role 'member' (DEFAULT_ROLE)");
     // the example's ROLE record was seeded from its policy file, through the apply code: a plan now finds nothing to do

@@ -1,0 +1,42 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { startDev } from '../../local/dev';
+import { findProject, loadProject } from '../../local/project';
+import type { Io } from '../io';
+
+const port = (value: string) => {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('not a port number');
+  return Number(value);
+};
+
+/**
+ * `scoutr dev`: the project's API on 127.0.0.1 over the embedded DynamoDB Local (docs: reference/cli#scoutr-dev),
+ * until stopped (Ctrl-C).
+ */
+export function devCommand(io: Io): Command {
+  return new Command('dev')
+    .description('serve the project on 127.0.0.1 over an embedded DynamoDB, its policy applied and its seed put')
+    .option('--app <module>', 'the app config (default: SCOUTR_CONFIG, else ./scoutr.config.ts)')
+    .option('--policy <file>', 'the policy file (default: policy.yml beside the app config)')
+    .option('--seed <file>', 'items to put into an empty data table (default: seed.ts or seed.json beside it)')
+    .option('--port <n>', 'the port (default: PORT, else 3000)', port)
+    .option('--data <dir>', 'keep the embedded DynamoDB on disk here between runs (default: SCOUTR_DATA_DIR)')
+    .addHelpText(
+      'after',
+      '\nWith DYNAMODB_ENDPOINT it serves the tables there and never creates, seeds or resets them unless\n' +
+        'SCOUTR_SEED=example. Every variable of the server applies (docs: reference/configuration).',
+    )
+    .action(async (opts: { app?: string; policy?: string; seed?: string; port?: number; data?: string }) => {
+      const cwd = io.cwd ?? process.cwd();
+      const project = await loadProject(findProject(opts, io.env, cwd));
+      const server = await startDev(project, {
+        env: io.env,
+        port: opts.port,
+        dataDir: opts.data,
+        cwd,
+        print: (text) => io.out(`${text}\n`),
+      });
+      io.started?.(server);
+      await (io.untilStopped?.() ?? new Promise<void>(() => {}));
+      await server.close();
+    });
+}
