@@ -18,7 +18,11 @@ export function requireDefault(file: string): unknown {
   return defaultOf(jiti(file));
 }
 
-/** A module's default export (or the module itself when it has none). */
+/**
+ * A module's default export (or the module itself when it has none). Loaded through jiti's synchronous path, which
+ * transpiles ES modules (the user's and their ESM-only dependencies) to CommonJS: its asynchronous path falls back on
+ * the runtime's own import(), which a vm-sandboxed host (jest) refuses.
+ */
 export async function importDefault(file: string): Promise<unknown> {
-  return jiti.import(file).then(defaultOf);
+  return requireDefault(file);
 }

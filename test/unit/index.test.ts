@@ -7,9 +7,20 @@ import * as scoutr from '../../src';
 
 const root = resolve(__dirname, '../..');
 
-it('is the file package.json names as main', () => {
-  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { main: string };
-  expect(resolve(root, pkg.main)).toBe(resolve(root, 'src/index.ts'));
+it('is what package.json publishes as the root entry, built to dist/ (tsconfig.build.json)', () => {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
+    main: string;
+    types: string;
+    exports: Record<string, { types: string; default: string }>;
+  };
+  expect({ main: pkg.main, types: pkg.types, root: pkg.exports['.'] }).toEqual({
+    main: 'dist/index.js',
+    types: 'dist/index.d.ts',
+    root: { types: './dist/index.d.ts', default: './dist/index.js' },
+  });
+  expect(pkg.exports['./testing']).toEqual({ types: './dist/testing.d.ts', default: './dist/testing.js' });
+  const build = JSON.parse(readFileSync(resolve(root, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+  expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist', declaration: true });
 });
 
 it.each([
