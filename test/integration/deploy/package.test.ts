@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import app from '../../../example/petstore/scoutr.config';
 import { loadConfig } from '../../../src/config';
 import { dataTableOf } from '../../../src/core/app';
@@ -12,6 +12,8 @@ import { localDb } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 import {
   apiRoutes,
+  bundledSources,
+  entrySourceOf,
   type Grant,
   grantsOf,
   logicalId,
@@ -22,10 +24,11 @@ import {
   type Template,
 } from './serverless';
 
-// `npm run package` (osls, offline) once, into a temp dir: the zips, the template, its IAM and its routes.
-// SENTRY_DSN, CORS_ORIGINS and SCOUTR_AUTH are unset, as on a plain `npm run package`.
+// `npm run package` (osls, offline, in example/petstore through `scoutr/serverless`) once, into a temp dir: the
+// zips, the template, its IAM and its routes. SENTRY_DSN, CORS_ORIGINS and SCOUTR_AUTH are unset, as on a plain
+// `npm run package`. The grants table and its IAM are checked on an app with item roles (recipes.test.ts).
 
-// one function per verb the deployed app (the pet store) serves, named after it (serverless.yml `functions`)
+// one function per verb the deployed app (the pet store) serves, named after it (the generated `functions`)
 const FUNCTIONS = [...new Set(routesFor(app).map((r) => r.verb))];
 const READ_ONLY = ['list', 'unique', 'search', 'get', 'audit', 'history', 'user', 'hasPermission'];
 const AUDITED = FUNCTIONS.filter((f) => f !== 'user' && f !== 'hasPermission'); // SPEC.md §9
@@ -103,8 +106,22 @@ describe('the packaged functions', () => {
   });
 
   it.each(FUNCTIONS)('wires the %s function to the handler of the same verb', (fn) => {
-    const source = readFileSync(resolve(__dirname, '../../..', bundleOf(fn).replace(/\.js$/, '.ts')), 'utf8');
-    expect(/lambdaHandler\('(\w+)'/.exec(source)?.[1]).toBe(fn);
+    const source = entrySourceOf(readZip(join(dir, `${fn}.zip`)), bundleOf(fn));
+    expect(/lambdaHandler\("(\w+)"/.exec(source)?.[1]).toBe(fn);
+  });
+
+  it.each(FUNCTIONS)('bundles one copy of Scoutr (the package as built) and the app config into %s', (fn) => {
+    // Act: the modules a bundle is made of, from its source map
+    const sources = bundledSources(readZip(join(dir, `${fn}.zip`)), bundleOf(fn));
+    // Assess: the app's own module and the package's built entry points, each once; no TypeScript of Scoutr's
+    const count = (re: RegExp) => sources.filter((s) => re.test(s)).length;
+    expect({
+      app: count(/(^|\/)scoutr\.config\.ts$/),
+      handler: count(/(^|\/)dist\/http\/lambda\.js$/),
+      config: count(/(^|\/)dist\/config\.js$/),
+      sources: count(/(^|\/)src\/.*\.ts$/),
+      jiti: count(/node_modules\/jiti\//),
+    }).toEqual({ app: 1, handler: 1, config: 1, sources: 0, jiti: 0 });
   });
 
   it('leaves @sentry/node out of every bundle when SENTRY_DSN is unset while packaging', () => {
@@ -174,7 +191,7 @@ describe('a packaged bundle, run as Lambda runs it', () => {
       AWS_SECRET_ACCESS_KEY: 'local',
     };
     const event = restEvent({ route: '/items', apiKeyId: 'key-id-1', requestId: 'bundle-req-1' });
-    const script = `require(${JSON.stringify(join(run, 'handlers/list.js'))}).handler(${JSON.stringify(event)})
+    const script = `require(${JSON.stringify(join(run, bundleOf('list')))}).handler(${JSON.stringify(event)})
       .then((r) => process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n'))`;
     // Act
     const stdout = await new Promise<string>((done, fail) =>
@@ -199,13 +216,15 @@ describe('a packaged bundle, run as Lambda runs it', () => {
 });
 
 describe('the tables', () => {
-  it('declares the five tables the functions name, on demand, recoverable and protected from deletion', () => {
+  it('declares the four tables the functions name, on demand, recoverable and protected from deletion', () => {
     // Prepare
-    const named = ['DATA_TABLE', 'AUTH_TABLE', 'GROUP_TABLE', 'AUDIT_TABLE', 'GRANTS_TABLE'] as const;
+    const named = ['DATA_TABLE', 'AUTH_TABLE', 'GROUP_TABLE', 'AUDIT_TABLE'] as const;
     // Act
     const used = new Set(named.map((v) => tableOf('list', v)));
-    // Assess
-    expect(used.size).toBe(5);
+    // Assess: no grants table for an app without item roles (SPEC.md §11)
+    expect(app.itemRoles).toBeUndefined();
+    expect(functions.get('list')!.Properties.Environment).not.toHaveProperty('Variables.GRANTS_TABLE');
+    expect(used.size).toBe(4);
     expect([...tables.keys()].sort()).toEqual([...used].sort());
     for (const [id, t] of tables) {
       expect({ id, ...t.Properties, Type: t.Type }).toMatchObject({
@@ -387,17 +406,8 @@ describe('least privilege', () => {
     expect(who('dynamodb:BatchWriteItem', data)).toEqual([]);
   });
 
-  it('gives the grants table (SPEC.md §11) its key, and only the writers that change grants rows write it', () => {
-    const grantsTable = (fn: string) => tableOf(fn, 'GRANTS_TABLE');
-    expect(tables.get(grantsTable('list'))!.Properties.KeySchema).toEqual([
-      { AttributeName: 'principal', KeyType: 'HASH' },
-      { AttributeName: 'item_key', KeyType: 'RANGE' },
-    ]);
-    expect(who('dynamodb:PutItem', grantsTable)).toEqual(['create', 'custom']);
-    expect(who('dynamodb:DeleteItem', grantsTable)).toEqual(['custom', 'delete']);
-    expect(who('dynamodb:BatchWriteItem', grantsTable)).toEqual(['custom', 'delete']);
-    expect(who('dynamodb:UpdateItem', grantsTable)).toEqual([]);
-    expect(who('dynamodb:Query', grantsTable)).toEqual(['list', 'search', 'unique']); // one role for every read of lists
+  it('grants nothing on a grants table to an app without item roles', () => {
+    expect([...grants].filter(([, gs]) => gs.some((g) => g.resource.startsWith('GrantsTable')))).toEqual([]);
   });
 
   it('lets every audited function put audit records, and no function change or delete one', () => {

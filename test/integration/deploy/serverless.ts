@@ -1,32 +1,80 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
-// Helpers for the deploy tests: run osls offline, read its zips, and read the CloudFormation template it writes.
+// Helpers for the deploy tests: build the package, run osls offline in a project, read its zips, and read the
+// CloudFormation template it writes.
 
-const ROOT = resolve(__dirname, '../../..');
+export const ROOT = resolve(__dirname, '../../..');
+export const PETSTORE = resolve(ROOT, 'example/petstore');
 const OSLS = resolve(ROOT, 'node_modules/osls/bin/serverless.js');
+const TSC = resolve(ROOT, 'node_modules/typescript/bin/tsc');
 
-/** Variables that change what serverless.yml resolves to; each run sets only the ones it names. */
-const SWITCHES = ['SENTRY_DSN', 'CORS_ORIGINS', 'SCOUTR_AUTH', 'COGNITO_USER_POOL_ARN'];
+/** Variables that change what the integration generates; each run sets only the ones it names. */
+const SWITCHES = ['SENTRY_DSN', 'CORS_ORIGINS', 'SCOUTR_AUTH', 'COGNITO_USER_POOL_ARN', 'OIDC_JWKS_URL'];
 
-/** Runs osls in the repository with a clean set of deploy switches; resolves with stdout, rejects with stderr. */
-export function osls(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SWITCHES.includes(k)));
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      [OSLS, ...args],
-      {
-        cwd: ROOT,
-        env: { ...base, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...env },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (err, stdout, stderr) =>
-        err ? fail(new Error(`osls ${args.join(' ')} failed:\n${stderr}\n${stdout}`)) : done(stdout),
+const run = (file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> =>
+  new Promise((done, fail) => {
+    execFile(process.execPath, [file, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      err ? fail(new Error(`${args.join(' ')} failed:\n${stderr}\n${stdout}`)) : done(stdout),
     );
   });
+
+/**
+ * Runs osls in a project (the pet store by default) with a clean set of deploy switches, loading `scoutr/serverless`
+ * from dist/ as a user's project does (buildPackage first); resolves with stdout, rejects with stderr.
+ */
+export async function osls(args: string[], env: Record<string, string> = {}, cwd = PETSTORE): Promise<string> {
+  await buildPackage();
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SWITCHES.includes(k)));
+  return run(OSLS, args, cwd, { ...base, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...env });
+}
+
+const LOCK = resolve(ROOT, 'node_modules/.cache/scoutr-build.lock');
+const STAMP = resolve(ROOT, 'dist/.built');
+const newest = (dir: string): number =>
+  Math.max(
+    ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => statSync(join(dir, f)).mtimeMs),
+    ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(resolve(ROOT, f)).mtimeMs),
+  );
+const isBuilt = () => {
+  try {
+    return statSync(STAMP).mtimeMs >= newest(resolve(ROOT, 'src'));
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `npm run build` (dist/, what the package ships), once for every test file of a run that needs it: the first to
+ * take the lock builds, the others wait for it; a build newer than every source is kept.
+ */
+export async function buildPackage(): Promise<void> {
+  for (;;) {
+    if (isBuilt()) return;
+    try {
+      mkdirSync(resolve(LOCK, '..'), { recursive: true });
+      mkdirSync(LOCK);
+    } catch {
+      // another test file is building; a lock older than 10 minutes was left by a run that died
+      const lock = statSync(LOCK, { throwIfNoEntry: false });
+      if (lock && Date.now() - lock.mtimeMs > 600_000) rmSync(LOCK, { force: true, recursive: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    try {
+      if (!isBuilt()) {
+        const started = new Date(); // a source changed while building makes the next run build again
+        await run(TSC, ['-p', 'tsconfig.build.json'], ROOT, process.env);
+        writeFileSync(STAMP, '');
+        utimesSync(STAMP, started, started);
+      }
+      return;
+    } finally {
+      rmSync(LOCK, { force: true, recursive: true });
+    }
+  }
 }
 
 /** The entries of a zip file, by name. Enough of the format for what osls writes (stored or deflated). */
@@ -52,6 +100,24 @@ export function readZip(path: string): Map<string, Buffer> {
     at += 46 + skip;
   }
   return out;
+}
+
+interface SourceMap {
+  sources: string[];
+  sourcesContent?: (string | null)[];
+}
+const mapOf = (zip: Map<string, Buffer>, file: string) =>
+  JSON.parse(zip.get(`${file}.map`)!.toString('utf8')) as SourceMap;
+
+/** The modules a bundle was made of, as its source map names them. */
+export const bundledSources = (zip: Map<string, Buffer>, file: string): string[] => mapOf(zip, file).sources;
+
+/** The source of the entry scoutr/serverless generated for a bundle (`scoutr-entry:list`), from its source map. */
+export function entrySourceOf(zip: Map<string, Buffer>, file: string): string {
+  const map = mapOf(zip, file);
+  const at = map.sources.findIndex((s) => s.startsWith('scoutr-entry:'));
+  if (at < 0) throw new Error(`${file}: no generated entry among ${map.sources.length} sources`);
+  return map.sourcesContent?.[at] ?? '';
 }
 
 export interface Resource {

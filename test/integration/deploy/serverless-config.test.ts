@@ -1,6 +1,6 @@
 import app from '../../../example/petstore/scoutr.config';
 import { routesFor } from '../../../src/core/routes';
-import { osls } from '../../integration/deploy/serverless';
+import { osls } from './serverless';
 
 // serverless.yml as osls resolves it (`osls print`: offline, no packaging): the JWT switch, CORS and the routes.
 
