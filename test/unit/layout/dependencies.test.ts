@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 
-// Every package the product imports at run time (src/, handlers/, example/) is a dependency, not a devDependency:
+// Every package the product imports at run time (src/, example/) is a dependency, not a devDependency:
 // the bundles only hid a missing one because esbuild inlines what it finds in node_modules (issue 10.2).
-const RUNTIME_DIRS = ['src', 'handlers', 'example'];
+const RUNTIME_DIRS = ['src', 'example'];
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   name: string;
   dependencies: Record<string, string>;
