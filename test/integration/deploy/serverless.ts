@@ -1,5 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
@@ -9,14 +20,13 @@ import { inflateRawSync } from 'node:zlib';
 export const ROOT = resolve(__dirname, '../../..');
 export const PETSTORE = resolve(ROOT, 'example/petstore');
 const OSLS = resolve(ROOT, 'node_modules/osls/bin/serverless.js');
-const TSC = resolve(ROOT, 'node_modules/typescript/bin/tsc');
 
 /** Variables that change what the integration generates; each run sets only the ones it names. */
 const SWITCHES = ['SENTRY_DSN', 'CORS_ORIGINS', 'SCOUTR_AUTH', 'COGNITO_USER_POOL_ARN', 'OIDC_JWKS_URL'];
 
-const run = (file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> =>
+const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> =>
   new Promise((done, fail) => {
-    execFile(process.execPath, [file, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+    execFile(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
       err ? fail(new Error(`${args.join(' ')} failed:\n${stderr}\n${stdout}`)) : done(stdout),
     );
   });
@@ -28,7 +38,12 @@ const run = (file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv):
 export async function osls(args: string[], env: Record<string, string> = {}, cwd = PETSTORE): Promise<string> {
   await buildPackage();
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SWITCHES.includes(k)));
-  return run(OSLS, args, cwd, { ...base, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ...env });
+  return run(process.execPath, [OSLS, ...args], cwd, {
+    ...base,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    ...env,
+  });
 }
 
 const LOCK = resolve(ROOT, 'node_modules/.cache/scoutr-build.lock');
@@ -66,7 +81,7 @@ export async function buildPackage(): Promise<void> {
     try {
       if (!isBuilt()) {
         const started = new Date(); // a source changed while building makes the next run build again
-        await run(TSC, ['-p', 'tsconfig.build.json'], ROOT, process.env);
+        await run('npm', ['run', '--silent', 'build'], ROOT, process.env);
         writeFileSync(STAMP, '');
         utimesSync(STAMP, started, started);
       }
@@ -200,4 +215,32 @@ export function apiRoutes(t: Template): ApiRoute[] {
       properties: m.Properties,
     };
   });
+}
+
+/**
+ * A project of its own in a temporary folder, as a team has one after `npm install scoutr`: its files, and
+ * node_modules holding `scoutr` (this repository, so its package.json `exports` and dist/) and `zod` for its
+ * validators. Answers its folder.
+ */
+export function makeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scoutr-project-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'scoutr'), 'dir');
+  symlinkSync(resolve(ROOT, 'node_modules/zod'), join(dir, 'node_modules', 'zod'), 'dir');
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** `osls package` in a project, into a temporary folder: its template, and the folder with the zips. */
+export async function packageProject(
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ dir: string; template: Template }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scoutr-package-'));
+  await osls(['package', '--package', dir], env, cwd).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+  const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  return { dir, template: template as Template };
 }
