@@ -11,7 +11,9 @@ import { restEvent } from '../../factories/events';
 import { localDb } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 import {
+  allowedBy,
   apiRoutes,
+  asGrants,
   bundledSources,
   entrySourceOf,
   type Grant,
@@ -546,8 +548,6 @@ describe('every DynamoDB call of every function, against its role', () => {
     const [table, ...rest] = name.split('/');
     return [byRole[table!] ?? `unknown table ${table}`, ...rest].join('/');
   };
-  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map(literal).join('[^/]*')}$`);
 
   it.each([
     { verb: 'list', method: 'GET', path: '/items' },
@@ -588,29 +588,7 @@ describe('every DynamoDB call of every function, against its role', () => {
     expect(calls.length).toBeGreaterThan(0);
     const denied = calls
       .map((c) => ({ action: c.action, resource: logical(c.resource, verb) }))
-      .filter((c) => !grants.get(verb)!.some((g) => g.action === c.action && glob(g.resource).test(c.resource)));
+      .filter((c) => !allowedBy(grants.get(verb)!, c));
     expect(denied).toEqual([]);
   });
 });
-
-/** A DynamoDB command as the IAM actions and resources it is authorized as (`table` or `table/index/name`). */
-function asGrants(command: string, input: Record<string, unknown>): Grant[] {
-  const action = `dynamodb:${command.replace(/Command$/, '')}`;
-  const on = (table: unknown, index?: unknown) => (index ? `${String(table)}/index/${String(index)}` : String(table));
-  switch (command) {
-    case 'BatchGetItemCommand':
-    case 'BatchWriteItemCommand':
-      return Object.keys(input.RequestItems as object).map((t) => ({ action, resource: on(t) }));
-    case 'TransactWriteItemsCommand':
-    case 'TransactGetItemsCommand':
-      // No IAM action of its own: each part is authorized as the single-item action it performs.
-      return (input.TransactItems as Record<string, { TableName: string }>[]).flatMap((part) =>
-        Object.entries(part).map(([kind, p]) => ({
-          action: `dynamodb:${{ Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Get: 'GetItem', ConditionCheck: 'ConditionCheckItem' }[kind] ?? kind}`,
-          resource: on(p.TableName),
-        })),
-      );
-    default:
-      return [{ action, resource: on(input.TableName, input.IndexName) }];
-  }
-}

@@ -244,3 +244,31 @@ export async function packageProject(
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   return { dir, template: template as Template };
 }
+
+/** A DynamoDB command as the IAM actions and resources it is authorized as (`table` or `table/index/name`). */
+export function asGrants(command: string, input: Record<string, unknown>): Grant[] {
+  const action = `dynamodb:${command.replace(/Command$/, '')}`;
+  const on = (table: unknown, index?: unknown) => (index ? `${String(table)}/index/${String(index)}` : String(table));
+  switch (command) {
+    case 'BatchGetItemCommand':
+    case 'BatchWriteItemCommand':
+      return Object.keys(input.RequestItems as object).map((t) => ({ action, resource: on(t) }));
+    case 'TransactWriteItemsCommand':
+    case 'TransactGetItemsCommand':
+      // No IAM action of its own: each part is authorized as the single-item action it performs.
+      return (input.TransactItems as Record<string, { TableName: string }>[]).flatMap((part) =>
+        Object.entries(part).map(([kind, p]) => ({
+          action: `dynamodb:${{ Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', Get: 'GetItem', ConditionCheck: 'ConditionCheckItem' }[kind] ?? kind}`,
+          resource: on(p.TableName),
+        })),
+      );
+    default:
+      return [{ action, resource: on(input.TableName, input.IndexName) }];
+  }
+}
+
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map(literal).join('[^/]*')}$`);
+/** Whether a role's grants allow a call (resources may end in `*`, as index ARNs do). */
+export const allowedBy = (grants: Grant[], call: Grant) =>
+  grants.some((g) => g.action === call.action && glob(g.resource).test(call.resource));
