@@ -1,43 +1,41 @@
 // npm run bench:coldstart — each Lambda bundle's size and module-load time in a fresh Node process, next to a
-// bundle that imports nothing but the SDK's DynamoDB client (the floor). Bundles are built exactly as
-// serverless-esbuild builds them (serverless.yml custom.esbuild). Prints a table; never asserts.
+// bundle that imports nothing but the SDK's DynamoDB client (the floor). The pet store's bundles are built exactly
+// as `npm run package` builds them (src/deploy/bundle.ts, from dist/: run `npm run build` first), or from the
+// TypeScript sources with FROM_SOURCES=1 (what an ES module build would give). Prints a table; never asserts.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import app from '../example/petstore/scoutr.config';
+import { routesFor } from '../src/core/routes';
+import { bundleFunctions } from '../src/deploy/bundle';
 
 const RUNS = Number(process.env.RUNS ?? 15);
-const excluded = (require('../deploy/esbuild-exclude.js') as () => string[])();
 const root = resolve(__dirname, '..');
 const out = mkdtempSync(join(tmpdir(), 'scoutr-coldstart-'));
+const scoutr = resolve(root, process.env.FROM_SOURCES ? 'src/index.ts' : 'dist/index.js');
+if (!existsSync(scoutr)) throw new Error(`${scoutr} is missing: run npm run build first`);
 
 const floorSource = join(out, 'floor.ts');
 writeFileSync(
   floorSource,
   "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const client = new DynamoDBClient({});\nexport const handler = async () => client.config.region;\n",
 );
-
-function bundle(entry: string, name: string): string {
-  const outfile = join(out, `${name}.js`);
-  buildSync({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    minify: true,
-    sourcemap: 'linked',
-    target: 'node22',
-    platform: 'node',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    absWorkingDir: root,
-    nodePaths: [join(root, 'node_modules')],
-    // As serverless.yml: @sentry/node stays out unless SENTRY_DSN is set while packaging.
-    external: excluded,
-    logLevel: 'error',
-  });
-  return outfile;
-}
+const floorFile = join(out, 'floor.js');
+buildSync({
+  entryPoints: [floorSource],
+  outfile: floorFile,
+  bundle: true,
+  minify: true,
+  target: 'node22',
+  platform: 'node',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  absWorkingDir: root,
+  nodePaths: [join(root, 'node_modules')],
+  logLevel: 'error',
+});
 
 // The environment a deployed function starts with; DynamoDB points at a closed port (nothing is awaited here).
 const env = {
@@ -64,24 +62,33 @@ function loadMs(file: string): number {
   return times[Math.floor(times.length / 2)]!;
 }
 
-const handlers = readdirSync(join(root, 'handlers')).filter((f) => f.endsWith('.ts'));
-const rows: Array<{ name: string; kb: number; ms: number }> = [];
-const floorFile = bundle(floorSource, 'floor');
-const floor = { name: 'floor (SDK client only)', kb: statSync(floorFile).size / 1024, ms: loadMs(floorFile) };
-for (const h of handlers) {
-  const name = h.replace(/\.ts$/, '');
-  const file = bundle(join(root, 'handlers', h), name);
-  rows.push({ name, kb: statSync(file).size / 1024, ms: loadMs(file) });
+async function main(): Promise<void> {
+  const bundles = await bundleFunctions({
+    serviceDir: resolve(root, 'example/petstore'),
+    app: './scoutr.config.ts',
+    functions: [...new Set(routesFor(app).map((r) => r.verb))],
+    scoutr,
+    target: 'node22',
+    sentry: Boolean(process.env.SENTRY_DSN), // as packaging: @sentry/node only with a DSN
+  });
+  const rows: Array<{ name: string; kb: number; ms: number }> = [];
+  const floor = { name: 'floor (SDK client only)', kb: statSync(floorFile).size / 1024, ms: loadMs(floorFile) };
+  for (const b of bundles) {
+    const file = join(out, `${b.fn}.js`);
+    writeFileSync(file, b.files.get(`${b.fn}.js`)!);
+    rows.push({ name: b.fn, kb: statSync(file).size / 1024, ms: loadMs(file) });
+  }
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`\nCold start: module load in a fresh Node ${process.version} process, median of ${RUNS} runs\n`);
+  console.log(`${pad('bundle', 26)}${pad('size KB', 10)}${pad('load ms', 10)}${pad('× floor size', 14)}× floor load`);
+  const line = (r: { name: string; kb: number; ms: number }) =>
+    console.log(
+      `${pad(r.name, 26)}${pad(r.kb.toFixed(0), 10)}${pad(r.ms.toFixed(1), 10)}${pad((r.kb / floor.kb).toFixed(2), 14)}${(r.ms / floor.ms).toFixed(2)}`,
+    );
+  line(floor);
+  for (const r of rows) line(r);
+  const worst = Math.max(...rows.map((r) => r.ms / floor.ms));
+  console.log(`\nworst load ratio: ${worst.toFixed(2)}× the floor (target ≤ 1.5×)\n`);
 }
-const pad = (s: string, n: number) => s.padEnd(n);
-console.log(`\nCold start: module load in a fresh Node ${process.version} process, median of ${RUNS} runs\n`);
-console.log(`${pad('bundle', 26)}${pad('size KB', 10)}${pad('load ms', 10)}${pad('× floor size', 14)}× floor load`);
-const line = (r: { name: string; kb: number; ms: number }) =>
-  console.log(
-    `${pad(r.name, 26)}${pad(r.kb.toFixed(0), 10)}${pad(r.ms.toFixed(1), 10)}${pad((r.kb / floor.kb).toFixed(2), 14)}${(r.ms / floor.ms).toFixed(2)}`,
-  );
-line(floor);
-for (const r of rows) line(r);
-const worst = Math.max(...rows.map((r) => r.ms / floor.ms));
-console.log(`\nworst load ratio: ${worst.toFixed(2)}× the floor (target ≤ 1.5×)\n`);
-rmSync(out, { recursive: true, force: true });
+
+main().finally(() => rmSync(out, { recursive: true, force: true }));
