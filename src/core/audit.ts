@@ -4,8 +4,8 @@ import { type AttributeValue, type Item, itemSize } from './values';
 
 export const MAX_ITEM_BYTES = 400 * 1024;
 
-// The audit table's shape (SPEC.md §1), for the planner, the reader and local table creation alike. The deployed
-// table is declared in serverless.yml; test/integration/deploy/package.test.ts holds it to the same shape.
+// The audit table's shape (SPEC.md §1), for the planner, the reader, local table creation and the deploy
+// (src/deploy/tables.ts) alike; test/integration/deploy/package.test.ts holds the packaged table to it.
 export const AUDIT_INDEX = { resource: 'resource-index', history: 'history-index', day: 'day-index' } as const;
 /** epoch seconds; absent on change records when AUDIT_WRITE_TTL_DAYS is unset */
 export const AUDIT_TTL_ATTRIBUTE = 'expire_time';

@@ -56,7 +56,7 @@ export function uniqueRoutes(app: AppConfig): Map<string, UniqueRoute> {
   );
 }
 
-/** The one route table: the Lambda handlers, the local server, serverless.yml and openapi.json all derive from it. */
+/** The one route table: the Lambda handlers, the local server, the deployed routes and openapi.json derive from it. */
 export function routesFor(app: AppConfig): Route[] {
   const items = itemsRoute(app);
   const item = itemRoute(app);

@@ -16,7 +16,7 @@ import { isConditionFailed, isResourceNotFound } from './errors';
 import { asSdk } from './read';
 import { absentCondition } from './write';
 
-// Table creation and seeding for the local server and the tests. Deployed tables come from serverless.yml.
+// Table creation and seeding for the local server and the tests. The deploy declares tables from the same specs.
 
 interface IndexSpec {
   name: string;

@@ -193,7 +193,7 @@ function operation(route: Route): Record<string, unknown> {
   };
 }
 
-/** OpenAPI 3.1 for an app config: the same route table the handlers, local server and serverless.yml use. */
+/** OpenAPI 3.1 for an app config: the same route table the handlers, local server and deployed routes use. */
 export function openApiDocument(app: AppConfig, info: { title?: string; version?: string } = {}) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routesFor(app)) {

@@ -9,7 +9,7 @@ import { type HttpResult, json } from '../http/respond';
 import { matchRoute, methodsFor } from '../http/router';
 import type { Runtime } from '../http/runtime';
 
-// The local server is an edge like handlers/: it turns Node requests into the API Gateway REST (v1) events the
+// The local server is an edge like the Lambda entries: it turns Node requests into the API Gateway REST (v1) events the
 // Lambda handlers receive, and runs the same handleEvent. There is no second implementation of any route.
 
 /** API Gateway REST APIs accept bodies up to 10 MB; anything over 350 KB is answered 413 by the action. */

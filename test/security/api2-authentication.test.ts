@@ -44,7 +44,7 @@ const deployedEnv = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-/** The deployed Lambda handler of one verb, built by loadConfig exactly as handlers/*.ts build it. */
+/** The deployed Lambda handler of one verb, built by loadConfig exactly as the generated Lambda entries build it. */
 function deployed(verb: 'list' | 'user' | 'get', extra: Record<string, string> = {}) {
   const handler = lambdaHandler(verb, {}, loadConfig(deployedEnv(extra)), { db: h.db, log: memoryLogger() });
   return async (event: Parameters<typeof handler>[0]): Promise<Answer> => {

@@ -1,5 +1,5 @@
 // OWASP API9:2023 Improper Inventory Management. Scoutr's defence: one route table, routesFor(app), from which the
-// Lambda handlers, the local server, serverless.yml and the OpenAPI document are all derived (src/core/routes.ts), so
+// Lambda handlers, the local server, the deployed routes and the OpenAPI document are all derived (src/core/routes.ts), so
 // there is no undocumented, forgotten or debug endpoint: the document served at /openapi.json (and committed as
 // openapi.json) lists exactly the routes that answer, every listed route answers something other than the router's
 // 404 "No such route", and anything unlisted — another path, another method, a versioned or debug path — is that 404.

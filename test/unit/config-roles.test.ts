@@ -20,7 +20,7 @@ describe('DEFAULT_ROLE and ANONYMOUS_ROLE', () => {
   });
 
   it('count an empty value as unset, as a shell `DEFAULT_ROLE= cmd` means', () => {
-    // serverless.yml passes '' when the stage sets no role
+    // the deploy passes '' when the stage sets no role
     const config = parseEnv(EnvSchema, { ...base, DEFAULT_ROLE: '', ANONYMOUS_ROLE: '' });
     expect(config.DEFAULT_ROLE).toBeUndefined();
     expect(config.ANONYMOUS_ROLE).toBeUndefined();
