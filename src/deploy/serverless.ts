@@ -127,7 +127,7 @@ export default class ScoutrServerless {
       serviceDir: this.serverless.serviceDir,
       app: this.settings.app,
       functions: verbs,
-      scoutr: require.resolve('../index'),
+      scoutr: bundleEntry(),
       target: runtime.replace(/^nodejs(\d+)\.x$/, 'node$1'),
       sentry,
     });
@@ -141,4 +141,13 @@ export default class ScoutrServerless {
         (sentry ? ', with @sentry/node (SENTRY_DSN is set)' : ''),
     );
   }
+}
+
+/**
+ * The root module bundles are built from: the ES-module copy beside a built package (dist/esm, so esbuild keeps only
+ * what a function calls), else this copy's own (the TypeScript sources, in this repository's tests).
+ */
+function bundleEntry(): string {
+  const esm = resolve(__dirname, '../esm/index.js');
+  return __filename.endsWith('.js') && existsSync(esm) ? esm : require.resolve('../index');
 }

@@ -155,7 +155,6 @@ export const tsconfig = () => `{
 
 export const gitignore = () => `node_modules/
 .serverless/
-.esbuild/
 .scoutr-data/
 `;
 
@@ -185,5 +184,5 @@ export const scripts = {
   package: 'serverless package',
 };
 
-/** What a project needs beside Scoutr: the type-checker, the test runner, the deploy framework and its bundler. */
-export const DEV_DEPENDENCIES = ['typescript', '@types/node', 'tsx', 'osls', 'serverless-esbuild', 'esbuild'];
+/** What a project needs beside Scoutr: the type-checker, the test runner, the deploy framework (Scoutr bundles). */
+export const DEV_DEPENDENCIES = ['typescript', '@types/node', 'tsx', 'osls'];
