@@ -1,14 +1,15 @@
-import { AUDIT_INDEX, auditSchema } from '../core/audit';
+import { AUDIT_INDEX, auditSchema, LAST_GRANTS } from '../core/audit';
 import { auditDays, checkAuditFields, checkAuditValues, historyVersion, redactAuditRecord } from '../core/audit-view';
 import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { and, conjuncts, type Filter, type NonEmpty, type Pred } from '../core/filter/types';
+import { ACL } from '../core/item-roles';
 import { readScope } from '../core/permissions/access';
 import type { Plan } from '../core/plan';
 import { indexQuery, readParams } from '../core/plan';
 import { parseQuery } from '../core/query/parse';
 import { type IndexSchema, keyTypes, type TableSchema } from '../core/schema';
-import { compareStrings, type Item, keyText } from '../core/values';
+import { type AttributeValue, compareStrings, type Item, keyText } from '../core/values';
 import { getItem, type Page, readPages } from '../dynamo/read';
 import type { Ctx, Deps, Reply } from './context';
 import type { Position } from './cursor';
@@ -160,7 +161,8 @@ const idOf = (item: Item) => (item.id && 'S' in item.id ? item.id.S : '');
 
 /**
  * The item's latest existing version (the one before a DELETE, if deleted) must satisfy the caller's read filters,
- * else 404 (SPEC.md §5).
+ * else 404 (SPEC.md §5). Answers the grants that `item_role` entries are decided on for its versions (SPEC.md §11):
+ * the item's current `_acl`, or a deleted item's last (kept in its DELETE record).
  */
 async function requireVisibleItem(
   deps: Deps,
@@ -169,8 +171,10 @@ async function requireVisibleItem(
   key: Item,
   resourceKey: string,
   visible: Pred,
-) {
-  let subject = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
+): Promise<AttributeValue | undefined> {
+  const live = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
+  let subject = live;
+  let grants = live?.[ACL];
   if (!subject) {
     const plan = indexPlan(
       schema,
@@ -178,18 +182,28 @@ async function requireVisibleItem(
       { op: 'eq', field: 'history_key', value: { S: resourceKey } },
       true,
     );
-    if (plan.kind !== 'query') return;
+    if (plan.kind !== 'query') throw notFound();
     const params = readParams(plan, schema)[0]!;
+    let newest = true;
     for await (const page of readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats)) {
-      const found = page.items.find((r) => r.item && 'M' in r.item);
-      if (found?.item && 'M' in found.item) {
-        subject = found.item.M;
-        break;
+      for (const r of page.items) {
+        if (newest) grants = r[LAST_GRANTS]; // the latest record of a deleted item is its DELETE
+        newest = false;
+        if (r.item && 'M' in r.item) {
+          subject = r.item.M;
+          break;
+        }
       }
+      if (subject) break;
     }
   }
-  if (!subject || !matches(visible, subject)) throw notFound();
+  if (!subject || !matches(visible, withGrants(subject, grants))) throw notFound();
+  return grants;
 }
+
+/** A version as item-role filters see it: with the grants it is decided on (stored versions carry none). */
+const withGrants = (item: Item, grants: AttributeValue | undefined): Item =>
+  grants ? { ...item, [ACL]: grants } : item;
 
 /** GET /audit and GET /audit/{item}. */
 export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
@@ -223,7 +237,7 @@ export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
   const query = parseAuditQuery(ctx, schema, scope.hidden);
-  await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  const grants = await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
   const actions = deps.app.historyActions;
   const onlyActions: Pred =
     actions && actions.length > 0
@@ -239,7 +253,7 @@ export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
     query,
     hidden: scope.hidden,
     read: { schema },
-    render: (r) => historyVersion(r, scope.hidden, (item) => matches(scope.filter, item)),
+    render: (r) => historyVersion(r, scope.hidden, (item) => matches(scope.filter, withGrants(item, grants))),
   });
   await auditRead(deps, ctx, 'HISTORY', { resource: key, resourceKey });
   return reply;

@@ -129,6 +129,8 @@ interface ChangeRecord {
   item: Item | null;
   changed: readonly string[];
   body: AttributeValue | undefined;
+  /** a delete's: the item's last grants, kept in the record for /history (SPEC.md §11) */
+  lastGrants?: AttributeValue | undefined;
 }
 
 function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
@@ -153,7 +155,12 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
     resourceKey: keyText(a.key[deps.schema.partitionKey.name]!),
     caller: ctx.caller,
     ttlDays: deps.settings.auditWriteTtlDays,
-    change: { version: a.version, item: post ?? null, changed: a.changed.filter((f) => !reserved(f)) },
+    change: {
+      version: a.version,
+      item: post ?? null,
+      changed: a.changed.filter((f) => !reserved(f)),
+      lastGrants: a.lastGrants,
+    },
   });
   // The record holds the post-image one level down and beside other fields, so an item DynamoDB accepts may still
   // give a record it rejects: that would fail the transaction with a 500, so it is refused as the caller's input.

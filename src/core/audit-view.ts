@@ -1,3 +1,4 @@
+import { LAST_GRANTS } from './audit';
 import { forbidden } from './errors';
 import { conjuncts, type Filter, type Pred } from './filter/types';
 import { itemToJson, type JsonOut, toJson } from './json';
@@ -86,7 +87,8 @@ const mapOf = (v: AttributeValue | undefined): Item | undefined => (v && 'M' in 
  * and changed, and query parameters, path parameters and path segments naming them dropped.
  */
 export function redactAuditRecord(record: Item, hidden: readonly string[]): { [key: string]: JsonOut } {
-  const { day_shard, history_key, ...rest } = record;
+  // The index keys, and a DELETE record's last grants (`_acl`: never answered, SPEC.md §11).
+  const { day_shard, history_key, [LAST_GRANTS]: _grants, ...rest } = record;
   const out: Item = { ...rest };
   for (const part of ['body', 'resource', 'item']) {
     const m = mapOf(out[part]);

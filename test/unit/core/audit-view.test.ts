@@ -103,6 +103,12 @@ describe('redactAuditRecord', () => {
     });
   });
 
+  it("never answers a DELETE record's last grants (_acl), even to a caller who hides nothing", () => {
+    const deleted: Item = { action: S('DELETE'), item: { NULL: true }, _acl: { M: { own: { SS: ['u1'] } } } };
+    expect(redactAuditRecord(deleted, [])).toEqual({ action: 'DELETE', item: null });
+    expect(redactAuditRecord(deleted, hidden)).toEqual({ action: 'DELETE', item: null });
+  });
+
   it('removes a static filter route parameter named after a hidden field', () => {
     const route: Item = { action: S('LIST'), path: S('/items/cost/7'), path_params: { M: { cost: S('7') } } };
     expect(redactAuditRecord(route, hidden)).toEqual({ action: 'LIST', path: '/items/cost/*', path_params: {} });
