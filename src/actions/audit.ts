@@ -1,13 +1,24 @@
 import { AUDIT_INDEX, auditSchema, LAST_GRANTS } from '../core/audit';
-import { auditDays, checkAuditFields, checkAuditValues, historyVersion, redactAuditRecord } from '../core/audit-view';
+import {
+  auditDays,
+  auditRedactable,
+  checkAuditFields,
+  checkAuditValues,
+  historyRedactable,
+  shownAuditRecord,
+  shownVersion,
+  splitShownFilter,
+} from '../core/audit-view';
 import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { and, conjuncts, type Filter, type NonEmpty, type Pred } from '../core/filter/types';
 import { ACL } from '../core/item-roles';
+import { itemToJson } from '../core/json';
 import { readScope } from '../core/permissions/access';
 import type { Plan } from '../core/plan';
 import { indexQuery, readParams } from '../core/plan';
 import { parseQuery } from '../core/query/parse';
+import { routesFor } from '../core/routes';
 import { type IndexSchema, keyTypes, type TableSchema } from '../core/schema';
 import { type AttributeValue, compareStrings, type Item, keyText } from '../core/values';
 import { getItem, type Page, readPages } from '../dynamo/read';
@@ -22,7 +33,7 @@ function auditTable(deps: Deps): TableSchema {
   return auditSchema(deps.tables.audit);
 }
 
-function parseAuditQuery(ctx: Ctx, schema: TableSchema, hidden: readonly string[]) {
+function parseAuditQuery(deps: Deps, ctx: Ctx, schema: TableSchema, hidden: readonly string[]) {
   const query = parseQuery({ params: ctx.req.query, keyTypes: keyTypes(schema) });
   if (query.explain)
     throw new ScoutrError('INVALID_QUERY', 400, '_explain: not available on audit routes', {
@@ -32,9 +43,39 @@ function parseAuditQuery(ctx: Ctx, schema: TableSchema, hidden: readonly string[
     query.conditions.map((c) => c.field),
     hidden,
   );
-  checkAuditValues(query.filter, hidden);
+  const templates = routesFor(deps.app)
+    .filter((r) => r.verb === 'list' || r.verb === 'search')
+    .map((r) => r.path);
+  checkAuditValues(query.filter, hidden, templates);
   ctx.note.conditions = query.conditions.map((c) => `${c.field}:${c.op}`);
   return query;
+}
+
+/**
+ * How audit records are answered and filtered for a caller with these hidden fields: conditions on parts the answer
+ * may redact are decided on the record as shown (SPEC.md §5), the others go to DynamoDB.
+ */
+function auditView(hidden: readonly string[], filter: Pred) {
+  const { stored, shown } = splitShownFilter(filter, auditRedactable(hidden));
+  const view = shownCache((r) => shownAuditRecord(r, hidden));
+  return {
+    stored,
+    render: (r: Item) => itemToJson(view(r)),
+    ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
+  };
+}
+
+/** The shown form of each record, computed once for its filter and its answer. */
+function shownCache(show: (record: Item) => Item): (record: Item) => Item {
+  const seen = new WeakMap<Item, Item>();
+  return (r) => {
+    let out = seen.get(r);
+    if (!out) {
+      out = show(r);
+      seen.set(r, out);
+    }
+    return out;
+  };
 }
 
 /** A newest-first Query on one audit index for one key, conditions on the index keys applied in memory. */
@@ -49,23 +90,19 @@ function indexPlan(schema: TableSchema, indexName: string, keyCondition: Filter,
  */
 async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Reply> {
   const { hidden } = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, schema, hidden);
+  const query = parseAuditQuery(deps, ctx, schema, hidden);
   // The records about one item: its own index answers them, whatever their day.
-  const about = conjuncts(query.filter).find((c) => c.op === 'eq' && c.field === 'resource_key' && 'S' in c.value);
+  const view = auditView(hidden, query.filter);
+  const about = conjuncts(view.stored).find((c) => c.op === 'eq' && c.field === 'resource_key' && 'S' in c.value);
   if (about) {
-    const rest = and(conjuncts(query.filter).filter((c) => c !== about));
+    const rest = and(conjuncts(view.stored).filter((c) => c !== about));
     const plan = indexPlan(schema, AUDIT_INDEX.resource, about, rest);
-    const { reply } = await pageReply(deps, ctx, plan, {
-      query,
-      hidden,
-      read: { schema },
-      render: (r) => redactAuditRecord(r, hidden),
-    });
+    const { reply } = await pageReply(deps, ctx, plan, { query, hidden, read: { schema }, ...view });
     await auditRead(deps, ctx, 'AUDIT');
     return reply;
   }
   const days = auditDays(query.filter, deps.now());
-  const plan = indexPlan(schema, AUDIT_INDEX.day, { op: 'eq', field: 'day_shard', value: { S: '' } }, query.filter);
+  const plan = indexPlan(schema, AUDIT_INDEX.day, { op: 'eq', field: 'day_shard', value: { S: '' } }, view.stored);
   const residual = plan.kind === 'query' ? plan.residual : true;
   const shards = deps.settings.auditShards;
   const events = (start: Position | undefined) =>
@@ -74,7 +111,7 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
     query,
     hidden,
     read: { schema },
-    render: (r) => redactAuditRecord(r, hidden),
+    ...view,
     events,
     bindingExtra: [days[0] ?? ''],
   });
@@ -212,20 +249,16 @@ export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, schema, scope.hidden);
+  const query = parseAuditQuery(deps, ctx, schema, scope.hidden);
   await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  const view = auditView(scope.hidden, query.filter);
   const plan = indexPlan(
     schema,
     AUDIT_INDEX.resource,
     { op: 'eq', field: 'resource_key', value: { S: resourceKey } },
-    query.filter,
+    view.stored,
   );
-  const { reply } = await pageReply(deps, ctx, plan, {
-    query,
-    hidden: scope.hidden,
-    read: { schema },
-    render: (r) => redactAuditRecord(r, scope.hidden),
-  });
+  const { reply } = await pageReply(deps, ctx, plan, { query, hidden: scope.hidden, read: { schema }, ...view });
   await auditRead(deps, ctx, 'AUDIT', { resource: key, resourceKey });
   return reply;
 }
@@ -236,24 +269,31 @@ export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, schema, scope.hidden);
+  const query = parseAuditQuery(deps, ctx, schema, scope.hidden);
   const grants = await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
   const actions = deps.app.historyActions;
   const onlyActions: Pred =
     actions && actions.length > 0
       ? { op: 'in', field: 'action', values: actions.map((a) => ({ S: a })) as unknown as NonEmpty<{ S: string }> }
       : true;
+  // A filter selects versions only on what the caller is shown of them (SPEC.md §11 *History*): never on the content
+  // of a version answered as redacted, nor on fields a version does not show.
+  const { stored, shown } = splitShownFilter(query.filter, historyRedactable);
+  const view = shownCache((r) =>
+    shownVersion(r, scope.hidden, (item) => matches(scope.filter, withGrants(item, grants))),
+  );
   const plan = indexPlan(
     schema,
     AUDIT_INDEX.history,
     { op: 'eq', field: 'history_key', value: { S: resourceKey } },
-    and([query.filter, onlyActions]),
+    and([stored, onlyActions]),
   );
   const { reply } = await pageReply(deps, ctx, plan, {
     query,
     hidden: scope.hidden,
     read: { schema },
-    render: (r) => historyVersion(r, scope.hidden, (item) => matches(scope.filter, withGrants(item, grants))),
+    render: (r) => itemToJson(view(r)),
+    ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
   });
   await auditRead(deps, ctx, 'HISTORY', { resource: key, resourceKey });
   return reply;

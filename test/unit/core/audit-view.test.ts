@@ -25,6 +25,8 @@ describe('checkAuditFields', () => {
     'query_params.cost__gt',
     'body',
     'item',
+    'query_params',
+    'path_params',
   ])('refuses %s with 403', (field) => {
     expect(thrown(() => checkAuditFields([field], hidden))).toMatchObject({
       code: 'FORBIDDEN',
@@ -33,7 +35,7 @@ describe('checkAuditFields', () => {
     });
   });
 
-  it.each(['body.team', 'item.meta.open', 'action', 'user.username', 'time', 'cost', 'path', 'query_params'])(
+  it.each(['body.team', 'item.meta.open', 'action', 'user.username', 'time', 'cost', 'path', 'query_params.team'])(
     'accepts %s',
     (field) => {
       expect(() => checkAuditFields([field], hidden)).not.toThrow();
@@ -86,6 +88,15 @@ describe('redactAuditRecord', () => {
       action: S('LIST'),
       path: S('/items/cost/5'),
       path_params: { M: { search_key: S('cost'), search_value: S('5') } },
+    };
+    expect(redactAuditRecord(list, hidden)).toEqual({ action: 'LIST', path: '/items/*/*', path_params: {} });
+  });
+
+  it('removes a hidden search value holding a slash, which spans path segments', () => {
+    const list: Item = {
+      action: S('LIST'),
+      path: S('/items/cost/vip/23'),
+      path_params: { M: { search_key: S('cost'), search_value: S('vip/23') } },
     };
     expect(redactAuditRecord(list, hidden)).toEqual({ action: 'LIST', path: '/items/*/*', path_params: {} });
   });
@@ -209,17 +220,52 @@ describe('checkAuditValues', () => {
     ['path__contains=cost', f('path', 'contains', 'cost')],
     ['path_params.search_key=cost', f('path_params.search_key', 'eq', 'cost')],
     ['path_params.cost=7', f('path_params.cost', 'eq', '7')],
-  ])('refuses %s with 403 for a caller who cannot see cost', (_, filter) => {
-    expect(thrown(() => checkAuditValues(filter, hidden))).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    ['path_params.search_value=cost', f('path_params.search_value', 'eq', 'cost')],
+    ['path_params.search_value__contains=vip', f('path_params.search_value', 'contains', 'vip')],
+    ['path_params.search_key__startswith=co', f('path_params.search_key', 'startswith', 'co')],
+    ['path_params.search_key__exists=true', { op: 'exists', field: 'path_params.search_key', present: true }],
+    ['path_params.search_key__gt=a', { op: 'gt', field: 'path_params.search_key', value: { S: 'a' } }],
+    ['path__startswith=/items/cos', f('path', 'startswith', '/items/cos')],
+    ['path__startswith=/items/c', f('path', 'startswith', '/items/c')],
+    ['path__startswith=/search/', f('path', 'startswith', '/search/c')],
+    ['path__contains=t/23', f('path', 'contains', 't/23')],
+    ['path__gt=/items/cost/5', { op: 'gt', field: 'path', value: { S: '/items/a' } }],
+    ['path__length=14', { op: 'length', cmp: 'eq', field: 'path', value: 14 }],
+    ['path=/pets/pricey/5 (a filter route on cost)', f('path', 'eq', '/pets/pricey/5')],
+    ['path__startswith=/pets/pricey/5', f('path', 'startswith', '/pets/pricey/5')],
+    ['changed__length=3', { op: 'length', cmp: 'eq', field: 'changed', value: 3 }],
+    [
+      'path_params.search_value=a&path_params.search_key__in=["team","cost"]',
+      {
+        op: 'and',
+        children: [
+          f('path_params.search_value', 'eq', 'a'),
+          { op: 'in', field: 'path_params.search_key', values: [{ S: 'team' }, { S: 'cost' }] },
+        ],
+      },
+    ],
+  ] as Array<[string, Pred]>)('refuses %s with 403 for a caller who cannot see cost', (_, filter) => {
+    expect(thrown(() => checkAuditValues(filter, hidden, templates))).toMatchObject({ code: 'FORBIDDEN', status: 403 });
   });
 
+  const templates = ['/items', '/items/{search_key}/{search_value}', '/pets/pricey/{cost}', '/search/{search_key}'];
   it.each([
     ['changed__contains=price', f('changed', 'contains', 'price')],
     ['path__startswith=/items', f('path', 'startswith', '/items')],
+    ['path__startswith=/items/', f('path', 'startswith', '/items/')],
+    ['path__startswith=/items/team/', f('path', 'startswith', '/items/team/')],
+    ['path=/items/team/a', f('path', 'eq', '/items/team/a')],
+    ['path=/pets/pricey (no parameter reached)', f('path', 'startswith', '/pets/pricey/')],
     ['path_params.search_key=status', f('path_params.search_key', 'eq', 'status')],
-    ['path_params.search_value=cost', f('path_params.search_value', 'eq', 'cost')],
-  ])('allows %s', (_, filter) => {
-    expect(() => checkAuditValues(filter, hidden)).not.toThrow();
+    [
+      'path_params.search_value__contains=a&path_params.search_key=team',
+      {
+        op: 'and',
+        children: [f('path_params.search_value', 'contains', 'a'), f('path_params.search_key', 'eq', 'team')],
+      },
+    ],
+  ] as Array<[string, Pred]>)('allows %s', (_, filter) => {
+    expect(() => checkAuditValues(filter, hidden, templates)).not.toThrow();
   });
 
   it('allows anything for a caller without hidden fields', () => {
