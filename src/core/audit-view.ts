@@ -1,5 +1,5 @@
 import { LAST_GRANTS } from './audit';
-import { forbidden } from './errors';
+import { forbidden, invalidQuery } from './errors';
 import { and, conjuncts, type Filter, type Pred } from './filter/types';
 import { itemToJson, type JsonOut } from './json';
 import { redact } from './permissions/access';
@@ -253,15 +253,26 @@ export function shownVersion(record: Item, hidden: readonly string[], visible: (
 }
 
 const DAY_MS = 86_400_000;
+/** GET /audit without a lower `time` bound reads back this many days (fewer when the query budget says so). */
 export const AUDIT_LOOKBACK_DAYS = 366;
+/**
+ * The most Queries one GET /audit may make: one per day and shard read (AUDIT_SHARDS), plus one per further page of
+ * a busy one. A year at 2 shards, half a year at the default 4; a `time` range that needs more is 400.
+ */
+export const MAX_AUDIT_QUERIES = 732;
+
+/** The days one GET /audit may read with this many shards: at least one. */
+export const auditDaysPerRequest = (shards: number): number => Math.max(1, Math.floor(MAX_AUDIT_QUERIES / shards));
 
 /**
  * The days GET /audit reads, newest first: from the upper bound of `time` conditions (or today) down to the lower
- * bound (or AUDIT_LOOKBACK_DAYS back).
+ * bound, or without one AUDIT_LOOKBACK_DAYS back (at most `maxDays`). An explicit lower bound reaches as far back as
+ * it says, older than the look-back too, but a range of more than `maxDays` days is 400: one request's queries are
+ * bounded (SPEC.md §5).
  */
-export function auditDays(filter: Pred, now: number): string[] {
+export function auditDays(filter: Pred, now: number, maxDays = AUDIT_LOOKBACK_DAYS): string[] {
   let upper = now;
-  let lower = now - (AUDIT_LOOKBACK_DAYS - 1) * DAY_MS;
+  let lower: number | undefined;
   const parse = (v: AttributeValue) => ('S' in v ? Date.parse(v.S) : Number.NaN);
   for (const c of conjuncts(filter) as Filter[]) {
     if (!('field' in c) || c.field !== 'time') continue;
@@ -270,16 +281,40 @@ export function auditDays(filter: Pred, now: number): string[] {
     if (c.op === 'lt' || c.op === 'lte') bounds.push(['hi', parse(c.value)]);
     if (c.op === 'eq') bounds.push(['lo', parse(c.value)], ['hi', parse(c.value)]);
     if (c.op === 'between') bounds.push(['lo', parse(c.low)], ['hi', parse(c.high)]);
-    if (c.op === 'startswith') bounds.push(['lo', Date.parse(`${c.value.S.slice(0, 10).padEnd(10, '-01')}T00:00:00Z`)]);
+    if (c.op === 'startswith') bounds.push(...prefixBounds(c.value.S));
     for (const [side, t] of bounds) {
       if (Number.isNaN(t)) continue;
-      if (side === 'lo') lower = Math.max(lower, t);
+      if (side === 'lo') lower = lower === undefined ? t : Math.max(lower, t);
       else upper = Math.min(upper, t);
     }
   }
-  const days: string[] = [];
-  for (let t = Math.floor(upper / DAY_MS) * DAY_MS; t >= Math.floor(lower / DAY_MS) * DAY_MS; t -= DAY_MS) {
-    days.push(new Date(t).toISOString().slice(0, 10));
+  const last = Math.floor(upper / DAY_MS) * DAY_MS;
+  const first =
+    lower === undefined
+      ? last - (Math.min(AUDIT_LOOKBACK_DAYS, maxDays) - 1) * DAY_MS
+      : Math.floor(lower / DAY_MS) * DAY_MS;
+  const span = Math.max(0, (last - first) / DAY_MS + 1);
+  if (span > maxDays) {
+    throw invalidQuery(
+      'time',
+      `the range spans ${span} days, and one request reads at most ${maxDays} (${MAX_AUDIT_QUERIES} queries, one per day and shard): narrow it with time__lt or time__between`,
+    );
   }
+  const days: string[] = [];
+  for (let t = last; t >= first; t -= DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
   return days;
+}
+
+/** `time__startswith=2025`, `2025-03` or `2025-03-09`: the first and last instant of that year, month or day. */
+function prefixBounds(prefix: string): Array<['lo' | 'hi', number]> {
+  const y = Number(prefix.slice(0, 4));
+  const m = prefix.length >= 7 ? Number(prefix.slice(5, 7)) : undefined;
+  const d = prefix.length >= 10 ? Number(prefix.slice(8, 10)) : undefined;
+  if (!/^\d{4}/.test(prefix) || Number.isNaN(m ?? 0) || Number.isNaN(d ?? 0)) return [];
+  const lo = Date.UTC(y, (m ?? 1) - 1, d ?? 1);
+  const hi = d !== undefined ? lo + DAY_MS : m !== undefined ? Date.UTC(y, m, 1) : Date.UTC(y + 1, 0, 1);
+  return [
+    ['lo', lo],
+    ['hi', hi - 1],
+  ];
 }

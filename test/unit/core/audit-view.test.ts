@@ -1,5 +1,6 @@
 import {
   auditDays,
+  auditDaysPerRequest,
   checkAuditFields,
   checkAuditValues,
   historyVersion,
@@ -196,7 +197,7 @@ describe('auditDays', () => {
     {
       what: 'a date prefix',
       filter: { op: 'startswith', field: 'time', value: S('2025-03-09') } as Filter,
-      want: ['2025-03-10', '2025-03-09'],
+      want: ['2025-03-09'],
     },
     { what: 'an upper bound after now', filter: time('gte', '2025-03-10T00:00:00Z'), want: ['2025-03-10'] },
     {
@@ -206,6 +207,41 @@ describe('auditDays', () => {
     },
   ])('reads only the days $what allows, newest first', ({ filter, want }) => {
     expect(auditDays(filter, now)).toEqual(want);
+  });
+});
+
+describe('auditDays beyond the look-back', () => {
+  const now = Date.parse('2025-03-10T15:00:00Z');
+  const gte = (value: string): Filter => ({ op: 'gte', field: 'time', value: S(value) });
+
+  it('reaches back as far as an explicit lower bound says, within the days one request may read', () => {
+    const days = auditDays(gte('2023-01-01T00:00:00Z'), now, 800);
+    expect(days).toHaveLength(800);
+    expect(days.at(-1)).toBe('2023-01-01');
+    const old: Pred = {
+      op: 'between',
+      field: 'time',
+      low: S('2020-02-01T00:00:00Z'),
+      high: S('2020-02-03T12:00:00Z'),
+    };
+    expect(auditDays(old, now, 183)).toEqual(['2020-02-03', '2020-02-02', '2020-02-01']);
+    expect(auditDays({ op: 'startswith', field: 'time', value: S('2020-02') }, now, 183)).toHaveLength(29);
+  });
+
+  it('answers 400 naming time for a range longer than one request may read', () => {
+    expect(thrown(() => auditDays(gte('2023-01-01T00:00:00Z'), now, 183))).toMatchObject({
+      code: 'INVALID_QUERY',
+      status: 400,
+      details: { param: 'time' },
+    });
+  });
+
+  it('looks back the look-back, or fewer days when fewer fit, without a lower bound', () => {
+    expect(auditDays(true, now, 183)).toHaveLength(183);
+    expect(auditDays(true, now, 1000)).toHaveLength(366);
+    expect(auditDaysPerRequest(4)).toBe(183);
+    expect(auditDaysPerRequest(2)).toBe(366);
+    expect(auditDaysPerRequest(100)).toBe(7);
   });
 });
 
