@@ -6,8 +6,10 @@ import {
   checkAuditFields,
   checkAuditValues,
   historyRedactable,
+  itemAuditRedactable,
   MAX_AUDIT_QUERIES,
   shownAuditRecord,
+  shownItemRecord,
   shownVersion,
   splitShownFilter,
 } from '../core/audit-view';
@@ -285,15 +287,25 @@ export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
   const query = parseAuditQuery(deps, ctx, schema, scope.hidden);
-  await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
-  const view = auditView(scope.hidden, query.filter);
+  const grants = await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  // Changes outside the caller's read filters are shown as redacted stubs, and filters select on what is shown.
+  const { stored, shown } = splitShownFilter(query.filter, itemAuditRedactable);
+  const view = shownCache((r) =>
+    shownItemRecord(r, scope.hidden, (item) => matches(scope.filter, withGrants(item, grants))),
+  );
   const plan = indexPlan(
     schema,
     AUDIT_INDEX.resource,
     { op: 'eq', field: 'resource_key', value: { S: resourceKey } },
-    view.stored,
+    stored,
   );
-  const { reply } = await pageReply(deps, ctx, plan, { query, hidden: scope.hidden, read: { schema }, ...view });
+  const { reply } = await pageReply(deps, ctx, plan, {
+    query,
+    hidden: scope.hidden,
+    read: { schema },
+    render: (r) => itemToJson(view(r)),
+    ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
+  });
   await auditRead(deps, ctx, 'AUDIT', { resource: key, resourceKey });
   return reply;
 }

@@ -222,6 +222,27 @@ export function shownAuditRecord(record: Item, hidden: readonly string[]): Item 
 }
 
 /**
+ * A record of /audit/{item} as the caller is shown it: a change whose post-image is outside their read filters as
+ * `{time, action, version, item: null, redacted: true}` (its body, path and user would tell what it hides), any other
+ * as `shownAuditRecord` (SPEC.md §5).
+ */
+export function shownItemRecord(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): Item {
+  const item = mapOf(record.item);
+  if (!item || visible(item)) return shownAuditRecord(record, hidden);
+  const NULL: AttributeValue = { NULL: true };
+  return {
+    time: record.time ?? NULL,
+    action: record.action ?? NULL,
+    version: record.version ?? NULL,
+    item: NULL,
+    redacted: { BOOL: true },
+  };
+}
+
+/** For /audit/{item}: every field but those a redacted change still shows. */
+export const itemAuditRedactable = historyRedactable;
+
+/**
  * The path with each of these parameter values shown as `*`. A value may hold `/` (`/items/cost/a%2Fb` is decoded once
  * into the path `/items/cost/a/b`), so whole runs of segments are matched, longest value first.
  */

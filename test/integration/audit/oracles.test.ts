@@ -154,3 +154,30 @@ describe('GET /history/{id} selects versions only on what the caller is shown', 
     expectError(await auditor('/history/i-1?item.cost__startswith=v'), 403, 'FORBIDDEN');
   });
 });
+
+describe('GET /audit/{id} shows changes outside the read filters as redacted stubs, and filters on what it shows', () => {
+  it('answers the change the caller may not read as a stub, without its body, path or user', async () => {
+    const res = await auditor('/audit/h-1?action=CREATE');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      { time: expect.any(String), action: 'CREATE', version: expect.any(Number), item: null, redacted: true },
+    ]);
+    expect(JSON.stringify(res.body)).not.toMatch(/abc|secret|"b"/);
+    const update = await auditor('/audit/h-1?action=UPDATE');
+    expect(update.body).toEqual([
+      expect.objectContaining({ action: 'UPDATE', item: { id: 'h-1', team: 'a', code: 'zzz', note: 'open' } }),
+    ]);
+  });
+
+  it('never selects a stub by what it hides', async () => {
+    for (const probe of [
+      'body.code=abc',
+      'item.team=b',
+      'body.note__startswith=s',
+      'user.api_key_id=admin&action=CREATE',
+    ]) {
+      const res = await auditor(`/audit/h-1?${probe}`);
+      expect({ probe, status: res.status, body: res.body }).toEqual({ probe, status: 200, body: [] });
+    }
+  });
+});

@@ -5,6 +5,7 @@ import {
   checkAuditValues,
   historyVersion,
   redactAuditRecord,
+  shownItemRecord,
 } from '../../../src/core/audit-view';
 import type { Filter, Pred } from '../../../src/core/filter/types';
 import type { Item } from '../../../src/core/values';
@@ -124,6 +125,35 @@ describe('redactAuditRecord', () => {
   it('removes a static filter route parameter named after a hidden field', () => {
     const route: Item = { action: S('LIST'), path: S('/items/cost/7'), path_params: { M: { cost: S('7') } } };
     expect(redactAuditRecord(route, hidden)).toEqual({ action: 'LIST', path: '/items/cost/*', path_params: {} });
+  });
+});
+
+describe('shownItemRecord', () => {
+  const teamA = (item: Item) => item.team !== undefined && 'S' in item.team && item.team.S === 'a';
+  const change = (team: string): Item => ({
+    time: S('2025-01-01T00:00:00.000Z'),
+    action: S('UPDATE'),
+    version: { N: '3' },
+    path: S('/item/a'),
+    user: { M: { id: S('u') } },
+    body: { M: { team: S(team), cost: { N: '1' } } },
+    item: { M: { id: S('a'), team: S(team), cost: { N: '1' } } },
+  });
+
+  it('answers a change outside the read filters as a stub, and any other as the redacted record', () => {
+    expect(shownItemRecord(change('b'), hidden, teamA)).toEqual({
+      time: S('2025-01-01T00:00:00.000Z'),
+      action: S('UPDATE'),
+      version: { N: '3' },
+      item: { NULL: true },
+      redacted: { BOOL: true },
+    });
+    expect(shownItemRecord(change('a'), hidden, teamA)).toMatchObject({
+      body: { M: { team: S('a') } },
+      item: { M: { id: S('a'), team: S('a') } },
+    });
+    const read: Item = { action: S('GET'), path: S('/item/a') };
+    expect(shownItemRecord(read, hidden, teamA)).toEqual(read);
   });
 });
 
