@@ -87,6 +87,11 @@ describe('grants on a recipe near the 400 KB item limit, and their audit records
     expectError(res, 413, 'PAYLOAD_TOO_LARGE');
     expect(await snapshot(h)).toEqual(before);
     expect((await grant('big', { user: 'u2', grants: ['view'] })).status).toBe(200);
+    // and openapi.json says so
+    const doc = (await h.request('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(Object.keys(doc.paths['/recipe/{id}/grants']!.post!.responses)).toContain('413');
   });
 
   it('audits a grant already held and a revoke of what is not held like a read, changing nothing else', async () => {
