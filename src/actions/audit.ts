@@ -1,14 +1,30 @@
-import { AUDIT_INDEX, auditSchema } from '../core/audit';
-import { auditDays, checkAuditFields, checkAuditValues, historyVersion, redactAuditRecord } from '../core/audit-view';
+import { AUDIT_INDEX, auditSchema, LAST_GRANTS } from '../core/audit';
+import {
+  auditDays,
+  auditDaysPerRequest,
+  auditRedactable,
+  checkAuditFields,
+  checkAuditValues,
+  historyRedactable,
+  itemAuditRedactable,
+  MAX_AUDIT_QUERIES,
+  shownAuditRecord,
+  shownItemRecord,
+  shownVersion,
+  splitShownFilter,
+} from '../core/audit-view';
 import { notFound, ScoutrError } from '../core/errors';
 import { matches } from '../core/filter/evaluate';
 import { and, conjuncts, type Filter, type NonEmpty, type Pred } from '../core/filter/types';
+import { ACL } from '../core/item-roles';
+import { itemToJson } from '../core/json';
 import { readScope } from '../core/permissions/access';
 import type { Plan } from '../core/plan';
 import { indexQuery, readParams } from '../core/plan';
 import { parseQuery } from '../core/query/parse';
+import { routesFor } from '../core/routes';
 import { type IndexSchema, keyTypes, type TableSchema } from '../core/schema';
-import { compareStrings, type Item, keyText } from '../core/values';
+import { type AttributeValue, compareStrings, type Item, keyText } from '../core/values';
 import { getItem, type Page, readPages } from '../dynamo/read';
 import type { Ctx, Deps, Reply } from './context';
 import type { Position } from './cursor';
@@ -21,7 +37,7 @@ function auditTable(deps: Deps): TableSchema {
   return auditSchema(deps.tables.audit);
 }
 
-function parseAuditQuery(ctx: Ctx, schema: TableSchema, hidden: readonly string[]) {
+function parseAuditQuery(deps: Deps, ctx: Ctx, schema: TableSchema, hidden: readonly string[]) {
   const query = parseQuery({ params: ctx.req.query, keyTypes: keyTypes(schema) });
   if (query.explain)
     throw new ScoutrError('INVALID_QUERY', 400, '_explain: not available on audit routes', {
@@ -31,9 +47,39 @@ function parseAuditQuery(ctx: Ctx, schema: TableSchema, hidden: readonly string[
     query.conditions.map((c) => c.field),
     hidden,
   );
-  checkAuditValues(query.filter, hidden);
+  const templates = routesFor(deps.app)
+    .filter((r) => r.verb === 'list' || r.verb === 'search')
+    .map((r) => r.path);
+  checkAuditValues(query.filter, hidden, templates);
   ctx.note.conditions = query.conditions.map((c) => `${c.field}:${c.op}`);
   return query;
+}
+
+/**
+ * How audit records are answered and filtered for a caller with these hidden fields: conditions on parts the answer
+ * may redact are decided on the record as shown (SPEC.md §5), the others go to DynamoDB.
+ */
+function auditView(hidden: readonly string[], filter: Pred) {
+  const { stored, shown } = splitShownFilter(filter, auditRedactable(hidden));
+  const view = shownCache((r) => shownAuditRecord(r, hidden));
+  return {
+    stored,
+    render: (r: Item) => itemToJson(view(r)),
+    ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
+  };
+}
+
+/** The shown form of each record, computed once for its filter and its answer. */
+function shownCache(show: (record: Item) => Item): (record: Item) => Item {
+  const seen = new WeakMap<Item, Item>();
+  return (r) => {
+    let out = seen.get(r);
+    if (!out) {
+      out = show(r);
+      seen.set(r, out);
+    }
+    return out;
+  };
 }
 
 /** A newest-first Query on one audit index for one key, conditions on the index keys applied in memory. */
@@ -48,32 +94,28 @@ function indexPlan(schema: TableSchema, indexName: string, keyCondition: Filter,
  */
 async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Reply> {
   const { hidden } = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, schema, hidden);
+  const query = parseAuditQuery(deps, ctx, schema, hidden);
   // The records about one item: its own index answers them, whatever their day.
-  const about = conjuncts(query.filter).find((c) => c.op === 'eq' && c.field === 'resource_key' && 'S' in c.value);
+  const view = auditView(hidden, query.filter);
+  const about = conjuncts(view.stored).find((c) => c.op === 'eq' && c.field === 'resource_key' && 'S' in c.value);
   if (about) {
-    const rest = and(conjuncts(query.filter).filter((c) => c !== about));
+    const rest = and(conjuncts(view.stored).filter((c) => c !== about));
     const plan = indexPlan(schema, AUDIT_INDEX.resource, about, rest);
-    const { reply } = await pageReply(deps, ctx, plan, {
-      query,
-      hidden,
-      read: { schema },
-      render: (r) => redactAuditRecord(r, hidden),
-    });
+    const { reply } = await pageReply(deps, ctx, plan, { query, hidden, read: { schema }, ...view });
     await auditRead(deps, ctx, 'AUDIT');
     return reply;
   }
-  const days = auditDays(query.filter, deps.now());
-  const plan = indexPlan(schema, AUDIT_INDEX.day, { op: 'eq', field: 'day_shard', value: { S: '' } }, query.filter);
-  const residual = plan.kind === 'query' ? plan.residual : true;
   const shards = deps.settings.auditShards;
+  const days = auditDays(query.filter, deps.now(), auditDaysPerRequest(shards));
+  const plan = indexPlan(schema, AUDIT_INDEX.day, { op: 'eq', field: 'day_shard', value: { S: '' } }, view.stored);
+  const residual = plan.kind === 'query' ? plan.residual : true;
   const events = (start: Position | undefined) =>
     mergeDays(deps, ctx, schema, plan, days, shards, start && 's' in start ? start : undefined);
   const { reply } = await pageReply(deps, ctx, { ...plan, residual } as Plan, {
     query,
     hidden,
     read: { schema },
-    render: (r) => redactAuditRecord(r, hidden),
+    ...view,
     events,
     bindingExtra: [days[0] ?? ''],
   });
@@ -81,8 +123,8 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
   return reply;
 }
 
-/** Days read ahead while the current one is merged: each empty day costs AUDIT_SHARDS small queries. */
-const DAYS_AHEAD = 8;
+/** Queries of one GET /audit in flight at once, whatever AUDIT_SHARDS is. */
+export const AUDIT_CONCURRENCY = 16;
 
 interface ShardSource {
   pages: AsyncGenerator<Page>;
@@ -91,6 +133,12 @@ interface ShardSource {
   pending: Promise<void> | undefined;
 }
 
+/**
+ * The records of these days, newest first: every shard of a day read and merged by id (ids are time-ordered). The
+ * first pages of the next days are read ahead while a day is merged, at most AUDIT_CONCURRENCY queries in flight.
+ * A request makes at most MAX_AUDIT_QUERIES queries; a busy range that needs more ends its page there, with a
+ * cursor (as a read past READ_BUDGET_MS does).
+ */
 async function* mergeDays(
   deps: Deps,
   ctx: Ctx,
@@ -101,12 +149,27 @@ async function* mergeDays(
   start: { s: number; k?: Item } | undefined,
 ): AsyncGenerator<ReadEvent> {
   if (plan.kind !== 'query') return;
-  const pull = (src: ShardSource) => {
-    src.pending ??= src.pages.next().then((next) => {
-      src.pending = undefined;
-      if (next.done) src.done = true;
-      else src.buffer.push(...next.value.items);
-    });
+  let issued = 0;
+  let inFlight = 0;
+  const waiting: Array<() => void> = [];
+  const pull = (src: ShardSource): Promise<void> | undefined => {
+    if (src.pending) return src.pending;
+    if (issued >= MAX_AUDIT_QUERIES) return undefined;
+    issued++;
+    src.pending = (async () => {
+      while (inFlight >= AUDIT_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+      inFlight++;
+      try {
+        const next = await src.pages.next();
+        if (!next.done) src.buffer.push(...next.value.items);
+        // A page without a LastEvaluatedKey is the last: no further call is made (each call counts as a query).
+        if (next.done || next.value.lastKey === undefined) src.done = true;
+      } finally {
+        inFlight--;
+        waiting.shift()?.();
+        src.pending = undefined;
+      }
+    })();
     // Handled here so a read-ahead nobody waits for (the page filled first) is never an unhandled rejection;
     // whoever awaits it still gets the error.
     src.pending.catch(() => {});
@@ -129,28 +192,40 @@ async function* mergeDays(
         done: false,
         pending: undefined,
       };
-      void pull(src); // the first page of every shard of the next few days is fetched concurrently
+      void pull(src);
       return src;
     });
   };
+  // Each empty day costs AUDIT_SHARDS small queries: read ahead as many days as keep the queries in flight busy.
+  const daysAhead = Math.max(1, Math.floor(AUDIT_CONCURRENCY / shards));
   const opened = new Map<number, ShardSource[]>();
   for (let d = start?.s ?? 0; d < days.length; d++) {
-    for (let ahead = d; ahead < Math.min(days.length, d + DAYS_AHEAD); ahead++) {
+    for (let ahead = d; ahead < Math.min(days.length, d + daysAhead); ahead++) {
       if (!opened.has(ahead)) opened.set(ahead, openDay(ahead));
     }
     const sources = opened.get(d)!;
     opened.delete(d);
+    let resume: Position = d === start?.s && start.k ? { s: d, k: start.k } : { s: d };
     for (;;) {
-      await Promise.all(sources.map((src) => (src.buffer.length === 0 && !src.done ? pull(src) : undefined)));
+      const empty = sources.filter((src) => src.buffer.length === 0 && !src.done);
+      const reads = empty.map(pull);
+      if (reads.includes(undefined)) {
+        yield { kind: 'page', after: resume }; // the request's queries are spent: the next page goes on from here
+        return;
+      }
+      await Promise.all(reads);
+      // A page may be empty yet not the last (the FilterExpression kept nothing of it): read on until every shard
+      // has an item to merge or is done, else a record later in that shard's day would be skipped.
+      if (sources.some((src) => src.buffer.length === 0 && !src.done)) continue;
       const live = sources.filter((src) => src.buffer.length > 0);
       if (live.length === 0) break;
       // Newest first across shards: the largest id (ids are time-ordered).
       let best = live[0]!;
       for (const src of live) if (compareStrings(idOf(src.buffer[0]!), idOf(best.buffer[0]!)) > 0) best = src;
       const item = best.buffer.shift()!;
-      const after = { s: d, k: { id: { S: idOf(item) } } };
-      yield { kind: 'item', item, after };
-      if (best.buffer.length === 0 && !best.done) yield { kind: 'page', after };
+      resume = { s: d, k: { id: { S: idOf(item) } } };
+      yield { kind: 'item', item, after: resume };
+      if (best.buffer.length === 0 && !best.done) yield { kind: 'page', after: resume };
     }
     yield { kind: 'page', after: d + 1 < days.length ? { s: d + 1 } : undefined };
   }
@@ -160,7 +235,8 @@ const idOf = (item: Item) => (item.id && 'S' in item.id ? item.id.S : '');
 
 /**
  * The item's latest existing version (the one before a DELETE, if deleted) must satisfy the caller's read filters,
- * else 404 (SPEC.md §5).
+ * else 404 (SPEC.md §5). Answers the grants that `item_role` entries are decided on for its versions (SPEC.md §11):
+ * the item's current `_acl`, or a deleted item's last (kept in its DELETE record).
  */
 async function requireVisibleItem(
   deps: Deps,
@@ -169,8 +245,10 @@ async function requireVisibleItem(
   key: Item,
   resourceKey: string,
   visible: Pred,
-) {
-  let subject = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
+): Promise<AttributeValue | undefined> {
+  const live = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
+  let subject = live;
+  let grants = live?.[ACL];
   if (!subject) {
     const plan = indexPlan(
       schema,
@@ -178,18 +256,28 @@ async function requireVisibleItem(
       { op: 'eq', field: 'history_key', value: { S: resourceKey } },
       true,
     );
-    if (plan.kind !== 'query') return;
+    if (plan.kind !== 'query') throw notFound();
     const params = readParams(plan, schema)[0]!;
+    let newest = true;
     for await (const page of readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats)) {
-      const found = page.items.find((r) => r.item && 'M' in r.item);
-      if (found?.item && 'M' in found.item) {
-        subject = found.item.M;
-        break;
+      for (const r of page.items) {
+        if (newest) grants = r[LAST_GRANTS]; // the latest record of a deleted item is its DELETE
+        newest = false;
+        if (r.item && 'M' in r.item) {
+          subject = r.item.M;
+          break;
+        }
       }
+      if (subject) break;
     }
   }
-  if (!subject || !matches(visible, subject)) throw notFound();
+  if (!subject || !matches(visible, withGrants(subject, grants))) throw notFound();
+  return grants;
 }
+
+/** A version as item-role filters see it: with the grants it is decided on (stored versions carry none). */
+const withGrants = (item: Item, grants: AttributeValue | undefined): Item =>
+  grants ? { ...item, [ACL]: grants } : item;
 
 /** GET /audit and GET /audit/{item}. */
 export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
@@ -198,19 +286,25 @@ export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, schema, scope.hidden);
-  await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  const query = parseAuditQuery(deps, ctx, schema, scope.hidden);
+  const grants = await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  // Changes outside the caller's read filters are shown as redacted stubs, and filters select on what is shown.
+  const { stored, shown } = splitShownFilter(query.filter, itemAuditRedactable);
+  const view = shownCache((r) =>
+    shownItemRecord(r, scope.hidden, (item) => matches(scope.filter, withGrants(item, grants))),
+  );
   const plan = indexPlan(
     schema,
     AUDIT_INDEX.resource,
     { op: 'eq', field: 'resource_key', value: { S: resourceKey } },
-    query.filter,
+    stored,
   );
   const { reply } = await pageReply(deps, ctx, plan, {
     query,
     hidden: scope.hidden,
     read: { schema },
-    render: (r) => redactAuditRecord(r, scope.hidden),
+    render: (r) => itemToJson(view(r)),
+    ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
   });
   await auditRead(deps, ctx, 'AUDIT', { resource: key, resourceKey });
   return reply;
@@ -222,24 +316,31 @@ export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
-  const query = parseAuditQuery(ctx, schema, scope.hidden);
-  await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
+  const query = parseAuditQuery(deps, ctx, schema, scope.hidden);
+  const grants = await requireVisibleItem(deps, ctx, schema, key, resourceKey, scope.filter);
   const actions = deps.app.historyActions;
   const onlyActions: Pred =
     actions && actions.length > 0
       ? { op: 'in', field: 'action', values: actions.map((a) => ({ S: a })) as unknown as NonEmpty<{ S: string }> }
       : true;
+  // A filter selects versions only on what the caller is shown of them (SPEC.md §11 *History*): never on the content
+  // of a version answered as redacted, nor on fields a version does not show.
+  const { stored, shown } = splitShownFilter(query.filter, historyRedactable);
+  const view = shownCache((r) =>
+    shownVersion(r, scope.hidden, (item) => matches(scope.filter, withGrants(item, grants))),
+  );
   const plan = indexPlan(
     schema,
     AUDIT_INDEX.history,
     { op: 'eq', field: 'history_key', value: { S: resourceKey } },
-    and([query.filter, onlyActions]),
+    and([stored, onlyActions]),
   );
   const { reply } = await pageReply(deps, ctx, plan, {
     query,
     hidden: scope.hidden,
     read: { schema },
-    render: (r) => historyVersion(r, scope.hidden, (item) => matches(scope.filter, item)),
+    render: (r) => itemToJson(view(r)),
+    ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
   });
   await auditRead(deps, ctx, 'HISTORY', { resource: key, resourceKey });
   return reply;

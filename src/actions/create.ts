@@ -9,6 +9,7 @@ import type { Ctx, Deps, Reply } from './context';
 import { etagOf } from './page';
 import {
   auditBody,
+  checkGrantsKey,
   checkItemBody,
   checkItemSize,
   checkKeyTypes,
@@ -36,6 +37,7 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
     values[pk.name] = { S: generatedId(deps.now(), deps.nonce()) };
   }
   checkKeyTypes(deps, values);
+  checkGrantsKey(deps, keyText(values[pk.name]!), pk.name);
   const scope = readScope(ctx.counting);
   checkVisible(Object.keys(body.values), scope.hidden, 'field');
   // The creator receives the app's creator roles on the new item (SPEC.md §11); the checks below see them.

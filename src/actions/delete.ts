@@ -1,5 +1,5 @@
 import { forbidden } from '../core/errors';
-import { aclOf, grantRows } from '../core/item-roles';
+import { ACL, aclOf, grantRows } from '../core/item-roles';
 import { readScope, visibleJson } from '../core/permissions/access';
 import { checkCondition } from '../core/validate';
 import { type Item, keyText } from '../core/values';
@@ -40,7 +40,15 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
       deps,
       ctx,
       deleteTx(deps.schema.table, key, versionCondition(pk.name, version)),
-      { action, key, version: version + 1, item: null, changed: Object.keys(fields), body: undefined },
+      {
+        action,
+        key,
+        version: version + 1,
+        item: null,
+        changed: Object.keys(fields),
+        body: undefined,
+        lastGrants: stored[ACL],
+      },
       inTx,
     );
     if (users.length > GRANT_ROWS_IN_DELETE) {

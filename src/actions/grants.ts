@@ -6,6 +6,7 @@ import {
   applyGrant,
   checkGrantAllowed,
   checkNotLastOwner,
+  checkRevokeTarget,
   directRoles,
   heldRoles,
   type ItemRoles,
@@ -20,7 +21,7 @@ import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
 import { itemKey } from './get';
 import { auditRead } from './reads';
-import { commitChange, visibleStored, withRetries } from './write';
+import { canSee, checkGrantsKey, checkItemSize, commitChange, visibleStored, withRetries } from './write';
 
 function itemRolesOf(deps: Deps): ItemRoles {
   if (!deps.itemRoles) throw notFound();
@@ -52,16 +53,33 @@ async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
   const req = parseGrantRequest(roles, json);
   const key = itemKey(deps, ctx.req.pathParams.id);
   const text = keyText(key[deps.schema.partitionKey.name]!);
+  checkGrantsKey(deps, text, 'id', true);
   const table = deps.tables.grants!;
   return withRetries(deps, text, async () => {
     const stored = await visibleStored(deps, ctx, key, text);
-    checkGrantAllowed(roles, heldRoles(roles, stored, ctx.caller.id), req);
+    const held = heldRoles(roles, stored, ctx.caller.id);
+    checkGrantAllowed(roles, held, req);
+    checkRevokeTarget(roles, held, req, heldRoles(roles, stored, req.user));
     const before = aclOf(stored);
     const { acl, changed } = applyGrant(before, req);
-    if (!changed) return { status: 200, body: before }; // already so: nothing is written
-    if (req.revoke) checkNotLastOwner(roles, before, acl);
+    const body = fromJson(json as Json); // the request body as sent: user, roles, revoke
+    if (!changed) {
+      // Already so: nothing is written but the record of the request, as for a read (SPEC.md §11).
+      await auditRead(deps, ctx, req.revoke ? 'REVOKE' : 'GRANT', { resource: key, resourceKey: text }, body);
+      return { status: 200, body: before };
+    }
+    // Whether a user with these grants reads the item is decided by the caller's own read rules, as if the caller
+    // held that user's roles on it: another user's records (and the groups their token carries) are not known here.
+    const caller = ctx.caller.id!;
+    const reads = (grants: Readonly<Record<string, readonly string[]>>, user: string) =>
+      canSee(ctx, deps, text, {
+        ...stored,
+        [ACL]: aclValue(Object.fromEntries(directRoles(grants, user).map((r) => [r, [caller]]))),
+      });
+    checkNotLastOwner(roles, before, acl, reads);
     const version = versionOf(stored);
     const next: Item = { ...stored, [ACL]: aclValue(acl), [VERSION]: { N: String(version + 1) } };
+    checkItemSize(next);
     const left = directRoles(acl, req.user);
     const row = left.length > 0 ? putGrantRow(table, req.user, text, left) : deleteGrantRow(table, req.user, text);
     await commitChange(
@@ -74,7 +92,7 @@ async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
         version: version + 1,
         item: next,
         changed: [ACL],
-        body: fromJson(json as Json), // the request body as sent: user, roles, revoke
+        body,
       },
       [row],
     );

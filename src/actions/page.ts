@@ -29,6 +29,8 @@ export interface PageOptions {
   maxBytes?: number;
   /** how an item is answered (default: without hidden fields and `_version`) */
   render?: (item: Item) => unknown;
+  /** a further test after the residual filter (audit and history: filters decided on what the caller is shown) */
+  keep?: (item: Item) => boolean;
 }
 
 export interface PageResult {
@@ -154,7 +156,7 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
     if (full) return true; // another item exists beyond the limit: the next page starts with it
     from.push(ev);
     index.push(i);
-    const pass = matches(opts.residual, item);
+    const pass = matches(opts.residual, item) && (opts.keep === undefined || opts.keep(item));
     passed.push(pass);
     if (pass) shown.push(render(item));
     return from.length >= CHUNK_ITEMS && answerHeld();

@@ -78,6 +78,7 @@ export async function pageReply(
     read?: ReadOptions;
     bindingExtra?: readonly string[];
     render?: (item: Item) => unknown;
+    keep?: (item: Item) => boolean;
     /** the events to page through (default: the plan's, via execute) */
     events?: (start: Position | undefined) => AsyncGenerator<ReadEvent>;
   },
@@ -100,6 +101,7 @@ export async function pageReply(
     residual,
     hidden: opts.hidden,
     ...(opts.render ? { render: opts.render } : {}),
+    ...(opts.keep ? { keep: opts.keep } : {}),
     deadline: ctx.started + deps.settings.readBudgetMs,
     now: deps.now,
   });

@@ -4,7 +4,7 @@ import { conflict, invalidBody, notFound, ScoutrError } from '../core/errors';
 import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
 import { canSeeRow, RESERVED_ATTRIBUTES } from '../core/permissions/access';
 import { itemRoute } from '../core/routes';
-import { keyTypes } from '../core/schema';
+import { keyTypes, MAX_SORT_KEY_BYTES } from '../core/schema';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
 import { getItem } from '../dynamo/read';
 import { putAudit, type TxItem, WriteRaced, writeWithAudit } from '../dynamo/write';
@@ -67,6 +67,20 @@ export function checkKeyTypes(deps: Deps, values: Record<string, AttributeValue 
   }
 }
 
+/**
+ * In an app with item roles, an item's canonical key is the sort key of its grants rows (SPEC.md §11), which DynamoDB
+ * limits to 1,024 bytes: a longer key could never be granted, so it is refused before anything is written.
+ */
+export function checkGrantsKey(deps: Deps, keyTextValue: string, field: string, param = false): void {
+  if (!deps.tables.grants) return;
+  const bytes = Buffer.byteLength(keyTextValue);
+  if (bytes <= MAX_SORT_KEY_BYTES) return;
+  const message = `${field}: with item roles a key is at most ${MAX_SORT_KEY_BYTES} bytes (this one is ${bytes})`;
+  throw param
+    ? new ScoutrError('INVALID_QUERY', 400, message, { details: { param: field } })
+    : invalidBody(message, { field });
+}
+
 /** The audit record's `body`: the request body as sent (SPEC.md §9). */
 export const auditBody = (body: ItemBody): AttributeValue | undefined =>
   body.json === undefined ? undefined : fromJson(body.json);
@@ -115,6 +129,8 @@ interface ChangeRecord {
   item: Item | null;
   changed: readonly string[];
   body: AttributeValue | undefined;
+  /** a delete's: the item's last grants, kept in the record for /history (SPEC.md §11) */
+  lastGrants?: AttributeValue | undefined;
 }
 
 function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
@@ -139,7 +155,12 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
     resourceKey: keyText(a.key[deps.schema.partitionKey.name]!),
     caller: ctx.caller,
     ttlDays: deps.settings.auditWriteTtlDays,
-    change: { version: a.version, item: post ?? null, changed: a.changed.filter((f) => !reserved(f)) },
+    change: {
+      version: a.version,
+      item: post ?? null,
+      changed: a.changed.filter((f) => !reserved(f)),
+      lastGrants: a.lastGrants,
+    },
   });
   // The record holds the post-image one level down and beside other fields, so an item DynamoDB accepts may still
   // give a record it rejects: that would fail the transaction with a 500, so it is refused as the caller's input.

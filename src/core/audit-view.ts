@@ -1,22 +1,33 @@
-import { forbidden } from './errors';
-import { conjuncts, type Filter, type Pred } from './filter/types';
-import { itemToJson, type JsonOut, toJson } from './json';
+import { LAST_GRANTS } from './audit';
+import { forbidden, invalidQuery } from './errors';
+import { and, conjuncts, type Filter, type Pred } from './filter/types';
+import { itemToJson, type JsonOut } from './json';
 import { redact } from './permissions/access';
 import { pathsOverlap } from './query/names';
 import type { AttributeValue, Item } from './values';
 
-const ITEM_PARTS = ['body', 'resource', 'item', 'query_params'];
+const ITEM_PARTS = ['body', 'resource', 'item', 'query_params', 'path_params'];
 
-/** An audit filter on body.F, resource.F, item.F (or a query parameter F) for a hidden F is 403 (SPEC.md §5). */
+/**
+ * The parts of an audit record that a caller with hidden fields may be shown redacted (SPEC.md §5): a filter on them
+ * is decided on the record as shown, never on the stored one (see `shownFilter`).
+ */
+const REDACTED_PARTS = new Set([...ITEM_PARTS, 'path', 'changed']);
+
+/**
+ * An audit filter on body.F, resource.F, item.F (or a query or path parameter F) for a hidden F is 403 (SPEC.md §5),
+ * and so is one on a whole part that holds hidden fields (`query_params__length` would count the hidden ones).
+ */
 export function checkAuditFields(fields: Iterable<string>, hidden: readonly string[]): void {
   const blocked: string[] = [];
   for (const f of fields) {
     const [head, ...rest] = f.split('.');
     if (!head || !ITEM_PARTS.includes(head)) continue;
     if (rest.length === 0) {
-      if (hidden.length > 0 && head !== 'query_params') blocked.push(f); // the whole part holds hidden fields
+      if (hidden.length > 0) blocked.push(f); // the whole part holds hidden fields
       continue;
     }
+    if (head === 'path_params') continue; // checkAuditValues: parameter names are field names only for some routes
     const inner = head === 'query_params' ? rest.join('.').split('__')[0]! : rest.join('.');
     if (hidden.some((h) => pathsOverlap(inner, h))) blocked.push(f);
   }
@@ -48,33 +59,114 @@ function leaves(p: Pred): Filter[] {
   return [p];
 }
 
+/** A path template's segments (`/items/{search_key}/{search_value}`), and the parameter at each, if any. */
+const templateSegments = (template: string): Array<{ text: string; param: string | undefined }> =>
+  template.split('/').map((text) => ({ text, param: /^\{([^}+]+)\+?\}$/.exec(text)?.[1] }));
+
 /**
- * Conditions on what an audit record says about fields — `changed`, `path`, `path_params` — are 403 when they name a
- * field hidden from the caller: `changed__contains=cost` would otherwise find the records whose answers hide it.
+ * Whether a `path` operand reaches a path segment that is shown as `*` to a caller with these hidden fields: the
+ * value (or name) of a hidden search key, or a filter route's parameter named after a hidden field (SPEC.md §5).
+ * `prefix`: the operand of `startswith`, whose last segment may be the beginning of a longer one.
  */
-export function checkAuditValues(filter: Pred, hidden: readonly string[]): void {
+function pathReachesRedacted(
+  operand: string,
+  prefix: boolean,
+  templates: readonly string[],
+  names: (text: string) => boolean,
+): boolean {
+  const ops = operand.split('/');
+  for (const template of templates) {
+    const segs = templateSegments(template);
+    if (ops.length > segs.length || (!prefix && ops.length !== segs.length)) continue;
+    for (let i = 0; i < ops.length; i++) {
+      const o = ops[i]!;
+      const last = prefix && i === ops.length - 1;
+      const { text, param } = segs[i]!;
+      if (param === undefined) {
+        if (last ? !text.startsWith(o) : text !== o) break;
+        continue;
+      }
+      if (o === '') continue; // nothing of this segment is compared
+      const redacted =
+        param === 'search_key'
+          ? names(o) || last // a partial key name may be the start of a hidden one
+          : param === 'search_value'
+            ? i > 0 && names(ops[i - 1]!)
+            : names(param);
+      if (redacted) return true;
+    }
+  }
+  return false;
+}
+
+/** Operators that compare a string by its parts or its order: they can spell out a redacted value bit by bit. */
+const PARTIAL_OPS = new Set(['contains', 'startswith', 'gt', 'gte', 'lt', 'lte', 'between', 'length']);
+
+/**
+ * Conditions on what an audit record says about fields — `changed`, `path`, `path_params` — are 403 when they could
+ * tell anything the record's answer hides from the caller (SPEC.md §5): `changed__contains=cost` would find the records
+ * whose answers hide cost, `changed__length` would count the hidden names, `path__startswith=/items/cos` or
+ * `path_params.search_value__contains=vip` would spell out a value searched on a hidden key. `templates` are the
+ * app's list and search routes, whose parameters a path may carry.
+ */
+export function checkAuditValues(filter: Pred, hidden: readonly string[], templates: readonly string[] = []): void {
   if (hidden.length === 0) return;
   const names = (text: string) => hidden.some((h) => pathsOverlap(text, h));
   const segmentNames = (text: string) => text.split('/').some((seg) => seg !== '' && names(seg));
   const blocked = new Set<string>();
+  // A search value is shown exactly when the query pins the search key to visible names.
+  const keyPinned = conjuncts(filter).some(
+    (c) =>
+      'field' in c &&
+      c.field === 'path_params.search_key' &&
+      (c.op === 'eq' || c.op === 'in') &&
+      textOperands(c).length > 0 &&
+      !textOperands(c).some(names),
+  );
   for (const leaf of leaves(filter)) {
     if (!('field' in leaf)) continue;
     const field = leaf.field;
     const texts = textOperands(leaf);
-    if (field === 'changed' && texts.some(names)) blocked.add(field);
-    // `path` is text: any operand that mentions a hidden name (a segment, or a substring for contains) is refused.
-    const mentions = (t: string) =>
-      leaf.op === 'contains' ? hidden.some((h) => t.includes(h.split('.')[0]!)) : segmentNames(t);
-    if (field === 'path' && texts.some(mentions)) {
-      blocked.add(field);
+    const partial = PARTIAL_OPS.has(leaf.op);
+    if (field === 'changed' && (texts.some(names) || leaf.op === 'length')) blocked.add(field);
+    if (field === 'path') {
+      const reaches = (t: string) =>
+        segmentNames(t) || pathReachesRedacted(t, leaf.op === 'startswith', templates, names);
+      if ((partial && leaf.op !== 'startswith') || texts.some(reaches)) blocked.add(field);
     }
     if (field.startsWith('path_params.')) {
       const param = field.slice('path_params.'.length);
-      if (param === 'search_key' ? texts.some(names) : param !== 'search_value' && names(param)) blocked.add(field);
+      if (param === 'search_key') {
+        if (partial || leaf.op === 'exists' || texts.some(names)) blocked.add(field);
+      } else if (param === 'search_value') {
+        if (!keyPinned) blocked.add(field);
+      } else if (names(param)) blocked.add(field);
     }
   }
   if (blocked.size > 0) throw forbidden(`field not permitted: ${[...blocked].join(', ')}`, { fields: [...blocked] });
 }
+
+/**
+ * The conditions of an audit or history query split by what they compare: `stored` ones name only fields shown as
+ * stored (they may go to DynamoDB); `shown` ones name a field the answer may redact, and are decided on the record as
+ * the caller is shown it, so no filter ever selects on what it hides (SPEC.md §5, §11 *History*).
+ */
+export function splitShownFilter(filter: Pred, redactable: (field: string) => boolean): { stored: Pred; shown: Pred } {
+  const stored: Filter[] = [];
+  const shown: Filter[] = [];
+  for (const c of conjuncts(filter))
+    (leaves(c).some((l) => 'field' in l && redactable(l.field)) ? shown : stored).push(c);
+  return { stored: and(stored), shown: and(shown) };
+}
+
+/** For GET /audit and /audit/{item}: the parts redacted for a caller with hidden fields (none without). */
+export const auditRedactable =
+  (hidden: readonly string[]) =>
+  (field: string): boolean =>
+    hidden.length > 0 && REDACTED_PARTS.has(field.split('.')[0]!);
+
+/** For /history: every field but those each version shows as stored (a redacted version shows only these). */
+export const historyRedactable = (field: string): boolean => !['time', 'action', 'version'].includes(field);
 
 const hiddenParam = (name: string, hidden: readonly string[]) =>
   hidden.some((h) => pathsOverlap(name.split('__')[0]!, h));
@@ -86,7 +178,13 @@ const mapOf = (v: AttributeValue | undefined): Item | undefined => (v && 'M' in 
  * and changed, and query parameters, path parameters and path segments naming them dropped.
  */
 export function redactAuditRecord(record: Item, hidden: readonly string[]): { [key: string]: JsonOut } {
-  const { day_shard, history_key, ...rest } = record;
+  return itemToJson(shownAuditRecord(record, hidden));
+}
+
+/** The audit record as the caller is shown it, as an item: what `shown` filters are decided on. */
+export function shownAuditRecord(record: Item, hidden: readonly string[]): Item {
+  // The index keys, and a DELETE record's last grants (`_acl`: never answered, SPEC.md §11).
+  const { day_shard, history_key, [LAST_GRANTS]: _grants, ...rest } = record;
   const out: Item = { ...rest };
   for (const part of ['body', 'resource', 'item']) {
     const m = mapOf(out[part]);
@@ -116,43 +214,86 @@ export function redactAuditRecord(record: Item, hidden: readonly string[]): { [k
       out.path_params = { M: Object.fromEntries(Object.entries(params).filter(([k]) => !drop.has(k))) };
       const path = out.path;
       if (path && 'S' in path) {
-        out.path = {
-          S: path.S.split('/')
-            .map((seg) => (values.includes(seg) ? '*' : seg))
-            .join('/'),
-        };
+        out.path = { S: starValues(path.S, values) };
       }
     }
   }
-  return itemToJson(out);
+  return out;
+}
+
+/**
+ * A record of /audit/{item} as the caller is shown it: a change whose post-image is outside their read filters as
+ * `{time, action, version, item: null, redacted: true}` (its body, path and user would tell what it hides), any other
+ * as `shownAuditRecord` (SPEC.md §5).
+ */
+export function shownItemRecord(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): Item {
+  const item = mapOf(record.item);
+  if (!item || visible(item)) return shownAuditRecord(record, hidden);
+  const NULL: AttributeValue = { NULL: true };
+  return {
+    time: record.time ?? NULL,
+    action: record.action ?? NULL,
+    version: record.version ?? NULL,
+    item: NULL,
+    redacted: { BOOL: true },
+  };
+}
+
+/** For /audit/{item}: every field but those a redacted change still shows. */
+export const itemAuditRedactable = historyRedactable;
+
+/**
+ * The path with each of these parameter values shown as `*`. A value may hold `/` (`/items/cost/a%2Fb` is decoded once
+ * into the path `/items/cost/a/b`), so whole runs of segments are matched, longest value first.
+ */
+function starValues(path: string, values: readonly string[]): string {
+  const segs = path.split('/');
+  const wanted = [...new Set(values)].filter((v) => v !== '').map((v) => v.split('/'));
+  wanted.sort((a, b) => b.length - a.length);
+  const out: string[] = [];
+  for (let i = 0; i < segs.length; ) {
+    const hit = i > 0 ? wanted.find((w) => w.every((part, j) => segs[i + j] === part)) : undefined;
+    out.push(hit ? '*' : segs[i]!);
+    i += hit ? hit.length : 1;
+  }
+  return out.join('/');
 }
 
 /** One history version (SPEC.md §5): `{time, action, version, user, item}`, or redacted when outside the filters. */
 export function historyVersion(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): JsonOut {
-  const time = record.time ? toJson(record.time) : null;
-  const action = record.action ? toJson(record.action) : null;
-  const version = record.version ? toJson(record.version) : null;
+  return itemToJson(shownVersion(record, hidden, visible));
+}
+
+/** One history version as the caller is shown it, as an item: what `shown` filters are decided on. */
+export function shownVersion(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): Item {
+  const NULL: AttributeValue = { NULL: true };
+  const head = { time: record.time ?? NULL, action: record.action ?? NULL, version: record.version ?? NULL };
   const item = mapOf(record.item);
-  if (item && !visible(item)) return { time, action, version, item: null, redacted: true };
-  return {
-    time,
-    action,
-    version,
-    user: record.user ? toJson(record.user) : null,
-    item: item ? itemToJson(redact(item, hidden)) : null,
-  };
+  if (item && !visible(item)) return { ...head, item: NULL, redacted: { BOOL: true } };
+  return { ...head, user: record.user ?? NULL, item: item ? { M: redact(item, hidden) } : NULL };
 }
 
 const DAY_MS = 86_400_000;
+/** GET /audit without a lower `time` bound reads back this many days (fewer when the query budget says so). */
 export const AUDIT_LOOKBACK_DAYS = 366;
+/**
+ * The most Queries one GET /audit may make: one per day and shard read (AUDIT_SHARDS), plus one per further page of
+ * a busy one. A year at 2 shards, half a year at the default 4; a `time` range that needs more is 400.
+ */
+export const MAX_AUDIT_QUERIES = 732;
+
+/** The days one GET /audit may read with this many shards: at least one. */
+export const auditDaysPerRequest = (shards: number): number => Math.max(1, Math.floor(MAX_AUDIT_QUERIES / shards));
 
 /**
  * The days GET /audit reads, newest first: from the upper bound of `time` conditions (or today) down to the lower
- * bound (or AUDIT_LOOKBACK_DAYS back).
+ * bound, or without one AUDIT_LOOKBACK_DAYS back (at most `maxDays`). An explicit lower bound reaches as far back as
+ * it says, older than the look-back too, but a range of more than `maxDays` days is 400: one request's queries are
+ * bounded (SPEC.md §5).
  */
-export function auditDays(filter: Pred, now: number): string[] {
+export function auditDays(filter: Pred, now: number, maxDays = AUDIT_LOOKBACK_DAYS): string[] {
   let upper = now;
-  let lower = now - (AUDIT_LOOKBACK_DAYS - 1) * DAY_MS;
+  let lower: number | undefined;
   const parse = (v: AttributeValue) => ('S' in v ? Date.parse(v.S) : Number.NaN);
   for (const c of conjuncts(filter) as Filter[]) {
     if (!('field' in c) || c.field !== 'time') continue;
@@ -161,16 +302,40 @@ export function auditDays(filter: Pred, now: number): string[] {
     if (c.op === 'lt' || c.op === 'lte') bounds.push(['hi', parse(c.value)]);
     if (c.op === 'eq') bounds.push(['lo', parse(c.value)], ['hi', parse(c.value)]);
     if (c.op === 'between') bounds.push(['lo', parse(c.low)], ['hi', parse(c.high)]);
-    if (c.op === 'startswith') bounds.push(['lo', Date.parse(`${c.value.S.slice(0, 10).padEnd(10, '-01')}T00:00:00Z`)]);
+    if (c.op === 'startswith') bounds.push(...prefixBounds(c.value.S));
     for (const [side, t] of bounds) {
       if (Number.isNaN(t)) continue;
-      if (side === 'lo') lower = Math.max(lower, t);
+      if (side === 'lo') lower = lower === undefined ? t : Math.max(lower, t);
       else upper = Math.min(upper, t);
     }
   }
-  const days: string[] = [];
-  for (let t = Math.floor(upper / DAY_MS) * DAY_MS; t >= Math.floor(lower / DAY_MS) * DAY_MS; t -= DAY_MS) {
-    days.push(new Date(t).toISOString().slice(0, 10));
+  const last = Math.floor(upper / DAY_MS) * DAY_MS;
+  const first =
+    lower === undefined
+      ? last - (Math.min(AUDIT_LOOKBACK_DAYS, maxDays) - 1) * DAY_MS
+      : Math.floor(lower / DAY_MS) * DAY_MS;
+  const span = Math.max(0, (last - first) / DAY_MS + 1);
+  if (span > maxDays) {
+    throw invalidQuery(
+      'time',
+      `the range spans ${span} days, and one request reads at most ${maxDays} (${MAX_AUDIT_QUERIES} queries, one per day and shard): narrow it with time__lt or time__between`,
+    );
   }
+  const days: string[] = [];
+  for (let t = last; t >= first; t -= DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
   return days;
+}
+
+/** `time__startswith=2025`, `2025-03` or `2025-03-09`: the first and last instant of that year, month or day. */
+function prefixBounds(prefix: string): Array<['lo' | 'hi', number]> {
+  const y = Number(prefix.slice(0, 4));
+  const m = prefix.length >= 7 ? Number(prefix.slice(5, 7)) : undefined;
+  const d = prefix.length >= 10 ? Number(prefix.slice(8, 10)) : undefined;
+  if (!/^\d{4}/.test(prefix) || Number.isNaN(m ?? 0) || Number.isNaN(d ?? 0)) return [];
+  const lo = Date.UTC(y, (m ?? 1) - 1, d ?? 1);
+  const hi = d !== undefined ? lo + DAY_MS : m !== undefined ? Date.UTC(y, m, 1) : Date.UTC(y + 1, 0, 1);
+  return [
+    ['lo', lo],
+    ['hi', hi - 1],
+  ];
 }

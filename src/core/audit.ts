@@ -10,6 +10,12 @@ export const AUDIT_INDEX = { resource: 'resource-index', history: 'history-index
 /** epoch seconds; absent on change records when AUDIT_WRITE_TTL_DAYS is unset */
 export const AUDIT_TTL_ATTRIBUTE = 'expire_time';
 
+/**
+ * The attribute of a DELETE record holding the item's last grants. Reserved like every `_` name: no query can name
+ * it, and no answer shows it (SPEC.md §11: `_acl` is never answered).
+ */
+export const LAST_GRANTS = '_acl';
+
 /** The audit table as the planner and reader see it: every index projects ALL. */
 export function auditSchema(table: string): TableSchema {
   return {
@@ -58,7 +64,15 @@ export interface AuditInput {
   /** days until the record expires; undefined: never */
   ttlDays: number | undefined;
   /** change records only */
-  change?: { version: number; item: Item | null; changed: readonly string[] } | undefined;
+  change?:
+    | {
+        version: number;
+        item: Item | null;
+        changed: readonly string[];
+        /** a deleted item's last grants (its `_acl`), which /history decides item roles on (SPEC.md §11) */
+        lastGrants?: AttributeValue | undefined;
+      }
+    | undefined;
 }
 
 const S = (s: string): AttributeValue => ({ S: s });
@@ -114,6 +128,7 @@ export function buildAuditRecord(input: AuditInput): Item {
     record.version = { N: String(input.change.version) };
     record.item = input.change.item ? { M: input.change.item } : { NULL: true };
     record.changed = { L: input.change.changed.map(S) };
+    if (input.change.lastGrants) record[LAST_GRANTS] = input.change.lastGrants;
   }
   // Past DynamoDB's 400 KB the body goes; the post-image and `changed` stay (SPEC.md §9).
   if (record.body !== undefined && itemSize(record) > MAX_ITEM_BYTES) record.body = { M: { _omitted: S('size') } };

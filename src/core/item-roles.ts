@@ -255,25 +255,63 @@ export function applyGrant(
 }
 
 /**
- * The lockout rule (SPEC.md §11): after a revoke, some user must still hold a role whose rule grants every role,
- * else nobody could ever grant again. 409 LAST_OWNER otherwise. Items that never had such a holder are left alone.
+ * A revoke never takes a role from a user who holds a role the caller's rule could not grant (SPEC.md §11): an editor
+ * who may grant `view` cannot take `view` from the owner. Some rule allowing the request must grant every role the
+ * user holds (directly or implied); 403 otherwise, whether or not the revoke would change anything.
+ */
+export function checkRevokeTarget(
+  roles: ItemRoles,
+  held: ReadonlySet<string>,
+  req: GrantRequest,
+  target: ReadonlySet<string>,
+): void {
+  if (!req.revoke) return;
+  const rules = rulesAllowing(roles, held, req.grants, req.requires);
+  if (rules.some((rule) => [...target].every((r) => rule.grants.includes(r)))) return;
+  const beyond = [...target].filter((r) => !rules.some((rule) => rule.grants.includes(r))).sort();
+  throw forbidden(`You may not revoke roles of a user who holds ${beyond.join(', ')}, which your rule cannot grant`);
+}
+
+/** The roles whose holders may grant every declared role (the `requires` of a rule granting all of them). */
+const fullGrantors = (roles: ItemRoles): string[] =>
+  roles.rules.filter((rule) => roles.roles.every((r) => rule.grants.includes(r))).map((r) => r.requires);
+
+/**
+ * The users who manage an item: they hold a role whose rule grants every role, and they read the item. `reads` says
+ * whether a user with these direct grants reads it (the caller's read rules decide: SPEC.md §11).
+ */
+export function managers(
+  roles: ItemRoles,
+  acl: Readonly<Record<string, readonly string[]>>,
+  reads: (user: string) => boolean,
+): string[] {
+  const full = fullGrantors(roles);
+  const out = new Set<string>();
+  for (const [role, users] of Object.entries(acl)) {
+    if (full.some((f) => roles.implied.get(role)?.has(f))) for (const u of users) out.add(u);
+  }
+  return [...out].filter(reads).sort();
+}
+
+/**
+ * The lockout rule (SPEC.md §11): after a grant or revoke, some user must still hold a role that both reads the item
+ * and grants every role, else nobody could see and manage it again. 409 LAST_OWNER otherwise. An item that had no
+ * such user before (written by others, or an app whose rules grant no role every role) is left as it is.
  */
 export function checkNotLastOwner(
   roles: ItemRoles,
   before: Readonly<Record<string, readonly string[]>>,
   after: Readonly<Record<string, readonly string[]>>,
+  reads: (acl: Readonly<Record<string, readonly string[]>>, user: string) => boolean = () => true,
 ): void {
-  const full = roles.rules.filter((rule) => roles.roles.every((r) => rule.grants.includes(r))).map((r) => r.requires);
-  if (full.length === 0) return;
-  const owners = (acl: Readonly<Record<string, readonly string[]>>) => {
-    const out = new Set<string>();
-    for (const [role, users] of Object.entries(acl)) {
-      if (full.some((f) => roles.implied.get(role)?.has(f))) for (const u of users) out.add(u);
-    }
-    return out;
-  };
-  if (owners(before).size > 0 && owners(after).size === 0) {
-    throw new ScoutrError('LAST_OWNER', 409, 'This revoke would leave the item with nobody who can grant every role');
+  if (fullGrantors(roles).length === 0) return;
+  const had = managers(roles, before, (u) => reads(before, u));
+  if (had.length > 0 && managers(roles, after, (u) => reads(after, u)).length === 0) {
+    throw new ScoutrError(
+      'LAST_OWNER',
+      409,
+      'This change would leave the item with nobody who can both read it and grant every role',
+    );
   }
 }
 

@@ -160,7 +160,7 @@ const OPERATIONS: Record<Verb, OperationRow> = {
         : "Grant or revoke one user's roles on the item",
     body: (route) => (route.method === 'POST' ? { required: true, schema: ref('GrantBody') } : undefined),
     ok: { status: 200, description: "The item's direct grants", schema: ref('Grants') },
-    errors: [400, 401, 403, 404, 409, 500],
+    errors: [400, 401, 403, 404, 409, 413, 500],
   },
   custom: {
     summary: (route) => `Custom action ${route.action ?? ''}`,

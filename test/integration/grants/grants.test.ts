@@ -212,22 +212,25 @@ describe('POST /{item}/{id}/grants', () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'LAST_OWNER' });
     });
-    expect((await grant('user1', id, { user: 'user2', grants: ['own'] })).status).toBe(200);
+    // someone else must own the item and read it (SPEC.md §11): own alone would leave nobody who sees it
+    expect((await grant('user1', id, { user: 'user2', grants: ['own', 'view'] })).status).toBe(200);
     const res = await grant('user1', id, { user: 'user1', grants: ['own'], revoke: true });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ own: ['user2'], edit: ['user1'], view: ['user1'] });
+    expect(res.body).toEqual({ own: ['user2'], edit: ['user1'], view: ['user1', 'user2'] });
   });
 
-  it('changes and writes nothing for a grant already held or a revoke of what is not held', async () => {
+  it('changes no item and no grants row for a grant already held or a revoke of what is not held', async () => {
     const id = await newRecipe();
     await grant('user1', id, { user: 'user2', grants: ['view'] });
-    await expectNothingWritten(async () => {
-      const again = await grant('user1', id, { user: 'user2', grants: ['view'] });
-      expect(again.status).toBe(200);
-      expect(again.body).toEqual({ own: ['user1'], edit: ['user1'], view: ['user1', 'user2'] });
-      const notHeld = await grant('user1', id, { user: 'user3', grants: ['edit'], revoke: true });
-      expect(notHeld.status).toBe(200);
-    });
+    const before = await snapshot(h);
+    const again = await grant('user1', id, { user: 'user2', grants: ['view'] });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ own: ['user1'], edit: ['user1'], view: ['user1', 'user2'] });
+    const notHeld = await grant('user1', id, { user: 'user3', grants: ['edit'], revoke: true });
+    expect(notHeld.status).toBe(200);
+    // only their audit records are written, as for reads (test/integration/grants/limits.test.ts)
+    const after = await snapshot(h);
+    expect({ data: after.data, grants: after.grants }).toEqual({ data: before.data, grants: before.grants });
   });
 
   it('keeps every one of 12 concurrent grants on one item', async () => {

@@ -9,10 +9,12 @@ import {
   checkGrantAllowed,
   checkItemRoles,
   checkNotLastOwner,
+  checkRevokeTarget,
   grantRows,
   heldRoles,
   type ItemRolesConfig,
   itemRolePred,
+  managers,
   mayReadGrants,
   parseGrantRequest,
 } from '../../../src/core/item-roles';
@@ -208,6 +210,53 @@ describe('grant requests', () => {
     expect(() => checkNotLastOwner(repos, { admin: ['l'], maintainer: ['m'] }, { maintainer: ['m'] })).toThrow(
       ScoutrError,
     );
+  });
+});
+
+describe('keeping an item manageable', () => {
+  // recipes' read rule asks for view: a user reads the item when they hold view directly
+  const readsWithView = (acl: Readonly<Record<string, readonly string[]>>, user: string) =>
+    acl.view?.includes(user) ?? false;
+
+  it('counts as managers only the holders of a role granting every role who also read the item', () => {
+    const acl = { own: ['a', 'b'], view: ['a', 'c'] };
+    expect(managers(recipes, acl, (u) => readsWithView(acl, u))).toEqual(['a']);
+    expect(managers(repos, { admin: ['l'], maintainer: ['m'] }, () => true)).toEqual(['l']);
+  });
+
+  it('refuses a change that leaves no manager (409 LAST_OWNER), and leaves an item that had none alone', () => {
+    const owner = { own: ['a'], edit: ['a'], view: ['a'] };
+    expect(thrown(() => checkNotLastOwner(recipes, owner, { own: ['a'], edit: ['a'] }, readsWithView))).toMatchObject({
+      code: 'LAST_OWNER',
+      status: 409,
+    });
+    // another owner who may read: fine; another owner who may not: still refused
+    const two = { ...owner, own: ['a', 'b'], view: ['a', 'b'] };
+    expect(() => checkNotLastOwner(recipes, two, { ...two, view: ['b'] }, readsWithView)).not.toThrow();
+    const blind = { ...owner, own: ['a', 'b'] };
+    expect(() => checkNotLastOwner(recipes, blind, { ...blind, view: [] }, readsWithView)).toThrow(ScoutrError);
+    // nobody managed it before: nothing is taken away
+    expect(() => checkNotLastOwner(recipes, { own: ['a'] }, { own: ['a'], view: ['b'] }, readsWithView)).not.toThrow();
+  });
+
+  it('refuses a revoke from a user holding a role no rule of the caller could grant (403)', () => {
+    const revoke = (user: string, grants: string[]) => parseGrantRequest(recipes, { user, grants, revoke: true });
+    const editor = new Set(['edit', 'view']);
+    const owner = new Set(['own', 'edit', 'view']);
+    expect(thrown(() => checkRevokeTarget(recipes, editor, revoke('o', ['view']), owner))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+    });
+    expect(() => checkRevokeTarget(recipes, editor, revoke('v', ['view']), new Set(['view']))).not.toThrow();
+    expect(() => checkRevokeTarget(recipes, owner, revoke('o', ['view']), owner)).not.toThrow();
+    // grants are not revokes: granting view to an owner changes nothing of theirs
+    const grant = parseGrantRequest(recipes, { user: 'o', grants: ['view'] });
+    expect(() => checkRevokeTarget(recipes, editor, grant, owner)).not.toThrow();
+    // implied roles count: a maintainer cannot revoke contributor from an admin
+    const maintainer = new Set(['maintainer', 'contributor']);
+    const admin = new Set(['admin', 'maintainer', 'contributor']);
+    const r = parseGrantRequest(repos, { user: 'l', grants: ['contributor'], revoke: true });
+    expect(() => checkRevokeTarget(repos, maintainer, r, admin)).toThrow(/admin, maintainer/);
   });
 });
 
