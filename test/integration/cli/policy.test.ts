@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { authTableSpec, createTable, dropTables, groupTableSpec } from '../../../src/dynamo/admin';
+import { buildPackage } from '../../support/build';
 import { localDb, uniqueName } from '../../support/db';
 import { cli, policyFile } from './support';
 
@@ -218,7 +219,8 @@ describe('scoutr errors', () => {
     });
   });
 
-  it('runs as the package bin: --help on every command, exit codes, no stack traces', () => {
+  it('runs as the package bin: --help on every command, exit codes, no stack traces', async () => {
+    await buildPackage(); // the bin runs the built command line, as an installed package does
     const bin = (args: string[]) =>
       spawnSync(process.execPath, ['bin/scoutr.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
     for (const args of [

@@ -2,17 +2,17 @@ import { execFile } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
-  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { buildPackage } from '../../support/build';
+
+export { buildPackage };
 
 // Helpers for the deploy tests: build the package, run osls offline in a project, read its zips, and read the
 // CloudFormation template it writes.
@@ -44,52 +44,6 @@ export async function osls(args: string[], env: Record<string, string> = {}, cwd
     SLS_NOTIFICATIONS_MODE: 'off',
     ...env,
   });
-}
-
-const LOCK = resolve(ROOT, 'node_modules/.cache/scoutr-build.lock');
-const STAMP = resolve(ROOT, 'dist/.built');
-const newest = (dir: string): number =>
-  Math.max(
-    ...readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => statSync(join(dir, f)).mtimeMs),
-    ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((f) => statSync(resolve(ROOT, f)).mtimeMs),
-  );
-const isBuilt = () => {
-  try {
-    return statSync(STAMP).mtimeMs >= newest(resolve(ROOT, 'src'));
-  } catch {
-    return false;
-  }
-};
-
-/**
- * `npm run build` (dist/, what the package ships), once for every test file of a run that needs it: the first to
- * take the lock builds, the others wait for it; a build newer than every source is kept.
- */
-export async function buildPackage(): Promise<void> {
-  for (;;) {
-    if (isBuilt()) return;
-    try {
-      mkdirSync(resolve(LOCK, '..'), { recursive: true });
-      mkdirSync(LOCK);
-    } catch {
-      // another test file is building; a lock older than 10 minutes was left by a run that died
-      const lock = statSync(LOCK, { throwIfNoEntry: false });
-      if (lock && Date.now() - lock.mtimeMs > 600_000) rmSync(LOCK, { force: true, recursive: true });
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    try {
-      if (!isBuilt()) {
-        const started = new Date(); // a source changed while building makes the next run build again
-        await run('npm', ['run', '--silent', 'build'], ROOT, process.env);
-        writeFileSync(STAMP, '');
-        utimesSync(STAMP, started, started);
-      }
-      return;
-    } finally {
-      rmSync(LOCK, { force: true, recursive: true });
-    }
-  }
 }
 
 /** The entries of a zip file, by name. Enough of the format for what osls writes (stored or deflated). */
