@@ -152,10 +152,13 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   return [putAudit(table, record)];
 }
 
-/** Levels of nesting as DynamoDB counts them: a scalar attribute is one level, each map or list adds one. */
+/**
+ * Levels of nesting as DynamoDB counts them: a scalar attribute is one level, each map or list adds one, and an empty
+ * map or list counts as holding a level below it (DynamoDB refuses `[]` where it refuses `[1]`).
+ */
 function depthOf(v: AttributeValue): number {
   const children = 'M' in v ? Object.values(v.M) : 'L' in v ? v.L : undefined;
-  return children ? 1 + children.reduce((max, c) => Math.max(max, depthOf(c)), 0) : 1;
+  return children ? 1 + children.reduce((max, c) => Math.max(max, depthOf(c)), 1) : 1;
 }
 
 /** Writes a change and its audit record in one transaction (SPEC.md §3 "Atomicity", §9). */

@@ -46,9 +46,15 @@ export function checkAttributeName(path: string, name: string): void {
 /**
  * JSON (as the edge parsed it) → a DynamoDB value. Arrays become lists, objects maps. Every rule DynamoDB would
  * answer with a ValidationException is checked here, so it is a 400 naming the field, never a 500.
+ * `depth` is the level the value is stored at (a top-level attribute is level 1).
  */
 export function fromJson(value: Json, path = '', depth = 0): AttributeValue {
   if (depth > MAX_DEPTH) throw bad(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  // DynamoDB counts a list or map as opening the level below it even when it is empty: `[]` at level 32 is refused
+  // like `[1]` is (checked against DynamoDB Local), so a container is at most at level 31.
+  if (depth >= MAX_DEPTH && value !== null && typeof value === 'object' && !(value instanceof JsonNumber)) {
+    throw bad(path, `nesting deeper than ${MAX_DEPTH} levels (an empty list or map counts as a level)`);
+  }
   if (value === null) return { NULL: true };
   if (typeof value === 'string') {
     checkText(path, value, 'the string');
