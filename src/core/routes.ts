@@ -41,8 +41,30 @@ export const VERBS: readonly Verb[] = [
   'custom',
 ];
 
+// Slashes are trimmed by scanning, never by a regex such as /\/+$/: on a run of slashes followed by another character,
+// a backtracking engine retries the run from each of its slashes (quadratic; 15,000 slashes cost seconds).
+const SLASH = 47;
+
+/** Where `path` starts and ends without its leading and trailing slashes. */
+function slashTrimmed(path: string): { start: number; end: number } {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path.charCodeAt(start) === SLASH) start++;
+  while (end > start && path.charCodeAt(end - 1) === SLASH) end--;
+  return { start, end };
+}
+
 /** A route name as the app config writes it (`items`, `/types/`) → its path (`/items`, `/types`). */
-export const routePath = (name: string) => `/${name.replace(/^\/+|\/+$/g, '')}`;
+export const routePath = (name: string) => {
+  const { start, end } = slashTrimmed(name);
+  return `/${name.slice(start, end)}`;
+};
+
+/** A path's segments without its leading and trailing slashes: `/item/a1/` → ['item', 'a1'], `/` → ['']. */
+export const pathSegments = (path: string): string[] => {
+  const { start, end } = slashTrimmed(path);
+  return path.slice(start, end).split('/');
+};
 
 export const itemsRoute = (app: AppConfig) => routePath(app.routes?.items ?? 'items');
 export const itemRoute = (app: AppConfig) => routePath(app.routes?.item ?? 'item');
@@ -99,8 +121,11 @@ export const templateParams = (template: string): string[] => [...template.match
 // trailing slash, each segment percent-decoded exactly once. Every edge builds it from these.
 
 /** No trailing slash, except the root `/` itself. */
-export const trimTrailingSlash = (path: string): string =>
-  path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
+export const trimTrailingSlash = (path: string): string => {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === SLASH) end--;
+  return end === path.length ? path : path.slice(0, end);
+};
 
 /** Each segment percent-decoded once (`%2F` stays inside its segment's text); undefined if one is malformed. */
 export function decodeSegments(path: string): string | undefined {

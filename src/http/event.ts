@@ -26,8 +26,11 @@ function headerMap(
   const out = new Map<string, string[]>();
   // Names are case-insensitive: `X-A` and `x-a` are two lines of one header, so a repeat is never lost.
   for (const [k, vs] of Object.entries(multi ?? {})) {
+    if (!vs) continue;
     const name = k.toLowerCase();
-    if (vs) out.set(name, [...(out.get(name) ?? []), ...vs]);
+    const values = out.get(name);
+    if (values) for (const v of vs) values.push(v);
+    else out.set(name, [...vs]);
   }
   for (const [k, v] of Object.entries(single ?? {})) {
     if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), [v]);

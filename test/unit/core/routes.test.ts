@@ -1,4 +1,11 @@
-import { canonicalPath, decodeSegments, routePath, templateParams, trimTrailingSlash } from '../../../src/core/routes';
+import {
+  canonicalPath,
+  decodeSegments,
+  pathSegments,
+  routePath,
+  templateParams,
+  trimTrailingSlash,
+} from '../../../src/core/routes';
 
 // SPEC.md §3 canonical path, built from the same few functions by every edge (REST, HTTP API, has-permission).
 
@@ -23,8 +30,22 @@ describe('trimTrailingSlash', () => {
     ['/', '/'],
     ['//', '/'],
     ['', ''],
+    ['/a///x//', '/a///x'], // a run of slashes inside the path stays
   ])('%s → %s', (path, want) => {
     expect(trimTrailingSlash(path)).toBe(want);
+  });
+});
+
+describe('pathSegments', () => {
+  it.each([
+    ['/items', ['items']],
+    ['/items/', ['items']],
+    ['//item//a1//', ['item', '', 'a1']],
+    ['/', ['']],
+    ['', ['']],
+    ['/item/a%2Fb', ['item', 'a%2Fb']],
+  ])('%s → %j', (path, want) => {
+    expect(pathSegments(path)).toEqual(want);
   });
 });
 
