@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { invalidBody, invalidQuery } from '../core/errors';
 import { fromJson, type Json, JsonNumber } from '../core/json';
-import { planSearch } from '../core/plan';
+import { MAX_SEARCH_QUERIES, planSearch, searchIndex } from '../core/plan';
 import { checkFieldPath } from '../core/query/names';
 import { keyTypes } from '../core/schema';
 import { canonicalNumber, distinctScalars, type KeySpec, keyValue, type Scalar } from '../core/values';
@@ -44,6 +44,15 @@ export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
     throw invalidBody(`body must be a JSON array of 1 to ${MAX_SEARCH_VALUES} values`);
   }
   const all = searchOperands(body, keyTypes(deps.schema).get(field));
+  // On an index key each distinct value is a Query (of the index key's type: the others match nothing).
+  const index = searchIndex(field, deps.schema);
+  const queries = index ? all.filter((v) => index.partitionKey.type in v).length : 0;
+  if (queries > MAX_SEARCH_QUERIES) {
+    throw invalidBody(
+      `a search on ${field}, an index key, takes at most ${MAX_SEARCH_QUERIES} distinct values (one query each); ` +
+        `this one has ${queries}`,
+    );
+  }
   const { query, scope, visible } = readRequest(deps, ctx, [], [field]);
   const plan = planSearch(field, all, visible, deps.schema, grantsScope(deps, ctx));
   if (query.explain) {
