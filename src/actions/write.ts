@@ -3,7 +3,7 @@ import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, notFound, ScoutrError } from '../core/errors';
 import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
 import { canSeeRow, RESERVED_ATTRIBUTES } from '../core/permissions/access';
-import { itemRoute } from '../core/routes';
+import { canonicalPath, itemRoute } from '../core/routes';
 import { keyTypes } from '../core/schema';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
 import { getItem } from '../dynamo/read';
@@ -80,7 +80,7 @@ export const jsonItem = (values: Record<string, AttributeValue | null>): JsonIte
  * item's path, or, if none does, of the counting roles.
  */
 export const canSee = (ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean =>
-  canSeeRow(ctx.roles, ctx.counting, `${itemRoute(deps.app)}/${keyTextValue}`, stored);
+  canSeeRow(ctx.roles, ctx.counting, canonicalPath(`${itemRoute(deps.app)}/{id}`, { id: keyTextValue }), stored);
 
 /** The stored item a write decides on, read consistently: 404 when absent or not visible (never 403: SPEC.md §3). */
 export async function visibleStored(deps: Deps, ctx: Ctx, key: Item, keyTextValue: string): Promise<Item> {

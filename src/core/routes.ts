@@ -119,6 +119,11 @@ export const templateParams = (template: string): string[] => [...template.match
 
 // SPEC.md §3 canonical path, what endpoint rules match and audit records show: no stage or base path, no query, no
 // trailing slash, each segment percent-decoded exactly once. Every edge builds it from these.
+//
+// A parameter is one segment of the path API Gateway routed, so it stays one segment of the canonical path: a `/`
+// decoded inside it is written back as `%2F` (README "Permission model"). Otherwise `/recipe/a%2Fgrants` (the recipe
+// `a/grants`) would read as `/recipe/a/grants` (the grants of `a`) to every endpoint rule, and the item `evil/x`
+// would match no `/item/[^/]+`.
 
 /** No trailing slash, except the root `/` itself. */
 export const trimTrailingSlash = (path: string): string => {
@@ -127,7 +132,7 @@ export const trimTrailingSlash = (path: string): string => {
   return end === path.length ? path : path.slice(0, end);
 };
 
-/** Each segment percent-decoded once (`%2F` stays inside its segment's text); undefined if one is malformed. */
+/** Each segment percent-decoded once (a `%2F` becomes a `/` of its segment's text); undefined if one is malformed. */
 export function decodeSegments(path: string): string | undefined {
   try {
     return path
@@ -139,9 +144,39 @@ export function decodeSegments(path: string): string | undefined {
   }
 }
 
+/** A decoded parameter as one segment of the canonical path: its `/` written `%2F`. */
+export const canonicalSegment = (value: string): string => value.replaceAll('/', '%2F');
+
+/**
+ * A raw path (as a client sent it) as a canonical path: each segment decoded once and kept one segment, no trailing
+ * slash; undefined if a segment is malformed.
+ */
+export function canonicalRawPath(path: string): string | undefined {
+  try {
+    return trimTrailingSlash(
+      path
+        .split('/')
+        .map((s) => canonicalSegment(decodeURIComponent(s)))
+        .join('/'),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The template with each parameter's text put back as given (no escaping, no trimming). */
+export const fillTemplate = (template: string, params: Record<string, string>): string =>
+  template.replace(TEMPLATE_PARAM, (_, name: string) => params[name] ?? '');
+
 /**
  * The route template with each (decoded) parameter put back, so stage and custom-domain base path never appear:
- * `/item/{id}` with id `a b` → `/item/a b`.
+ * `/item/{id}` with id `a b` → `/item/a b`, with id `a/b` → `/item/a%2Fb`. A greedy `{name+}` spans segments by
+ * definition, so its `/` stay.
  */
 export const canonicalPath = (template: string, params: Record<string, string>): string =>
-  trimTrailingSlash(template.replace(TEMPLATE_PARAM, (_, name: string) => params[name] ?? ''));
+  trimTrailingSlash(
+    template.replace(TEMPLATE_PARAM, (whole: string, name: string) => {
+      const value = params[name] ?? '';
+      return whole.endsWith('+}') ? value : canonicalSegment(value);
+    }),
+  );
