@@ -1,7 +1,7 @@
 import type { JsonItem } from '../core/app';
 import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, notFound, ScoutrError } from '../core/errors';
-import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
+import { checkAttributeName, fromJson, type Json, MAX_DEPTH, nestingDepth, toJson } from '../core/json';
 import { canSeeRow, RESERVED_ATTRIBUTES } from '../core/permissions/access';
 import { canonicalPath, itemRoute } from '../core/routes';
 import { keyTypes } from '../core/schema';
@@ -146,19 +146,19 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   if (itemSize(record) > MAX_ITEM_BYTES) {
     throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The item is too large to be written with its audit record');
   }
-  if (Object.values(record).some((v) => depthOf(v) > MAX_DEPTH)) {
-    throw invalidBody(`nesting deeper than ${MAX_DEPTH - 1} levels cannot be written with its audit record`);
-  }
+  checkAuditDepth(record);
   return [putAudit(table, record)];
 }
 
 /**
- * Levels of nesting as DynamoDB counts them: a scalar attribute is one level, each map or list adds one, and an empty
- * map or list counts as holding a level below it (DynamoDB refuses `[]` where it refuses `[1]`).
+ * An audit record holds the request body and the post-image one level down: a value DynamoDB accepts in the item may
+ * nest too deep there. That would fail the write with a 500, so it is refused as the caller's input (400), for change
+ * records and read records alike.
  */
-function depthOf(v: AttributeValue): number {
-  const children = 'M' in v ? Object.values(v.M) : 'L' in v ? v.L : undefined;
-  return children ? 1 + children.reduce((max, c) => Math.max(max, depthOf(c)), 1) : 1;
+export function checkAuditDepth(record: Item): void {
+  if (Object.values(record).some((v) => nestingDepth(v) > MAX_DEPTH)) {
+    throw invalidBody(`nesting deeper than ${MAX_DEPTH - 1} levels cannot be written with its audit record`);
+  }
 }
 
 /** Writes a change and its audit record in one transaction (SPEC.md §3 "Atomicity", §9). */

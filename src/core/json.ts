@@ -77,6 +77,15 @@ export function fromJson(value: Json, path = '', depth = 0): AttributeValue {
   return { M };
 }
 
+/**
+ * Levels of nesting as DynamoDB counts them: a scalar attribute is one level, each map or list adds one, and an empty
+ * map or list counts as holding a level below it (DynamoDB refuses `[]` where it refuses `[1]`).
+ */
+export function nestingDepth(v: AttributeValue): number {
+  const children = 'M' in v ? Object.values(v.M) : 'L' in v ? v.L : undefined;
+  return children ? 1 + children.reduce((max, c) => Math.max(max, nestingDepth(c)), 1) : 1;
+}
+
 export type JsonOut = null | boolean | string | number | JsonOut[] | { [key: string]: JsonOut };
 
 /** A number is answered as a JSON number when a double holds it exactly, else as its text. */

@@ -1,7 +1,9 @@
 // Every limit DynamoDB enforces on a request Scoutr builds from the caller's input is caught first and answered 4xx
 // naming what is wrong, with nothing written (SPEC.md §7). Each case was a 500 or a misleading 503 before the check.
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { defineApp } from '../../../src/core/app';
-import { apiKey } from '../../factories/http';
+import { fromJson, plainToJson } from '../../../src/core/json';
+import { apiKey, expectError } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 import { snapshot } from '../write/support';
 
@@ -321,6 +323,27 @@ describe('nesting ending in an empty list or map (32 levels, as DynamoDB counts 
     afterAll(() => hh.close());
     const call = (method: string, path: string, body: unknown) =>
       hh.request(method, path, { headers: as.key('k'), body });
+
+    it('answers a PATCH that changes nothing of an item nested to the limit without a 500', async () => {
+      // Prepare: an item written by others, as deep as DynamoDB allows (31 maps, then a scalar, under its attribute)
+      const d = nest(31, 'map', 'x');
+      await hh.db.send(
+        new PutItemCommand({
+          TableName: hh.tables.data,
+          Item: { id: { S: 'deep-other' }, d: fromJson(plainToJson(d)) },
+        }),
+      );
+      const before = await snapshot(hh);
+      // Act: the same value, so nothing changes and the call is audited as a read, its body one level down
+      const res = await call('PATCH', '/item/deep-other', { d });
+      // Assess: without an audit table the answer is the item; with one, the body cannot be recorded: 400
+      if (audit) {
+        expectError(res, 400, 'INVALID_BODY');
+        expect(await snapshot(hh)).toEqual(before);
+      } else {
+        expect(res).toMatchObject({ status: 200, body: { id: 'deep-other', d } });
+      }
+    });
 
     describe.each(writes)('$method $path', ({ method, path, body }) => {
       it.each(shapes)(

@@ -9,6 +9,7 @@ import {
   JsonNumber,
   MAX_DEPTH,
   MAX_NAME_BYTES,
+  nestingDepth,
   numberOut,
   plainToJson,
   toJson,
@@ -77,6 +78,19 @@ describe('fromJson', () => {
     // an empty map or list opens a level of its own, as DynamoDB counts it: at level 31 it is the 32nd
     expect(() => fromJson({ a: nestAround(MAX_DEPTH - 2, {}) })).not.toThrow();
     expect(() => fromJson({ a: nestAround(MAX_DEPTH - 2, []) })).not.toThrow();
+  });
+});
+
+describe('nestingDepth', () => {
+  it.each<{ value: AttributeValue; depth: number }>([
+    { value: { S: 'x' }, depth: 1 },
+    { value: { L: [{ S: 'x' }] }, depth: 2 },
+    { value: { M: {} }, depth: 2 }, // an empty map opens a level, as DynamoDB counts it
+    { value: { L: [] }, depth: 2 },
+    { value: { M: { a: { L: [] }, b: { S: 'x' } } }, depth: 3 },
+    { value: { SS: ['a', 'b'] }, depth: 1 }, // a set is a scalar for nesting
+  ])('counts $value as $depth levels', ({ value, depth }) => {
+    expect(nestingDepth(value)).toBe(depth);
   });
 });
 
