@@ -62,6 +62,28 @@ const algorithms = z.pipe(
   ),
 );
 
+// Claims a user may choose or change (OpenID Connect Core §5.1, §5.7: only `sub` with `iss` is a stable, unique
+// identifier): a username taken from one would let a user rename themselves into another's `${user.username}` rows.
+export const EDITABLE_CLAIMS = [
+  'preferred_username',
+  'nickname',
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'email',
+  'phone_number',
+];
+const usernameClaims = z.pipe(
+  list,
+  z.array(z.string()).check(
+    z.minLength(1, 'must name at least one claim'),
+    z.refine((claims: string[]) => claims.every((c) => !EDITABLE_CLAIMS.includes(c)), {
+      error: `must not name a claim the user may choose or change (${EDITABLE_CLAIMS.join(', ')})`,
+    }),
+  ),
+);
+
 export const EnvSchema = z.object({
   DATA_TABLE: name,
   AUTH_TABLE: name,
@@ -78,6 +100,8 @@ export const EnvSchema = z.object({
   OIDC_GROUPS_HEADER: z._default(name, 'Oidc-Claim-Groups'),
   JWT_USER_CLAIM: z._default(name, 'sub'),
   JWT_GROUPS_CLAIM: z._default(name, 'cognito:groups'),
+  // The JWT claims a username is read from, in order; none present: the user id (SPEC.md §3 "Identity").
+  JWT_USERNAME_CLAIM: z._default(usernameClaims, ['cognito:username']),
   // In-process JWT verification (README "JWT verification"): on only when OIDC_JWKS_URL is set.
   OIDC_JWKS_URL: opt(jwksUrl),
   OIDC_ISSUER: opt(name),

@@ -2,7 +2,7 @@ import { matches } from '../core/filter/evaluate';
 import { type Plan, projectionParams, readParams, resumeKey } from '../core/plan';
 import type { TableSchema } from '../core/schema';
 import { type Item, keyText, keyValue } from '../core/values';
-import { batchGet, getItem, type ReadStats, readPages } from '../dynamo/read';
+import { batchGet, getItem, type Page, type ReadStats, readPages } from '../dynamo/read';
 import type { Deps } from './context';
 import type { Position } from './cursor';
 
@@ -108,31 +108,73 @@ export async function* execute(
       const want = opts.want;
       let kept = 0;
       let scanned = 0;
-      let s = start && 's' in start ? start.s : 0;
-      let startKey = start && 's' in start ? start.k : undefined;
-      for (; s < sources.length; s++, startKey = undefined) {
+      const first = start && 's' in start ? start.s : 0;
+      const startKey = start && 's' in start ? start.k : undefined;
+      const open = (s: number) => {
         const { input } = sources[s]!;
         const request = input.KeyConditionExpression
           ? ({ operation: 'Query', input } as const)
           : ({ operation: 'Scan', input } as const);
         const filtered = input.FilterExpression !== undefined;
         const limit = want === undefined ? undefined : () => callLimit(want, kept, scanned, filtered);
-        for await (const page of readPages(deps.db, request, startKey, stats, limit)) {
-          scanned += page.scanned;
-          kept += page.items.length;
-          const { items } = page;
-          const source = s; // `after` is called later, when s may have moved on
-          if (items.length > 0) {
-            yield { kind: 'items', items, after: (i) => ({ s: source, k: resumeKey(plan, schema, items[i]!) }) };
-          }
-          const after: Position | undefined = page.lastKey
-            ? { s, k: page.lastKey }
-            : s + 1 < sources.length
-              ? { s: s + 1 }
-              : undefined;
-          yield { kind: 'page', after };
+        return readPages(deps.db, request, s === first ? startKey : undefined, stats, limit);
+      };
+      for await (const { s, page: p } of inOrder(sources.length, first, open)) {
+        scanned += p.scanned;
+        kept += p.items.length;
+        const { items } = p;
+        if (items.length > 0) {
+          yield { kind: 'items', items, after: (i) => ({ s, k: resumeKey(plan, schema, items[i]!) }) };
         }
+        const after: Position | undefined = p.lastKey
+          ? { s, k: p.lastKey }
+          : s + 1 < sources.length
+            ? { s: s + 1 }
+            : undefined;
+        yield { kind: 'page', after };
       }
+    }
+  }
+}
+
+/**
+ * Independent sources (a search's one Query per index value) read at once, at most this many: while one source is
+ * answered, the first pages of the next ones are already asked for. Answers keep source order.
+ */
+export const PARALLEL_SOURCES = 8;
+
+/**
+ * The pages of sources `first`..`count - 1`, in source order, each source's pages in its own order. The first page
+ * of the next PARALLEL_SOURCES - 1 sources is requested ahead; a source's later pages follow its own LastEvaluatedKey,
+ * so they are read one after the other, each once the one before it is used. Stopping early (the page is full)
+ * closes every source opened ahead: a request already sent is answered and dropped, and no further one is sent.
+ */
+async function* inOrder(
+  count: number,
+  first: number,
+  open: (s: number) => AsyncGenerator<Page>,
+): AsyncGenerator<{ s: number; page: Page }> {
+  const ahead = new Map<number, { pages: AsyncGenerator<Page>; next: Promise<IteratorResult<Page>> }>();
+  const request = (s: number) => {
+    if (s >= count || ahead.has(s)) return;
+    const pages = open(s);
+    const next = pages.next();
+    next.catch(() => {}); // a source never reached fails nobody; one that is reached rethrows when awaited
+    ahead.set(s, { pages, next });
+  };
+  try {
+    for (let s = first; s < count; s++) {
+      for (let t = s; t < s + PARALLEL_SOURCES; t++) request(t);
+      const current = ahead.get(s)!;
+      for (let r = await current.next; !r.done; r = await current.next) {
+        yield { s, page: r.value };
+        current.next = current.pages.next();
+      }
+      ahead.delete(s);
+    }
+  } finally {
+    for (const { pages, next } of ahead.values()) {
+      void next.then(() => pages.return(undefined)).catch(() => {});
     }
   }
 }

@@ -12,6 +12,7 @@ import type { Ctx, Deps, Reply } from './context';
 import { binding, decodeCursor, encodeCursor, type Position } from './cursor';
 import { execute, type ReadEvent, type ReadOptions } from './execute';
 import { collectPage } from './page';
+import { checkAuditDepth } from './write';
 
 /** The caller's grants as a source of rows (SPEC.md §11 "Planning"), when the app has a grants table. */
 export const grantsScope = (deps: Deps, ctx: Ctx): GrantsScope | undefined =>
@@ -143,5 +144,6 @@ export async function auditRead(
     caller: ctx.caller,
     ttlDays: deps.settings.auditReadTtlDays,
   });
+  checkAuditDepth(record);
   await putAuditRecord(deps.db, table, record);
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { invalidBody, invalidQuery } from '../core/errors';
 import { fromJson, type Json, JsonNumber } from '../core/json';
-import { planSearch } from '../core/plan';
+import { MAX_SEARCH_QUERIES, planSearch, searchIndex } from '../core/plan';
 import { checkFieldPath } from '../core/query/names';
 import { keyTypes } from '../core/schema';
-import { canonicalNumber, type KeySpec, keyValue, type Scalar, valuesEqual } from '../core/values';
+import { canonicalNumber, distinctScalars, type KeySpec, keyValue, type Scalar } from '../core/values';
 import { parseBody } from './body';
 import type { Ctx, Deps, Reply } from './context';
 import { auditRead, explainReply, grantsScope, pageReply, readRequest } from './reads';
@@ -28,6 +28,11 @@ function operands(e: Json, key: KeySpec | undefined): Scalar[] {
   return [{ N: n }, { S: text }];
 }
 
+/** The distinct values a search body matches, in body order. */
+export function searchOperands(body: readonly Json[], key: KeySpec | undefined): Scalar[] {
+  return distinctScalars(body.flatMap((e) => operands(e, key)));
+}
+
 /** POST /search/{search_key}, body a JSON array of 1..1000 scalars: visible items whose field is one of them. */
 export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
   const field = ctx.req.pathParams.search_key ?? '';
@@ -38,9 +43,16 @@ export async function search(deps: Deps, ctx: Ctx): Promise<Reply> {
   if (!Array.isArray(body) || body.length < 1 || body.length > MAX_SEARCH_VALUES) {
     throw invalidBody(`body must be a JSON array of 1 to ${MAX_SEARCH_VALUES} values`);
   }
-  const key = keyTypes(deps.schema).get(field);
-  const all: Scalar[] = [];
-  for (const e of body) for (const v of operands(e, key)) if (!all.some((o) => valuesEqual(o, v))) all.push(v);
+  const all = searchOperands(body, keyTypes(deps.schema).get(field));
+  // On an index key each distinct value is a Query (of the index key's type: the others match nothing).
+  const index = searchIndex(field, deps.schema);
+  const queries = index ? all.filter((v) => index.partitionKey.type in v).length : 0;
+  if (queries > MAX_SEARCH_QUERIES) {
+    throw invalidBody(
+      `a search on ${field}, an index key, takes at most ${MAX_SEARCH_QUERIES} distinct values (one query each); ` +
+        `this one has ${queries}`,
+    );
+  }
   const { query, scope, visible } = readRequest(deps, ctx, [], [field]);
   const plan = planSearch(field, all, visible, deps.schema, grantsScope(deps, ctx));
   if (query.explain) {

@@ -5,7 +5,7 @@ import { toJson } from '../core/json';
 import { explainPermission } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
 import { METHODS } from '../core/request';
-import { decodeSegments, trimTrailingSlash } from '../core/routes';
+import { canonicalRawPath } from '../core/routes';
 import { parseBody } from './body';
 import type { Ctx, Reply } from './context';
 
@@ -88,9 +88,9 @@ export const HasPermissionBody = z.object({
 export function canonicalizePath(raw: string): string {
   const path = raw.split(/[?#]/)[0]!;
   if (!path.startsWith('/')) throw invalidBody('path must start with /');
-  const decoded = decodeSegments(path);
-  if (decoded === undefined) throw invalidBody('path: malformed percent-encoding');
-  return trimTrailingSlash(decoded);
+  const canonical = canonicalRawPath(path);
+  if (canonical === undefined) throw invalidBody('path: malformed percent-encoding');
+  return canonical;
 }
 
 /** POST /user/has-permission {method, path}: the endpoint rule only; reads no data. */

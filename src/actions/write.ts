@@ -1,9 +1,9 @@
 import type { JsonItem } from '../core/app';
 import { buildAuditRecord, MAX_ITEM_BYTES } from '../core/audit';
 import { conflict, invalidBody, notFound, ScoutrError } from '../core/errors';
-import { checkAttributeName, fromJson, type Json, MAX_DEPTH, toJson } from '../core/json';
+import { checkAttributeName, fromJson, type Json, MAX_DEPTH, nestingDepth, toJson } from '../core/json';
 import { canSeeRow, RESERVED_ATTRIBUTES } from '../core/permissions/access';
-import { itemRoute } from '../core/routes';
+import { canonicalPath, itemRoute } from '../core/routes';
 import { keyTypes, MAX_SORT_KEY_BYTES } from '../core/schema';
 import { type AttributeValue, type Item, itemSize, keyText, typeOf } from '../core/values';
 import { getItem } from '../dynamo/read';
@@ -94,7 +94,7 @@ export const jsonItem = (values: Record<string, AttributeValue | null>): JsonIte
  * item's path, or, if none does, of the counting roles.
  */
 export const canSee = (ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean =>
-  canSeeRow(ctx.roles, ctx.counting, `${itemRoute(deps.app)}/${keyTextValue}`, stored);
+  canSeeRow(ctx.roles, ctx.counting, canonicalPath(`${itemRoute(deps.app)}/{id}`, { id: keyTextValue }), stored);
 
 /** The stored item a write decides on, read consistently: 404 when absent or not visible (never 403: SPEC.md §3). */
 export async function visibleStored(deps: Deps, ctx: Ctx, key: Item, keyTextValue: string): Promise<Item> {
@@ -167,16 +167,19 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   if (itemSize(record) > MAX_ITEM_BYTES) {
     throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The item is too large to be written with its audit record');
   }
-  if (Object.values(record).some((v) => depthOf(v) > MAX_DEPTH)) {
-    throw invalidBody(`nesting deeper than ${MAX_DEPTH - 1} levels cannot be written with its audit record`);
-  }
+  checkAuditDepth(record);
   return [putAudit(table, record)];
 }
 
-/** Levels of nesting as DynamoDB counts them: a scalar attribute is one level, each map or list adds one. */
-function depthOf(v: AttributeValue): number {
-  const children = 'M' in v ? Object.values(v.M) : 'L' in v ? v.L : undefined;
-  return children ? 1 + children.reduce((max, c) => Math.max(max, depthOf(c)), 0) : 1;
+/**
+ * An audit record holds the request body and the post-image one level down: a value DynamoDB accepts in the item may
+ * nest too deep there. That would fail the write with a 500, so it is refused as the caller's input (400), for change
+ * records and read records alike.
+ */
+export function checkAuditDepth(record: Item): void {
+  if (Object.values(record).some((v) => nestingDepth(v) > MAX_DEPTH)) {
+    throw invalidBody(`nesting deeper than ${MAX_DEPTH - 1} levels cannot be written with its audit record`);
+  }
 }
 
 /** Writes a change and its audit record in one transaction (SPEC.md §3 "Atomicity", §9). */

@@ -83,7 +83,11 @@ const stringMap = (entries: ReadonlyArray<readonly [string, AttributeValue]>): A
 /** Query parameters as stored: a repeated key keeps all its values, as a list. */
 export function queryToAv(query: ReadonlyArray<readonly [string, string]>): AttributeValue {
   const grouped = new Map<string, string[]>();
-  for (const [k, v] of query) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  for (const [k, v] of query) {
+    const values = grouped.get(k);
+    if (values) values.push(v);
+    else grouped.set(k, [v]);
+  }
   return stringMap([...grouped].map(([k, vs]) => [k, vs.length === 1 ? S(vs[0]!) : { L: vs.map(S) }] as const));
 }
 

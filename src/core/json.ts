@@ -46,9 +46,15 @@ export function checkAttributeName(path: string, name: string): void {
 /**
  * JSON (as the edge parsed it) → a DynamoDB value. Arrays become lists, objects maps. Every rule DynamoDB would
  * answer with a ValidationException is checked here, so it is a 400 naming the field, never a 500.
+ * `depth` is the level the value is stored at (a top-level attribute is level 1).
  */
 export function fromJson(value: Json, path = '', depth = 0): AttributeValue {
   if (depth > MAX_DEPTH) throw bad(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  // DynamoDB counts a list or map as opening the level below it even when it is empty: `[]` at level 32 is refused
+  // like `[1]` is (checked against DynamoDB Local), so a container is at most at level 31.
+  if (depth >= MAX_DEPTH && value !== null && typeof value === 'object' && !(value instanceof JsonNumber)) {
+    throw bad(path, `nesting deeper than ${MAX_DEPTH} levels (an empty list or map counts as a level)`);
+  }
   if (value === null) return { NULL: true };
   if (typeof value === 'string') {
     checkText(path, value, 'the string');
@@ -69,6 +75,15 @@ export function fromJson(value: Json, path = '', depth = 0): AttributeValue {
     M[key] = fromJson(v, at, depth + 1);
   }
   return { M };
+}
+
+/**
+ * Levels of nesting as DynamoDB counts them: a scalar attribute is one level, each map or list adds one, and an empty
+ * map or list counts as holding a level below it (DynamoDB refuses `[]` where it refuses `[1]`).
+ */
+export function nestingDepth(v: AttributeValue): number {
+  const children = 'M' in v ? Object.values(v.M) : 'L' in v ? v.L : undefined;
+  return children ? 1 + children.reduce((max, c) => Math.max(max, nestingDepth(c)), 1) : 1;
 }
 
 export type JsonOut = null | boolean | string | number | JsonOut[] | { [key: string]: JsonOut };

@@ -298,6 +298,21 @@ function fits(f: Filter): boolean {
 }
 
 /**
+ * The most Queries one search may make: a search on an index's partition key reads one Query per distinct value
+ * (README "Endpoints"); more values are refused before anything is read.
+ */
+export const MAX_SEARCH_QUERIES = 100;
+
+/**
+ * The index a search on `field` queries, one Query per value: one projecting ALL whose only key is `field`. Not an
+ * index with a sort key: it holds only items that have one, and a search names none.
+ */
+export function searchIndex(field: string, schema: TableSchema): IndexSchema | undefined {
+  if (field === schema.partitionKey.name) return undefined;
+  return schema.indexes.find((ix) => ix.projectsAll && !ix.sortKey && ix.partitionKey.name === field);
+}
+
+/**
  * POST /search/{field}: items whose field is one of `operands`, within `visible`. The partition key → BatchGetItem;
  * an index partition key → one Query per value; otherwise one Scan with IN groups of at most 100 operands, or,
  * when the values do not fit in one expression, one Scan matching the values in memory (one pass over the table
@@ -315,8 +330,7 @@ export function planSearch(
   const whole = and([match, visible]);
   const pk = schema.partitionKey;
   if (field === pk.name) return planRead(whole, schema);
-  // Not an index with a sort key: it holds only items that have one, and a search names none.
-  const index = schema.indexes.find((ix) => ix.projectsAll && !ix.sortKey && ix.partitionKey.name === field);
+  const index = searchIndex(field, schema);
   if (index) {
     const values = operands.filter((v) => ofType(index.partitionKey.type, v));
     if (values.length === 0) return { kind: 'none' };

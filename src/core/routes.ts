@@ -41,8 +41,30 @@ export const VERBS: readonly Verb[] = [
   'custom',
 ];
 
+// Slashes are trimmed by scanning, never by a regex such as /\/+$/: on a run of slashes followed by another character,
+// a backtracking engine retries the run from each of its slashes (quadratic; 15,000 slashes cost seconds).
+const SLASH = 47;
+
+/** Where `path` starts and ends without its leading and trailing slashes. */
+function slashTrimmed(path: string): { start: number; end: number } {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path.charCodeAt(start) === SLASH) start++;
+  while (end > start && path.charCodeAt(end - 1) === SLASH) end--;
+  return { start, end };
+}
+
 /** A route name as the app config writes it (`items`, `/types/`) → its path (`/items`, `/types`). */
-export const routePath = (name: string) => `/${name.replace(/^\/+|\/+$/g, '')}`;
+export const routePath = (name: string) => {
+  const { start, end } = slashTrimmed(name);
+  return `/${name.slice(start, end)}`;
+};
+
+/** A path's segments without its leading and trailing slashes: `/item/a1/` → ['item', 'a1'], `/` → ['']. */
+export const pathSegments = (path: string): string[] => {
+  const { start, end } = slashTrimmed(path);
+  return path.slice(start, end).split('/');
+};
 
 export const itemsRoute = (app: AppConfig) => routePath(app.routes?.items ?? 'items');
 export const itemRoute = (app: AppConfig) => routePath(app.routes?.item ?? 'item');
@@ -97,12 +119,20 @@ export const templateParams = (template: string): string[] => [...template.match
 
 // SPEC.md §3 canonical path, what endpoint rules match and audit records show: no stage or base path, no query, no
 // trailing slash, each segment percent-decoded exactly once. Every edge builds it from these.
+//
+// A parameter is one segment of the path API Gateway routed, so it stays one segment of the canonical path: a `/`
+// decoded inside it is written back as `%2F` (README "Permission model"). Otherwise `/recipe/a%2Fgrants` (the recipe
+// `a/grants`) would read as `/recipe/a/grants` (the grants of `a`) to every endpoint rule, and the item `evil/x`
+// would match no `/item/[^/]+`.
 
 /** No trailing slash, except the root `/` itself. */
-export const trimTrailingSlash = (path: string): string =>
-  path.length > 1 && path.endsWith('/') ? path.replace(/\/+$/, '') || '/' : path;
+export const trimTrailingSlash = (path: string): string => {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === SLASH) end--;
+  return end === path.length ? path : path.slice(0, end);
+};
 
-/** Each segment percent-decoded once (`%2F` stays inside its segment's text); undefined if one is malformed. */
+/** Each segment percent-decoded once (a `%2F` becomes a `/` of its segment's text); undefined if one is malformed. */
 export function decodeSegments(path: string): string | undefined {
   try {
     return path
@@ -114,9 +144,39 @@ export function decodeSegments(path: string): string | undefined {
   }
 }
 
+/** A decoded parameter as one segment of the canonical path: its `/` written `%2F`. */
+export const canonicalSegment = (value: string): string => value.replaceAll('/', '%2F');
+
+/**
+ * A raw path (as a client sent it) as a canonical path: each segment decoded once and kept one segment, no trailing
+ * slash; undefined if a segment is malformed.
+ */
+export function canonicalRawPath(path: string): string | undefined {
+  try {
+    return trimTrailingSlash(
+      path
+        .split('/')
+        .map((s) => canonicalSegment(decodeURIComponent(s)))
+        .join('/'),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The template with each parameter's text put back as given (no escaping, no trimming). */
+export const fillTemplate = (template: string, params: Record<string, string>): string =>
+  template.replace(TEMPLATE_PARAM, (_, name: string) => params[name] ?? '');
+
 /**
  * The route template with each (decoded) parameter put back, so stage and custom-domain base path never appear:
- * `/item/{id}` with id `a b` → `/item/a b`.
+ * `/item/{id}` with id `a b` → `/item/a b`, with id `a/b` → `/item/a%2Fb`. A greedy `{name+}` spans segments by
+ * definition, so its `/` stay.
  */
 export const canonicalPath = (template: string, params: Record<string, string>): string =>
-  trimTrailingSlash(template.replace(TEMPLATE_PARAM, (_, name: string) => params[name] ?? ''));
+  trimTrailingSlash(
+    template.replace(TEMPLATE_PARAM, (whole: string, name: string) => {
+      const value = params[name] ?? '';
+      return whole.endsWith('+}') ? value : canonicalSegment(value);
+    }),
+  );

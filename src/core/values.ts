@@ -91,6 +91,31 @@ export function valuesEqual(a: AttributeValue, b: AttributeValue): boolean {
   );
 }
 
+/**
+ * A text two scalars share exactly when valuesEqual says they are equal (numbers by value: `1.0` and `1`), so a list
+ * of values is de-duplicated with one Set lookup per value instead of a comparison with every value kept.
+ */
+export function scalarIdentity(v: Scalar): string {
+  if ('S' in v) return `S${v.S}`;
+  if ('N' in v) return `N${canonicalNumber(v.N) ?? v.N}`;
+  if ('BOOL' in v) return v.BOOL ? 'BOOL1' : 'BOOL0';
+  return 'NULL';
+}
+
+/** The distinct values of a list, first occurrence first. */
+export function distinctScalars<T extends Scalar>(values: Iterable<T>): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const v of values) {
+    const id = scalarIdentity(v);
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(v);
+    }
+  }
+  return out;
+}
+
 function sameSet<T>(a: T[], b: T[], eq: (x: T, y: T) => boolean): boolean {
   return a.length === b.length && a.every((x) => b.some((y) => eq(x, y)));
 }

@@ -105,6 +105,7 @@ export function generate(app: AppConfig, settings: DeploySettings): Generated {
       CORS_ORIGINS: settings.corsOrigins.join(','),
       JWT_USER_CLAIM: param('jwtUserClaim'),
       JWT_GROUPS_CLAIM: param('jwtGroupsClaim'),
+      JWT_USERNAME_CLAIM: param('jwtUsernameClaim'),
       // In-process JWT verification (README "JWT verification"), from the packaging machine; empty means unset.
       OIDC_JWKS_URL: env('OIDC_JWKS_URL'),
       OIDC_ISSUER: env('OIDC_ISSUER'),
@@ -132,6 +133,7 @@ export function generate(app: AppConfig, settings: DeploySettings): Generated {
       deletionProtection: true,
       jwtUserClaim: 'sub',
       jwtGroupsClaim: 'cognito:groups',
+      jwtUsernameClaim: 'cognito:username',
     },
     provider: {
       runtime: 'nodejs22.x',

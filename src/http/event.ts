@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { ScoutrError } from '../core/errors';
 import type { ScoutrRequest } from '../core/request';
-import { canonicalPath, decodeSegments, trimTrailingSlash } from '../core/routes';
+import { canonicalPath, canonicalRawPath, decodeSegments, fillTemplate, trimTrailingSlash } from '../core/routes';
 import { type IdentityConfig, resolveCaller } from './identity';
 
 export type RestEvent = APIGatewayProxyEvent;
@@ -26,8 +26,11 @@ function headerMap(
   const out = new Map<string, string[]>();
   // Names are case-insensitive: `X-A` and `x-a` are two lines of one header, so a repeat is never lost.
   for (const [k, vs] of Object.entries(multi ?? {})) {
+    if (!vs) continue;
     const name = k.toLowerCase();
-    if (vs) out.set(name, [...(out.get(name) ?? []), ...vs]);
+    const values = out.get(name);
+    if (values) for (const v of vs) values.push(v);
+    else out.set(name, [...vs]);
   }
   for (const [k, v] of Object.entries(single ?? {})) {
     if (v !== undefined && !out.has(k.toLowerCase())) out.set(k.toLowerCase(), [v]);
@@ -84,9 +87,7 @@ function fromRest(e: RestEvent, identity: IdentityConfig, verifiedClaims?: Recor
     Object.entries(e.pathParameters ?? {}).map(([k, v]) => [k, decodeOnce(v ?? '')]),
   );
   const template = e.resource && !e.resource.includes('+}') ? e.resource : undefined;
-  const path = template
-    ? canonicalPath(template, pathParams)
-    : canonicalPath(decodeSegments(e.path) ?? throwBadPath(), {});
+  const path = template ? canonicalPath(template, pathParams) : (canonicalRawPath(e.path) ?? throwBadPath());
   const query: Array<[string, string]> = [];
   if (e.multiValueQueryStringParameters) {
     for (const [k, vs] of Object.entries(e.multiValueQueryStringParameters)) {
@@ -124,11 +125,12 @@ function fromRest(e: RestEvent, identity: IdentityConfig, verifiedClaims?: Recor
  * HTTP APIs deliver rawPath decoded too, so `/items/name/x%2Fy` arrives as `/items/name/x/y`: a next link built from
  * it would lead elsewhere. Keep the stage or base path in front, and put the parameters back encoded.
  */
-function encodedPublicPath(rawPath: string, path: string, template: string, params: Record<string, string>): string {
+function encodedPublicPath(rawPath: string, template: string, params: Record<string, string>): string {
   const raw = trimTrailingSlash(rawPath);
-  if (!raw.endsWith(path)) return rawPath;
+  const decoded = trimTrailingSlash(fillTemplate(template, params));
+  if (!raw.endsWith(decoded)) return rawPath;
   const encoded = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, encodeURIComponent(v)]));
-  return `${raw.slice(0, raw.length - path.length)}${canonicalPath(template, encoded)}`;
+  return `${raw.slice(0, raw.length - decoded.length)}${trimTrailingSlash(fillTemplate(template, encoded))}`;
 }
 
 function fromHttpApi(
@@ -157,7 +159,7 @@ function fromHttpApi(
     requestId: rc.requestId ?? '',
     method: rc.http.method.toUpperCase(),
     path,
-    publicPath: template ? encodedPublicPath(e.rawPath, path, template, pathParams) : e.rawPath,
+    publicPath: template ? encodedPublicPath(e.rawPath, template, pathParams) : e.rawPath,
     resource: template ?? path,
     pathParams,
     query,

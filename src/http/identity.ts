@@ -10,6 +10,8 @@ export interface IdentityConfig {
   oidcGroupsHeader: string;
   jwtUserClaim: string;
   jwtGroupsClaim: string;
+  /** the claims a username is read from, in order (JWT_USERNAME_CLAIM); none present: the user id */
+  jwtUsernameClaims: readonly string[];
   /**
    * OIDC_JWKS_URL is set: JWT claims come only from a bearer token Scoutr verified itself, and whatever an event's
    * requestContext.authorizer says is ignored (README "JWT verification").
@@ -25,6 +27,7 @@ export const identityConfig = (c: {
   OIDC_GROUPS_HEADER: string;
   JWT_USER_CLAIM: string;
   JWT_GROUPS_CLAIM: string;
+  JWT_USERNAME_CLAIM: readonly string[];
   OIDC_JWKS_URL?: string | undefined;
 }): IdentityConfig => ({
   trustOidcHeaders: c.TRUST_OIDC_HEADERS,
@@ -36,6 +39,7 @@ export const identityConfig = (c: {
   oidcGroupsHeader: c.OIDC_GROUPS_HEADER,
   jwtUserClaim: c.JWT_USER_CLAIM,
   jwtGroupsClaim: c.JWT_GROUPS_CLAIM,
+  jwtUsernameClaims: c.JWT_USERNAME_CLAIM,
   verifiesTokens: c.OIDC_JWKS_URL !== undefined,
 });
 
@@ -52,6 +56,15 @@ export interface IdentitySources {
 
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+
+/** The first of `names` the claims carry as non-empty text. */
+function firstText(claims: Record<string, unknown>, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = Object.hasOwn(claims, name) ? text(claims[name]) : undefined;
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
 
 /** Group claims: a JSON array, HTTP API's `[a b]` string, or a comma-separated string (SPEC.md §3). */
 export function parseGroups(value: unknown): string[] {
@@ -91,7 +104,9 @@ export function resolveCaller(src: IdentitySources, cfg: IdentityConfig): Caller
       ...base,
       kind: 'jwt',
       id: jwtUser,
-      username: text(claims['cognito:username']) ?? text(claims.preferred_username) ?? jwtUser,
+      // Only claims that identify the user, never preferred_username (SPEC.md §3): a name the user may choose
+      // would feed `${user.username}` row filters and the audit record.
+      username: firstText(claims, cfg.jwtUsernameClaims) ?? jwtUser,
       ...optional('email', verified ? text(claims.email) : undefined),
       ...optional('name', text(claims.name)),
       groups: parseGroups(claims[cfg.jwtGroupsClaim]),

@@ -59,7 +59,11 @@ function toRestEvent(
   }
   // A Map, not an object: query keys such as __proto__ or toString are data here.
   const grouped = new Map<string, string[]>();
-  for (const [k, v] of new URLSearchParams(search)) grouped.set(k, [...(grouped.get(k) ?? []), v]);
+  for (const [k, v] of new URLSearchParams(search)) {
+    const values = grouped.get(k);
+    if (values) values.push(v);
+    else grouped.set(k, [v]);
+  }
   const multi = Object.fromEntries(grouped);
   const single = Object.fromEntries([...grouped].map(([k, vs]) => [k, vs[vs.length - 1]!]));
   const apiKeys = multiValueHeaders['x-api-key'];

@@ -206,3 +206,68 @@ describe('_version and _acl are never writable', () => {
     expect((await h.request('POST', '/item/p-3/clone', { ...admin, body: { ...create, id: 'c-1' } })).status).toBe(201);
   });
 });
+
+// Writes accept any top-level attribute name, dots included, while a hidden path's dots always mean nesting. A name
+// is read as the path its dots spell: `supplier.contact` (top level) is hidden where `supplier.contact` is, and
+// `cost.note` where `cost` is, in every answer and audit record; writing one is refused like the nested field.
+describe('a top-level attribute whose name spells a hidden path', () => {
+  const DOTTED = { 'supplier.contact': CONTACT, 'cost.note': `cost was ${COST}`, 'supplier.name': 'Happy Farms' };
+  beforeAll(async () => {
+    const created = await h.request('POST', '/item', {
+      ...admin,
+      body: { id: 'p-dot', name: 'dotted', type: 'bird', status: 'available', price: 5, ...DOTTED },
+    });
+    expect(created.status).toBe(201);
+    expect(
+      (await h.request('PATCH', '/item/p-dot', { ...admin, body: { 'supplier.contact': `x${CONTACT}` } })).status,
+    ).toBe(200);
+  });
+
+  it('is stored and shown as written to the admin (the control)', async () => {
+    const res = await h.request('GET', '/item/p-dot', admin);
+    expect(res.body).toMatchObject({ ...DOTTED, 'supplier.contact': `x${CONTACT}` });
+  });
+
+  it.each([
+    ['GET', '/item/p-dot', undefined],
+    ['GET', '/items?type=bird', undefined],
+    ['POST', '/search/id', ['p-dot']],
+    ['GET', '/history/p-dot', undefined],
+    ['GET', '/audit/p-dot', undefined],
+    ['GET', `${AUDIT}&resource_key=p-dot`, undefined],
+  ])('%s %s shows it to no caller who may not see the path it spells', async (method, path, body) => {
+    const res = await h.request(method, path, { ...snoop, body });
+    expect(res.status).toBe(200);
+    expectNoLeak(res);
+    expect(res.text).not.toMatch(/"supplier\.contact"|"cost\.note"/);
+    expect(res.text).toContain('supplier.name'); // a name spelling a visible path stays
+  });
+
+  it('leaves it out of the audit records of its changes: body, item and changed', async () => {
+    const res = await h.request('GET', '/audit/p-dot', snoop);
+    const records = res.body as Array<{ action: string; body: object; item: object; changed: string[] }>;
+    const changes = records.filter((r) => r.action === 'CREATE' || r.action === 'UPDATE');
+    expect(changes).toHaveLength(2);
+    for (const r of changes) {
+      expect(Object.keys(r.body)).not.toEqual(expect.arrayContaining(['supplier.contact']));
+      expect(r.body).not.toHaveProperty(['cost.note']);
+      expect(r.item).not.toHaveProperty(['supplier.contact']);
+      expect(r.item).not.toHaveProperty(['cost.note']);
+      expect(r.item).toHaveProperty(['supplier.name'], 'Happy Farms');
+      expect(r.changed).not.toContain('supplier.contact');
+    }
+  });
+
+  it.each([
+    ['PATCH', '/item/p-dot', { 'supplier.contact': 'new' }],
+    ['PATCH', '/item/p-dot', { 'cost.note': null }],
+    ['POST', '/item/p-dot/retag', { 'supplier.contact': 'new' }],
+    ['POST', '/item', { name: 'n', type: 'dog', status: 'available', price: 1, 'supplier.contact': 'x' }],
+    ['POST', '/item', { name: 'n', type: 'dog', status: 'available', price: 1, 'cost.note': 'x' }],
+  ])('%s %s writing it answers 403 and writes nothing', async (method, path, body) => {
+    const before = await snapshot(h);
+    const res = await h.request(method, path, { ...snoop, body });
+    expectError(res, 403, 'FORBIDDEN');
+    expect(await snapshot(h)).toEqual(before);
+  });
+});

@@ -105,3 +105,27 @@ describe('JWT verification settings', () => {
     ]);
   });
 });
+
+// SPEC.md §3 "Identity": a JWT user's username comes only from claims that identify the user.
+describe('JWT_USERNAME_CLAIM', () => {
+  it('defaults to cognito:username, and takes a comma-separated list tried in order', () => {
+    expect(parse({}).JWT_USERNAME_CLAIM).toEqual(['cognito:username']);
+    expect(parse({ JWT_USERNAME_CLAIM: 'custom:handle, cognito:username' }).JWT_USERNAME_CLAIM).toEqual([
+      'custom:handle',
+      'cognito:username',
+    ]);
+  });
+
+  it.each(['preferred_username', 'cognito:username,nickname', 'name', 'email', 'given_name'])(
+    'refuses %s, a claim the user may choose or change, naming the variable',
+    (value) => {
+      expect(problems({ JWT_USERNAME_CLAIM: value })).toEqual([
+        expect.stringMatching(/^ {2}JWT_USERNAME_CLAIM: must not name a claim the user may choose or change/),
+      ]);
+    },
+  );
+
+  it('refuses a list without a claim', () => {
+    expect(problems({ JWT_USERNAME_CLAIM: ' , ' })).toEqual(['  JWT_USERNAME_CLAIM: must name at least one claim']);
+  });
+});

@@ -58,7 +58,11 @@ export function checkVisible(fields: Iterable<string>, hidden: readonly string[]
   if (blocked.length > 0) throw forbidden(`${what} not permitted: ${blocked.join(', ')}`, { fields: blocked });
 }
 
-/** The item without hidden paths. The input is not modified. */
+/**
+ * The item without hidden paths. The input is not modified. An attribute name is read as the path its dots spell,
+ * as a write body's names are (`checkVisible`): a top-level `supplier.contact` is hidden where `supplier.contact` is,
+ * and `cost.note` where `cost` is, so a name written with dots never shows what the nested path hides.
+ */
 export function redact(item: Item, hidden: readonly string[]): Item {
   if (hidden.length === 0) return item;
   let out: Item = item;
@@ -66,18 +70,33 @@ export function redact(item: Item, hidden: readonly string[]): Item {
   return out;
 }
 
-function removePath(map: Record<string, AttributeValue>, segments: string[]): Record<string, AttributeValue> {
-  const [head, ...rest] = segments;
-  if (head === undefined || !Object.hasOwn(map, head)) return map;
-  const copy = { ...map };
-  if (rest.length === 0) {
-    delete copy[head];
-    return copy;
+const DOT = 46;
+
+function removePath(map: Record<string, AttributeValue>, segments: readonly string[]): Record<string, AttributeValue> {
+  const head = segments[0];
+  if (head === undefined) return map;
+  let copy: Record<string, AttributeValue> | undefined;
+  for (const name of Object.keys(map)) {
+    // Only `head` itself or a name spelling `head.…` can lie on the hidden path: the rest is skipped cheaply.
+    if (name !== head && !(name.startsWith(head) && name.charCodeAt(head.length) === DOT)) continue;
+    const spelt = name === head ? [head] : name.split('.');
+    let same = 0;
+    while (same < spelt.length && same < segments.length && spelt[same] === segments[same]) same++;
+    if (same < Math.min(spelt.length, segments.length)) continue; // another path that shares a prefix
+    if (spelt.length >= segments.length) {
+      copy ??= { ...map }; // the attribute is the hidden path, or lies below it
+      delete copy[name];
+      continue;
+    }
+    const child = map[name]!;
+    if (!('M' in child)) continue;
+    const inner = removePath(child.M, segments.slice(spelt.length)); // the hidden path goes on inside it
+    if (inner !== child.M) {
+      copy ??= { ...map };
+      copy[name] = { M: inner };
+    }
   }
-  const child = map[head]!;
-  if (!('M' in child)) return map;
-  copy[head] = { M: removePath(child.M, rest) };
-  return copy;
+  return copy ?? map;
 }
 
 /** Reserved attributes no answer shows: the item's version (its ETag) and its grants (SPEC.md §1, §11). */

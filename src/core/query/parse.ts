@@ -5,11 +5,11 @@ import {
   canonicalNumber,
   compareNumbers,
   compareStrings,
+  distinctScalars,
   type KeySpec,
   keyValue,
   looksLikeNumber,
   type Scalar,
-  valuesEqual,
 } from '../values';
 import { checkFieldPath } from './names';
 import { type Operator, operatorOf } from './operators';
@@ -259,8 +259,4 @@ function equality(
   return or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
 }
 
-function dedupe(values: Scalar[]): NonEmpty<Scalar> {
-  const out: Scalar[] = [];
-  for (const v of values) if (!out.some((o) => valuesEqual(o, v))) out.push(v);
-  return out as unknown as NonEmpty<Scalar>;
-}
+const dedupe = (values: Scalar[]): NonEmpty<Scalar> => distinctScalars(values) as unknown as NonEmpty<Scalar>;

@@ -1,3 +1,4 @@
+import recipes from '../../../example/recipes/scoutr.config';
 import { shapes } from '../../factories/events';
 import {
   apiKey,
@@ -183,5 +184,95 @@ describe('a number partition key', () => {
       { id: 1, name: 'one' },
       { id: 2.5, name: 'two and a half' },
     ]);
+  });
+});
+
+// A parameter is one segment of the path, so it stays one segment of the canonical path: a `/` inside it is written
+// `%2F` (README "Permission model"). Endpoint rules written per segment (`[^/]+`) then reach every id, and no id can
+// make an item's path read as another route's.
+describe('an id containing a slash', () => {
+  let s: Harness;
+  const rules = ['GET', 'PATCH', 'DELETE'].map((method) => ({ method, endpoint: '/item/[^/]+' }));
+  beforeAll(async () => {
+    s = await startHarness({
+      seed: {
+        items: [
+          { id: 'a', name: 'a' },
+          { id: 'a/', name: 'a slash' },
+        ],
+        authRecords: [
+          apiKey('writer', { permitted_endpoints: [post('/item'), ...rules] }),
+          apiKey('only-a', { permitted_endpoints: [get('/item/a')] }),
+        ],
+      },
+    });
+  });
+  afterAll(() => s.close());
+  const as_ = (key: string) => ({ headers: as.key(key) });
+
+  it('creates evil/x, and a role with /item/[^/]+ reads, changes and deletes it', async () => {
+    // Act & Assess
+    const created = await s.request('POST', '/item', { ...as_('writer'), body: { id: 'evil/x', name: 'e' } });
+    expect(created.status).toBe(201);
+    const read = await s.request('GET', '/item/evil%2Fx', as_('writer'));
+    expect(read).toMatchObject({ status: 200, body: { id: 'evil/x', name: 'e' } });
+    const changed = await s.request('PATCH', '/item/evil%2Fx', { ...as_('writer'), body: { name: 'f' } });
+    expect(changed).toMatchObject({ status: 200, body: { id: 'evil/x', name: 'f' } });
+    const deleted = await s.request('DELETE', '/item/evil%2Fx', as_('writer'));
+    expect(deleted.status).toBe(200);
+    expectError(await s.request('GET', '/item/evil%2Fx', as_('writer')), 404, 'NOT_FOUND');
+  });
+
+  it('audits the slash encoded in the path and decoded in the parameters', async () => {
+    await s.request('GET', '/item/a%2F', as_('writer'));
+    expect(await auditRecords(s)).toContainEqual(
+      expect.objectContaining({ action: 'GET', path: '/item/a%2F', path_params: { id: 'a/' }, resource_key: 'a/' }),
+    );
+  });
+
+  it('never reads the item a/ as the item a: a rule for /item/a opens a only', async () => {
+    expect((await s.request('GET', '/item/a', as_('only-a'))).body).toEqual({ id: 'a', name: 'a' });
+    expectError(await s.request('GET', '/item/a%2F', as_('only-a')), 403, 'FORBIDDEN');
+    // a trailing slash of the URL itself is still no part of the path
+    expect((await s.request('GET', '/item/a/', as_('only-a'))).body).toEqual({ id: 'a', name: 'a' });
+  });
+});
+
+describe('/recipe/a%2Fgrants is the recipe a/grants, never the grants of a', () => {
+  let r: Harness;
+  beforeAll(async () => {
+    r = await startHarness({
+      app: recipes,
+      seed: {
+        items: [
+          { id: 'a', title: 'a' },
+          { id: 'a/grants', title: 'a recipe named like a route' },
+        ],
+        authRecords: [
+          userRecord('item-reader', { permitted_endpoints: [get('/recipe/[^/]+')] }),
+          userRecord('grants-reader', { permitted_endpoints: [get('/recipe/[^/]+/grants')] }),
+        ],
+      },
+    });
+  });
+  afterAll(() => r.close());
+  const call = (user: string, path: string) => r.request('GET', path, { headers: as.user(user) });
+  const ask = (user: string, path: string) =>
+    r.request('POST', '/user/has-permission', { headers: as.user(user), body: { method: 'GET', path } });
+
+  it('lets a rule for the grants of any recipe open no recipe', async () => {
+    expectError(await call('grants-reader', '/recipe/a%2Fgrants'), 403, 'FORBIDDEN');
+    expect((await ask('grants-reader', '/recipe/a%2Fgrants')).body).toMatchObject({ allowed: false });
+    expect((await ask('grants-reader', '/recipe/a/grants')).body).toMatchObject({ allowed: true });
+  });
+
+  it('lets a rule for any recipe open the recipe a/grants, and not the grants of a', async () => {
+    expect((await call('item-reader', '/recipe/a%2Fgrants')).body).toEqual({
+      id: 'a/grants',
+      title: 'a recipe named like a route',
+    });
+    expectError(await call('item-reader', '/recipe/a/grants'), 403, 'FORBIDDEN');
+    expect((await ask('item-reader', '/recipe/a%2Fgrants')).body).toMatchObject({ allowed: true });
+    expect((await ask('item-reader', '/recipe/a/grants')).body).toMatchObject({ allowed: false });
   });
 });

@@ -181,6 +181,31 @@ describe('identity sources through the Lambda code path', () => {
     expect((res.body as { roles: unknown[] }).roles).toHaveLength(3);
   });
 
+  it.each([
+    { shape: 'REST (Cognito authorizer claims)', make: restEvent },
+    { shape: 'HTTP API (JWT authorizer claims)', make: httpEvent },
+  ])('never takes a username from preferred_username in $shape claims', async ({ make }) => {
+    // Prepare: a claim the user chose; no cognito:username
+    const claims = { sub: 'alice', preferred_username: 'mallory' };
+    // Act
+    const res = await invoke(h.runtime, 'user', make({ ...userEvent, claims }));
+    // Assess
+    expect(res.body).toMatchObject({ id: 'alice', source: 'jwt', username: 'alice' });
+  });
+
+  it('takes the username from the claims JWT_USERNAME_CLAIM names, in order, in authorizer claims', async () => {
+    // Prepare
+    const rt = await runtimeWith(h, { JWT_USERNAME_CLAIM: ['custom:handle', 'cognito:username'] });
+    const user = async (claims: Record<string, unknown>) =>
+      (await invoke(rt, 'user', restEvent({ ...userEvent, claims }))).body;
+    // Act & Assess
+    expect(await user({ sub: 'alice', 'custom:handle': 'al', 'cognito:username': 'alice.l' })).toMatchObject({
+      username: 'al',
+    });
+    expect(await user({ sub: 'alice', 'cognito:username': 'alice.l' })).toMatchObject({ username: 'alice.l' });
+    expect(await user({ sub: 'alice', preferred_username: 'mallory' })).toMatchObject({ username: 'alice' });
+  });
+
   it('leaves out a JWT email that is not verified', async () => {
     const claims = { sub: 'alice', email: 'alice@example.com', email_verified: false };
     const res = await invoke(h.runtime, 'user', restEvent({ ...userEvent, claims }));

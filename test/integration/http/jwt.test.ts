@@ -1,7 +1,16 @@
 import type { JWTPayload } from 'jose';
 import { createRuntime } from '../../../src/http/runtime';
 import { httpEvent, restEvent, shapes } from '../../factories/events';
-import { apiKey, expectError, get, invoke, memoryLogger, oidcGroup, userRecord } from '../../factories/http';
+import {
+  apiKey,
+  auditRecords,
+  expectError,
+  get,
+  invoke,
+  memoryLogger,
+  oidcGroup,
+  userRecord,
+} from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 import { type JwksServer, type SigningKey, signingKey, startJwksServer } from '../../support/jwks';
 
@@ -270,5 +279,92 @@ describe('key rotation', () => {
     expect(refetches).toBe(1);
     expect(stale.status).toBe(401);
     expect(stale.body).toEqual(UNAUTHENTICATED);
+  });
+});
+
+// SPEC.md §3: a JWT user's username is a claim that identifies the user (JWT_USERNAME_CLAIM, default
+// cognito:username), else the user id; never preferred_username, which OIDC says is neither unique nor stable and
+// which users may often edit. `${user.username}` row filters and the audit record see the same username.
+describe('the username of a verified token', () => {
+  let idp: JwksServer;
+  let key: SigningKey;
+  const byUsername = {
+    permitted_endpoints: items,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Scoutr placeholder, not a JS template
+    read_filters: [{ field: 'owner', value: '${user.username}' }],
+  };
+  const owned = [
+    { id: 'of-alice', owner: 'alice' },
+    { id: 'of-alice-l', owner: 'alice.l' },
+    { id: 'of-handle', owner: 'al-handle' },
+    { id: 'of-mallory', owner: 'mallory' },
+  ];
+  const start = (env: Record<string, string> = {}) =>
+    startHarness({
+      seed: { items: owned, authRecords: [userRecord('alice', byUsername)] },
+      env: {
+        OIDC_JWKS_URL: idp.url,
+        OIDC_ISSUER: idp.issuer,
+        OIDC_AUDIENCE: AUDIENCE,
+        TRUST_OIDC_HEADERS: 'false',
+        ...env,
+      },
+    });
+  const sign = (claims: JWTPayload) =>
+    key.sign({ iss: idp.issuer, aud: AUDIENCE, sub: 'alice', exp: seconds() + 300, ...claims });
+  const seen = async (h: Harness, claims: JWTPayload) => {
+    const res = await h.request('GET', '/items', { headers: bearer(await sign(claims)) });
+    expect(res.status).toBe(200);
+    return (res.body as Array<{ id: string }>).map((i) => i.id);
+  };
+  beforeAll(async () => {
+    key = await signingKey('k-user', 'ES256');
+    idp = await startJwksServer([key]);
+  });
+  afterAll(() => idp.close());
+
+  describe('by default', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await start();
+    });
+    afterAll(() => h.close());
+
+    it('never takes preferred_username: a user who renames themselves sees only their own rows', async () => {
+      // Act
+      const ids = await seen(h, { preferred_username: 'mallory' });
+      // Assess: the username is the user id, alice
+      expect(ids).toEqual(['of-alice']);
+      const user = await h.request('GET', '/user', { headers: bearer(await sign({ preferred_username: 'mallory' })) });
+      expect(user.body).toMatchObject({ id: 'alice', username: 'alice' });
+    });
+
+    it('takes cognito:username when the token has it', async () => {
+      expect(await seen(h, { 'cognito:username': 'alice.l', preferred_username: 'mallory' })).toEqual(['of-alice-l']);
+    });
+
+    it('writes the same username into the audit record', async () => {
+      // Act
+      await seen(h, { preferred_username: 'mallory' });
+      // Assess
+      const records = await auditRecords(h);
+      expect(records.length).toBeGreaterThan(0);
+      for (const r of records)
+        expect(r.user).toMatchObject({ id: 'alice', username: expect.not.stringMatching(/mallory/) });
+    });
+  });
+
+  describe('with JWT_USERNAME_CLAIM=custom:handle,cognito:username', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await start({ JWT_USERNAME_CLAIM: 'custom:handle,cognito:username' });
+    });
+    afterAll(() => h.close());
+
+    it('takes the first claim of the list the token has, then the user id', async () => {
+      expect(await seen(h, { 'custom:handle': 'al-handle', 'cognito:username': 'alice.l' })).toEqual(['of-handle']);
+      expect(await seen(h, { 'cognito:username': 'alice.l' })).toEqual(['of-alice-l']);
+      expect(await seen(h, { preferred_username: 'mallory' })).toEqual(['of-alice']);
+    });
   });
 });

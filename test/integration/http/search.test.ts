@@ -193,3 +193,133 @@ describe('answer shapes (SPEC.md §5)', () => {
     ]);
   });
 });
+
+// A search on an index key is one Query per distinct value: at most MAX_SEARCH_QUERIES of them (else 400, before
+// anything is read), PARALLEL_SOURCES at a time, answered exactly as one value after the other would be.
+describe('a search of many index values', () => {
+  const TYPES = 40;
+  const many = Array.from({ length: TYPES }, (_, t) =>
+    Array.from({ length: t % 4 }, (_, i) => ({
+      id: `m${String(t).padStart(2, '0')}-${i}`,
+      kind: `t${t}`,
+      status: (t + i) % 2 === 0 ? 'Active' : 'Held',
+    })),
+  ).flat();
+  let hm: Harness;
+  let queries = 0;
+  let inFlight = 0;
+  let mostInFlight = 0;
+  let oneByOne: string[] = [];
+  beforeAll(async () => {
+    hm = await startHarness({
+      dataTable: {
+        partitionKey: { name: 'id', type: 'S' },
+        indexes: [{ name: 'kind-index', partitionKey: { name: 'kind', type: 'S' } }],
+      },
+      seed: {
+        items: many,
+        authRecords: [
+          apiKey('all', { permitted_endpoints: [post('/search/.+')] }),
+          apiKey('active', {
+            permitted_endpoints: [post('/search/.+')],
+            read_filters: [{ field: 'status', value: 'Active' }],
+          }),
+        ],
+      },
+    });
+    hm.db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { TableName?: string };
+        if (context.commandName !== 'QueryCommand' || input.TableName !== hm.tables.data) return next(args);
+        queries++;
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'countQueries' },
+    );
+    // The answer one value after the other would give: each distinct value searched alone, in body order.
+    const answers: string[][] = [];
+    for (let i = 0; i < values.length; i += 10) {
+      const chunk = values.slice(i, i + 10).map(async (v) => idList((await find([v])).body));
+      answers.push(...(await Promise.all(chunk)));
+    }
+    oneByOne = answers.flat();
+  });
+  afterAll(() => hm.close());
+  beforeEach(() => {
+    queries = 0;
+    mostInFlight = 0;
+  });
+
+  const find = (body: unknown, key = 'all', query = '') =>
+    hm.request('POST', `/search/kind${query}`, { headers: as.key(key), body });
+  const idList = (body: unknown) => (body as Array<{ id: string }>).map((i) => i.id);
+  /** 100 distinct values in a scrambled order, each existing kind among them, and some twice. */
+  const values = Array.from({ length: 100 }, (_, i) => `t${(i * 37) % 100}`);
+  const body = [...values, 't3', 't3', 't17'];
+
+  it('makes one query per distinct value, at most 8 at a time, and answers as one value after the other would', async () => {
+    // Prepare
+    const want = oneByOne;
+    expect(want).toHaveLength(many.length);
+    // Act
+    const res = await find(body);
+    // Assess: order and de-duplication unchanged, the queries bounded and run side by side
+    expect(res.status).toBe(200);
+    expect(idList(res.body)).toEqual(want);
+    expect(queries).toBe(100);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(8);
+  });
+
+  it('answers only the rows the caller may see, in the same order', async () => {
+    const want = oneByOne.filter((id) => many.find((m) => m.id === id)?.status === 'Active');
+    expect(want.length).toBeGreaterThan(0);
+    expect(idList((await find(body, 'active')).body)).toEqual(want);
+  });
+
+  it('pages through the same answer with a cursor, each item once', async () => {
+    // Prepare
+    const want = oneByOne;
+    // Act
+    const got: string[] = [];
+    let query = '?_limit=7';
+    for (let page = 0; page < 50; page++) {
+      const res = await find(body, 'all', query);
+      got.push(...idList(res.body));
+      const cursor = res.headers.get('x-next-cursor');
+      if (!cursor) break;
+      query = `?_limit=7&_cursor=${encodeURIComponent(cursor)}`;
+    }
+    // Assess
+    expect(got).toEqual(want);
+  });
+
+  it('answers 101 distinct values 400 INVALID_BODY, before any query and without an audit record', async () => {
+    // Prepare
+    const before = await auditRecords(hm);
+    // Act
+    const res = await find([...values, 'one-more']);
+    // Assess
+    expectError(res, 400, 'INVALID_BODY');
+    expect((res.body as { error: string }).error).toMatch(/at most 100 distinct values/);
+    expect(queries).toBe(0);
+    expect(await auditRecords(hm)).toEqual(before);
+  });
+
+  it('counts distinct values: 1,000 values naming 100 kinds are 100 queries (the control)', async () => {
+    const res = await find(Array.from({ length: 1000 }, (_, i) => values[i % 100]));
+    expect(res.status).toBe(200);
+    expect(queries).toBe(100);
+  });
+
+  it('counts values as the key types them: 7 and "7" are one query on a string key', async () => {
+    expect((await find([7, '7'])).status).toBe(200);
+    expect(queries).toBe(1);
+  });
+});

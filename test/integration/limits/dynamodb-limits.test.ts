@@ -1,7 +1,9 @@
 // Every limit DynamoDB enforces on a request Scoutr builds from the caller's input is caught first and answered 4xx
 // naming what is wrong, with nothing written (SPEC.md §7). Each case was a 500 or a misleading 503 before the check.
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { defineApp } from '../../../src/core/app';
-import { apiKey } from '../../factories/http';
+import { fromJson, plainToJson } from '../../../src/core/json';
+import { apiKey, expectError } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 import { snapshot } from '../write/support';
 
@@ -282,5 +284,93 @@ describe('values exactly at the limits are written', () => {
     const got = await send('GET', `/item/${encodeURIComponent((body as { id: string }).id)}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(body);
+  });
+});
+
+// DynamoDB allows 32 levels of nesting and counts an empty list or map as opening a level of its own: a scalar may sit
+// 31 containers below its attribute, an empty container only 30 (checked against DynamoDB Local: 31 maps then `{}` is
+// refused, 30 maps then `{}` stored). With an audit table the record holds the post-image one level further down.
+describe('nesting ending in an empty list or map (32 levels, as DynamoDB counts them)', () => {
+  /** `levels` containers of `kind`, the innermost holding `leaf`. */
+  const nest = (levels: number, kind: 'map' | 'list', leaf: unknown): unknown =>
+    levels === 0 ? leaf : kind === 'map' ? { a: nest(levels - 1, kind, leaf) } : [nest(levels - 1, kind, leaf)];
+  const shapes = [
+    { kind: 'map', leaf: {} },
+    { kind: 'map', leaf: [] },
+    { kind: 'list', leaf: [] },
+    { kind: 'list', leaf: {} },
+  ] as const;
+  const writes = [
+    { method: 'POST', path: '/item', body: (d: unknown, id: string) => ({ id, d }) },
+    { method: 'PATCH', path: '/item/a', body: (d: unknown) => ({ d }) },
+  ] as const;
+
+  describe.each([
+    { tables: 'with an audit table', audit: true, max: 30 },
+    { tables: 'without an audit table', audit: false, max: 31 },
+  ])('$tables', ({ audit, max }) => {
+    let hh: Harness;
+    beforeAll(async () => {
+      hh = await startHarness({
+        app,
+        audit,
+        seed: {
+          items: [{ id: 'a' }],
+          authRecords: [apiKey('k', { permitted_endpoints: [{ method: '*', endpoint: '.*' }] })],
+        },
+      });
+    });
+    afterAll(() => hh.close());
+    const call = (method: string, path: string, body: unknown) =>
+      hh.request(method, path, { headers: as.key('k'), body });
+
+    it('answers a PATCH that changes nothing of an item nested to the limit without a 500', async () => {
+      // Prepare: an item written by others, as deep as DynamoDB allows (31 maps, then a scalar, under its attribute)
+      const d = nest(31, 'map', 'x');
+      await hh.db.send(
+        new PutItemCommand({
+          TableName: hh.tables.data,
+          Item: { id: { S: 'deep-other' }, d: fromJson(plainToJson(d)) },
+        }),
+      );
+      const before = await snapshot(hh);
+      // Act: the same value, so nothing changes and the call is audited as a read, its body one level down
+      const res = await call('PATCH', '/item/deep-other', { d });
+      // Assess: without an audit table the answer is the item; with one, the body cannot be recorded: 400
+      if (audit) {
+        expectError(res, 400, 'INVALID_BODY');
+        expect(await snapshot(hh)).toEqual(before);
+      } else {
+        expect(res).toMatchObject({ status: 200, body: { id: 'deep-other', d } });
+      }
+    });
+
+    describe.each(writes)('$method $path', ({ method, path, body }) => {
+      it.each(shapes)(
+        `answers an empty $leaf inside ${max} levels of $kind with 400 INVALID_BODY and writes nothing`,
+        async ({ kind, leaf }) => {
+          // Prepare: the innermost empty container sits at the 33rd level of what DynamoDB would be sent
+          const before = await snapshot(hh);
+          // Act
+          const res = await call(method, path, body(nest(max, kind, leaf), `deep-${kind}`));
+          // Assess
+          expect(res.status).toBe(400);
+          expect(res.body).toMatchObject({ code: 'INVALID_BODY' });
+          expect((res.body as { error: string }).error).toMatch(/nesting deeper than 3[12] levels/);
+          expect(await snapshot(hh)).toEqual(before);
+        },
+      );
+
+      it.each(shapes)(
+        `stores an empty $leaf inside ${max - 1} levels of $kind, and a scalar inside ${max} (the controls)`,
+        async ({ kind, leaf }) => {
+          for (const d of [nest(max - 1, kind, leaf), nest(max, kind, 'x')]) {
+            const res = await call(method, path, body(d, `ok-${kind}-${JSON.stringify(leaf)}-${Math.random()}`));
+            expect(res.status).toBe(method === 'POST' ? 201 : 200);
+            expect((res.body as { d: unknown }).d).toEqual(d);
+          }
+        },
+      );
+    });
   });
 });

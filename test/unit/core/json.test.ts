@@ -9,6 +9,7 @@ import {
   JsonNumber,
   MAX_DEPTH,
   MAX_NAME_BYTES,
+  nestingDepth,
   numberOut,
   plainToJson,
   toJson,
@@ -36,6 +37,7 @@ describe('fromJson', () => {
   });
 
   const nest = (depth: number): Json => (depth === 0 ? 'leaf' : { n: nest(depth - 1) });
+  const nestAround = (depth: number, leaf: Json): Json => (depth === 0 ? leaf : { n: nestAround(depth - 1, leaf) });
 
   it.each<{ json: Json; field: string; why: string }>([
     { json: { a: num('123456789012345678901234567890123456789') }, field: 'a', why: '39 digits' },
@@ -44,7 +46,10 @@ describe('fromJson', () => {
     { json: { a: { '': 1 } } as unknown as Json, field: 'a.', why: 'an empty attribute name' },
     { json: JSON.parse('{"__proto__": "x"}') as Json, field: '__proto__', why: 'a prototype name' },
     { json: { constructor: 'x' }, field: 'constructor', why: 'a prototype name' },
-    { json: { a: nest(MAX_DEPTH) }, field: `a${'.n'.repeat(MAX_DEPTH)}`, why: 'nesting deeper than 32 levels' },
+    // the map at level 32 is refused: whatever it holds would be at level 33
+    { json: { a: nest(MAX_DEPTH) }, field: `a${'.n'.repeat(MAX_DEPTH - 1)}`, why: 'nesting deeper than 32 levels' },
+    { json: { a: nestAround(MAX_DEPTH - 1, {}) }, field: `a${'.n'.repeat(MAX_DEPTH - 1)}`, why: 'an empty map at 32' },
+    { json: { a: nestAround(MAX_DEPTH - 1, []) }, field: `a${'.n'.repeat(MAX_DEPTH - 1)}`, why: 'an empty list at 32' },
     { json: { s: 'a\ud800b' }, field: 's', why: 'a lone high surrogate' },
     { json: { l: ['\udfff'] }, field: 'l[0]', why: 'a lone low surrogate in a list' },
     { json: { m: { '\ud800': true } }, field: 'm.\ud800', why: 'a lone surrogate in a name' },
@@ -70,6 +75,22 @@ describe('fromJson', () => {
 
   it('accepts nesting of exactly 32 levels', () => {
     expect(() => fromJson(nest(MAX_DEPTH))).not.toThrow();
+    // an empty map or list opens a level of its own, as DynamoDB counts it: at level 31 it is the 32nd
+    expect(() => fromJson({ a: nestAround(MAX_DEPTH - 2, {}) })).not.toThrow();
+    expect(() => fromJson({ a: nestAround(MAX_DEPTH - 2, []) })).not.toThrow();
+  });
+});
+
+describe('nestingDepth', () => {
+  it.each<{ value: AttributeValue; depth: number }>([
+    { value: { S: 'x' }, depth: 1 },
+    { value: { L: [{ S: 'x' }] }, depth: 2 },
+    { value: { M: {} }, depth: 2 }, // an empty map opens a level, as DynamoDB counts it
+    { value: { L: [] }, depth: 2 },
+    { value: { M: { a: { L: [] }, b: { S: 'x' } } }, depth: 3 },
+    { value: { SS: ['a', 'b'] }, depth: 1 }, // a set is a scalar for nesting
+  ])('counts $value as $depth levels', ({ value, depth }) => {
+    expect(nestingDepth(value)).toBe(depth);
   });
 });
 

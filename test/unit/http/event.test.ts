@@ -25,7 +25,9 @@ describe.each(shapes)('toRequest, $shape event', ({ event }) => {
       path: '/items/status/Active',
     },
     { what: 'an encoded space', spec: { route: '/item/{id}', params: { id: 'a%20b' } }, path: '/item/a b' },
-    { what: 'an encoded slash', spec: { route: '/item/{id}', params: { id: 'a%2Fb' } }, path: '/item/a/b' },
+    // a parameter stays one segment: its decoded `/` is written %2F again
+    { what: 'an encoded slash', spec: { route: '/item/{id}', params: { id: 'a%2Fb' } }, path: '/item/a%2Fb' },
+    { what: 'a trailing encoded slash', spec: { route: '/item/{id}', params: { id: 'a%2F' } }, path: '/item/a%2F' },
     { what: 'a double-encoded %41', spec: { route: '/item/{id}', params: { id: '%2541' } }, path: '/item/%41' },
     { what: 'encoded UTF-8', spec: { route: '/item/{id}', params: { id: 'caf%C3%A9' } }, path: '/item/café' },
   ])('builds the canonical path from the route template for $what', ({ spec, path }) => {

@@ -65,7 +65,8 @@ describe('resolveCaller precedence (SPEC.md §3: JWT, custom authorizer, OIDC he
 describe('JWT claims', () => {
   it.each([
     { claims: { sub: 'u1' }, want: { id: 'u1', username: 'u1' } },
-    { claims: { sub: 'u1', preferred_username: 'pref' }, want: { id: 'u1', username: 'pref' } },
+    // never preferred_username: not unique, and often the user's to edit (SPEC.md §3)
+    { claims: { sub: 'u1', preferred_username: 'pref' }, want: { id: 'u1', username: 'u1' } },
     {
       claims: { sub: 'u1', preferred_username: 'pref', 'cognito:username': 'cog' },
       want: { id: 'u1', username: 'cog' },

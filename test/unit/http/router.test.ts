@@ -1,3 +1,4 @@
+import type { Route } from '../../../src/core/routes';
 import { routesFor } from '../../../src/core/routes';
 import { matchRoute, methodsFor } from '../../../src/http/router';
 
@@ -79,5 +80,71 @@ describe('methodsFor', () => {
     { path: '/nowhere', methods: [] },
   ])('lists $methods for $path', ({ path, methods }) => {
     expect(methodsFor(routes, path).sort()).toEqual([...methods].sort());
+  });
+});
+
+// Work counted, never timed: what one request costs must not grow with the route table, nor faster than its path.
+describe('work per request', () => {
+  /** The routes of an app with `extra` custom actions: a bigger route table, the same requests. */
+  const table = (extra: number) =>
+    routesFor({
+      uniqueRoutes: { '/types': 'type' },
+      filterRoutes: ['/items/status/{status}'],
+      customActions: Object.fromEntries(
+        Array.from({ length: extra }, (_, i) => [
+          `act${i}`,
+          { method: 'POST', path: `/item/{id}/act${i}`, run: async () => null },
+        ]),
+      ),
+    });
+
+  /** Calls of String.prototype.split and .replace on text of at least `min` characters while `run` runs. */
+  function passesOverLongText(min: number, run: () => void): number {
+    const split = jest.spyOn(String.prototype, 'split');
+    const replace = jest.spyOn(String.prototype, 'replace');
+    try {
+      run();
+      return [...split.mock.contexts, ...replace.mock.contexts].filter((t) => String(t).length >= min).length;
+    } finally {
+      split.mockRestore();
+      replace.mockRestore();
+    }
+  }
+
+  it('splits a route template once per route table, not once per request', () => {
+    // Prepare: count every read of a route's template
+    let reads = 0;
+    const counted = table(0).map(
+      (r) =>
+        new Proxy(r, {
+          get: (target, key) => {
+            if (key === 'path') reads++;
+            return Reflect.get(target, key);
+          },
+        }),
+    );
+    // Act
+    for (let i = 0; i < 50; i++) {
+      methodsFor(counted, `/item/a${i}`);
+      matchRoute(counted, 'GET', `/item/a${i}`);
+    }
+    // Assess
+    expect(reads).toBe(counted.length);
+  });
+
+  it.each([
+    { what: 'OPTIONS (every method)', run: (routes: Route[], path: string) => methodsFor(routes, path) },
+    { what: 'GET', run: (routes: Route[], path: string) => matchRoute(routes, 'GET', path) },
+  ])('scans a path of 15,000 slashes once for $what, with 15 routes as with 215', ({ run }) => {
+    // Prepare: the path of the report, `/items` then ~15,000 slashes, and one more character
+    const path = `/items${'/'.repeat(15_000)}x`;
+    const small = table(0);
+    const big = table(200);
+    // Act
+    const passesSmall = passesOverLongText(10_000, () => run(small, path));
+    const passesBig = passesOverLongText(10_000, () => run(big, path));
+    // Assess
+    expect(passesSmall).toBe(1);
+    expect(passesBig).toBe(1);
   });
 });

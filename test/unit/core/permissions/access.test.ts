@@ -168,4 +168,30 @@ describe('redact', () => {
   it('returns the item itself when nothing is hidden', () => {
     expect(redact(item, [])).toBe(item);
   });
+
+  it('reads an attribute name as the path its dots spell, at the top and inside maps', () => {
+    // Prepare: names written with dots, next to names that only share a prefix
+    const dotted: Item = {
+      'meta.secret': { S: 'top' },
+      'meta.secret.x': { S: 'below' },
+      'meta.public': { S: 'kept' },
+      'meta.secretive': { S: 'kept too' },
+      'cost.note': { S: 'below cost' },
+      costs: { N: '1' },
+      meta: { M: { 'deeper.secret': { S: 'inside' }, 'deeper.kept': { S: 'k' } } },
+    };
+    // Act
+    const out = redact(dotted, ['meta.secret', 'cost', 'meta.deeper.secret']);
+    // Assess
+    expect(out).toEqual({
+      'meta.public': { S: 'kept' },
+      'meta.secretive': { S: 'kept too' },
+      costs: { N: '1' },
+      meta: { M: { 'deeper.kept': { S: 'k' } } },
+    });
+  });
+
+  it('hides every dotted name below a hidden map, and no name that only shares its first letters', () => {
+    expect(redact({ 'meta.a.b': { S: 'x' }, metab: { S: 'y' } }, ['meta'])).toEqual({ metab: { S: 'y' } });
+  });
 });
