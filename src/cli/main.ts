@@ -206,21 +206,27 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   policy
     .command('export')
     .description('print the tables as a policy document (export, then plan: no changes)')
-    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json', 'ts']).default('yaml'))
-    .action(async (opts: { format: 'yaml' | 'json' | 'ts' }) => {
+    .addOption(new Option('--format <format>', 'output format (default: yaml)').choices(['yaml', 'json', 'ts']))
+    .option('--json', 'print the document as JSON (--format json)')
+    .action(async (opts: { format?: 'yaml' | 'json' | 'ts'; json?: boolean }) => {
+      if (opts.json && opts.format !== undefined && opts.format !== 'json') {
+        throw new CliError(`--json and --format ${opts.format}: give one or the other`);
+      }
+      const format = opts.json ? 'json' : (opts.format ?? 'yaml');
       const { db } = connect();
       const t = tables();
       const [auth, groups] = await Promise.all([scanAll(db, t.auth), scanAll(db, t.groups)]);
       const plain = (items: Item[]) => items.map((i) => toJson({ M: i }) as Record<string, never>);
       const doc = policyDocument({ records: plain(auth), groups: plain(groups) });
-      if (opts.format === 'yaml') io.out(stringify(doc, { lineWidth: 0 }));
-      else if (opts.format === 'json') json(doc);
+      if (format === 'yaml') io.out(stringify(doc, { lineWidth: 0 }));
+      else if (format === 'json') json(doc);
       else io.out(`// Exported by scoutr policy export\nexport default ${JSON.stringify(doc, null, 2)};\n`);
     });
 
   policy
     .command('schema')
-    .description("print the policy document's JSON Schema, for editors")
+    .description("print the policy document's JSON Schema, for editors (always JSON)")
+    .option('--json', 'print the schema as JSON (the only format: accepted for uniformity)')
     .action(() => json(policyJsonSchema()));
 
   program
