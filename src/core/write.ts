@@ -54,7 +54,8 @@ export function mayUpdateField(role: Role, field: string): boolean {
 
 /**
  * SPEC.md §3 "Writes": an update is allowed if one role allows all of it — the stored row satisfies its read and
- * update filters, every changed field is updatable in it, and the row after the change satisfies them too.
+ * update filters, every changed field is updatable in it, and the row after the change satisfies its read filters
+ * and its update_check_filters (its update_filters when it has none: PostgreSQL's USING and WITH CHECK).
  */
 export function rolesAllowingUpdate(
   roles: readonly Role[],
@@ -68,7 +69,7 @@ export function rolesAllowingUpdate(
       matches(r.filters.update, stored) &&
       changed.every((f) => mayUpdateField(r, f)) &&
       matches(r.filters.read, post) &&
-      matches(r.filters.update, post),
+      matches(r.filters.updateCheck, post),
   );
 }
 

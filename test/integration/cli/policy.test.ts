@@ -286,7 +286,14 @@ describe('--json on every command that prints results', () => {
     expect(await parsed(['policy', 'plan', file])).toHaveProperty('summary');
     expect(await parsed(['policy', 'apply', file, '--yes'])).toHaveProperty('applied');
     expect(await parsed(['policy', 'export'])).toMatchObject({ version: 1, records: { alice: { type: 'USERNAME' } } });
-    expect(await parsed(['policy', 'schema'])).toHaveProperty('properties.records');
+    const schema = await parsed(['policy', 'schema']);
+    // update_check_filters (SPEC.md §2) is a field of records and groups, as editors see them
+    for (const kind of ['records', 'groups']) {
+      expect(schema).toHaveProperty(
+        ['properties', kind, 'additionalProperties', 'properties', 'update_check_filters', 'type'],
+        'array',
+      );
+    }
     expect(await parsed(['check', '--as', 'user:alice', 'POST', '/item'])).toMatchObject({ allowed: true });
   });
 
