@@ -3,6 +3,7 @@ import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
 import type { Method } from './request';
+import { routesFor } from './routes';
 
 // SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/app.ts).
 
@@ -102,7 +103,13 @@ export interface AppConfig {
   };
 }
 
-/** Identity helper giving the config its type, for app modules: `export default defineApp({ ... })`. */
-export const defineApp = (config: AppConfig): AppConfig => config;
+/**
+ * Gives the config its type, for app modules: `export default defineApp({ ... })`. Refuses, when the module loads, a
+ * route table API Gateway could not deploy (RouteTableError naming each route; SPEC.md §14).
+ */
+export function defineApp(config: AppConfig): AppConfig {
+  routesFor(config);
+  return config;
+}
 
 export const BUILTIN_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY'] as const;

@@ -56,8 +56,17 @@ export function uniqueRoutes(app: AppConfig): Map<string, UniqueRoute> {
   );
 }
 
-/** The one route table: the Lambda handlers, the local server, serverless.yml and openapi.json all derive from it. */
+/**
+ * The one route table: the Lambda handlers, the local server, serverless.yml and openapi.json all derive from it.
+ * A table API Gateway could not deploy is refused here, naming the route (SPEC.md §14): see checkRouteTable.
+ */
 export function routesFor(app: AppConfig): Route[] {
+  const routes = routeTable(app);
+  checkRouteTable(routes);
+  return routes;
+}
+
+function routeTable(app: AppConfig): Route[] {
   const items = itemsRoute(app);
   const item = itemRoute(app);
   return [
@@ -87,6 +96,69 @@ export function routesFor(app: AppConfig): Route[] {
       ([action, c]): Route => ({ verb: 'custom', method: c.method, path: routePath(c.path), action }),
     ),
   ];
+}
+
+/** A route table API Gateway could not deploy (SPEC.md §14): every problem, one a line, each naming its route. */
+export class RouteTableError extends Error {
+  override readonly name = 'RouteTableError';
+  constructor(readonly problems: readonly string[]) {
+    super(`The app's routes cannot be deployed to API Gateway:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+// API Gateway REST API resource path parts (CreateResource: "Resource's path part only allow a-zA-Z0-9._- and curly
+// braces at the beginning and the end and an optional plus sign before the closing brace"; static parts also take
+// ':'). Greedy `{name+}` parts deploy, but no route of Scoutr's serves a greedy path: the local router would not
+// match what API Gateway routes, so they are refused too.
+const STATIC_PART = /^[A-Za-z0-9:._-]+$/;
+const VARIABLE_PART = /^\{([A-Za-z0-9._-]+)\}$/;
+
+export const describeRoute = (r: Route): string =>
+  `${r.method} ${r.path}${r.verb === 'custom' ? ` (custom action ${r.action})` : ''}`;
+
+/**
+ * What API Gateway refuses at deploy, found at start-up instead: a path part with characters it does not take (an
+ * empty part, `{isbn}.json`, a space), the same method and path twice ("Method already exists for this resource"),
+ * and sibling variable parts with different names, `/book/{id}` beside `/book/{isbn}/borrow` ("A sibling ({id}) of
+ * this resource already has a variable path part -- only one is allowed"). Throws RouteTableError listing each.
+ */
+export function checkRouteTable(routes: readonly Route[]): void {
+  const problems: string[] = [];
+  const seen = new Map<string, Route>();
+  // Each resource (a path prefix) → the variable child it has, and the route that made it.
+  const variableChild = new Map<string, { part: string; route: Route }>();
+  for (const route of routes) {
+    const parts = route.path === '/' ? [] : route.path.split('/').slice(1);
+    const bad = parts.filter((p) => !STATIC_PART.test(p) && !VARIABLE_PART.test(p));
+    if (!route.path.startsWith('/') || bad.length > 0) {
+      const shown = bad.map((p) => (p === '' ? 'an empty part' : `'${p}'`)).join(', ');
+      problems.push(
+        `${describeRoute(route)}: path part ${shown || `'${route.path}'`} is not a static part of A-Z a-z 0-9 : . _ - ` +
+          'nor a whole {name} of A-Z a-z 0-9 . _ -',
+      );
+      continue;
+    }
+    const key = `${route.method} ${route.path}`;
+    const twin = seen.get(key);
+    if (twin) problems.push(`${describeRoute(route)}: defined twice (also ${describeRoute(twin)})`);
+    seen.set(key, route);
+    let resource = '';
+    for (const part of parts) {
+      if (VARIABLE_PART.test(part)) {
+        const sibling = variableChild.get(resource);
+        if (!sibling) variableChild.set(resource, { part, route });
+        else if (sibling.part !== part) {
+          problems.push(
+            `${describeRoute(route)}: ${part} and ${sibling.part} (of ${describeRoute(sibling.route)}) are sibling ` +
+              `variable path parts under ${resource || '/'}; API Gateway allows one name there: use ${sibling.part}`,
+          );
+          break;
+        }
+      }
+      resource = `${resource}/${part}`;
+    }
+  }
+  if (problems.length > 0) throw new RouteTableError(problems);
 }
 
 /** `{name}` or the greedy `{name+}` in a path template */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadApp } from '../config';
-import { itemsRoute, routesFor } from '../core/routes';
+import { itemsRoute, RouteTableError, routesFor } from '../core/routes';
 import {
   auditTableSpec,
   authTableSpec,
@@ -52,6 +52,9 @@ export async function main(
   const config = loadLocalConfig({ ...exampleData?.env, ...env });
   // Without SCOUTR_CONFIG the example is the pet store's, so one of the two names the app module.
   const app = await loadApp(example?.app ?? configured!);
+  // A route table API Gateway could not deploy is refused before anything starts (also for an app not written with
+  // defineApp, which refuses it as the module loads).
+  const routes = routesFor(app);
   // The embedded DynamoDB is ours: an app with item roles gets its grants table there by default. Against an
   // external DynamoDB, GRANTS_TABLE is honoured exactly (the runtime refuses item roles without it).
   if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
@@ -88,7 +91,6 @@ export async function main(
     }
 
     const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
-    const routes = routesFor(app);
     const doc = openApiDocument(app);
     const server = await startServer({
       runtime,
@@ -231,7 +233,7 @@ if (require.main === module) {
       process.on('SIGTERM', shutdown);
     },
     (err: unknown) => {
-      console.error(err instanceof ConfigError ? err.message : err);
+      console.error(err instanceof ConfigError || err instanceof RouteTableError ? err.message : err);
       process.exit(1);
     },
   );
