@@ -5,11 +5,12 @@ import { canonicalizePath, describeFilter } from '../actions/user';
 import { ConfigError } from '../config';
 import { ScoutrError } from '../core/errors';
 import { toJson } from '../core/json';
-import { type Decision, decide } from '../core/permissions/decide';
+import { type Decision, decide, decisionRoutes } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
-import { lookupOf, namedRoleFor, rolesFor } from '../core/permissions/roles';
+import { type FoundRecords, resolveRoles } from '../core/permissions/resolve';
+import { lookupOf, namedRoleFor } from '../core/permissions/roles';
 import type { PolicyChange, PolicyPlan, PolicyTable } from '../core/policy/diff';
-import { parseIdentity, policyOf } from '../core/policy/load-policy';
+import { parseIdentity } from '../core/policy/load-policy';
 import { policyDocument, policyRecords } from '../core/policy/records';
 import { policyJsonSchema } from '../core/policy/schema';
 import { type AttributeValue, type Item, keyValue } from '../core/values';
@@ -236,59 +237,49 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     .argument('<method>', 'GET, POST, PUT, PATCH or DELETE')
     .argument('<path>', 'the request path, such as /item/p-1')
     .option('--item <id>', 'the item (read from DATA_TABLE): whether that row is visible and changeable')
+    .option(
+      '--body <json>',
+      "the request's JSON body: an update's changes (the row after it is checked too), a create's item, a grant; " +
+        'for a custom action, the change it makes',
+    )
     .option('--policy <file>', 'decide from this file alone, not from the auth tables')
-    .option('--app <module>', 'the app config module whose item roles filters ask for (default: SCOUTR_CONFIG)')
+    .option('--app <module>', 'the app config module: its routes and item roles (default: SCOUTR_CONFIG)')
     .option('--json', 'print the decision as JSON')
     .action(
       async (
         method: string,
         rawPath: string,
-        opts: { as: string; item?: string; policy?: string; app?: string; json?: boolean },
+        opts: { as: string; item?: string; body?: string; policy?: string; app?: string; json?: boolean },
       ) => {
         const path = canonicalizePath(rawPath);
         const appFile = opts.app ?? (io.env.SCOUTR_CONFIG || undefined);
-        const itemRoles = appFile === undefined ? undefined : appItemRoles(appFile);
-        let caller = parseIdentity(opts.as);
-        let roles: ReturnType<typeof rolesFor>['roles'] = [];
+        const app = appFile === undefined ? undefined : appItemRoles(appFile);
+        const body = opts.body === undefined ? undefined : jsonObject(opts.body);
+        let found: FoundRecords;
+        let settings: { DEFAULT_ROLE?: string | undefined; ANONYMOUS_ROLE?: string | undefined };
         if (opts.policy) {
-          const doc = loadOrExit(opts.policy, opts.json === true);
-          const settings = rolesEnv(io.env);
-          const { records, groups } = policyRecords(doc);
-          const p = policyOf(
-            new Map<string, AuthRecord>(records.map((r) => [r.id, r])),
-            new Map<string, GroupRecord>(groups.map((g) => [g.group_id, g])),
-            {
-              defaultRole: settings.DEFAULT_ROLE,
-              anonymousRole: settings.ANONYMOUS_ROLE,
-              itemRoles: itemRoles?.declared,
-            },
-          );
-          ({ caller, roles } = p.rolesOf(caller));
+          const { records, groups } = policyRecords(loadOrExit(opts.policy, opts.json === true));
+          found = {
+            records: new Map<string, AuthRecord>(records.map((r) => [r.id, r])),
+            groups: new Map<string, GroupRecord>(groups.map((g) => [g.group_id, g])),
+          };
+          settings = rolesEnv(io.env);
         } else {
-          const lookup = lookupOf(caller);
-          const { env } = connect();
+          const { env, db } = connect();
+          settings = env;
+          const lookup = lookupOf(parseIdentity(opts.as));
           const named = namedRoleFor(lookup, { defaultRole: env.DEFAULT_ROLE, anonymousRole: env.ANONYMOUS_ROLE });
-          if (lookup || named) {
-            const store = new AuthStore(
-              connect().db,
-              { auth: connect().env.AUTH_TABLE, groups: connect().env.GROUP_TABLE },
-              {
-                cacheSeconds: 0,
-                now: io.now ?? (() => 0),
-              },
-            );
-            const loaded = await store.load(lookup, undefined, named);
-            const applicable = loaded.named
-              ? [...loaded.selected.applicable, loaded.named]
-              : loaded.selected.applicable;
-            ({ caller, roles } = rolesFor(
-              caller,
-              { ...loaded.selected, applicable },
-              loaded.groups,
-              itemRoles?.roles ?? undefined,
-            ));
-          }
+          const store = new AuthStore(db, tables(), { cacheSeconds: 0, now: io.now ?? (() => 0) });
+          found = await store.load(lookup, undefined, named);
         }
+        // The server's own resolution and decision, on the app's routes (core/permissions: resolve.ts, decide.ts).
+        const itemRoles = app?.roles ?? undefined;
+        const { caller, roles } = resolveRoles(
+          parseIdentity(opts.as),
+          found,
+          { defaultRole: settings.DEFAULT_ROLE, anonymousRole: settings.ANONYMOUS_ROLE },
+          itemRoles,
+        );
         let item: Item | undefined;
         if (opts.item !== undefined) {
           const { env, db } = connect();
@@ -303,7 +294,7 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
           });
           if (!item) throw new CliError(`--item ${opts.item}: no such item in ${env.DATA_TABLE}`);
         }
-        const d = decide(roles, method, path, item);
+        const d = decide(roles, { caller, method, path, item, body }, decisionRoutes(app?.app, itemRoles));
         if (opts.json) json(decisionJson(d, caller.id ?? null, opts.item));
         else lines(decisionText(d, method.toUpperCase(), path, opts.item));
         code = d.allowed ? EXIT.ok : EXIT.denied;
@@ -322,6 +313,19 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     io.err(`scoutr: ${messageOf(err)}\n`);
     return EXIT.error;
   }
+}
+
+/** `--body`: a JSON object, or a one-line error. */
+function jsonObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`--body: not JSON (${(err as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new CliError('--body: not a JSON object');
+  return value as Record<string, unknown>;
 }
 
 /** A clean one-line message: ours, the configuration's, or the SDK's name and message. Never a stack. */
@@ -347,6 +351,8 @@ function decisionJson(d: Decision, id: string | null, itemId: string | undefined
     identity: id,
     roles: d.roles,
     rule: d.rule ?? null,
+    route: d.route ?? null,
+    ...(d.status !== undefined ? { status: d.status } : {}),
     row_filter: describeFilter(d.filter),
     hidden_fields: d.hidden,
     ...(itemId !== undefined ? { item: { id: itemId, ...d.item } } : {}),
@@ -355,6 +361,9 @@ function decisionJson(d: Decision, id: string | null, itemId: string | undefined
 
 function decisionText(d: Decision, method: string, path: string, itemId: string | undefined): string[] {
   const out = [`${d.allowed ? 'allowed' : 'denied'}: ${method} ${path}: ${d.reason}`];
+  if (d.route?.action !== undefined) {
+    out.push(`route: ${d.route.method} ${d.route.path} (custom action ${d.route.action}, runs as ${d.route.runs})`);
+  }
   if (d.roles.length > 0) {
     out.push(`roles: ${d.roles.join(', ')}`);
     out.push(`row filter: ${d.filter === true ? 'all rows' : JSON.stringify(describeFilter(d.filter))}`);

@@ -40,13 +40,17 @@ function requireDefault(file: string, what: string): unknown {
  * The item roles an app config module declares (`--app MODULE`), checked as the server checks them at startup:
  * `declared` for the decisions, `roles` for validation; `roles` is null for an app that declares none.
  */
-export function appItemRoles(file: string): { declared: ItemRolesConfig | undefined; roles: ItemRoles | null } {
+export function appItemRoles(file: string): {
+  app: AppConfig;
+  declared: ItemRolesConfig | undefined;
+  roles: ItemRoles | null;
+} {
   const app = requireDefault(file, 'app config');
   if (!app || typeof app !== 'object') throw new CliError(`${file}: the app config module has no default export`);
   const declared = (app as AppConfig).itemRoles;
-  if (declared === undefined) return { declared, roles: null };
+  if (declared === undefined) return { app: app as AppConfig, declared, roles: null };
   try {
-    return { declared, roles: checkItemRoles(declared) };
+    return { app: app as AppConfig, declared, roles: checkItemRoles(declared) };
   } catch (err) {
     throw new CliError(`${file}: ${(err as Error).message}`);
   }

@@ -58,6 +58,9 @@ export interface CustomRequest {
   caller: Readonly<Pick<Caller, 'kind' | 'id' | 'username' | 'email' | 'name'>> & { groups: readonly string[] };
 }
 
+/** The write a custom action runs. */
+export type CustomWrite = 'create' | 'update' | 'delete';
+
 /**
  * A custom route (SPEC.md §8), e.g. POST /item/{id}/sell: it runs for the roles that permit its own method and
  * path, and its change is audited (and versioned) under its own action name.
@@ -65,6 +68,11 @@ export interface CustomRequest {
 export interface CustomAction {
   method: Exclude<Method, 'GET'>;
   path: string;
+  /**
+   * The one write it runs through `ops` (default `update`), so that `scoutr check` and `loadPolicy` decide its route
+   * under that verb's rules as the server does; calling another `ops` write is a 500 naming the action.
+   */
+  runs?: CustomWrite;
   run: (ops: WriteOps, request: CustomRequest) => Promise<unknown>;
 }
 

@@ -1,4 +1,4 @@
-import type { AppConfig, UniqueRoute } from './app';
+import type { AppConfig, CustomWrite, UniqueRoute } from './app';
 import type { Method } from './request';
 
 export type Verb =
@@ -23,6 +23,8 @@ export interface Route {
   path: string;
   /** custom routes: the audit action name */
   action?: string;
+  /** custom routes: the write the action runs, under that verb's rules (CustomAction.runs, default update) */
+  runs?: CustomWrite;
 }
 
 export const VERBS: readonly Verb[] = [
@@ -93,7 +95,13 @@ function routeTable(app: AppConfig): Route[] {
         ] as const)
       : []),
     ...Object.entries(app.customActions ?? {}).map(
-      ([action, c]): Route => ({ verb: 'custom', method: c.method, path: routePath(c.path), action }),
+      ([action, c]): Route => ({
+        verb: 'custom',
+        method: c.method,
+        path: routePath(c.path),
+        action,
+        runs: c.runs ?? 'update',
+      }),
     ),
   ];
 }
@@ -159,6 +167,45 @@ export function checkRouteTable(routes: readonly Route[]): void {
     }
   }
   if (problems.length > 0) throw new RouteTableError(problems);
+}
+
+export interface RouteMatch {
+  route: Route;
+  /** the path parameters, as the segments gave them */
+  params: Record<string, string>;
+}
+
+/**
+ * The route of a method and path segments, as API Gateway picks it: segment by segment, a literal segment beating a
+ * `{param}` (so `/items/status/{status}` wins over `/items/{search_key}/{search_value}`). The local server matches
+ * raw URL segments with it (http/router.ts), and the decisions of `scoutr check` and `loadPolicy` canonical ones.
+ */
+export function findRoute(
+  routes: readonly Route[],
+  method: string,
+  segments: readonly string[],
+): RouteMatch | undefined {
+  let best: { match: RouteMatch; score: number } | undefined;
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const parts = route.path.replace(/^\/+/, '').split('/');
+    if (parts.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let score = 0;
+    let ok = true;
+    for (let i = 0; i < parts.length && ok; i++) {
+      const part = parts[i]!;
+      const seg = segments[i]!;
+      const param = /^\{([^}+]+)\}$/.exec(part);
+      if (param) {
+        if (seg === '') ok = false;
+        else params[param[1]!] = seg;
+      } else if (part === seg) score += 2 ** (parts.length - i);
+      else ok = false;
+    }
+    if (ok && (!best || score > best.score)) best = { match: { route, params }, score };
+  }
+  return best?.match;
 }
 
 /** `{name}` or the greedy `{name+}` in a path template */
