@@ -174,7 +174,10 @@ describe('policy validate: one located message per rule', () => {
         'edit',
         'view',
       ]);
-      expect(appItemRoles(join(__dirname, '../../../example/app.ts'))).toMatchObject({ declared: undefined, roles: null });
+      expect(appItemRoles(join(__dirname, '../../../example/app.ts'))).toMatchObject({
+        declared: undefined,
+        roles: null,
+      });
       const bad = join(dir, 'bad-app.ts');
       writeFileSync(bad, "export default { itemRoles: { roles: ['own', 'own'] } };\n");
       expect(() => appItemRoles(bad)).toThrow(`${bad}: itemRoles: role 'own' is declared twice`);
