@@ -13,6 +13,7 @@ import type { PolicyChange, PolicyPlan, PolicyTable } from '../core/policy/diff'
 import { parseIdentity } from '../core/policy/load-policy';
 import { policyDocument, policyRecords } from '../core/policy/records';
 import { policyJsonSchema } from '../core/policy/schema';
+import { routesFor } from '../core/routes';
 import { type AttributeValue, type Item, keyValue } from '../core/values';
 import { AuthStore } from '../dynamo/auth';
 import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
@@ -130,12 +131,19 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     .command('validate')
     .description('check policy files; every error at once, as FILE:LINE:COL: <field path>: <message>')
     .argument('<file...>', 'policy files (.yml, .yaml, .json, .ts, .js)')
-    .option('--app <module>', 'the app config module: item_role filters must name one of its item roles')
+    .option(
+      '--app <module>',
+      'the app config module: item_role filters must name one of its item roles, and a permitted endpoint that ' +
+        'matches none of its routes is a warning',
+    )
     .option('--json', 'print the result as JSON')
     .action((files: string[], opts: { json?: boolean; app?: string }) => {
-      const itemRoles = opts.app === undefined ? undefined : appItemRoles(opts.app).roles;
-      const results = files.map((file) => ({ file, loaded: loadPolicyFile(file, { itemRoles }) }));
+      const app = opts.app === undefined ? undefined : appItemRoles(opts.app);
+      const options = { itemRoles: app?.roles, routes: app && routesFor(app.app) };
+      const results = files.map((file) => ({ file, loaded: loadPolicyFile(file, options) }));
       const issues = results.flatMap((r) => ('issues' in r.loaded ? r.loaded.issues : []));
+      // Warnings never change the exit code: a rule that permits nothing is likely a leftover, not a mistake.
+      const warnings = results.flatMap((r) => r.loaded.warnings ?? []);
       const records = results.reduce(
         (n, r) => n + ('doc' in r.loaded ? Object.keys(r.loaded.doc.records ?? {}).length : 0),
         0,
@@ -144,10 +152,17 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
         (n, r) => n + ('doc' in r.loaded ? Object.keys(r.loaded.doc.groups ?? {}).length : 0),
         0,
       );
-      if (opts.json) json({ valid: issues.length === 0, files: files.length, records, groups, issues });
-      else if (issues.length > 0)
-        io.err(`${issues.map(formatIssue).join('\n')}\n${issues.length} error${issues.length === 1 ? '' : 's'}\n`);
-      else io.out(`${files.join(', ')}: valid (${records} records, ${groups} groups)\n`);
+      const s = (n: number) => (n === 1 ? '' : 's');
+      if (opts.json) json({ valid: issues.length === 0, files: files.length, records, groups, issues, warnings });
+      else {
+        if (warnings.length > 0) {
+          const shown = warnings.map((w) => formatIssue({ ...w, message: `warning: ${w.message}` }));
+          io.err(`${shown.join('\n')}\n${warnings.length} warning${s(warnings.length)}\n`);
+        }
+        if (issues.length > 0)
+          io.err(`${issues.map(formatIssue).join('\n')}\n${issues.length} error${s(issues.length)}\n`);
+        else io.out(`${files.join(', ')}: valid (${records} records, ${groups} groups)\n`);
+      }
       code = issues.length > 0 ? EXIT.error : EXIT.ok;
     });
 
