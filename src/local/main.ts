@@ -12,12 +12,12 @@ import {
   type TableSpec,
   tableExists,
 } from '../dynamo/admin';
-import { createClient, type DynamoDBClient } from '../dynamo/client';
+import { createClient, type DynamoDBClient, localCredentials } from '../dynamo/client';
 import { applyPolicy, planPolicy } from '../dynamo/policy';
 import { openApiDocument } from '../http/openapi';
 import { createRuntime } from '../http/runtime';
 import { type LocalConfig, loadLocalConfig } from './config';
-import { type Emulator, LOCAL_CREDENTIALS, startEmulator } from './emulator';
+import { type Emulator, startEmulator } from './emulator';
 import {
   EXAMPLES,
   type ExampleName,
@@ -60,16 +60,17 @@ export async function main(
   if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
   let emulator: Emulator | undefined;
   let endpoint = config.DYNAMODB_ENDPOINT;
+  const region = config.AWS_REGION ?? 'us-east-1';
   if (!endpoint) {
-    emulator = await startEmulator({ dataDir: config.SCOUTR_DATA_DIR });
+    emulator = await startEmulator({ dataDir: config.SCOUTR_DATA_DIR, region });
     endpoint = emulator.endpoint;
   }
   const db = createClient({
     endpoint,
-    region: config.AWS_REGION ?? 'us-east-1',
+    region,
     readBudgetMs: config.READ_BUDGET_MS, // a DynamoDB that stops answering is a 503, not a hang (client.ts)
-    // DynamoDB Local accepts any credentials; a real endpoint uses the usual AWS credential chain.
-    ...(emulator || (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) ? { credentials: LOCAL_CREDENTIALS } : {}),
+    // The embedded database answers only its own key; another DynamoDB gets the credentials the environment gives.
+    credentials: emulator ? emulator.credentials : localCredentials(endpoint, env),
   });
   try {
     const specs: TableSpec[] = [
@@ -99,7 +100,7 @@ export async function main(
       port: config.PORT,
       extra: { '/openapi.json': () => doc },
     });
-    printBanner(server.url, endpoint, itemsRoute(app), config, emulator !== undefined, example?.name, exampleData);
+    printBanner(server.url, endpoint, itemsRoute(app), config, emulator, example?.name, exampleData);
     return async () => {
       await server.close();
       db.destroy();
@@ -159,14 +160,14 @@ function printBanner(
   endpoint: string,
   itemsPath: string,
   config: LocalConfig,
-  embedded: boolean,
+  emulator: Emulator | undefined,
   example: ExampleName | undefined,
   data: ExampleSeed | undefined,
 ): void {
   const lines = [
     '',
     `Scoutr is listening on ${url}`,
-    `  DynamoDB: ${embedded ? `embedded DynamoDB Local (${config.SCOUTR_DATA_DIR ? `on disk: ${config.SCOUTR_DATA_DIR}` : 'in memory'})` : config.DYNAMODB_ENDPOINT}`,
+    `  DynamoDB: ${emulator ? `embedded DynamoDB Local (${config.SCOUTR_DATA_DIR ? `on disk: ${config.SCOUTR_DATA_DIR}` : 'in memory'})` : config.DYNAMODB_ENDPOINT}`,
     `  tables:   data=${config.DATA_TABLE} auth=${config.AUTH_TABLE} groups=${config.GROUP_TABLE} audit=${config.AUDIT_TABLE ?? '(off)'}${config.GRANTS_TABLE ? ` grants=${config.GRANTS_TABLE}` : ''}`,
     `  OIDC headers trusted: ${config.TRUST_OIDC_HEADERS}`,
     ...(config.OIDC_JWKS_URL ? [`  JWT verification: bearer tokens checked against ${config.OIDC_JWKS_URL}`] : []),
@@ -207,10 +208,14 @@ function printBanner(
     );
   }
   // The tables are plain DynamoDB ones: the scoutr command manages their permissions (README "Managing permissions").
-  const env = `DYNAMODB_ENDPOINT=${endpoint} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}`;
+  // The embedded database is private to its access key (emulator.ts): the commands carry it, and its region.
+  const key = emulator
+    ? ` AWS_REGION=${emulator.region} AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=local`
+    : '';
+  const env = `DYNAMODB_ENDPOINT=${endpoint}${key} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}`;
   lines.push(
     '',
-    `Permissions as a policy file, against this DynamoDB (${endpoint}):`,
+    `Permissions as a policy file, against this DynamoDB (${endpoint}${emulator ? ', whose tables only this access key reaches' : ''}):`,
     `  ${env} npx scoutr policy export > policy.yml`,
     `  ${env} npx scoutr policy plan policy.yml`,
     `  ${env} npx scoutr policy apply policy.yml --yes`,
