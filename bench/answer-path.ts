@@ -8,7 +8,7 @@ import type { Logger } from '../src/core/log';
 import { routesFor } from '../src/core/routes';
 import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';
-import { startEmulator } from '../src/local/emulator';
+import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { Bare } from './baseline';
 import { APP, benchClient, benchConfig, createBenchTables, restEvent, seedItems, TABLES, WORKLOADS } from './fixtures';
 
@@ -19,7 +19,7 @@ const ROUNDS = 30;
 async function main() {
   const workload = WORKLOADS[Number(workloadArg)]!;
   const size = Number(sizeArg);
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
   const db = benchClient(emulator.endpoint);
   try {
     await createBenchTables(db);

@@ -25,7 +25,7 @@ const WRITES = Number(process.env.HOT_WRITES ?? 200);
 const TABLES = { data: 'hot-pets', auth: 'hot-auth', groups: 'hot-groups', audit: 'hot-audit' };
 
 async function main() {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
   try {
     const db = createClient({ endpoint: emulator.endpoint, credentials: LOCAL_CREDENTIALS });
     await createTable(db, { name: TABLES.data, partitionKey: { name: 'id', type: 'S' } });

@@ -15,7 +15,7 @@ import type { Logger } from '../src/core/log';
 import { routesFor } from '../src/core/routes';
 import { auditTableSpec, authTableSpec, createTable, grantsTableSpec, groupTableSpec } from '../src/dynamo/admin';
 import { createRuntime } from '../src/http/runtime';
-import { startEmulator } from '../src/local/emulator';
+import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { seed } from '../src/local/seed';
 import { startServer } from '../src/local/server';
 import { APP, benchClient, DATA_TABLE_SPEC, itemId, seedItems, TABLES } from './fixtures';
@@ -87,7 +87,7 @@ const num = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main() {
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
   try {
     const db = benchClient(emulator.endpoint);
     const t = performance.now();

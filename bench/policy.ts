@@ -62,7 +62,7 @@ async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: 
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'scoutr-bench-policy-'));
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
   const db = createClient({ endpoint: emulator.endpoint, credentials: LOCAL_CREDENTIALS });
   try {
     const file = join(dir, 'policy.yml');

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { startEmulator } from '../src/local/emulator';
+import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { benchClient, createBenchTables, seedItems, WORKLOADS } from './fixtures';
 
 interface ProfileNode {
@@ -77,7 +77,7 @@ async function main() {
     return;
   }
   mkdirSync(dir, { recursive: true });
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
   const db = benchClient(emulator.endpoint);
   try {
     await createBenchTables(db);

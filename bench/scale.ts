@@ -10,7 +10,7 @@
 // HTTP_WARMUP (default 2), HTTP_CONNECTIONS (default 10).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { startEmulator } from '../src/local/emulator';
+import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { benchClient, createBenchTables, GROUP_DEPTH, ITEMS_PER_CATEGORY, seedItems, WORKLOADS } from './fixtures';
 import { table } from './format';
 import { httpLoad, type LoadResult } from './http-load';
@@ -238,7 +238,7 @@ function targets(all: Measurement[], http: LoadResult[]): string {
 async function main() {
   const started = Date.now();
   console.log(`Scoutr scale benchmark — Node ${process.version}, sizes ${SIZES.join(', ')}; DynamoDB Local in memory`);
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
   const db = benchClient(emulator.endpoint);
   try {
     await createBenchTables(db);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../src/config';
+import { RouteTableError } from '../src/core/routes';
 import { type DevServer, startDev } from '../src/local/dev';
 import { findProject, loadProject } from '../src/local/project';
 import { exampleFiles, exampleNamed } from './examples';
@@ -36,7 +37,7 @@ if (require.main === module) {
       process.on('SIGTERM', shutdown);
     },
     (err: unknown) => {
-      console.error(err instanceof ConfigError ? err.message : err);
+      console.error(err instanceof ConfigError || err instanceof RouteTableError ? err.message : err);
       process.exit(1);
     },
   );

@@ -1,4 +1,4 @@
-import { BUILTIN_ACTIONS, type CustomRequest, type WriteOps } from '../core/app';
+import { BUILTIN_ACTIONS, type CustomRequest, type CustomWrite, type WriteOps } from '../core/app';
 import type { Caller } from '../core/caller';
 import { invalidBody, ScoutrError } from '../core/errors';
 import { plainToJson } from '../core/json';
@@ -10,8 +10,19 @@ import { deleteItem } from './delete';
 import { updateItem } from './update';
 import { checkItemBody } from './write';
 
-/** The create/update/delete a custom action may run, bound to this request and audited as `action`. */
-export function writeOps(deps: Deps, ctx: Ctx, action: string): WriteOps<Reply> {
+/**
+ * The create/update/delete a custom action may run, bound to this request and audited as `action`. Given `runs`
+ * (the action's declared write), any other write is a 500 naming the action: `scoutr check` and `loadPolicy` decide
+ * the route under the rules of the declared one, so the server never runs another.
+ */
+export function writeOps(deps: Deps, ctx: Ctx, action: string, runs?: CustomWrite): WriteOps<Reply> {
+  const only = (write: CustomWrite) => {
+    if (runs !== undefined && write !== runs) {
+      throw new ScoutrError('INTERNAL', 500, 'Internal error', {
+        cause: new Error(`custom action ${action} declares runs: '${runs}' but ran ${write}`),
+      });
+    }
+  };
   const body = () => (ctx.req.body === undefined || ctx.req.body === '' ? undefined : parseBody(ctx.req.body));
   const asBody = (plain: Record<string, unknown>, mode: 'create' | 'update') => {
     const json = plainToJson(plain);
@@ -21,16 +32,24 @@ export function writeOps(deps: Deps, ctx: Ctx, action: string): WriteOps<Reply> 
   };
   return {
     body,
-    create: (item) => createItem(deps, ctx, asBody(item, 'create'), action),
-    update: (id, changes) =>
-      updateItem(
+    create: async (item) => {
+      only('create');
+      return createItem(deps, ctx, asBody(item, 'create'), action);
+    },
+    update: async (id, changes) => {
+      only('update');
+      return updateItem(
         deps,
         ctx,
         id,
         typeof changes === 'function' ? (existing) => asBody(changes(existing), 'update') : asBody(changes, 'update'),
         action,
-      ),
-    delete: (id) => deleteItem(deps, ctx, id, action),
+      );
+    },
+    delete: async (id) => {
+      only('delete');
+      return deleteItem(deps, ctx, id, action);
+    },
   };
 }
 
@@ -44,7 +63,7 @@ export async function custom(deps: Deps, ctx: Ctx): Promise<Reply> {
   if ((BUILTIN_ACTIONS as readonly string[]).includes(action)) {
     throw new ScoutrError('INTERNAL', 500, 'Internal error', { cause: new Error(`custom action named ${action}`) });
   }
-  const out = await def.run(writeOps(deps, ctx, action), {
+  const out = await def.run(writeOps(deps, ctx, action, def.runs ?? 'update'), {
     pathParams: ctx.req.pathParams,
     query: ctx.req.query,
     caller: callerView(ctx.caller),

@@ -45,6 +45,7 @@ function describeRole(r: Role) {
       read: describeFilter(r.filters.read),
       create: describeFilter(r.filters.create),
       update: describeFilter(r.filters.update),
+      update_check: describeFilter(r.filters.updateCheck),
       delete: describeFilter(r.filters.delete),
     },
     explain: r.explain,

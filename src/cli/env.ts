@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { EnvSchema, parseEnv } from '../config';
-import { createClient } from '../dynamo/client';
+import { createClient, localCredentials } from '../dynamo/client';
 
 // The server's own variables (SPEC.md §10) and their rules, from the one schema: only the tables `scoutr` reads.
 const { AUTH_TABLE, GROUP_TABLE, DATA_TABLE, DYNAMODB_ENDPOINT, AWS_REGION, DEFAULT_ROLE, ANONYMOUS_ROLE } =
@@ -23,19 +23,14 @@ export const cliEnv = (env: Record<string, string | undefined>): CliEnv => parse
 const RolesEnvSchema = z.object({ DEFAULT_ROLE, ANONYMOUS_ROLE });
 export const rolesEnv = (env: Record<string, string | undefined>) => parseEnv(RolesEnvSchema, env);
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * AWS credentials come from the default chain. A loopback endpoint is DynamoDB Local, which accepts any: without
- * credentials in the environment, fixed local ones are used there (as `npm start` does), never for AWS itself.
+ * AWS credentials come from the default chain. A loopback endpoint is DynamoDB Local, which keeps a database per
+ * access key id: there AWS_ACCESS_KEY_ID is used as given (the key `npm start` prints for its embedded database), and
+ * without one the fixed local pair (localCredentials), never for AWS itself.
  */
 export function cliClient(env: CliEnv, raw: Record<string, string | undefined>): DynamoDBClient {
   const endpoint = env.DYNAMODB_ENDPOINT;
-  const local = endpoint !== undefined && LOOPBACK.has(new URL(endpoint).hostname);
-  const chain = raw.AWS_ACCESS_KEY_ID || raw.AWS_PROFILE;
-  return createClient({
-    endpoint,
-    region: env.AWS_REGION,
-    ...(local && !chain ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  const local = endpoint !== undefined && new Set(['localhost', '127.0.0.1', '[::1]']).has(new URL(endpoint).hostname);
+  const credentials = local ? localCredentials(endpoint, raw) : undefined;
+  return createClient({ endpoint, region: env.AWS_REGION, ...(credentials ? { credentials } : {}) });
 }

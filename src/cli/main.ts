@@ -3,15 +3,18 @@ import { Command, CommanderError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { canonicalizePath, describeFilter } from '../actions/user';
 import { ConfigError } from '../config';
+import { roleSettings } from '../core/app';
 import { ScoutrError } from '../core/errors';
 import { toJson } from '../core/json';
-import { type Decision, decide } from '../core/permissions/decide';
+import { type Decision, decide, decisionRoutes } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
-import { lookupOf, namedRoleFor, rolesFor } from '../core/permissions/roles';
+import { type FoundRecords, resolveRoles } from '../core/permissions/resolve';
+import { lookupOf, namedRoleFor, type RoleSettings } from '../core/permissions/roles';
 import type { PolicyChange, PolicyPlan, PolicyTable } from '../core/policy/diff';
-import { parseIdentity, policyOf } from '../core/policy/load-policy';
+import { parseIdentity } from '../core/policy/load-policy';
 import { policyDocument, policyRecords } from '../core/policy/records';
 import { policyJsonSchema } from '../core/policy/schema';
+import { routesFor } from '../core/routes';
 import { type AttributeValue, type Item, keyValue } from '../core/values';
 import { AuthStore } from '../dynamo/auth';
 import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
@@ -121,12 +124,19 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     .command('validate')
     .description('check policy files; every error at once, as FILE:LINE:COL: <field path>: <message>')
     .argument('<file...>', 'policy files (.yml, .yaml, .json, .ts, .js)')
-    .option('--app <module>', 'the app config module: item_role filters must name one of its item roles')
+    .option(
+      '--app <module>',
+      'the app config module: item_role filters must name one of its item roles, and a permitted endpoint that ' +
+        'matches none of its routes is a warning',
+    )
     .option('--json', 'print the result as JSON')
     .action((files: string[], opts: { json?: boolean; app?: string }) => {
-      const itemRoles = opts.app === undefined ? undefined : appItemRoles(opts.app).roles;
-      const results = files.map((file) => ({ file, loaded: loadPolicyFile(file, { itemRoles }) }));
+      const app = opts.app === undefined ? undefined : appItemRoles(opts.app);
+      const options = { itemRoles: app?.roles, routes: app && routesFor(app.app) };
+      const results = files.map((file) => ({ file, loaded: loadPolicyFile(file, options) }));
       const issues = results.flatMap((r) => ('issues' in r.loaded ? r.loaded.issues : []));
+      // Warnings never change the exit code: a rule that permits nothing is likely a leftover, not a mistake.
+      const warnings = results.flatMap((r) => r.loaded.warnings ?? []);
       const records = results.reduce(
         (n, r) => n + ('doc' in r.loaded ? Object.keys(r.loaded.doc.records ?? {}).length : 0),
         0,
@@ -135,10 +145,17 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
         (n, r) => n + ('doc' in r.loaded ? Object.keys(r.loaded.doc.groups ?? {}).length : 0),
         0,
       );
-      if (opts.json) json({ valid: issues.length === 0, files: files.length, records, groups, issues });
-      else if (issues.length > 0)
-        io.err(`${issues.map(formatIssue).join('\n')}\n${issues.length} error${issues.length === 1 ? '' : 's'}\n`);
-      else io.out(`${files.join(', ')}: valid (${records} records, ${groups} groups)\n`);
+      const s = (n: number) => (n === 1 ? '' : 's');
+      if (opts.json) json({ valid: issues.length === 0, files: files.length, records, groups, issues, warnings });
+      else {
+        if (warnings.length > 0) {
+          const shown = warnings.map((w) => formatIssue({ ...w, message: `warning: ${w.message}` }));
+          io.err(`${shown.join('\n')}\n${warnings.length} warning${s(warnings.length)}\n`);
+        }
+        if (issues.length > 0)
+          io.err(`${issues.map(formatIssue).join('\n')}\n${issues.length} error${s(issues.length)}\n`);
+        else io.out(`${files.join(', ')}: valid (${records} records, ${groups} groups)\n`);
+      }
       code = issues.length > 0 ? EXIT.error : EXIT.ok;
     });
 
@@ -198,21 +215,27 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   policy
     .command('export')
     .description('print the tables as a policy document (export, then plan: no changes)')
-    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json', 'ts']).default('yaml'))
-    .action(async (opts: { format: 'yaml' | 'json' | 'ts' }) => {
+    .addOption(new Option('--format <format>', 'output format (default: yaml)').choices(['yaml', 'json', 'ts']))
+    .option('--json', 'print the document as JSON (--format json)')
+    .action(async (opts: { format?: 'yaml' | 'json' | 'ts'; json?: boolean }) => {
+      if (opts.json && opts.format !== undefined && opts.format !== 'json') {
+        throw new CliError(`--json and --format ${opts.format}: give one or the other`);
+      }
+      const format = opts.json ? 'json' : (opts.format ?? 'yaml');
       const { db } = connect();
       const t = tables();
       const [auth, groups] = await Promise.all([scanAll(db, t.auth), scanAll(db, t.groups)]);
       const plain = (items: Item[]) => items.map((i) => toJson({ M: i }) as Record<string, never>);
       const doc = policyDocument({ records: plain(auth), groups: plain(groups) });
-      if (opts.format === 'yaml') io.out(stringify(doc, { lineWidth: 0 }));
-      else if (opts.format === 'json') json(doc);
+      if (format === 'yaml') io.out(stringify(doc, { lineWidth: 0 }));
+      else if (format === 'json') json(doc);
       else io.out(`// Exported by scoutr policy export\nexport default ${JSON.stringify(doc, null, 2)};\n`);
     });
 
   policy
     .command('schema')
-    .description("print the policy document's JSON Schema, for editors")
+    .description("print the policy document's JSON Schema, for editors (always JSON)")
+    .option('--json', 'print the schema as JSON (the only format: accepted for uniformity)')
     .action(() => json(policyJsonSchema()));
 
   program.addCommand(initCommand(io));
@@ -225,59 +248,45 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     .argument('<method>', 'GET, POST, PUT, PATCH or DELETE')
     .argument('<path>', 'the request path, such as /item/p-1')
     .option('--item <id>', 'the item (read from DATA_TABLE): whether that row is visible and changeable')
+    .option(
+      '--body <json>',
+      "the request's JSON body: an update's changes (the row after it is checked too), a create's item, a grant; " +
+        'for a custom action, the change it makes',
+    )
     .option('--policy <file>', 'decide from this file alone, not from the auth tables')
-    .option('--app <module>', 'the app config module whose item roles filters ask for (default: SCOUTR_CONFIG)')
+    .option('--app <module>', 'the app config module: its routes and item roles (default: SCOUTR_CONFIG)')
     .option('--json', 'print the decision as JSON')
     .action(
       async (
         method: string,
         rawPath: string,
-        opts: { as: string; item?: string; policy?: string; app?: string; json?: boolean },
+        opts: { as: string; item?: string; body?: string; policy?: string; app?: string; json?: boolean },
       ) => {
         const path = canonicalizePath(rawPath);
         const appFile = opts.app ?? (io.env.SCOUTR_CONFIG || undefined);
-        const itemRoles = appFile === undefined ? undefined : appItemRoles(appFile);
-        let caller = parseIdentity(opts.as);
-        let roles: ReturnType<typeof rolesFor>['roles'] = [];
+        const app = appFile === undefined ? undefined : appItemRoles(appFile);
+        const body = opts.body === undefined ? undefined : jsonObject(opts.body);
+        let found: FoundRecords;
+        // DEFAULT_ROLE and ANONYMOUS_ROLE as the server takes them: the variables, else the app's own.
+        let settings: RoleSettings;
         if (opts.policy) {
-          const doc = loadOrExit(opts.policy, opts.json === true);
-          const settings = rolesEnv(io.env);
-          const { records, groups } = policyRecords(doc);
-          const p = policyOf(
-            new Map<string, AuthRecord>(records.map((r) => [r.id, r])),
-            new Map<string, GroupRecord>(groups.map((g) => [g.group_id, g])),
-            {
-              defaultRole: settings.DEFAULT_ROLE,
-              anonymousRole: settings.ANONYMOUS_ROLE,
-              itemRoles: itemRoles?.declared,
-            },
-          );
-          ({ caller, roles } = p.rolesOf(caller));
+          const { records, groups } = policyRecords(loadOrExit(opts.policy, opts.json === true));
+          found = {
+            records: new Map<string, AuthRecord>(records.map((r) => [r.id, r])),
+            groups: new Map<string, GroupRecord>(groups.map((g) => [g.group_id, g])),
+          };
+          settings = roleSettings(app?.app ?? {}, rolesEnv(io.env));
         } else {
-          const lookup = lookupOf(caller);
-          const { env } = connect();
-          const named = namedRoleFor(lookup, { defaultRole: env.DEFAULT_ROLE, anonymousRole: env.ANONYMOUS_ROLE });
-          if (lookup || named) {
-            const store = new AuthStore(
-              connect().db,
-              { auth: connect().env.AUTH_TABLE, groups: connect().env.GROUP_TABLE },
-              {
-                cacheSeconds: 0,
-                now: io.now ?? (() => 0),
-              },
-            );
-            const loaded = await store.load(lookup, undefined, named);
-            const applicable = loaded.named
-              ? [...loaded.selected.applicable, loaded.named]
-              : loaded.selected.applicable;
-            ({ caller, roles } = rolesFor(
-              caller,
-              { ...loaded.selected, applicable },
-              loaded.groups,
-              itemRoles?.roles ?? undefined,
-            ));
-          }
+          const { env, db } = connect();
+          settings = roleSettings(app?.app ?? {}, env);
+          const lookup = lookupOf(parseIdentity(opts.as));
+          const named = namedRoleFor(lookup, settings);
+          const store = new AuthStore(db, tables(), { cacheSeconds: 0, now: io.now ?? (() => 0) });
+          found = await store.load(lookup, undefined, named);
         }
+        // The server's own resolution and decision, on the app's routes (core/permissions: resolve.ts, decide.ts).
+        const itemRoles = app?.roles ?? undefined;
+        const { caller, roles } = resolveRoles(parseIdentity(opts.as), found, settings, itemRoles);
         let item: Item | undefined;
         if (opts.item !== undefined) {
           const { env, db } = connect();
@@ -292,7 +301,7 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
           });
           if (!item) throw new CliError(`--item ${opts.item}: no such item in ${env.DATA_TABLE}`);
         }
-        const d = decide(roles, method, path, item);
+        const d = decide(roles, { caller, method, path, item, body }, decisionRoutes(app?.app, itemRoles));
         if (opts.json) json(decisionJson(d, caller.id ?? null, opts.item));
         else lines(decisionText(d, method.toUpperCase(), path, opts.item));
         code = d.allowed ? EXIT.ok : EXIT.denied;
@@ -311,6 +320,19 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     io.err(`scoutr: ${messageOf(err)}\n`);
     return EXIT.error;
   }
+}
+
+/** `--body`: a JSON object, or a one-line error. */
+function jsonObject(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`--body: not JSON (${(err as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new CliError('--body: not a JSON object');
+  return value as Record<string, unknown>;
 }
 
 /** A clean one-line message: ours, the configuration's, or the SDK's name and message. Never a stack. */
@@ -336,6 +358,8 @@ function decisionJson(d: Decision, id: string | null, itemId: string | undefined
     identity: id,
     roles: d.roles,
     rule: d.rule ?? null,
+    route: d.route ?? null,
+    ...(d.status !== undefined ? { status: d.status } : {}),
     row_filter: describeFilter(d.filter),
     hidden_fields: d.hidden,
     ...(itemId !== undefined ? { item: { id: itemId, ...d.item } } : {}),
@@ -344,6 +368,9 @@ function decisionJson(d: Decision, id: string | null, itemId: string | undefined
 
 function decisionText(d: Decision, method: string, path: string, itemId: string | undefined): string[] {
   const out = [`${d.allowed ? 'allowed' : 'denied'}: ${method} ${path}: ${d.reason}`];
+  if (d.route?.action !== undefined) {
+    out.push(`route: ${d.route.method} ${d.route.path} (custom action ${d.route.action}, runs as ${d.route.runs})`);
+  }
   if (d.roles.length > 0) {
     out.push(`roles: ${d.roles.join(', ')}`);
     out.push(`row filter: ${d.filter === true ? 'all rows' : JSON.stringify(describeFilter(d.filter))}`);

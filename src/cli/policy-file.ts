@@ -5,7 +5,9 @@ import type { AppConfig } from '../core/app';
 import { checkItemRoles, type ItemRoles, type ItemRolesConfig } from '../core/item-roles';
 import { formatPath } from '../core/policy/load-policy';
 import type { PolicyDocument } from '../core/policy/schema';
+import { unroutedEndpoints } from '../core/policy/unrouted';
 import { type PolicyIssue, type PolicyPath, type ValidateOptions, validatePolicy } from '../core/policy/validate';
+import type { Route } from '../core/routes';
 import { requireDefault } from '../modules';
 
 /** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (SPEC.md §12). */
@@ -39,13 +41,17 @@ function loadDefault(file: string, what: string): unknown {
  * The item roles an app config module declares (`--app MODULE`), checked as the server checks them at startup:
  * `declared` for the decisions, `roles` for validation; `roles` is null for an app that declares none.
  */
-export function appItemRoles(file: string): { declared: ItemRolesConfig | undefined; roles: ItemRoles | null } {
+export function appItemRoles(file: string): {
+  app: AppConfig;
+  declared: ItemRolesConfig | undefined;
+  roles: ItemRoles | null;
+} {
   const app = loadDefault(file, 'app config');
   if (!app || typeof app !== 'object') throw new CliError(`${file}: the app config module has no default export`);
   const declared = (app as AppConfig).itemRoles;
-  if (declared === undefined) return { declared, roles: null };
+  if (declared === undefined) return { app: app as AppConfig, declared, roles: null };
   try {
-    return { declared, roles: checkItemRoles(declared) };
+    return { app: app as AppConfig, declared, roles: checkItemRoles(declared) };
   } catch (err) {
     throw new CliError(`${file}: ${(err as Error).message}`);
   }
@@ -110,16 +116,23 @@ export function readPolicyFile(file: string):
   return { input: doc.toJS({ maxAliasCount: 100 }), locate };
 }
 
-/** Reads and validates one file: the document, or every problem in it, located. */
+const byPosition = (a: LocatedIssue, b: LocatedIssue) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
+
+/**
+ * Reads and validates one file: the document, or every problem in it, located. With the app's routes, `warnings`
+ * locates each permitted endpoint that matches none of them (they do not make the file invalid).
+ */
 export function loadPolicyFile(
   file: string,
-  options: ValidateOptions = {},
-): { doc: PolicyDocument } | { issues: LocatedIssue[] } {
+  options: ValidateOptions & { routes?: readonly Route[] | undefined } = {},
+): ({ doc: PolicyDocument } | { issues: LocatedIssue[] }) & { warnings?: LocatedIssue[] } {
   const read = readPolicyFile(file);
   if ('issues' in read) return read;
   const { doc, issues } = validatePolicy(read.input, options);
-  if (doc) return { doc };
-  const located = issues.map(read.locate);
-  located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
-  return { issues: located };
+  const warnings = options.routes
+    ? unroutedEndpoints(read.input, options.routes).map(read.locate).sort(byPosition)
+    : [];
+  const more = warnings.length > 0 ? { warnings } : {};
+  if (doc) return { doc, ...more };
+  return { issues: issues.map(read.locate).sort(byPosition), ...more };
 }

@@ -3,6 +3,7 @@ import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
 import type { Method } from './request';
+import { routesFor } from './routes';
 import type { KeyAttribute } from './schema';
 import type { KeyType } from './values';
 
@@ -59,6 +60,9 @@ export interface CustomRequest {
   caller: Readonly<Pick<Caller, 'kind' | 'id' | 'username' | 'email' | 'name'>> & { groups: readonly string[] };
 }
 
+/** The write a custom action runs. */
+export type CustomWrite = 'create' | 'update' | 'delete';
+
 /**
  * A custom route (SPEC.md §8), e.g. POST /item/{id}/sell: it runs for the roles that permit its own method and
  * path, and its change is audited (and versioned) under its own action name.
@@ -66,6 +70,11 @@ export interface CustomRequest {
 export interface CustomAction {
   method: Exclude<Method, 'GET'>;
   path: string;
+  /**
+   * The one write it runs through `ops` (default `update`), so that `scoutr check` and `loadPolicy` decide its route
+   * under that verb's rules as the server does; calling another `ops` write is a 500 naming the action.
+   */
+  runs?: CustomWrite;
   run: (ops: WriteOps, request: CustomRequest) => Promise<unknown>;
 }
 
@@ -141,7 +150,13 @@ export const roleSettings = (
   anonymousRole: env.ANONYMOUS_ROLE ?? app.anonymousRole,
 });
 
-/** Identity helper giving the config its type, for app modules: `export default defineApp({ ... })`. */
-export const defineApp = (config: AppConfig): AppConfig => config;
+/**
+ * Gives the config its type, for app modules: `export default defineApp({ ... })`. Refuses, when the module loads, a
+ * route table API Gateway could not deploy (RouteTableError naming each route; SPEC.md §14).
+ */
+export function defineApp(config: AppConfig): AppConfig {
+  routesFor(config);
+  return config;
+}
 
 export const BUILTIN_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY'] as const;

@@ -1,4 +1,4 @@
-import type { AppConfig, UniqueRoute } from './app';
+import type { AppConfig, CustomWrite, UniqueRoute } from './app';
 import type { Method } from './request';
 
 export type Verb =
@@ -23,6 +23,8 @@ export interface Route {
   path: string;
   /** custom routes: the audit action name */
   action?: string;
+  /** custom routes: the write the action runs, under that verb's rules (CustomAction.runs, default update) */
+  runs?: CustomWrite;
 }
 
 export const VERBS: readonly Verb[] = [
@@ -78,8 +80,17 @@ export function uniqueRoutes(app: AppConfig): Map<string, UniqueRoute> {
   );
 }
 
-/** The one route table: the Lambda handlers, the local server, the deployed routes and openapi.json derive from it. */
+/**
+ * The one route table: the Lambda handlers, the local server, the deployed routes and openapi.json all derive from it.
+ * A table API Gateway could not deploy is refused here, naming the route (SPEC.md §14): see checkRouteTable.
+ */
 export function routesFor(app: AppConfig): Route[] {
+  const routes = routeTable(app);
+  checkRouteTable(routes);
+  return routes;
+}
+
+function routeTable(app: AppConfig): Route[] {
   const items = itemsRoute(app);
   const item = itemRoute(app);
   return [
@@ -106,9 +117,158 @@ export function routesFor(app: AppConfig): Route[] {
         ] as const)
       : []),
     ...Object.entries(app.customActions ?? {}).map(
-      ([action, c]): Route => ({ verb: 'custom', method: c.method, path: routePath(c.path), action }),
+      ([action, c]): Route => ({
+        verb: 'custom',
+        method: c.method,
+        path: routePath(c.path),
+        action,
+        runs: c.runs ?? 'update',
+      }),
     ),
   ];
+}
+
+/** A route table API Gateway could not deploy (SPEC.md §14): every problem, one a line, each naming its route. */
+export class RouteTableError extends Error {
+  override readonly name = 'RouteTableError';
+  constructor(readonly problems: readonly string[]) {
+    super(`The app's routes cannot be deployed to API Gateway:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+// API Gateway REST API resource path parts (CreateResource: "Resource's path part only allow a-zA-Z0-9._- and curly
+// braces at the beginning and the end and an optional plus sign before the closing brace"; static parts also take
+// ':'). Greedy `{name+}` parts deploy, but no route of Scoutr's serves a greedy path: the local router would not
+// match what API Gateway routes, so they are refused too.
+const STATIC_PART = /^[A-Za-z0-9:._-]+$/;
+const VARIABLE_PART = /^\{([A-Za-z0-9._-]+)\}$/;
+
+export const describeRoute = (r: Route): string =>
+  `${r.method} ${r.path}${r.verb === 'custom' ? ` (custom action ${r.action})` : ''}`;
+
+/**
+ * What API Gateway refuses at deploy, found at start-up instead: a path part with characters it does not take (an
+ * empty part, `{isbn}.json`, a space), the same method and path twice ("Method already exists for this resource"),
+ * and sibling variable parts with different names, `/book/{id}` beside `/book/{isbn}/borrow` ("A sibling ({id}) of
+ * this resource already has a variable path part -- only one is allowed"). Throws RouteTableError listing each.
+ */
+export function checkRouteTable(routes: readonly Route[]): void {
+  const problems: string[] = [];
+  const seen = new Map<string, Route>();
+  // Each resource (a path prefix) → the variable child it has, and the route that made it.
+  const variableChild = new Map<string, { part: string; route: Route }>();
+  for (const route of routes) {
+    const parts = route.path === '/' ? [] : route.path.split('/').slice(1);
+    const bad = parts.filter((p) => !STATIC_PART.test(p) && !VARIABLE_PART.test(p));
+    if (!route.path.startsWith('/') || bad.length > 0) {
+      const shown = bad.map((p) => (p === '' ? 'an empty part' : `'${p}'`)).join(', ');
+      problems.push(
+        `${describeRoute(route)}: path part ${shown || `'${route.path}'`} is not a static part of A-Z a-z 0-9 : . _ - ` +
+          'nor a whole {name} of A-Z a-z 0-9 . _ -',
+      );
+      continue;
+    }
+    const key = `${route.method} ${route.path}`;
+    const twin = seen.get(key);
+    if (twin) problems.push(`${describeRoute(route)}: defined twice (also ${describeRoute(twin)})`);
+    seen.set(key, route);
+    let resource = '';
+    for (const part of parts) {
+      if (VARIABLE_PART.test(part)) {
+        const sibling = variableChild.get(resource);
+        if (!sibling) variableChild.set(resource, { part, route });
+        else if (sibling.part !== part) {
+          problems.push(
+            `${describeRoute(route)}: ${part} and ${sibling.part} (of ${describeRoute(sibling.route)}) are sibling ` +
+              `variable path parts under ${resource || '/'}; API Gateway allows one name there: use ${sibling.part}`,
+          );
+          break;
+        }
+      }
+      resource = `${resource}/${part}`;
+    }
+  }
+  if (problems.length > 0) throw new RouteTableError(problems);
+}
+
+export interface RouteMatch {
+  route: Route;
+  /** the path parameters, as the segments gave them */
+  params: Record<string, string>;
+}
+
+/** A route's template split once: each segment a literal or the name of a parameter. */
+interface CompiledRoute {
+  route: Route;
+  parts: ReadonlyArray<{ literal: string } | { param: string }>;
+}
+
+// Route tables are built once per process (a runtime, the local server, a test): their templates are split once, not
+// per request, so matching costs what the request's own segments cost.
+const compiledTables = new WeakMap<readonly Route[], readonly CompiledRoute[]>();
+
+function compile(routes: readonly Route[]): readonly CompiledRoute[] {
+  let table = compiledTables.get(routes);
+  if (!table) {
+    table = routes.map((route) => ({
+      route,
+      parts: pathSegments(route.path).map((part) => {
+        const param = /^\{([^}+]+)\}$/.exec(part);
+        return param ? { param: param[1]! } : { literal: part };
+      }),
+    }));
+    compiledTables.set(routes, table);
+  }
+  return table;
+}
+
+/** Segments against one route: its parameters and score (literal segments, leftmost weighing most), or undefined. */
+function matchSegments(
+  compiled: CompiledRoute,
+  segments: readonly string[],
+): { params: Record<string, string>; score: number } | undefined {
+  const { parts } = compiled;
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  let score = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const seg = segments[i]!;
+    if ('param' in part) {
+      if (seg === '') return undefined;
+      params[part.param] = seg;
+    } else if (part.literal === seg) score += 2 ** (parts.length - i);
+    else return undefined;
+  }
+  return { params, score };
+}
+
+/**
+ * The route of a method and path segments, as API Gateway picks it: segment by segment, a literal segment beating a
+ * `{param}` (so `/items/status/{status}` wins over `/items/{search_key}/{search_value}`). The local server matches
+ * raw URL segments with it (http/router.ts), and the decisions of `scoutr check` and `loadPolicy` canonical ones.
+ * Each route compares at most its own few segments: the cost is linear in the path's length.
+ */
+export function findRoute(
+  routes: readonly Route[],
+  method: string,
+  segments: readonly string[],
+): RouteMatch | undefined {
+  let best: { match: RouteMatch; score: number } | undefined;
+  for (const compiled of compile(routes)) {
+    if (compiled.route.method !== method) continue;
+    const m = matchSegments(compiled, segments);
+    if (m && (!best || m.score > best.score))
+      best = { match: { route: compiled.route, params: m.params }, score: m.score };
+  }
+  return best?.match;
+}
+
+/** Every method some route accepts on these segments (for 405 and CORS preflight). */
+export function methodsMatching(routes: readonly Route[], segments: readonly string[]): string[] {
+  const methods = new Set<string>();
+  for (const compiled of compile(routes)) if (matchSegments(compiled, segments)) methods.add(compiled.route.method);
+  return [...methods];
 }
 
 /** `{name}` or the greedy `{name+}` in a path template */

@@ -53,8 +53,16 @@ export function mayUpdateField(role: Role, field: string): boolean {
 }
 
 /**
+ * The stored row's half of an update's decision (PostgreSQL's USING): the roles whose read and update filters it
+ * satisfies. `scoutr check` answers with it when it does not know the change.
+ */
+export const rolesMayUpdateRow = (roles: readonly Role[], stored: Item): Role[] =>
+  roles.filter((r) => matches(r.filters.read, stored) && matches(r.filters.update, stored));
+
+/**
  * SPEC.md §3 "Writes": an update is allowed if one role allows all of it — the stored row satisfies its read and
- * update filters, every changed field is updatable in it, and the row after the change satisfies them too.
+ * update filters, every changed field is updatable in it, and the row after the change satisfies its read filters
+ * and its update_check_filters (its update_filters when it has none: PostgreSQL's USING and WITH CHECK).
  */
 export function rolesAllowingUpdate(
   roles: readonly Role[],
@@ -62,13 +70,11 @@ export function rolesAllowingUpdate(
   post: Item,
   changed: readonly string[],
 ): Role[] {
-  return roles.filter(
+  return rolesMayUpdateRow(roles, stored).filter(
     (r) =>
-      matches(r.filters.read, stored) &&
-      matches(r.filters.update, stored) &&
       changed.every((f) => mayUpdateField(r, f)) &&
       matches(r.filters.read, post) &&
-      matches(r.filters.update, post),
+      matches(r.filters.updateCheck, post),
   );
 }
 

@@ -9,14 +9,8 @@ import {
   type GroupRecord,
   GroupSchema,
 } from '../core/permissions/record';
-import {
-  type Lookup,
-  lookupIds,
-  type NamedRole,
-  type Selected,
-  selectNamedRole,
-  selectRecords,
-} from '../core/permissions/roles';
+import type { FoundRecords } from '../core/permissions/resolve';
+import { type Lookup, lookupIds, type NamedRole, selectRecords } from '../core/permissions/roles';
 import { MAX_PARTITION_KEY_BYTES } from '../core/schema';
 import type { Item } from '../core/values';
 import { batchGet, newStats, type ReadStats } from './read';
@@ -24,13 +18,6 @@ import { batchGet, newStats, type ReadStats } from './read';
 interface AuthTables {
   auth: string;
   groups: string;
-}
-
-interface LoadedAuth {
-  selected: Selected;
-  /** the ROLE record DEFAULT_ROLE or ANONYMOUS_ROLE named, when one was asked for */
-  named?: { record: AuthRecord; type: 'ROLE' };
-  groups: Map<string, GroupRecord>;
 }
 
 interface Entry<T> {
@@ -54,15 +41,17 @@ export class AuthStore {
 
   /**
    * The records of a lookup (none without an identity) and the ROLE record a setting names, in the same
-   * BatchGetItem: DEFAULT_ROLE and ANONYMOUS_ROLE cost no extra round trip.
+   * BatchGetItem (DEFAULT_ROLE and ANONYMOUS_ROLE cost no extra round trip), with the groups of those that will
+   * apply. Which apply, and the roles they make, is core's resolveRoles: the one resolution of the server, `scoutr
+   * check` and `loadPolicy`.
    */
-  async load(lookup: Lookup | undefined, stats: ReadStats = newStats(), named?: NamedRole): Promise<LoadedAuth> {
+  async load(lookup: Lookup | undefined, stats: ReadStats = newStats(), named?: NamedRole): Promise<FoundRecords> {
     const ids = [...new Set([...(lookup ? lookupIds(lookup) : []), ...(named ? [named.id] : [])])];
     const found = await this.fetch(this.records, this.tables.auth, 'id', ids, parseRecord, stats);
-    const selected: Selected = lookup ? selectRecords(lookup, found) : { applicable: [], ignored: [] };
-    const role = named && selectNamedRole(named, found);
+    const selected = lookup ? selectRecords(lookup, found).applicable.map((a) => a.record) : [];
+    const role = named && found.get(named.id);
     const groups = new Map<string, GroupRecord>();
-    const records = [...selected.applicable.map((a) => a.record), ...(role ? [role.record] : [])];
+    const records = [...selected, ...(role?.type === 'ROLE' ? [role] : [])];
     let level = [...new Set(records.flatMap((r) => r.groups ?? []))];
     while (level.length > 0) {
       const got = await this.fetch(this.groupCache, this.tables.groups, 'group_id', level, parseGroup, stats);
@@ -70,7 +59,7 @@ export class AuthStore {
       // Unknown ids are left out here; building the role reports them (AUTH_CONFIG), as it does cycles.
       level = [...new Set([...got.values()].flatMap((g) => g.groups ?? []))].filter((id) => !groups.has(id));
     }
-    return { selected, ...(role ? { named: role } : {}), groups };
+    return { records: found, groups };
   }
 
   private async fetch<T>(

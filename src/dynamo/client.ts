@@ -28,6 +28,27 @@ const MIN_ATTEMPT_MS = 1000;
 export const attemptTimeoutMs = (readBudgetMs: number): number =>
   Math.max(MIN_ATTEMPT_MS, Math.floor(readBudgetMs / (SDK_MAX_ATTEMPTS + 1)));
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Credentials for a DynamoDB on this machine (DynamoDB Local, which keeps one database per access key id and region):
+ * AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from `env` when set (the embedded database's key, as `npm start`
+ * prints it), else the fixed `local` pair, unless AWS_PROFILE names a profile to use. Undefined: the SDK's default
+ * chain (always, for an endpoint elsewhere).
+ */
+export function localCredentials(
+  endpoint: string | undefined,
+  env: Record<string, string | undefined>,
+): { accessKeyId: string; secretAccessKey: string } | undefined {
+  const local = endpoint !== undefined && LOOPBACK.has(new URL(endpoint).hostname);
+  if (!local)
+    return env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' };
+  if (env.AWS_ACCESS_KEY_ID) {
+    return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY || 'local' };
+  }
+  return env.AWS_PROFILE ? undefined : { accessKeyId: 'local', secretAccessKey: 'local' };
+}
+
 /** One client per container: the SDK keeps connections alive and reuses them across invocations. */
 export function createClient(opts: ClientOptions = {}): DynamoDBClient {
   const attemptMs = opts.readBudgetMs === undefined ? undefined : attemptTimeoutMs(opts.readBudgetMs);

@@ -6,6 +6,7 @@ import { type Config, ConfigError } from '../config';
 import { type AppConfig, roleSettings } from '../core/app';
 import { checkItemRoles } from '../core/item-roles';
 import type { Logger } from '../core/log';
+import { routesFor } from '../core/routes';
 import { AuthStore } from '../dynamo/auth';
 import { createClient, type DynamoDBClient, observeCommands } from '../dynamo/client';
 import { describeDataTable } from '../dynamo/schema';
@@ -54,6 +55,7 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
           error: String(err),
         }),
     }));
+  routesFor(app); // a route table API Gateway could not deploy fails the cold start, naming the route
   // The app's item roles are checked before anything is read: a bad declaration fails the cold start naming it.
   const itemRoles = app.itemRoles ? checkItemRoles(app.itemRoles) : undefined;
   if (itemRoles && !config.GRANTS_TABLE) {

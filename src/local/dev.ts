@@ -14,12 +14,12 @@ import {
   type TableSpec,
   tableExists,
 } from '../dynamo/admin';
-import { createClient, type DynamoDBClient } from '../dynamo/client';
+import { createClient, type DynamoDBClient, localCredentials } from '../dynamo/client';
 import { applyPolicy, planPolicy } from '../dynamo/policy';
 import { openApiDocument } from '../http/openapi';
 import { createRuntime, type Runtime } from '../http/runtime';
 import { type LocalConfig, loadLocalConfig } from './config';
-import { type Emulator, LOCAL_CREDENTIALS, startEmulator } from './emulator';
+import { type Emulator, startEmulator } from './emulator';
 import type { Project } from './project';
 import { seed } from './seed';
 import { startServer } from './server';
@@ -66,18 +66,22 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
   // The embedded DynamoDB is ours: an app with item roles gets its grants table there by default. Against an
   // external DynamoDB, GRANTS_TABLE is honoured exactly (the runtime refuses item roles without it).
   if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
+  // A route table API Gateway could not deploy is refused before anything starts (also for an app not written with
+  // defineApp, which refuses it as the module loads).
+  const routes = routesFor(app);
   let emulator: Emulator | undefined;
   let endpoint = config.DYNAMODB_ENDPOINT;
+  const region = config.AWS_REGION ?? 'us-east-1';
   if (!endpoint) {
-    emulator = await startEmulator({ dataDir: config.SCOUTR_DATA_DIR });
+    emulator = await startEmulator({ dataDir: config.SCOUTR_DATA_DIR, region });
     endpoint = emulator.endpoint;
   }
   const db = createClient({
     endpoint,
-    region: config.AWS_REGION ?? 'us-east-1',
+    region,
     readBudgetMs: config.READ_BUDGET_MS, // a DynamoDB that stops answering is a 503, not a hang (client.ts)
-    // DynamoDB Local accepts any credentials; a real endpoint uses the usual AWS credential chain.
-    ...(emulator || (!o.env.AWS_ACCESS_KEY_ID && !o.env.AWS_PROFILE) ? { credentials: LOCAL_CREDENTIALS } : {}),
+    // The embedded database answers only its own key; another DynamoDB gets the credentials the environment gives.
+    credentials: emulator ? emulator.credentials : localCredentials(endpoint, o.env),
   });
   try {
     const specs = tableSpecs(app, config);
@@ -91,7 +95,6 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
       await requireTables(db, specs);
     }
     const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
-    const routes = routesFor(app);
     const doc = openApiDocument(app);
     const server = await startServer({
       runtime,
@@ -100,7 +103,7 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
       port: config.PORT,
       extra: { '/openapi.json': () => doc },
     });
-    say(banner({ url: server.url, endpoint, config, embedded: emulator !== undefined, project, cwd: o.cwd }));
+    say(banner({ url: server.url, endpoint, config, emulator, project, cwd: o.cwd }));
     return {
       url: server.url,
       endpoint,
@@ -174,7 +177,7 @@ interface BannerInput {
   url: string;
   endpoint: string;
   config: LocalConfig;
-  embedded: boolean;
+  emulator: Emulator | undefined;
   project: Project;
   cwd?: string | undefined;
 }
@@ -182,14 +185,14 @@ interface BannerInput {
 const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
 /** What `scoutr dev` prints: where it listens, what it serves from, and curl lines for the policy's identities. */
-export function banner({ url, endpoint, config, embedded, project, cwd = process.cwd() }: BannerInput): string {
+export function banner({ url, endpoint, config, emulator, project, cwd = process.cwd() }: BannerInput): string {
   const { app, files } = project;
   const show = (file: string) => relative(cwd, file) || file;
   const lines = [
     '',
     `Scoutr is listening on ${url}`,
     `  app:      ${show(files.app)}${files.policy ? `, policy ${show(files.policy)}` : ''}${files.seed ? `, seed ${show(files.seed)}` : ''}`,
-    `  DynamoDB: ${embedded ? `embedded DynamoDB Local (${config.SCOUTR_DATA_DIR ? `on disk: ${config.SCOUTR_DATA_DIR}` : 'in memory'})` : config.DYNAMODB_ENDPOINT}`,
+    `  DynamoDB: ${emulator ? `embedded DynamoDB Local (${config.SCOUTR_DATA_DIR ? `on disk: ${config.SCOUTR_DATA_DIR}` : 'in memory'})` : config.DYNAMODB_ENDPOINT}`,
     `  tables:   data=${config.DATA_TABLE} auth=${config.AUTH_TABLE} groups=${config.GROUP_TABLE} audit=${config.AUDIT_TABLE ?? '(off)'}${config.GRANTS_TABLE ? ` grants=${config.GRANTS_TABLE}` : ''}`,
     `  OIDC headers trusted: ${config.TRUST_OIDC_HEADERS}`,
     ...(config.OIDC_JWKS_URL ? [`  JWT verification: bearer tokens checked against ${config.OIDC_JWKS_URL}`] : []),
@@ -213,10 +216,14 @@ export function banner({ url, endpoint, config, embedded, project, cwd = process
   // The tables are plain DynamoDB ones: the scoutr command manages their permissions (docs: how-to/policy-in-ci).
   const policyFile = files.policy ? show(files.policy) : 'policy.yml';
   const someone = firstIdentity(project.policy) ?? 'user:alice';
-  const env = `DYNAMODB_ENDPOINT=${endpoint} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}`;
+  // The embedded database is private to its access key (emulator.ts): the commands carry it, and its region.
+  const key = emulator
+    ? ` AWS_REGION=${emulator.region} AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=local`
+    : '';
+  const env = `DYNAMODB_ENDPOINT=${endpoint}${key} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}`;
   lines.push(
     '',
-    `Permissions as a policy file, against this DynamoDB (${endpoint}):`,
+    `Permissions as a policy file, against this DynamoDB (${endpoint}${emulator ? ', whose tables only this access key reaches' : ''}):`,
     `  ${env} npx scoutr policy export > exported-policy.yml`,
     `  ${env} npx scoutr policy plan ${policyFile}`,
     `  ${env} npx scoutr policy apply ${policyFile} --yes`,

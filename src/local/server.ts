@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Route } from '../core/routes';
+import { checkRouteTable, type Route } from '../core/routes';
 import { preflightHeaders } from '../http/cors';
 import { handleEvent } from '../http/lambda';
 import { type HttpResult, json } from '../http/respond';
@@ -104,6 +104,8 @@ function send(res: ServerResponse, result: HttpResult): void {
 
 export async function startServer(opts: ServerOptions): Promise<LocalServer> {
   const { runtime, routes } = opts;
+  // As the Lambda handlers' routes do (routesFor): a table API Gateway could not deploy is not served here either.
+  checkRouteTable(routes);
   const server = createServer(async (req, res) => {
     try {
       const url = req.url ?? '/';

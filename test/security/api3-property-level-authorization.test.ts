@@ -32,7 +32,7 @@ const app = defineApp({
     ...petstore.customActions,
     // custom actions that hand the whole body to the write, as a careless app might
     RETAG: { method: 'POST', path: '/item/{id}/retag', run: (ops, req) => ops.update(req.pathParams.id, body(ops)) },
-    CLONE: { method: 'POST', path: '/item/{id}/clone', run: (ops) => ops.create(body(ops)) },
+    CLONE: { method: 'POST', path: '/item/{id}/clone', runs: 'create', run: (ops) => ops.create(body(ops)) },
   },
 });
 const body = (ops: { body(): unknown }) => (ops.body() ?? {}) as Record<string, unknown>;

@@ -1,6 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createClient } from '../../src/dynamo/client';
-import { LOCAL_CREDENTIALS } from '../../src/local/emulator';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -9,9 +8,21 @@ export function localDb(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBClien
   if (!endpoint || !LOCAL_HOSTS.has(new URL(endpoint).hostname)) {
     throw new Error(`integration tests need a local DYNAMODB_ENDPOINT, got ${endpoint ?? 'none'}`);
   }
-  // Second safeguard: AWS rejects these credentials.
-  return createClient({ endpoint, credentials: LOCAL_CREDENTIALS });
+  // The test emulator's key (global-setup.ts), or the fixed local pair. Second safeguard: AWS rejects either.
+  return createClient({ endpoint, credentials: testCredentials() });
 }
+
+/** The same as the variables a server or the CLI reads them from. */
+export const testCredentialsEnv = () => ({
+  AWS_ACCESS_KEY_ID: testCredentials().accessKeyId,
+  AWS_SECRET_ACCESS_KEY: testCredentials().secretAccessKey,
+});
+
+/** The credentials of the test run's DynamoDB Local: its database is private to them. */
+export const testCredentials = () => ({
+  accessKeyId: process.env.AWS_ACCESS_KEY_ID || 'local',
+  secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY || 'local',
+});
 
 let counter = 0;
 /** Table names unique to this worker and call, so suites running in parallel never share a table. */

@@ -1,21 +1,107 @@
+import type { AppConfig } from '../app';
+import type { Caller } from '../caller';
+import { ScoutrError } from '../errors';
+import { matches } from '../filter/evaluate';
 import type { Pred } from '../filter/types';
-import type { Item } from '../values';
-import { rolesAllowingCreate, rolesAllowingDelete, rolesAllowingUpdate } from '../write';
+import {
+  ACL,
+  aclValue,
+  checkGrantAllowed,
+  checkItemRoles,
+  heldRoles,
+  type ItemRoles,
+  mayReadGrants,
+  parseGrantRequest,
+} from '../item-roles';
+import { fromJson, plainToJson } from '../json';
+import { pathsOverlap } from '../query/names';
+import { findRoute, itemRoute, type Route, routesFor, templateParams, uniqueRoutes, type Verb } from '../routes';
+import type { AttributeValue, Item } from '../values';
+import {
+  applyChanges,
+  rolesAllowingCreate,
+  rolesAllowingDelete,
+  rolesAllowingUpdate,
+  rolesMayUpdateRow,
+} from '../write';
 import { canSeeRow, checkVisible, countingRoles, explainPermission, grantFor, readScope } from './access';
-import type { EndpointGrant, Role } from './roles';
+import { type EndpointGrant, lookupOf, type Role } from './roles';
 
 export interface Decision {
   allowed: boolean;
   reason: string;
+  /** when denied: the status the server answers (404 no such route or row, 401, 403, 400 a body it refuses) */
+  status?: 400 | 401 | 403 | 404;
   /** the roles that counted: those permitting (method, path) */
   roles: string[];
   /** the endpoint rule that decided, when one did */
   rule?: { role: string; method: string; endpoint: string; from: string };
+  /** the app's route the request takes, and what it runs (a custom action runs a create, update or delete) */
+  route?: { method: string; path: string; verb: Verb; action?: string; runs?: string };
   /** rows visible (OR of the counting roles' read filters) and fields hidden */
   filter: Pred;
   hidden: string[];
-  /** with an item: whether that row is visible, and whether the method may change it */
+  /** with an item: whether that row is visible, and whether the request may change it */
   item?: { visible: boolean; changeable?: boolean };
+}
+
+/** The app's routes as decisions need them (SPEC.md §5, §8): which verb a method and path is. */
+export interface DecisionRoutes {
+  routes: readonly Route[];
+  /** `/item`: an item's visibility is decided on GET `/item/<id>`, as the server decides it */
+  itemRoute: string;
+  /** the app's own routes: a path none matches is then 404, as the server answers */
+  fromApp: boolean;
+  itemRoles: ItemRoles | undefined;
+  /** unique routes' fields: `/types` → `type` */
+  uniqueFields: ReadonlyMap<string, string>;
+}
+
+/**
+ * The routes of an app config; without one, the default routes (`/items`, `/item/{id}`, ...), where a path none of
+ * them matches is decided on its endpoint rules, and with an item as GET reads, DELETE deletes and any other method
+ * updates it (a custom action runs an update unless it says otherwise).
+ */
+export function decisionRoutes(app: AppConfig | undefined, itemRoles?: ItemRoles): DecisionRoutes {
+  const config = app ?? {};
+  return {
+    routes: routesFor(config),
+    itemRoute: itemRoute(config),
+    fromApp: app !== undefined,
+    itemRoles: itemRoles ?? (config.itemRoles ? checkItemRoles(config.itemRoles) : undefined),
+    uniqueFields: new Map([...uniqueRoutes(config)].map(([path, r]) => [path, r.field])),
+  };
+}
+
+/** What the caller asks: a method on a canonical path, with the stored item (for a create, the new one). */
+export interface Attempt {
+  caller: Caller;
+  method: string;
+  path: string;
+  item?: Item | undefined;
+  /** the request body: an update's changes, a create's item, a grant; a custom action's change as it makes it */
+  body?: Record<string, unknown> | undefined;
+}
+
+export type EndpointOutcome = { counting: Role[] } | { status: 401 | 403; reason: string };
+
+/**
+ * SPEC.md §3 "Per request": the roles that permit (method, canonical path) count; none → 403 before any data is read,
+ * but 401 to a request that carried no identity (signing in may help), and 401 to a caller without any role. `/user`
+ * and `/user/has-permission` (open) need no rule. The server and decide() both authorize here.
+ */
+export function authorizeEndpoint(
+  roles: readonly Role[],
+  caller: Caller,
+  method: string,
+  path: string,
+  open = false,
+): EndpointOutcome {
+  if (roles.length === 0) return { status: 401, reason: 'no role applies to this identity' };
+  if (open) return { counting: [...roles] };
+  const counting = countingRoles(roles, method, path);
+  if (counting.length > 0) return { counting };
+  return { status: lookupOf(caller) ? 403 : 401, reason: explainPermission(roles, method, path).reason };
 }
 
 const describeRule = (role: Role, g: EndpointGrant) => ({
@@ -25,57 +111,157 @@ const describeRule = (role: Role, g: EndpointGrant) => ({
   from: g.from,
 });
 
+const FALLBACK: Record<string, Verb> = { GET: 'get', DELETE: 'delete', POST: 'update', PUT: 'update', PATCH: 'update' };
+const OPEN = new Set<Verb>(['user', 'hasPermission']);
+const LISTS = new Set<Verb>(['list', 'unique', 'search']);
+
+/** Body values as a write stores them: `null` removes (updates only). */
+const valuesOf = (body: Record<string, unknown>): Record<string, AttributeValue | null> =>
+  Object.fromEntries(Object.entries(body).map(([k, v]) => [k, v === null ? null : fromJson(plainToJson(v))]));
+
 /**
- * What the server decides for (roles, method, canonical path), and for a given stored item, in memory: the same
- * functions the actions call (SPEC.md §3). `scoutr check` and `loadPolicy` answer with it.
+ * What the server decides for (roles, method, canonical path), and with the item and the body, in memory: the route
+ * it takes (a custom action under the rules of the write it runs), then the same functions the actions call, in
+ * SPEC.md §3's order of checks (404 route → 401 → 403 endpoint → 403 fields → 404 row → 403 row). `scoutr check` and
+ * `loadPolicy` answer with it; the property test test/integration/core/decide-agreement.test.ts holds it to the
+ * server's answers on every example.
+ *
+ * Without a body an update is decided on the stored row alone (its read and update filters: PostgreSQL's USING);
+ * the row after the change (update_check_filters) needs the change.
  */
-export function decide(roles: readonly Role[], method: string, path: string, item?: Item): Decision {
-  const m = method.toUpperCase();
-  if (roles.length === 0) {
-    return { allowed: false, reason: 'no role applies to this identity (401)', roles: [], filter: false, hidden: [] };
-  }
-  const counting = countingRoles(roles, m, path);
-  if (counting.length === 0) {
-    return {
-      allowed: false,
-      reason: `${explainPermission(roles, m, path).reason} (403)`,
-      roles: [],
-      filter: false,
-      hidden: [],
-    };
-  }
-  const first = counting[0]!;
+export function decide(roles: readonly Role[], attempt: Attempt, table: DecisionRoutes): Decision {
+  const m = attempt.method.toUpperCase();
+  const { path, item, caller } = attempt;
+  const denied = (status: 400 | 401 | 403 | 404, reason: string, extra: Partial<Decision> = {}): Decision => ({
+    allowed: false,
+    reason: `${reason} (${status})`,
+    status,
+    roles: [],
+    filter: false,
+    hidden: [],
+    ...extra,
+  });
+  const match = findRoute(table.routes, m, path.replace(/^\/+/, '').split('/'));
+  if (!match && table.fromApp) return denied(404, `no route of the app matches ${m} ${path}`);
+  const route = match?.route;
+  const verb: Verb = route ? (route.verb === 'custom' ? (route.runs ?? 'update') : route.verb) : (FALLBACK[m] ?? 'get');
+  const shown = route && {
+    method: route.method,
+    path: route.path,
+    verb: route.verb,
+    ...(route.action !== undefined ? { action: route.action } : {}),
+    ...(route.runs !== undefined ? { runs: route.runs } : {}),
+  };
+  const outcome = authorizeEndpoint(roles, caller, m, path, OPEN.has(verb));
+  if ('status' in outcome) return denied(outcome.status, outcome.reason, shown ? { route: shown } : {});
+  const counting = outcome.counting;
   const scope = readScope(counting);
+  const grant = counting[0] && grantFor(counting[0], m, path);
   const base: Decision = {
     allowed: true,
-    reason: explainPermission(counting, m, path).reason,
+    reason: OPEN.has(verb)
+      ? `every caller with a role may call ${m} ${path}`
+      : explainPermission(counting, m, path).reason,
     roles: counting.map((r) => r.id),
-    rule: describeRule(first, grantFor(first, m, path)!),
+    ...(grant ? { rule: describeRule(counting[0]!, grant) } : {}),
+    ...(shown ? { route: shown } : {}),
     filter: scope.filter,
     hidden: scope.hidden,
   };
-  if (!item) return base;
-  const deny = (reason: string, visible: boolean): Decision => ({
+  if (OPEN.has(verb) || (verb === 'audit' && match?.params.item === undefined)) return base;
+  const deny = (status: 400 | 403 | 404, reason: string, visible?: boolean, changeable?: boolean): Decision => ({
     ...base,
     allowed: false,
-    reason,
-    item: m === 'GET' ? { visible } : { visible, changeable: false },
+    reason: `${reason} (${status})`,
+    status,
+    ...(visible === undefined ? {} : { item: changeable === undefined ? { visible } : { visible, changeable } }),
   });
-  if (m === 'POST') {
-    try {
-      checkVisible(Object.keys(item), scope.hidden, 'field');
-    } catch (err) {
-      return deny(`${(err as Error).message} (403)`, false);
-    }
-    const ok = rolesAllowingCreate(counting, item).length > 0;
-    return ok
-      ? { ...base, item: { visible: true, changeable: true } }
-      : deny('no role may create this item (403)', false);
+  if (LISTS.has(verb) && route) {
+    // A path filter, search or unique listing on a hidden path is 403 (SPEC.md §4 "Names"), before any row is read.
+    const fields =
+      verb === 'unique'
+        ? [table.uniqueFields.get(route.path)].filter((f) => f !== undefined)
+        : templateParams(route.path)
+            .filter((p) => p !== 'search_value')
+            .map((p) => (p === 'search_key' ? match!.params.search_key! : p));
+    const blocked = fields.filter((f) => scope.hidden.some((h) => pathsOverlap(f, h)));
+    if (blocked.length > 0) return deny(403, `field not permitted: ${blocked.join(', ')}`);
   }
-  if (!canSeeRow(roles, counting, path, item)) return deny('the row is outside the read filters (404)', false);
-  if (m === 'GET') return { ...base, item: { visible: true } };
-  const allowing = m === 'DELETE' ? rolesAllowingDelete(counting, item) : rolesAllowingUpdate(counting, item, item, []);
-  return allowing.length > 0
-    ? { ...base, item: { visible: true, changeable: true } }
-    : deny(`no role may ${m === 'DELETE' ? 'delete' : 'change'} this row (403)`, true);
+  if (LISTS.has(verb) || verb === 'audit' || verb === 'history') {
+    if (!item) return base;
+    // A list answers 200 with or without the row; /audit/{item} and /history/{item} are 404 for a hidden one.
+    const visible = matches(scope.filter, item);
+    if (!visible && !LISTS.has(verb)) return deny(404, 'the row is outside the read filters', false);
+    return { ...base, item: { visible } };
+  }
+  const params = match?.params ?? {};
+  const id = params.id ?? Object.values(params)[0];
+  const itemPath = id === undefined || !route ? path : `${table.itemRoute}/${id}`;
+  const body = attempt.body;
+  let seen = false; // whether the row was found visible before a check threw
+  try {
+    if (verb === 'create') {
+      const values = (body ? valuesOf(body) : item) as Item | undefined;
+      if (!values) return base;
+      checkVisible(
+        Object.keys(values).filter((f) => f !== ACL),
+        scope.hidden,
+        'field',
+      );
+      // The creator receives the app's creator roles on the new item (SPEC.md §11): the checks see them so.
+      const creator = table.itemRoles?.creator ?? [];
+      const made: Item =
+        creator.length > 0 && caller.id !== undefined
+          ? { ...values, [ACL]: aclValue(Object.fromEntries(creator.map((r) => [r, [caller.id!]]))) }
+          : values;
+      return rolesAllowingCreate(counting, made).length > 0
+        ? { ...base, item: { visible: true, changeable: true } }
+        : deny(403, 'no role may create this item', false, false);
+    }
+    const changes = verb === 'update' && body ? valuesOf(body) : undefined;
+    // A body naming a field the caller cannot see is 403 even when unchanged, before the row is looked at; a grant's
+    // body is parsed (400) before it too.
+    if (changes) checkVisible(Object.keys(changes), scope.hidden, 'field');
+    const grantRequest =
+      verb === 'grants' && m !== 'GET' && body && table.itemRoles
+        ? parseGrantRequest(table.itemRoles, body)
+        : undefined;
+    if (!item) return base;
+    if (!canSeeRow(roles, counting, itemPath, item)) {
+      return deny(404, 'the row is outside the read filters', false, verb === 'get' ? undefined : false);
+    }
+    seen = true;
+    if (verb === 'get') return { ...base, item: { visible: true } };
+    if (verb === 'grants') {
+      const held = heldRoles(table.itemRoles!, item, caller.id);
+      if (m === 'GET') {
+        return mayReadGrants(table.itemRoles!, held)
+          ? { ...base, item: { visible: true } }
+          : deny(403, 'you hold no role on this item that may grant', true);
+      }
+      if (!grantRequest) return { ...base, item: { visible: true } };
+      checkGrantAllowed(table.itemRoles!, held, grantRequest);
+      return { ...base, item: { visible: true, changeable: true } };
+    }
+    if (verb === 'delete') {
+      return rolesAllowingDelete(counting, item).length > 0
+        ? { ...base, item: { visible: true, changeable: true } }
+        : deny(403, 'no role may delete this row', true, false);
+    }
+    const allowing = changes
+      ? (() => {
+          const { post, changed } = applyChanges(item, changes);
+          return rolesAllowingUpdate(counting, item, post, changed);
+        })()
+      : rolesMayUpdateRow(counting, item);
+    return allowing.length > 0
+      ? { ...base, item: { visible: true, changeable: true } }
+      : deny(403, 'no role may change this row', true, false);
+  } catch (err) {
+    // checkVisible and the grant checks speak as the server does: their 4xx is the decision.
+    if (err instanceof ScoutrError && (err.status === 400 || err.status === 403)) {
+      return deny(err.status, err.message, seen, false);
+    }
+    throw err;
+  }
 }

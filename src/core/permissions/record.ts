@@ -26,6 +26,8 @@ export const permissionFields = {
   read_filters: opt(filters),
   create_filters: opt(filters),
   update_filters: opt(filters),
+  /** what the row must satisfy after an update (PostgreSQL's WITH CHECK); without any in a role: update_filters */
+  update_check_filters: opt(filters),
   delete_filters: opt(filters),
   exclude_fields: opt(z.array(nonEmpty)),
   update_fields_permitted: opt(z.array(nonEmpty)),
@@ -35,6 +37,16 @@ export const permissionFields = {
   name: opt(z.string()),
   description: opt(z.string()),
 };
+
+/** The fields that hold row filter entries, in the order a person reads them. */
+export const FILTER_LIST_FIELDS = [
+  'filter_fields',
+  'read_filters',
+  'create_filters',
+  'update_filters',
+  'update_check_filters',
+  'delete_filters',
+] as const;
 
 // ROLE (SPEC.md §3): a record no identity lookup ever finds, named by DEFAULT_ROLE or ANONYMOUS_ROLE.
 export const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP', 'ROLE'] as const;

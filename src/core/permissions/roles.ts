@@ -8,7 +8,8 @@ import { METHODS } from '../request';
 import { entriesToPred } from './filters';
 import type { AuthRecord, EndpointRule, GroupRecord, PermissionSet, RecordType } from './record';
 
-type Action = 'read' | 'create' | 'update' | 'delete';
+/** `updateCheck`: the row after an update (SPEC.md §2 `update_check_filters`, PostgreSQL's WITH CHECK). */
+type Action = 'read' | 'create' | 'update' | 'updateCheck' | 'delete';
 const RULE_METHODS = new Set<string>([...METHODS, '*']);
 
 export interface EndpointGrant {
@@ -92,7 +93,10 @@ export function buildRole(
   const restricted = new Set<string>();
   let permitted: Set<string> | undefined;
   let explain = false;
-  const filterParts: Record<Action, Pred[]> = { read: [], create: [], update: [], delete: [] };
+  const filterParts: Record<Action, Pred[]> = { read: [], create: [], update: [], updateCheck: [], delete: [] };
+  // A role checks the row after an update against its update_check_filters if any of its sets declares them (an
+  // empty list included: "no check beyond the read filters"), else against its update_filters (SPEC.md §3 "Writes").
+  const declaresCheck = sets.some((s) => s.update_check_filters !== undefined);
   for (const set of sets) {
     const where = idOf(set);
     for (const rule of set.permitted_endpoints ?? []) endpoints.push(endpointGrant(rule, where));
@@ -108,12 +112,14 @@ export function buildRole(
     filterParts.read.push(common, preds(set.read_filters));
     filterParts.create.push(common, preds(set.create_filters));
     filterParts.update.push(common, preds(set.update_filters));
+    filterParts.updateCheck.push(common, preds(declaresCheck ? set.update_check_filters : set.update_filters));
     filterParts.delete.push(common, preds(set.delete_filters));
   }
   const filters = {
     read: and(filterParts.read),
     create: and(filterParts.create),
     update: and(filterParts.update),
+    updateCheck: and(filterParts.updateCheck),
     delete: and(filterParts.delete),
   };
   // Role filters go into DynamoDB expressions: past DynamoDB's limits they are an error in the records.

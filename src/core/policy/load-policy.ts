@@ -1,11 +1,13 @@
+import type { AppConfig } from '../app';
 import type { Caller } from '../caller';
 import { matches } from '../filter/evaluate';
 import { ACL, aclValue, checkItemRoles, type ItemRolesConfig } from '../item-roles';
 import { fromJson, type JsonOut, plainToJson } from '../json';
 import { countingRoles, readScope, visibleJson } from '../permissions/access';
-import { type Decision, decide } from '../permissions/decide';
+import { type Decision, decide, decisionRoutes } from '../permissions/decide';
 import type { AuthRecord, GroupRecord } from '../permissions/record';
-import { lookupOf, namedRoleFor, type Role, rolesFor, selectNamedRole, selectRecords } from '../permissions/roles';
+import { resolveRoles } from '../permissions/resolve';
+import type { Role } from '../permissions/roles';
 import type { Item } from '../values';
 import { policyRecords } from './records';
 import { type PolicyIssue, validatePolicy } from './validate';
@@ -44,8 +46,19 @@ export function parseIdentity(text: string): Caller {
 
 /** Items are plain JSON, as answered; an item's `_acl` (for item roles) is `{role: [user ids]}`. */
 export interface Policy {
-  /** `{allowed, reason, roles}` and what decided it; with `item`, whether that row may be read or changed */
-  can(identity: Identity, method: string, path: string, item?: Record<string, unknown>): Decision;
+  /**
+   * `{allowed, reason, roles}` and what decided it, on the app's route for (method, path) (PolicyOptions.app); with
+   * `item` (the stored item; for a create, the new one), whether that row may be read or changed; with `body` (an
+   * update's changes, a create's item, a grant, or the change a custom action makes), the whole write as the server
+   * decides it, including the row after an update (update_check_filters).
+   */
+  can(
+    identity: Identity,
+    method: string,
+    path: string,
+    item?: Record<string, unknown>,
+    body?: Record<string, unknown>,
+  ): Decision;
   /** the items the identity may see on (method, path), without the fields hidden from it */
   filter(identity: Identity, method: string, path: string, items: readonly Record<string, unknown>[]): JsonOut[];
   /** the caller's roles, merged with their groups as the server merges them */
@@ -76,11 +89,17 @@ export function loadPolicy(doc: unknown, options: PolicyOptions = {}): Policy {
   return policyOf(new Map(records.map((r) => [r.id, r])), new Map(groups.map((g) => [g.group_id, g])), options);
 }
 
-/** What the server's configuration adds to the records: its DEFAULT_ROLE and ANONYMOUS_ROLE, the app's item roles. */
+/**
+ * What the server's configuration adds to the records: its DEFAULT_ROLE and ANONYMOUS_ROLE, and the app config
+ * (its routes, so that a custom action is decided under the rules of the write it runs, its item roles, and its own
+ * default and anonymous roles where the options name none).
+ * Without `app`, the default routes; `itemRoles` alone gives item roles without an app.
+ */
 export interface PolicyOptions {
   defaultRole?: string | undefined;
   anonymousRole?: string | undefined;
   itemRoles?: ItemRolesConfig | undefined;
+  app?: AppConfig | undefined;
 }
 
 /** Decisions over records and groups already loaded (from a file, or from the tables for `scoutr check`). */
@@ -89,21 +108,30 @@ export function policyOf(
   groups: ReadonlyMap<string, GroupRecord>,
   options: PolicyOptions = {},
 ): Policy {
-  const settings = { defaultRole: options.defaultRole, anonymousRole: options.anonymousRole };
-  const itemRoles = options.itemRoles && checkItemRoles(options.itemRoles);
-  // The server's own steps (actions/authorize.ts): the lookup's records, then the role a setting names.
+  // DEFAULT_ROLE and ANONYMOUS_ROLE as given, else the app's own (as the server takes them: core/app.ts roleSettings)
+  const settings = {
+    defaultRole: options.defaultRole ?? options.app?.defaultRole,
+    anonymousRole: options.anonymousRole ?? options.app?.anonymousRole,
+  };
+  const declared = options.itemRoles ?? options.app?.itemRoles;
+  const itemRoles = declared && checkItemRoles(declared);
+  const table = decisionRoutes(options.app, itemRoles);
+  // The server's own resolution (actions/authorize.ts): the lookup's records, then the role a setting names.
   const rolesOf = (identity: Identity) => {
-    const caller = typeof identity === 'string' ? parseIdentity(identity) : identity;
-    const lookup = lookupOf(caller);
-    const named = namedRoleFor(lookup, settings);
-    const selected = lookup ? selectRecords(lookup, records) : { applicable: [], ignored: [] };
-    const applicable = named ? [...selected.applicable, selectNamedRole(named, records)] : selected.applicable;
-    if (applicable.length === 0) return { caller, roles: [] };
-    return rolesFor(caller, { ...selected, applicable }, groups, itemRoles);
+    const { caller, roles } = resolveRoles(
+      typeof identity === 'string' ? parseIdentity(identity) : identity,
+      { records, groups },
+      settings,
+      itemRoles,
+    );
+    return { caller, roles };
   };
   return {
     rolesOf,
-    can: (identity, method, path, item) => decide(rolesOf(identity).roles, method, path, item && toItem(item)),
+    can(identity, method, path, item, body) {
+      const { caller, roles } = rolesOf(identity);
+      return decide(roles, { caller, method, path, item: item && toItem(item), body }, table);
+    },
     filter(identity, method, path, items) {
       const { roles } = rolesOf(identity);
       const counting = countingRoles(roles, method, path);

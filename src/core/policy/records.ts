@@ -1,5 +1,5 @@
 import { type JsonOut, plainToJson } from '../json';
-import type { AuthRecord, EndpointRule, GroupRecord } from '../permissions/record';
+import { type AuthRecord, type EndpointRule, FILTER_LIST_FIELDS, type GroupRecord } from '../permissions/record';
 import { ENDPOINT_SHORTHAND, type PolicyDocument, type PolicyEndpoint } from './schema';
 
 /** `"GET /items"` → `{method: 'GET', endpoint: '/items'}`; the server stores and reads only the object form. */
@@ -50,11 +50,7 @@ const FIELD_ORDER = [
   'email',
   'groups',
   'permitted_endpoints',
-  'filter_fields',
-  'read_filters',
-  'create_filters',
-  'update_filters',
-  'delete_filters',
+  ...FILTER_LIST_FIELDS,
   'exclude_fields',
   'update_fields_permitted',
   'update_fields_restricted',
@@ -78,7 +74,7 @@ const without = (item: Plain, key: string): Plain => {
   const { [key]: _, ...rest } = item;
   const endpoints = rest.permitted_endpoints;
   if (Array.isArray(endpoints)) rest.permitted_endpoints = endpoints.map(shortenEndpoint);
-  for (const list of ['filter_fields', 'read_filters', 'create_filters', 'update_filters', 'delete_filters']) {
+  for (const list of FILTER_LIST_FIELDS) {
     const entries = rest[list];
     if (Array.isArray(entries)) rest[list] = entries.map(orderEntry);
   }

@@ -4,7 +4,13 @@ import { AuthConfigCause, ScoutrError } from '../errors';
 import type { ItemRoles } from '../item-roles';
 import { plainToJson } from '../json';
 import { entryToPred } from '../permissions/filters';
-import type { AuthRecord, EndpointRule, FilterEntry, GroupRecord } from '../permissions/record';
+import {
+  type AuthRecord,
+  type EndpointRule,
+  FILTER_LIST_FIELDS,
+  type FilterEntry,
+  type GroupRecord,
+} from '../permissions/record';
 import { buildRole, endpointGrant } from '../permissions/roles';
 import { expandEndpoint } from './records';
 import { type PolicyDocument, PolicyGroupSchema, PolicyRecordSchema, PolicySchema } from './schema';
@@ -17,7 +23,7 @@ export interface PolicyIssue {
   key?: boolean;
 }
 
-const FILTER_LISTS = ['filter_fields', 'read_filters', 'create_filters', 'update_filters', 'delete_filters'] as const;
+const FILTER_LISTS = FILTER_LIST_FIELDS;
 // Every caller attribute set, so `${user.*}` values substitute and the typed checks run on them.
 const CHECK_CALLER: Caller = {
   kind: 'jwt',

@@ -133,20 +133,26 @@ describe('scoutr check', () => {
 
   it('answers from the tables and from the file alike', async () => {
     const file = policyFile(JSON.stringify(doc), 'json');
+    // GET /items lists: it is allowed, and the row it would not show is said so; GET /item/p-3 is a 404.
     const args = ['check', '--as', 'key:public-key', 'GET', '/items', '--item', 'p-3'];
     const fromTables = await scoutr()(args);
     const fromFile = await scoutr()([...args, '--policy', file]);
     expect(fromTables).toEqual(fromFile);
     expect(fromTables).toEqual({
-      code: 2,
+      code: 0,
       out:
-        'denied: GET /items: the row is outside the read filters (404)\n' +
+        "allowed: GET /items: role 'public-key' permits GET /items(/[^/]+/[^/]+)? (from group catalog-read)\n" +
         'roles: public-key\n' +
         'row filter: {"field":"status","op":"eq","value":"available"}\n' +
         'hidden fields: cost, supplier.contact\n' +
         'item p-3: not visible\n',
       err: '',
     });
+    const one = ['check', '--as', 'key:public-key', 'GET', '/item/p-3', '--item', 'p-3'];
+    expect(await scoutr()(one)).toEqual(await scoutr()([...one, '--policy', file]));
+    expect((await scoutr()(one)).out).toMatch(
+      /^denied: GET \/item\/p-3: the row is outside the read filters \(404\)\n/,
+    );
   });
 
   it('prints the rule that decided, and JSON with --json', async () => {
@@ -158,6 +164,7 @@ describe('scoutr check', () => {
       identity: 'vera',
       roles: ['vets'],
       rule: { role: 'vets', method: 'PATCH', endpoint: '/item/[^/]+', from: 'record vets' },
+      route: { method: 'PATCH', path: '/item/{id}', verb: 'update' },
       row_filter: true,
       hidden_fields: ['cost'],
       item: { id: 'p-1', visible: true, changeable: true },

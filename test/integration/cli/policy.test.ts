@@ -249,3 +249,64 @@ describe('scoutr errors', () => {
     });
   });
 });
+
+describe('--json on every command that prints results', () => {
+  // The leaf commands of `scoutr`, as --help lists them: a new one must take --json too, or be added here with why.
+  const commands = [
+    ['policy', 'validate'],
+    ['policy', 'plan'],
+    ['policy', 'apply'],
+    ['policy', 'export'],
+    ['policy', 'schema'],
+    ['check'],
+  ];
+
+  it('lists --json in the help of every command', async () => {
+    const top = await scoutr(['--help']);
+    const policy = await scoutr(['policy', '--help']);
+    const listed = (help: string) => [...help.matchAll(/^ {2}(\w+) /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect([
+      ...listed(policy.out).map((c) => ['policy', c]),
+      ...listed(top.out)
+        .filter((c) => c !== 'policy')
+        .map((c) => [c]),
+    ]).toEqual(expect.arrayContaining(commands));
+    for (const args of commands) {
+      const help = await scoutr([...args, '--help']);
+      expect({ args, json: help.out.includes('--json') }).toEqual({ args, json: true });
+    }
+  });
+
+  it('prints JSON from each of them', async () => {
+    const file = policyFile(POLICY);
+    const parsed = async (args: string[]) => {
+      const res = await scoutr([...args, '--json']);
+      expect({ args, err: res.err }).toEqual({ args, err: '' });
+      return JSON.parse(res.out) as Record<string, unknown>;
+    };
+    expect(await parsed(['policy', 'validate', file])).toMatchObject({ valid: true, records: 2, groups: 2 });
+    expect(await parsed(['policy', 'plan', file])).toHaveProperty('summary');
+    expect(await parsed(['policy', 'apply', file, '--yes'])).toHaveProperty('applied');
+    expect(await parsed(['policy', 'export'])).toMatchObject({ version: 1, records: { alice: { type: 'USERNAME' } } });
+    const schema = await parsed(['policy', 'schema']);
+    // update_check_filters (SPEC.md §2) is a field of records and groups, as editors see them
+    for (const kind of ['records', 'groups']) {
+      expect(schema).toHaveProperty(
+        ['properties', kind, 'additionalProperties', 'properties', 'update_check_filters', 'type'],
+        'array',
+      );
+    }
+    expect(await parsed(['check', '--as', 'user:alice', 'POST', '/item'])).toMatchObject({ allowed: true });
+  });
+
+  it('refuses --json with another --format, and takes it with --format json', async () => {
+    expect(await scoutr(['policy', 'export', '--json', '--format', 'yaml'])).toEqual({
+      code: 1,
+      out: '',
+      err: 'scoutr: --json and --format yaml: give one or the other\n',
+    });
+    const both = await scoutr(['policy', 'export', '--json', '--format', 'json']);
+    expect(both.code).toBe(0);
+    expect(JSON.parse(both.out)).toHaveProperty('version', 1);
+  });
+});

@@ -8,7 +8,7 @@ import { dataTableOf } from '../../../src/core/app';
 import { routesFor } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';
 import { restEvent } from '../../factories/events';
-import { localDb } from '../../support/db';
+import { localDb, testCredentialsEnv } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 import {
   allowedBy,
@@ -189,8 +189,8 @@ describe('a packaged bundle, run as Lambda runs it', () => {
       SENTRY_DSN: 'https://public@o0.ingest.sentry.io/1',
       DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT!,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // the test emulator's database is private to its key (test/integration/global-setup.ts)
+      ...testCredentialsEnv(),
     };
     const event = restEvent({ route: '/items', apiKeyId: 'key-id-1', requestId: 'bundle-req-1' });
     const script = `require(${JSON.stringify(join(run, bundleOf('list')))}).handler(${JSON.stringify(event)})

@@ -6,7 +6,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { attemptTimeoutMs, createClient, SDK_MAX_ATTEMPTS } from '../../../src/dynamo/client';
-import { LOCAL_CREDENTIALS } from '../../../src/local/emulator';
+import { testCredentials } from '../../support/db';
 import { as, type Harness, type Reply, startHarness } from '../../support/harness';
 import { scanAudit, snapshot, storedItem } from '../write/support';
 import { type Injected, injectFault, TIMEOUTS } from './support';
@@ -56,7 +56,7 @@ let fault: Injected | undefined;
 beforeAll(async () => {
   proxy = await stallingProxy(process.env.DYNAMODB_ENDPOINT!);
   // The runtime's client as production builds it (READ_BUDGET_MS bounds each attempt), through the proxy.
-  db = createClient({ endpoint: proxy.url, credentials: LOCAL_CREDENTIALS, readBudgetMs: READ_BUDGET_MS });
+  db = createClient({ endpoint: proxy.url, credentials: testCredentials(), readBudgetMs: READ_BUDGET_MS });
   h = await startHarness({
     seed: {
       items: [{ id: 'a', name: 'first' }],

@@ -5,7 +5,7 @@ import { ConfigError } from '../../../src/config';
 import { auditTableSpec, authTableSpec, createTable, dropTables, groupTableSpec } from '../../../src/dynamo/admin';
 import { planPolicy } from '../../../src/dynamo/policy';
 import { freePort } from '../../../src/local/emulator';
-import { localDb, uniqueName } from '../../support/db';
+import { localDb, testCredentialsEnv, uniqueName } from '../../support/db';
 import { signingKey, startJwksServer } from '../../support/jwks';
 
 // `npm start` against an external DynamoDB, configured only by the environment (SPEC.md §10): tables it is pointed
@@ -34,6 +34,7 @@ const names = () => {
 const LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
 const env = async (tables: Record<string, string>, extra: Record<string, string> = {}) => ({
   DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+  ...testCredentialsEnv(), // the test emulator's key, as `npm start` prints it for its own
   LOG_LEVEL,
   PORT: String(await freePort()),
   ...tables,

@@ -1,9 +1,16 @@
+import articles from '../../../example/articles/scoutr.config';
+import petstore from '../../../example/petstore/scoutr.config';
+import recipes from '../../../example/recipes/scoutr.config';
+import repos from '../../../example/repos/scoutr.config';
+import { type AppConfig, defineApp } from '../../../src/core/app';
 import {
   canonicalPath,
   canonicalRawPath,
   decodeSegments,
   pathSegments,
+  RouteTableError,
   routePath,
+  routesFor,
   templateParams,
   trimTrailingSlash,
 } from '../../../src/core/routes';
@@ -96,5 +103,77 @@ describe('canonicalRawPath', () => {
 
   it('answers undefined for malformed percent-encoding', () => {
     expect(canonicalRawPath('/item/%zz')).toBeUndefined();
+  });
+});
+
+describe('checkRouteTable: what API Gateway could not deploy is refused at start-up, naming the route', () => {
+  const borrow = (path: string): AppConfig => ({
+    routes: { items: 'books', item: 'book' },
+    customActions: { BORROW: { method: 'POST', path, run: async () => null } },
+  });
+  const problems = (app: AppConfig): string[] => {
+    try {
+      routesFor(app);
+      return [];
+    } catch (err) {
+      expect(err).toBeInstanceOf(RouteTableError);
+      return [...(err as RouteTableError).problems];
+    }
+  };
+
+  it('accepts every example and the default routes', () => {
+    for (const app of [{}, petstore, recipes, repos, articles]) expect(problems(app as AppConfig)).toEqual([]);
+    expect(problems(borrow('/book/{id}/borrow'))).toEqual([]);
+  });
+
+  it('refuses sibling variable path parts with different names, naming both routes', () => {
+    expect(problems(borrow('/book/{isbn}/borrow'))).toEqual([
+      'POST /book/{isbn}/borrow (custom action BORROW): {isbn} and {id} (of GET /book/{id}) are sibling variable ' +
+        'path parts under /book; API Gateway allows one name there: use {id}',
+    ]);
+    // the item route named like the items route: /items/{search_key}/... beside /items/{id}
+    expect(problems({ routes: { items: 'items', item: 'items' } })[0]).toMatch(
+      /^GET \/items\/\{id\}: \{id\} and \{search_key\} \(of GET \/items\/\{search_key\}\/\{search_value\}\) are sibling/,
+    );
+    expect(problems({ filterRoutes: ['/items/{status}'] })[0]).toMatch(/^GET \/items\/\{status\}: \{status\} and/);
+  });
+
+  it('allows a static part beside a variable one, and one variable name shared by many routes', () => {
+    expect(problems({ filterRoutes: ['/items/status/{status}', '/items/type/{type}'] })).toEqual([]);
+    expect(problems(borrow('/book/{id}/borrow/{copy}'))).toEqual([]);
+  });
+
+  it('refuses the same method and path twice', () => {
+    expect(problems({ uniqueRoutes: { '/items': 'type' } })).toEqual(['GET /items: defined twice (also GET /items)']);
+    expect(problems(borrow('/book'))).toEqual(['POST /book (custom action BORROW): defined twice (also POST /book)']);
+  });
+
+  it.each([
+    ['/book/{id}/borrow now', "'borrow now'"],
+    ['/book/{id}//borrow', 'an empty part'],
+    ['/book/{id}.json', "'{id}.json'"],
+    ['/book/{id}/{copy+}', "'{copy+}'"],
+    ['/book/{}/borrow', "'{}'"],
+    ['/book/{id}/bo%72row', "'bo%72row'"],
+  ])('refuses the path part of %s (%s)', (path, shown) => {
+    const got = problems(borrow(path));
+    expect(got).toHaveLength(1);
+    expect(got[0]).toContain(`(custom action BORROW): path part ${shown} is not a static part`);
+  });
+
+  it('takes colons, dots, dashes and underscores in static parts', () => {
+    expect(problems(borrow('/book/{id}/v1.2_x-y:borrow'))).toEqual([]);
+  });
+
+  it('lists every problem at once', () => {
+    const app = { ...borrow('/book/{isbn}/borrow'), uniqueRoutes: { '/books': 'genre', 'bad name': 'x' } };
+    expect(problems(app)).toHaveLength(3);
+  });
+
+  it('makes defineApp refuse such a table when the app module loads', () => {
+    expect(() => defineApp(borrow('/book/{isbn}/borrow'))).toThrow(
+      /cannot be deployed to API Gateway:\n {2}POST \/book\/\{isbn\}\/borrow \(custom action BORROW\)/,
+    );
+    expect(defineApp(borrow('/book/{id}/borrow')).routes).toEqual({ items: 'books', item: 'book' });
   });
 });

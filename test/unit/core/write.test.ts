@@ -131,6 +131,65 @@ describe('rolesAllowingUpdate', () => {
   });
 });
 
+describe('rolesAllowingUpdate with update_check_filters (WITH CHECK)', () => {
+  // "Members may set borrower to themselves on a book nobody has borrowed" (SPEC.md §2, §3 "Writes").
+  const free: Item = { id: { S: 'b1' } };
+  const mine: Item = { id: { S: 'b1' }, borrower: { S: 'u-1' } };
+  const theirs: Item = { id: { S: 'b1' }, borrower: { S: 'u-2' } };
+  const borrowing = {
+    update_filters: [{ field: 'borrower', operator: 'exists', value: false }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Scoutr placeholder, not a JS template
+    update_check_filters: [{ field: 'borrower', value: '${user.id}' }],
+  };
+  const member = role('member', borrowing);
+
+  it('decides the stored row on update_filters and the new row on update_check_filters', () => {
+    expect(ids(rolesAllowingUpdate([member], free, mine, ['borrower']))).toEqual(['member']);
+  });
+
+  it('refuses a new row outside update_check_filters, and a stored row outside update_filters', () => {
+    expect(ids(rolesAllowingUpdate([member], free, theirs, ['borrower']))).toEqual([]);
+    expect(ids(rolesAllowingUpdate([member], free, free, ['title']))).toEqual([]);
+    expect(ids(rolesAllowingUpdate([member], theirs, mine, ['borrower']))).toEqual([]);
+  });
+
+  it('checks the new row against update_filters for a role without update_check_filters, as before', () => {
+    const only = role('only', { update_filters: borrowing.update_filters });
+    expect(ids(rolesAllowingUpdate([only], free, mine, ['borrower']))).toEqual([]);
+    expect(ids(rolesAllowingUpdate([only], free, free, ['title']))).toEqual(['only']);
+  });
+
+  it('still needs the new row inside the read filters', () => {
+    const hidesMine = role('hides', {
+      ...borrowing,
+      read_filters: [{ field: 'borrower', operator: 'ne', value: 'u-1' }],
+    });
+    expect(ids(rolesAllowingUpdate([hidesMine], free, mine, ['borrower']))).toEqual([]);
+  });
+
+  it('takes them from any set of the role: a group declaring them replaces update_filters as the check', () => {
+    const r = buildRole(
+      { id: 'r', type: 'OIDC_GROUP', update_filters: borrowing.update_filters, groups: ['g'] },
+      'OIDC_GROUP',
+      new Map([['g', { group_id: 'g', update_check_filters: borrowing.update_check_filters }]]),
+      caller,
+    );
+    expect(ids(rolesAllowingUpdate([r], free, mine, ['borrower']))).toEqual(['r']);
+    expect(ids(rolesAllowingUpdate([r], free, theirs, ['borrower']))).toEqual([]);
+  });
+
+  it('ANDs filter_fields into the check, and an empty list checks nothing beyond them', () => {
+    const legacy = role('legacy', {
+      filter_fields: [{ field: 'shelf', value: 'a' }],
+      update_check_filters: [],
+      update_filters: borrowing.update_filters,
+    });
+    const onShelf = (item: Item): Item => ({ ...item, shelf: { S: 'a' } });
+    expect(ids(rolesAllowingUpdate([legacy], onShelf(free), onShelf(theirs), ['borrower']))).toEqual(['legacy']);
+    expect(ids(rolesAllowingUpdate([legacy], onShelf(free), theirs, ['borrower', 'shelf']))).toEqual([]);
+  });
+});
+
 describe('rolesAllowingCreate', () => {
   it.each([
     { what: 'no filters', fields: {}, item: { team: { S: 'z' } }, ok: true },

@@ -1,11 +1,17 @@
 import { BatchGetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import type { Caller } from '../../../src/core/caller';
+import { resolveRoles } from '../../../src/core/permissions/resolve';
 import { AuthStore } from '../../../src/dynamo/auth';
 import { expectAuthConfig } from '../../support/errors';
 
 // AuthStore.load with DEFAULT_ROLE / ANONYMOUS_ROLE (SPEC.md §3 "Roles"): the named ROLE record comes in the same
-// BatchGetItem as the caller's own records, and through the same cache.
+// BatchGetItem as the caller's own records, and through the same cache; core's resolveRoles makes the roles.
+
+const user = (id: string, groups: string[] = []): Caller => ({ kind: 'oidc', id, groups });
+const anonymous: Caller = { kind: 'anonymous', groups: [] };
+const roleIds = (r: ReturnType<typeof resolveRoles>) => r.roles.map((role) => role.id);
 
 const ddb = mockClient(DynamoDBClient);
 const tables = { auth: 'auth', groups: 'groups' };
@@ -41,9 +47,10 @@ it("reads DEFAULT_ROLE's record in the BatchGetItem of the caller's records, the
   // Assess
   expect(authKeys(0)).toEqual(['ann', 'staff', 'signed-in']);
   expect(ddb).toHaveReceivedCommandTimes(BatchGetItemCommand, 2); // the records, then the group level
-  expect(loaded.selected.applicable.map((a) => a.record.id)).toEqual(['ann', 'staff']);
-  expect(loaded.named).toEqual({ record: expect.objectContaining({ id: 'signed-in' }), type: 'ROLE' });
+  expect([...loaded.records.keys()]).toEqual(['ann', 'staff', 'signed-in']);
   expect([...loaded.groups.keys()]).toEqual(['base']);
+  const resolved = resolveRoles(user('ann', ['staff']), loaded, { defaultRole: 'signed-in', anonymousRole: undefined });
+  expect(roleIds(resolved)).toEqual(['ann', 'staff', 'signed-in']);
 });
 
 it('reads only the ANONYMOUS_ROLE record for a request without an identity', async () => {
@@ -51,8 +58,9 @@ it('reads only the ANONYMOUS_ROLE record for a request without an identity', asy
   const loaded = await store().load(undefined, undefined, { setting: 'ANONYMOUS_ROLE', id: 'public' });
   // Assess
   expect(authKeys(0)).toEqual(['public']);
-  expect(loaded.selected).toEqual({ applicable: [], ignored: [] });
-  expect(loaded.named?.record.id).toBe('public');
+  expect([...loaded.records.keys()]).toEqual(['public']);
+  const resolved = resolveRoles(anonymous, loaded, { defaultRole: undefined, anonymousRole: 'public' });
+  expect({ roles: roleIds(resolved), ignored: resolved.ignored }).toEqual({ roles: ['public'], ignored: [] });
 });
 
 it('reads an id once when the setting names a record the lookup also asks for', async () => {
@@ -63,9 +71,9 @@ it('reads an id once when the setting names a record the lookup also asks for', 
   });
   // Assess
   expect(authKeys(0)).toEqual(['signed-in']);
-  expect(loaded.selected.applicable).toEqual([]);
-  expect(loaded.selected.ignored).toEqual([{ id: 'signed-in', type: 'ROLE', wanted: 'USERNAME' }]);
-  expect(loaded.named?.type).toBe('ROLE');
+  const resolved = resolveRoles(user('signed-in'), loaded, { defaultRole: 'signed-in', anonymousRole: undefined });
+  expect(resolved.ignored).toEqual([{ id: 'signed-in', type: 'ROLE', wanted: 'USERNAME' }]);
+  expect(resolved.roles.map((r) => [r.id, r.type])).toEqual([['signed-in', 'ROLE']]);
 });
 
 it('serves the role record from the cache while it is warm', async () => {
@@ -81,14 +89,7 @@ it('serves the role record from the cache while it is warm', async () => {
 
 it('fails with AUTH_CONFIG when the setting names a record that is not a ROLE', async () => {
   // Act
-  const failure = await store()
-    .load(undefined, undefined, { setting: 'ANONYMOUS_ROLE', id: 'ann' })
-    .then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+  const loaded = await store().load(undefined, undefined, { setting: 'ANONYMOUS_ROLE', id: 'ann' });
   // Assess
-  expectAuthConfig(() => {
-    throw failure;
-  }, 'ann');
+  expectAuthConfig(() => resolveRoles(anonymous, loaded, { defaultRole: undefined, anonymousRole: 'ann' }), 'ann');
 });

@@ -88,7 +88,7 @@ describe('buildRole', () => {
     expect(role.restricted.sort()).toEqual(['created', 'owner']);
     expect(role.permitted).toBeUndefined();
     expect(role.explain).toBe(true);
-    expect(role.filters).toEqual({ read: true, create: true, update: true, delete: true });
+    expect(role.filters).toEqual({ read: true, create: true, update: true, updateCheck: true, delete: true });
   });
 
   it('leaves permitted undefined without any list, and unions the lists that exist', () => {
@@ -127,6 +127,7 @@ describe('buildRole', () => {
       read: { op: 'and', children: [owner, active] },
       create: owner,
       update: { op: 'and', children: [owner, unlocked] },
+      updateCheck: { op: 'and', children: [owner, unlocked] }, // no update_check_filters: the update filters
       delete: owner,
     });
     const mine: Item = { owner: { S: 'u-1' }, status: { S: 'Active' } };
