@@ -33,7 +33,10 @@ function removeProperty(schema: unknown, path: readonly string[]): void {
   if (head === undefined || schema === null || typeof schema !== 'object') return;
   const s = schema as { properties?: Record<string, unknown>; required?: string[] };
   if (!s.properties || !Object.hasOwn(s.properties, head)) return;
-  if (rest.length > 0) return removeProperty(s.properties[head], rest);
+  if (rest.length > 0) {
+    removeProperty(s.properties[head], rest);
+    return;
+  }
   delete s.properties[head];
   if (s.required) s.required = s.required.filter((r) => r !== head);
 }
