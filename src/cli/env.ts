@@ -29,7 +29,10 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  * AWS credentials come from the default chain. A loopback endpoint is DynamoDB Local, which accepts any: without
  * credentials in the environment, fixed local ones are used there (as `npm start` does), never for AWS itself.
  */
-export function cliClient(env: CliEnv, raw: Record<string, string | undefined>): DynamoDBClient {
+export function cliClient(
+  env: Pick<CliEnv, 'DYNAMODB_ENDPOINT' | 'AWS_REGION'>,
+  raw: Record<string, string | undefined>,
+): DynamoDBClient {
   const endpoint = env.DYNAMODB_ENDPOINT;
   const local = endpoint !== undefined && LOOPBACK.has(new URL(endpoint).hostname);
   const chain = raw.AWS_ACCESS_KEY_ID || raw.AWS_PROFILE;

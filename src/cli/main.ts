@@ -17,8 +17,10 @@ import { AuthStore } from '../dynamo/auth';
 import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
 import { getItem } from '../dynamo/read';
 import { describeDataTable } from '../dynamo/schema';
+import { consoleCommand } from './commands/console';
 import { devCommand } from './commands/dev';
 import { initCommand } from './commands/init';
+import { openapiCommand } from './commands/openapi';
 import { type CliEnv, cliClient, cliEnv, rolesEnv } from './env';
 import type { Io } from './io';
 import { appItemRoles, CliError, formatIssue, loadPolicyFile } from './policy-file';
@@ -298,6 +300,9 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
         code = d.allowed ? EXIT.ok : EXIT.denied;
       },
     );
+
+  program.addCommand(openapiCommand(io));
+  program.addCommand(consoleCommand(io));
 
   try {
     await program.parseAsync([...args], { from: 'user' });
