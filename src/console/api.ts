@@ -419,13 +419,15 @@ export async function who(cx: ConsoleContext, params: Params) {
   };
 }
 
-const jsonOf = (v: Item[string] | undefined): JsonOut | null => (v === undefined ? null : toJson(v));
+/** The plan in the shape `scoutr policy plan --json` prints (an absent side is left out). */
 const planJson = (plan: PolicyPlan) => ({
   changes: plan.changes.map((c) => ({
     action: c.action,
     kind: c.table === 'auth' ? 'record' : 'group',
     id: c.id,
-    fields: c.fields.map((f) => ({ field: f.field, before: jsonOf(f.before), after: jsonOf(f.after) })),
+    fields: Object.fromEntries(
+      c.fields.map((f) => [f.field, { before: f.before && toJson(f.before), after: f.after && toJson(f.after) }]),
+    ),
   })),
   undeclared: plan.undeclared.map((u) => ({ kind: u.table === 'auth' ? 'record' : 'group', id: u.id })),
   summary: {
@@ -493,7 +495,12 @@ export async function history(cx: ConsoleContext, params: Params) {
   const ctx = operator(deps, { ...req, resource: '/history/{item}', pathParams: { item: id } });
   try {
     const { rows, next } = parseReply((await readHistory(deps, ctx)).reply);
-    const versions = rows.map((v, i) => ({ ...v, diff: diffItems(rows[i + 1]?.item, v.item) }));
+    // The oldest version recorded has nothing before it to compare with: every field it holds is shown as set.
+    const versions = rows.map((v, i) => ({
+      ...v,
+      diff: diffItems(rows[i + 1]?.item, v.item),
+      ...(i === rows.length - 1 && !next ? { first: true } : {}),
+    }));
     return { item: id, audit: true, versions, next };
   } catch (err) {
     return { item: id, audit: true, versions: [], ...answerOf(err) };
@@ -511,10 +518,13 @@ function diffItems(before: JsonOut | undefined, after: JsonOut | undefined) {
     .map((f) => ({ field: f, before: a[f] ?? null, after: b[f] ?? null }));
 }
 
+const DEFAULT_AUDIT_DAYS = 30;
+
 /** View 6b: the audit log, newest first, filtered by user id, action, item and time (GET /audit's query). */
 export async function auditLog(cx: ConsoleContext, params: Params) {
   const { deps } = cx;
   if (!deps.tables.audit) return { audit: false, records: [], next: null };
+  if (params.get('item')?.trim()) params.set('from', params.get('from')?.trim() || '1970-01-01T00:00:00Z');
   const query: [string, string][] = [];
   const add = (param: string, field: string) => {
     const v = params.get(param)?.trim();
@@ -523,7 +533,9 @@ export async function auditLog(cx: ConsoleContext, params: Params) {
   add('user', 'user.id');
   add('action', 'action');
   add('item', 'resource_key');
-  add('from', 'time__gte');
+  // GET /audit walks back day by day up to a year; without a start the console looks at the last 30 days.
+  const from = params.get('from')?.trim() || new Date(deps.now() - DEFAULT_AUDIT_DAYS * 86_400_000).toISOString();
+  query.push(['time__gte', from]);
   add('to', 'time__lte');
   query.push(['_limit', '100']);
   const cursor = params.get('cursor');
@@ -531,9 +543,9 @@ export async function auditLog(cx: ConsoleContext, params: Params) {
   const ctx = operator(deps, { ...request(cx, { kind: 'anonymous', groups: [] }, 'GET', '/audit', query) });
   try {
     const { rows, next } = parseReply((await readAudit(deps, ctx)).reply);
-    return { audit: true, records: rows, next };
+    return { audit: true, from, records: rows, next };
   } catch (err) {
-    return { audit: true, records: [], next: null, ...answerOf(err) };
+    return { audit: true, from, records: [], next: null, ...answerOf(err) };
   }
 }
 

@@ -9,6 +9,8 @@ interface Version {
   item: Record<string, Json> | null;
   redacted?: boolean;
   diff: { field: string; before: Json; after: Json }[];
+  /** the oldest version recorded: nothing before it to compare with */
+  first?: boolean;
 }
 interface HistoryAnswer {
   item: string;
@@ -53,6 +55,7 @@ export function HistoryView() {
                   <time dateTime={v.time}>{v.time}</time> · version {v.version ?? ''}
                 </p>
                 {v.item === null && <p class="no">{v.redacted ? 'redacted' : 'deleted'}</p>}
+                {v.first && <p class="hint">The oldest version recorded: every field it holds.</p>}
                 {v.diff.length > 0 && (
                   <Table label={`Changes at ${v.time}`}>
                     <thead>

@@ -12,7 +12,8 @@ interface Change {
   action: 'create' | 'update' | 'delete';
   kind: string;
   id: string;
-  fields: { field: string; before: Json; after: Json }[];
+  /** field → its value before and after; an absent side is left out */
+  fields: Record<string, { before?: Json; after?: Json }>;
 }
 interface PolicyAnswer {
   file: string | null;
@@ -78,9 +79,9 @@ export function PolicyView() {
                   <span key={`${c.kind} ${c.id}`} class={`diff-${c.action}`}>
                     {`${SIGN[c.action]} ${c.kind} ${c.id}\n`}
                     {c.action === 'update' &&
-                      c.fields.map(
-                        (f) =>
-                          `    ${f.field}: ${f.before === null ? '(absent)' : show(f.before)} → ${f.after === null ? '(absent)' : show(f.after)}\n`,
+                      Object.entries(c.fields).map(
+                        ([field, f]) =>
+                          `    ${field}: ${f.before === undefined ? '(absent)' : show(f.before)} → ${f.after === undefined ? '(absent)' : show(f.after)}\n`,
                       )}
                   </span>
                 ))}
