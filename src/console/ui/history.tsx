@@ -98,6 +98,8 @@ interface AuditRecord {
 }
 interface AuditAnswer {
   audit: boolean;
+  /** the start the log was read from (the last 30 days unless given) */
+  from?: string;
   records: AuditRecord[];
   next: string | null;
   code?: string;
@@ -151,6 +153,9 @@ export function AuditView() {
       {data?.code && <ErrorBox error={{ code: data.code, error: data.error ?? '' }} />}
       {data?.audit && (
         <>
+          <p class="hint" data-testid="since">
+            Newest first, since {data.from}.
+          </p>
           <Table label="Audit records, newest first" testid="audit">
             <thead>
               <tr>

@@ -80,4 +80,6 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('root')!);
+const root = document.getElementById('root')!;
+root.textContent = ''; // the "Loading…" placeholder: render() adds to what is there, it does not replace it
+render(<App />, root);

@@ -151,11 +151,11 @@ function SeeAsAnswer({ data }: { data: SeeAs }) {
                     {(data.columns ?? []).map((c) => (
                       <Cell key={c} row={row} field={c} hidden={hidden.has(c)} />
                     ))}
-                    <td>{row.itemRoles.join(', ')}</td>
-                    <td>
+                    <td data-col="item-roles">{row.itemRoles.join(', ')}</td>
+                    <td data-col="change">
                       <YesNo value={row.change} label="may change" />
                     </td>
-                    <td>
+                    <td data-col="delete">
                       <YesNo value={row.delete} label="may delete" />
                     </td>
                     <td>

@@ -59,6 +59,7 @@ export function WhoView() {
             <p data-testid="acl">
               Item roles:{' '}
               {Object.entries(data.acl)
+                .sort(([a], [b]) => a.localeCompare(b))
                 .map(([role, users]) => `${role}: ${users.join(', ')}`)
                 .join(' · ')}
             </p>
