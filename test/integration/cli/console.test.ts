@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
 import petstore from '../../../example/app';
 import { type Io, run } from '../../../src/cli/main';
@@ -114,5 +116,62 @@ describe('scoutr console', () => {
   ])('refuses %j with a clear message and exit 1', async (args, message) => {
     const res = await cli(h.db, env())(['console', ...args]);
     expect(res).toEqual({ code: 1, out: '', err: `scoutr: ${message}\n` });
+  });
+});
+
+describe('scoutr console through bin/scoutr.js', () => {
+  let repos: Harness;
+  beforeAll(async () => {
+    repos = await startExample('repos');
+  });
+  afterAll(() => repos.close());
+
+  it('--example serves the example with its settings (DEFAULT_ROLE, ANONYMOUS_ROLE), and stops on SIGINT', async () => {
+    const child = spawn(
+      process.execPath,
+      [resolve(__dirname, '../../../bin/scoutr.js'), 'console', '--example', 'repos'],
+      {
+        env: {
+          ...process.env,
+          DATA_TABLE: repos.tables.data,
+          AUTH_TABLE: repos.tables.auth,
+          GROUP_TABLE: repos.tables.groups,
+          AUDIT_TABLE: repos.tables.audit!,
+          GRANTS_TABLE: repos.tables.grants!,
+          DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    try {
+      let link: string | undefined;
+      for (let i = 0; i < 300 && !link; i++) {
+        link = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out)?.[0];
+        if (!link) {
+          if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${err}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      const url = new URL(link!);
+      const headers = { 'X-Scoutr-Token': url.searchParams.get('token')! };
+      const meta = (await (await fetch(`${url.origin}/api/meta`, { headers })).json()) as { settings: unknown };
+      expect(meta.settings).toEqual({ defaultRole: 'public-reader', anonymousRole: 'public-reader' });
+      const who = (await (await fetch(`${url.origin}/api/who?item=react`, { headers })).json()) as {
+        rows: { identity: string; read: boolean }[];
+      };
+      expect(who.rows.find((r) => r.identity === 'anonymous')?.read).toBe(true);
+    } finally {
+      child.kill('SIGINT');
+      const [code] = await once(child, 'exit');
+      expect({ code, err }).toEqual({ code: 0, err: '' });
+    }
   });
 });
