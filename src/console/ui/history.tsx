@@ -33,7 +33,7 @@ export function HistoryView() {
       <form method="get" action="/history" class="inline">
         <label>
           Item
-          <input name="item" value={item} required placeholder="its key" spellcheck={false} />
+          <input name="item" defaultValue={item} required placeholder="its key" spellcheck={false} />
         </label>
         <button type="submit">Show</button>
       </form>
@@ -122,11 +122,11 @@ export function AuditView() {
       <form method="get" action="/audit" class="inline">
         <label>
           User id
-          <input name="user" value={filters.user} spellcheck={false} />
+          <input name="user" defaultValue={filters.user} spellcheck={false} />
         </label>
         <label>
           Action
-          <input name="action" value={filters.action} placeholder="UPDATE" list="actions" spellcheck={false} />
+          <input name="action" defaultValue={filters.action} placeholder="UPDATE" list="actions" spellcheck={false} />
           <datalist id="actions">
             {['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY', 'GRANT', 'REVOKE'].map((a) => (
               <option key={a} value={a} />
@@ -135,15 +135,15 @@ export function AuditView() {
         </label>
         <label>
           Item
-          <input name="item" value={filters.item} spellcheck={false} />
+          <input name="item" defaultValue={filters.item} spellcheck={false} />
         </label>
         <label>
           From
-          <input name="from" value={filters.from} placeholder="2025-01-01" spellcheck={false} />
+          <input name="from" defaultValue={filters.from} placeholder="2025-01-01" spellcheck={false} />
         </label>
         <label>
           To
-          <input name="to" value={filters.to} placeholder="2025-12-31T23:59:59Z" spellcheck={false} />
+          <input name="to" defaultValue={filters.to} placeholder="2025-12-31T23:59:59Z" spellcheck={false} />
         </label>
         <button type="submit">Filter</button>
       </form>

@@ -45,7 +45,7 @@ export function IdentityField({ value }: { value: string }) {
       Identity
       <input
         name="as"
-        value={value}
+        defaultValue={value}
         list="identity-choices"
         required
         placeholder="key:ID, user:ID:group,group or anonymous"

@@ -50,8 +50,8 @@ export function PolicyView() {
       </p>
       <form method="get" action="/policy" class="inline">
         <label class="check">
-          <input type="checkbox" name="prune" value="true" checked={prune} /> --prune (also delete what the file does
-          not declare)
+          <input type="checkbox" name="prune" value="true" defaultChecked={prune} /> --prune (also delete what the file
+          does not declare)
         </label>
         <button type="submit">Plan</button>
       </form>

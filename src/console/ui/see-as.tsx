@@ -46,7 +46,7 @@ export function SeeAsView() {
         <IdentityField value={as} />
         <label>
           Filter
-          <input name="q" value={q} placeholder="status=available&price__lt=100" spellcheck={false} />
+          <input name="q" defaultValue={q} placeholder="status=available&price__lt=100" spellcheck={false} />
         </label>
         <button type="submit">List</button>
       </form>

@@ -33,7 +33,7 @@ export function WhoView() {
       <form method="get" action="/who" class="inline">
         <label>
           Item
-          <input name="item" value={item} required placeholder="its key" spellcheck={false} />
+          <input name="item" defaultValue={item} required placeholder="its key" spellcheck={false} />
         </label>
         <button type="submit">Ask</button>
       </form>

@@ -34,7 +34,7 @@ export function WhyView() {
         <IdentityField value={as} />
         <label>
           Method
-          <select name="method" value={method}>
+          <select name="method" defaultValue={method}>
             {METHODS.map((m) => (
               <option key={m} value={m}>
                 {m}
@@ -44,11 +44,11 @@ export function WhyView() {
         </label>
         <label>
           Path
-          <input name="path" value={path} required placeholder="/item/p-1" spellcheck={false} />
+          <input name="path" defaultValue={path} required placeholder="/item/p-1" spellcheck={false} />
         </label>
         <label>
           Item (optional)
-          <input name="item" value={item} placeholder="its key" spellcheck={false} />
+          <input name="item" defaultValue={item} placeholder="its key" spellcheck={false} />
         </label>
         <button type="submit">Decide</button>
       </form>
