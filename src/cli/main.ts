@@ -301,8 +301,9 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
       },
     );
 
-  program.addCommand(openapiCommand(io));
-  program.addCommand(consoleCommand(io));
+  // Added commands do not inherit the program's settings: without them a usage error would exit the process.
+  program.addCommand(openapiCommand(io).copyInheritedSettings(program));
+  program.addCommand(consoleCommand(io).copyInheritedSettings(program));
 
   try {
     await program.parseAsync([...args], { from: 'user' });

@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
-import petstore from '../../../example/app';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { exampleFiles, loadExample } from '../../../scripts/examples';
 import { type Io, run } from '../../../src/cli/main';
 import { openApiDocument } from '../../../src/http/openapi';
-import { EXAMPLES } from '../../../src/local/examples';
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';
 import { cli } from './support';
 
-// `scoutr openapi [--as]` and `scoutr console` through the real CLI (in process), against the pet store's tables.
+// `scoutr openapi [--as]` and `scoutr console` through the real CLI (in process, and the process edge once),
+// against the pet store's tables.
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const APP = resolve(__dirname, '../../../example/app.ts');
+const APP = exampleFiles('petstore').app;
 const env = () => ({
   DATA_TABLE: h.tables.data,
   AUTH_TABLE: h.tables.auth,
@@ -30,7 +32,8 @@ describe('scoutr openapi', () => {
   it("prints the app's whole document without --as", async () => {
     const res = await cli(h.db, env())(['openapi', '--app', APP]);
     expect(res.code).toBe(0);
-    expect(JSON.parse(res.out)).toEqual(JSON.parse(JSON.stringify(openApiDocument(petstore))));
+    const { app } = await loadExample('petstore');
+    expect(JSON.parse(res.out)).toEqual(JSON.parse(JSON.stringify(openApiDocument(app))));
   });
 
   it.each(['key:public-key', 'user:owen', 'user:vera:vets'])(
@@ -39,11 +42,9 @@ describe('scoutr openapi', () => {
       const [kind, id, groups] = identity.split(':');
       const headers = kind === 'key' ? as.key(id!) : as.user(id!, groups ? [groups] : undefined);
       const served = (await h.request('GET', '/openapi.json', { headers })).body;
+      const policy = exampleFiles('petstore').policy!;
       const fromTables = await cli(h.db, env())(['openapi', '--app', APP, '--as', identity]);
-      const fromFile = await cli(
-        h.db,
-        {},
-      )(['openapi', '--app', APP, '--as', identity, '--policy', EXAMPLES.petstore.policy]);
+      const fromFile = await cli(h.db, {})(['openapi', '--app', APP, '--as', identity, '--policy', policy]);
       expect(JSON.parse(fromTables.out)).toEqual(served);
       expect(JSON.parse(fromFile.out)).toEqual(served);
     },
@@ -61,9 +62,9 @@ describe('scoutr openapi', () => {
 
 describe('scoutr console', () => {
   /** Runs `scoutr console ARGS` until `stop()`; resolves the printed link once it listens. */
-  function startCli(args: string[], extraEnv: Record<string, string> = {}) {
+  function startCli(args: string[], cwd?: string) {
     let stop!: () => void;
-    const interrupted = new Promise<void>((r) => {
+    const stopped = new Promise<void>((r) => {
       stop = r;
     });
     const out: string[] = [];
@@ -71,11 +72,12 @@ describe('scoutr console', () => {
     const io: Io = {
       out: (s) => out.push(s),
       err: (s) => err.push(s),
-      env: { ...env(), ...extraEnv },
+      env: env(),
       interactive: false,
       ask: async () => '',
       db: h.db,
-      interrupted: () => interrupted,
+      ...(cwd ? { cwd } : {}),
+      untilStopped: () => stopped,
     };
     const code = run(['console', ...args], io);
     const link = (async () => {
@@ -90,8 +92,8 @@ describe('scoutr console', () => {
     return { code, link, stop, out, err };
   }
 
-  it('serves the project until interrupted, at the printed address with its token, then stops', async () => {
-    const running = startCli(['--app', APP, '--policy', EXAMPLES.petstore.policy]);
+  it('serves the project of the current folder until stopped, at the printed address with its token', async () => {
+    const running = startCli([], resolve(APP, '..'));
     const link = new URL(await running.link);
     const token = link.searchParams.get('token')!;
     const api = `${link.origin}/api/see-as?as=key:public-key`;
@@ -99,50 +101,88 @@ describe('scoutr console', () => {
     const view = (await (await fetch(api, { headers: { 'X-Scoutr-Token': token } })).json()) as { rows: unknown[] };
     const listed = (await h.request('GET', '/items', { headers: as.key('public-key') })).body as unknown[];
     expect(view.rows.length).toBe(listed.length);
+    const policy = (await (
+      await fetch(`${link.origin}/api/policy`, { headers: { 'X-Scoutr-Token': token } })
+    ).json()) as {
+      file: string;
+    };
+    expect(policy.file).toBe(exampleFiles('petstore').policy); // policy.yml beside the app config
     expect(running.out.join('')).toContain(`tables: data=${h.tables.data} auth=${h.tables.auth}`);
     running.stop();
     expect(await running.code).toBe(0);
     await expect(fetch(api)).rejects.toThrow();
   });
 
-  it.each([
-    [['--example', 'nope'], "--example: no example 'nope'; the examples are petstore, recipes, repos, articles"],
-    [['--app', APP, '--port', 'http'], '--port http: not a port number'],
-    [
-      ['--example', 'repos', '--app', APP],
-      '--example names an app config and a policy file: give it alone, or --app and --policy',
-    ],
-    [[], 'no app config: pass --app MODULE, or run in a folder with scoutr.config.ts, or set SCOUTR_CONFIG'],
-  ])('refuses %j with a clear message and exit 1', async (args, message) => {
-    const res = await cli(h.db, env())(['console', ...args]);
-    expect(res).toEqual({ code: 1, out: '', err: `scoutr: ${message}\n` });
+  it('refuses a folder without an app config, and a bad port, with one line and exit 1', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'scoutr-console-'));
+    const none = await run(['console'], {
+      out: () => {},
+      err: (s) => expect(s).toMatch(/^scoutr: no app config in .*: expected scoutr\.config\.ts/),
+      env: {},
+      interactive: false,
+      ask: async () => '',
+      cwd: empty,
+    });
+    expect(none).toBe(1);
+    const res = await cli(h.db, env())(['console', '--app', APP, '--port', 'http']);
+    expect(res.code).toBe(1);
+    expect(res.err).toContain('not a port number');
   });
 });
 
-describe('scoutr console through bin/scoutr.js', () => {
+describe('scoutr dev --console', () => {
+  it('serves the console beside the API, on the same tables, and stops both', async () => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => {
+      stop = r;
+    });
+    const out: string[] = [];
+    let api: string | undefined;
+    const code = run(['dev', '--console', '--app', APP, '--port', '0'], {
+      out: (s) => out.push(s),
+      err: (s) => out.push(s),
+      env: env(),
+      interactive: false,
+      ask: async () => '',
+      untilStopped: () => stopped,
+      started: (server) => {
+        api = server.url;
+      },
+    });
+    for (let i = 0; i < 200 && !api; i++) await new Promise((r) => setTimeout(r, 50));
+    const link = new URL(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out.join(''))![0]);
+    const headers = { 'X-Scoutr-Token': link.searchParams.get('token')! };
+    const meta = (await (await fetch(`${link.origin}/api/meta`, { headers })).json()) as { tables: { data: string } };
+    expect(meta.tables.data).toBe(h.tables.data);
+    expect((await fetch(`${api}/items`, { headers: as.key('public-key') })).status).toBe(200);
+    stop();
+    expect(await code).toBe(0);
+    await expect(fetch(`${link.origin}/api/meta`, { headers })).rejects.toThrow();
+  });
+});
+
+describe('scoutr console as a process', () => {
   let repos: Harness;
   beforeAll(async () => {
     repos = await startExample('repos');
   });
   afterAll(() => repos.close());
 
-  it('--example serves the example with its settings (DEFAULT_ROLE, ANONYMOUS_ROLE), and stops on SIGINT', async () => {
-    const child = spawn(
-      process.execPath,
-      [resolve(__dirname, '../../../bin/scoutr.js'), 'console', '--example', 'repos'],
-      {
-        env: {
-          ...process.env,
-          DATA_TABLE: repos.tables.data,
-          AUTH_TABLE: repos.tables.auth,
-          GROUP_TABLE: repos.tables.groups,
-          AUDIT_TABLE: repos.tables.audit!,
-          GRANTS_TABLE: repos.tables.grants!,
-          DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+  it("serves a project with the app's settings (its DEFAULT_ROLE, ANONYMOUS_ROLE), and stops on SIGINT", async () => {
+    const bin = resolve(__dirname, '../../../src/cli/bin.ts');
+    const child = spawn(process.execPath, [require.resolve('tsx/cli'), bin, 'console'], {
+      cwd: resolve(exampleFiles('repos').app, '..'),
+      env: {
+        ...process.env,
+        DATA_TABLE: repos.tables.data,
+        AUTH_TABLE: repos.tables.auth,
+        GROUP_TABLE: repos.tables.groups,
+        AUDIT_TABLE: repos.tables.audit!,
+        GRANTS_TABLE: repos.tables.grants!,
+        DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
