@@ -12,14 +12,15 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import app from '../example/app';
+import app from '../example/petstore/scoutr.config';
+import { exampleFiles, examplePolicyRecords } from '../scripts/examples';
 import { EnvSchema, parseEnv } from '../src/config';
 import { startConsole } from '../src/console/server';
+import { dataTableOf } from '../src/core/app';
 import { fromJson, plainToJson } from '../src/core/json';
 import type { Item } from '../src/core/values';
 import { auditTableSpec, authTableSpec, createTable, groupTableSpec } from '../src/dynamo/admin';
 import { startEmulator } from '../src/local/emulator';
-import { EXAMPLES, examplePolicyRecords } from '../src/local/examples';
 import { benchClient } from './fixtures';
 import { table } from './format';
 
@@ -124,7 +125,7 @@ async function main() {
   try {
     const db = benchClient(emulator.endpoint);
     const t = performance.now();
-    await createTable(db, { name: TABLES.data, ...app.localTable! });
+    await createTable(db, { name: TABLES.data, ...dataTableOf(app) });
     await createTable(db, authTableSpec(TABLES.auth));
     await createTable(db, groupTableSpec(TABLES.groups));
     await createTable(db, auditTableSpec(TABLES.audit));
@@ -148,7 +149,7 @@ async function main() {
       DYNAMODB_ENDPOINT: emulator.endpoint,
     });
     const counted = meter(db);
-    const c = await startConsole({ app, config, db, policyFile: EXAMPLES.petstore.policy });
+    const c = await startConsole({ app, config, db, policyFile: exampleFiles('petstore').policy });
     const get = async (path: string) => {
       const started = performance.now();
       const res = await fetch(`${c.url}${path}`, { headers: { 'X-Scoutr-Token': c.token } });

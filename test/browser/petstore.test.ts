@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { exampleFiles } from '../../scripts/examples';
 import { type ConsoleServer, startConsole } from '../../src/console/server';
-import { EXAMPLES } from '../../src/local/examples';
 import { cli } from '../integration/cli/support';
 import { type Browser, launchBrowser, PHONE, shoot } from '../support/browser';
 import { headersOf, startConsoleOn } from '../support/console';
@@ -175,7 +175,7 @@ it('who can read: each identity as GET /item answers it, with the fields it sees
 
 it('policy: the plan and the errors scoutr policy plan and validate print', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'scoutr-browser-'));
-  const text = readFileSync(EXAMPLES.petstore.policy, 'utf8');
+  const text = readFileSync(exampleFiles('petstore').policy!, 'utf8');
   const changed = join(dir, 'policy.yml');
   writeFileSync(
     changed,

@@ -35,7 +35,11 @@ describe.each([
       dataTable: dataTableOf(app),
       seed: {
         items: [{ id: 'x', name: 'x', type: 'dog', title: 't' }],
-        authRecords: [apiKey('admin', { permitted_endpoints: [{ method: '*', endpoint: '.*' }] })],
+        // The recipes app names a DEFAULT_ROLE (`member`): the record must exist for any caller to have roles.
+        authRecords: [
+          apiKey('admin', { permitted_endpoints: [{ method: '*', endpoint: '.*' }] }),
+          { id: 'member', type: 'ROLE' },
+        ],
       },
     });
     served = (await h.request('GET', '/openapi.json', { headers: as.key('admin') })).body as Doc;

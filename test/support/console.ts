@@ -1,5 +1,5 @@
+import { type ExampleName, exampleFiles } from '../../scripts/examples';
 import { type ConsoleServer, startConsole } from '../../src/console/server';
-import { EXAMPLES, type ExampleName } from '../../src/local/examples';
 import { startExample } from './examples';
 import { as, type Harness } from './harness';
 
@@ -12,7 +12,7 @@ export async function startConsoleOn(
     app: h.runtime.deps.app,
     config: h.config,
     db: h.db,
-    policyFile: EXAMPLES[name].policy,
+    policyFile: exampleFiles(name).policy,
   });
   return {
     h,

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exampleFiles } from '../../../scripts/examples';
 import { type ConsoleServer, startConsole } from '../../../src/console/server';
-import { EXAMPLES } from '../../../src/local/examples';
 import { consoleGet, headersOf, startConsoleOn } from '../../support/console';
 import type { Harness } from '../../support/harness';
 import { cli } from '../cli/support';
@@ -157,7 +157,7 @@ describe('the pet store', () => {
 
   it('policy: the validation and the plan scoutr policy validate and plan print', async () => {
     const view = await consoleGet<{ valid: boolean; plan: unknown }>(c, '/api/policy');
-    const plan = await scoutr()(['policy', 'plan', EXAMPLES.petstore.policy, '--json']);
+    const plan = await scoutr()(['policy', 'plan', exampleFiles('petstore').policy!, '--json']);
     expect(view.valid).toBe(true);
     expect(view.plan).toEqual(JSON.parse(plan.out));
   });
@@ -227,7 +227,7 @@ describe('the policy view on a file with changes and mistakes', () => {
     ],
   ])('shows its %s as scoutr policy validate and plan do', async (_, edit) => {
     const file = join(dir, `policy-${_}.yml`);
-    writeFileSync(file, edit(readFileSync(EXAMPLES.petstore.policy, 'utf8')));
+    writeFileSync(file, edit(readFileSync(exampleFiles('petstore').policy!, 'utf8')));
     const own = await startConsole({ app: h.runtime.deps.app, config: h.config, db: h.db, policyFile: file });
     try {
       const view = await consoleGet<{ valid: boolean; issues: unknown[]; plan: unknown }>(own, '/api/policy');

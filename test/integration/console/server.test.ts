@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { exampleFiles } from '../../../scripts/examples';
 import { type ConsoleServer, startConsole } from '../../../src/console/server';
-import { EXAMPLES } from '../../../src/local/examples';
 import { expectError } from '../../factories/http';
 import { startExample } from '../../support/examples';
 import type { Harness } from '../../support/harness';
@@ -13,7 +13,12 @@ let h: Harness;
 let c: ConsoleServer;
 beforeAll(async () => {
   h = await startExample('petstore');
-  c = await startConsole({ app: h.runtime.deps.app, config: h.config, db: h.db, policyFile: EXAMPLES.petstore.policy });
+  c = await startConsole({
+    app: h.runtime.deps.app,
+    config: h.config,
+    db: h.db,
+    policyFile: exampleFiles('petstore').policy!,
+  });
 });
 afterAll(async () => {
   await c?.close();
