@@ -46,7 +46,12 @@ module.exports = {
     {
       displayName: 'integration',
       // test/security: one file per OWASP API Security Top 10 (2023) item, through HTTP like the integration tests.
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'],
+      // test/browser: the console's page in a real headless Chromium (test/support/browser.ts).
+      testMatch: [
+        '<rootDir>/test/integration/**/*.test.ts',
+        '<rootDir>/test/security/**/*.test.ts',
+        '<rootDir>/test/browser/**/*.test.ts',
+      ],
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',

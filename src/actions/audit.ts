@@ -102,7 +102,6 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
     const rest = and(conjuncts(view.stored).filter((c) => c !== about));
     const plan = indexPlan(schema, AUDIT_INDEX.resource, about, rest);
     const { reply } = await pageReply(deps, ctx, plan, { query, hidden, read: { schema }, ...view });
-    await auditRead(deps, ctx, 'AUDIT');
     return reply;
   }
   const shards = deps.settings.auditShards;
@@ -119,7 +118,6 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
     events,
     bindingExtra: [days[0] ?? ''],
   });
-  await auditRead(deps, ctx, 'AUDIT');
   return reply;
 }
 
@@ -279,10 +277,16 @@ async function requireVisibleItem(
 const withGrants = (item: Item, grants: AttributeValue | undefined): Item =>
   grants ? { ...item, [ACL]: grants } : item;
 
-/** GET /audit and GET /audit/{item}. */
-export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
+/** What a read of the audit log is about: one item, or none (GET /audit). */
+type About = { resource: Item; resourceKey: string } | undefined;
+
+/**
+ * GET /audit and GET /audit/{item}, read without recording the read: the action records it; the console (which
+ * reads as the operator and writes nothing) calls this alone.
+ */
+export async function readAudit(deps: Deps, ctx: Ctx): Promise<{ reply: Reply; about: About }> {
   const schema = auditTable(deps);
-  if (ctx.req.pathParams.item === undefined) return auditAll(deps, ctx, schema);
+  if (ctx.req.pathParams.item === undefined) return { reply: await auditAll(deps, ctx, schema), about: undefined };
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
   const scope = readScope(ctx.counting);
@@ -306,12 +310,18 @@ export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
     render: (r) => itemToJson(view(r)),
     ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
   });
-  await auditRead(deps, ctx, 'AUDIT', { resource: key, resourceKey });
+  return { reply, about: { resource: key, resourceKey } };
+}
+
+/** GET /audit and GET /audit/{item}. */
+export async function audit(deps: Deps, ctx: Ctx): Promise<Reply> {
+  const { reply, about } = await readAudit(deps, ctx);
+  await auditRead(deps, ctx, 'AUDIT', about);
   return reply;
 }
 
-/** GET /history/{item}: the item's versions, newest first, from the history-index of post-images. */
-export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
+/** GET /history/{item}: the item's versions, newest first, from the history-index; read without recording it. */
+export async function readHistory(deps: Deps, ctx: Ctx): Promise<{ reply: Reply; about: About }> {
   const schema = auditTable(deps);
   const key = itemKey(deps, ctx.req.pathParams.item, 'item');
   const resourceKey = keyText(key[deps.schema.partitionKey.name]!);
@@ -342,6 +352,12 @@ export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
     render: (r) => itemToJson(view(r)),
     ...(shown === true ? {} : { keep: (r: Item) => matches(shown, view(r)) }),
   });
-  await auditRead(deps, ctx, 'HISTORY', { resource: key, resourceKey });
+  return { reply, about: { resource: key, resourceKey } };
+}
+
+/** GET /history/{item}: the item's versions, newest first, from the history-index of post-images. */
+export async function history(deps: Deps, ctx: Ctx): Promise<Reply> {
+  const { reply, about } = await readHistory(deps, ctx);
+  await auditRead(deps, ctx, 'HISTORY', about);
   return reply;
 }

@@ -28,7 +28,10 @@ export const rolesEnv = (env: Record<string, string | undefined>) => parseEnv(Ro
  * access key id: there AWS_ACCESS_KEY_ID is used as given (the key `npm start` prints for its embedded database), and
  * without one the fixed local pair (localCredentials), never for AWS itself.
  */
-export function cliClient(env: CliEnv, raw: Record<string, string | undefined>): DynamoDBClient {
+export function cliClient(
+  env: Pick<CliEnv, 'DYNAMODB_ENDPOINT' | 'AWS_REGION'>,
+  raw: Record<string, string | undefined>,
+): DynamoDBClient {
   const endpoint = env.DYNAMODB_ENDPOINT;
   const local = endpoint !== undefined && new Set(['localhost', '127.0.0.1', '[::1]']).has(new URL(endpoint).hostname);
   const credentials = local ? localCredentials(endpoint, raw) : undefined;

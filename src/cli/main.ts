@@ -20,8 +20,10 @@ import { AuthStore } from '../dynamo/auth';
 import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
 import { getItem } from '../dynamo/read';
 import { describeDataTable } from '../dynamo/schema';
+import { consoleCommand } from './commands/console';
 import { devCommand } from './commands/dev';
 import { initCommand } from './commands/init';
+import { openapiCommand } from './commands/openapi';
 import { type CliEnv, cliClient, cliEnv, rolesEnv } from './env';
 import type { Io } from './io';
 import { appItemRoles, CliError, formatIssue, loadPolicyFile } from './policy-file';
@@ -307,6 +309,10 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
         code = d.allowed ? EXIT.ok : EXIT.denied;
       },
     );
+
+  // Added commands do not inherit the program's settings: without them a usage error would exit the process.
+  program.addCommand(openapiCommand(io).copyInheritedSettings(program));
+  program.addCommand(consoleCommand(io).copyInheritedSettings(program));
 
   try {
     await program.parseAsync([...args], { from: 'user' });

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
+import type { Caller } from '../core/caller';
 import { authConfig } from '../core/errors';
+import type { ItemRoles } from '../core/item-roles';
 import { avToJson } from '../core/json';
 import {
   type AuthRecord,
@@ -9,8 +11,17 @@ import {
   type GroupRecord,
   GroupSchema,
 } from '../core/permissions/record';
-import type { FoundRecords } from '../core/permissions/resolve';
-import { type Lookup, lookupIds, type NamedRole, selectRecords } from '../core/permissions/roles';
+import { type FoundRecords, resolveRoles } from '../core/permissions/resolve';
+import {
+  type Lookup,
+  lookupIds,
+  lookupOf,
+  type NamedRole,
+  namedRoleFor,
+  type Role,
+  type RoleSettings,
+  selectRecords,
+} from '../core/permissions/roles';
 import { MAX_PARTITION_KEY_BYTES } from '../core/schema';
 import type { Item } from '../core/values';
 import { batchGet, newStats, type ReadStats } from './read';
@@ -101,12 +112,33 @@ export class AuthStore {
   }
 }
 
+/**
+ * A caller's roles from the tables, resolved by core's resolveRoles as the server resolves them (actions/authorize.ts):
+ * the lookup's records and the ROLE record DEFAULT_ROLE or ANONYMOUS_ROLE names, merged with their groups. No role:
+ * an empty list (the server's 401).
+ */
+export async function loadRoles(
+  store: AuthStore,
+  caller: Caller,
+  settings: RoleSettings,
+  itemRoles?: ItemRoles,
+  stats: ReadStats = newStats(),
+): Promise<{ caller: Caller; roles: Role[] }> {
+  const lookup = lookupOf(caller);
+  const named = namedRoleFor(lookup, settings);
+  if (!lookup && !named) return { caller, roles: [] };
+  const found = await store.load(lookup, stats, named);
+  const resolved = resolveRoles(caller, found, settings, itemRoles);
+  return { caller: resolved.caller, roles: resolved.roles };
+}
+
 function parseWith<T>(schema: z.ZodMiniType<T>, item: Item, what: string): T {
   const result = z.safeParse(schema, avToJson({ M: item }));
   if (!result.success) throw authConfig(`${what}: ${describeIssues(result.error)}`);
   return result.data;
 }
-const parseRecord = (item: Item) =>
+/** An auth table item as a record, checked by the one schema: AUTH_CONFIG naming the record otherwise. */
+export const parseRecord = (item: Item) =>
   parseWith(AuthRecordSchema, item, `auth record ${JSON.stringify(avToJson(item.id ?? { NULL: true }))}`);
-const parseGroup = (item: Item) =>
+export const parseGroup = (item: Item) =>
   parseWith(GroupSchema, item, `group ${JSON.stringify(avToJson(item.group_id ?? { NULL: true }))}`);

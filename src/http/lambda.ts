@@ -22,7 +22,11 @@ const originOf = (e: ApiEvent) => {
  * The claims of the event's bearer token, when Scoutr verifies tokens itself (OIDC_JWKS_URL). Why a token was
  * refused goes to the log line (`token_error`), never to the caller.
  */
-async function verifiedClaims(verify: TokenVerifier | undefined, event: ApiEvent, note: Record<string, unknown>) {
+export async function verifiedClaims(
+  verify: TokenVerifier | undefined,
+  event: ApiEvent,
+  note: Record<string, unknown>,
+) {
   const token = verify && bearerToken(event);
   if (!verify || token === undefined) return undefined;
   try {

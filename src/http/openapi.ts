@@ -1,6 +1,9 @@
 import * as z from 'zod/mini';
 import { HasPermissionBody } from '../actions/user';
 import type { AppConfig, Validator } from '../core/app';
+import { countingRoles, readScope } from '../core/permissions/access';
+import type { Role } from '../core/permissions/roles';
+import { QUERY_OPERATORS } from '../core/query/operators';
 import { type Route, routesFor, templateParams, type Verb } from '../core/routes';
 import * as S from './schemas';
 
@@ -10,8 +13,8 @@ const content = (schema: unknown) => ({ 'application/json': { schema } });
 
 const isZod = (v: Validator): v is Validator & z.core.$ZodType => typeof v === 'object' && v !== null && '_zod' in v;
 
-/** The item schema: every field a zod validator describes, the rest free-form. */
-function itemSchema(app: AppConfig) {
+/** The item schema: every field a zod validator describes, the rest free-form; without the paths hidden. */
+function itemSchema(app: AppConfig, hidden: readonly string[]) {
   const properties: Record<string, unknown> = {};
   for (const [field, v] of Object.entries(app.fieldValidation ?? {})) {
     const { $schema, ...schema } = isZod(v)
@@ -19,7 +22,23 @@ function itemSchema(app: AppConfig) {
       : { description: 'checked by a validator in code' };
     properties[field] = schema;
   }
-  return { type: 'object', properties, additionalProperties: true };
+  const schema = { type: 'object', properties, additionalProperties: true };
+  for (const path of hidden) removeProperty(schema, path.split('.'));
+  return schema;
+}
+
+/** A hidden path out of a JSON Schema's `properties` (and `required`), at any depth the schema describes. */
+function removeProperty(schema: unknown, path: readonly string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined || schema === null || typeof schema !== 'object') return;
+  const s = schema as { properties?: Record<string, unknown>; required?: string[] };
+  if (!s.properties || !Object.hasOwn(s.properties, head)) return;
+  if (rest.length > 0) {
+    removeProperty(s.properties[head], rest);
+    return;
+  }
+  delete s.properties[head];
+  if (s.required) s.required = s.required.filter((r) => r !== head);
 }
 
 const errors = (...codes: number[]) =>
@@ -55,6 +74,8 @@ const filters = {
   explode: true,
   schema: { type: 'object', additionalProperties: { type: 'string' } },
   description: 'field=value and field__op=value conditions (README "Query language")',
+  // The operators a filter may use (SPEC.md §4): `field__op=value`, and `field__length__cmp=n` on a size.
+  'x-scoutr-operators': QUERY_OPERATORS,
 };
 /** The answer of a verb that supports _explain: its usual body, or the plan. */
 const orPlan = (schema: unknown) => ({ anyOf: [schema, ref('Plan')] });
@@ -170,7 +191,7 @@ const OPERATIONS: Record<Verb, OperationRow> = {
   },
 };
 
-function operation(route: Route): Record<string, unknown> {
+function operation(route: Route, explainable: boolean): Record<string, unknown> {
   const row = OPERATIONS[route.verb];
   const pathParams = templateParams(route.path).map((name) => ({
     name,
@@ -182,7 +203,7 @@ function operation(route: Route): Record<string, unknown> {
   const body = typeof row.body === 'function' ? row.body(route) : row.body;
   return {
     operationId: `${route.verb}_${route.method.toLowerCase()}_${route.path.replace(/[^A-Za-z0-9]+/g, '_')}`,
-    parameters: [...pathParams, ...(row.params ?? [])],
+    parameters: [...pathParams, ...(row.params ?? []).filter((p) => explainable || p !== explain)],
     tags: [route.verb],
     summary: typeof row.summary === 'string' ? row.summary : row.summary(route),
     ...(body ? { requestBody: { required: body.required, content: content(body.schema) } } : {}),
@@ -193,12 +214,56 @@ function operation(route: Route): Record<string, unknown> {
   };
 }
 
-/** OpenAPI 3.1 for an app config: the same route table the handlers, local server and deployed routes use. */
-export function openApiDocument(app: AppConfig, info: { title?: string; version?: string } = {}) {
-  const paths: Record<string, Record<string, unknown>> = {};
+/** What one caller may call (SPEC.md §15): the routes, the fields hidden from them, who may use `_explain`. */
+export interface CallerView {
+  routes: readonly Route[];
+  hidden: readonly string[];
+  explainable: (route: Route) => boolean;
+}
+
+// A route template is callable when one of the caller's endpoint rules matches it with each parameter as one of
+// these: the template's own `{name}` (what `[^/]+` or `.*` accept) or a plain sample value.
+const SAMPLES = (name: string) => [`{${name}}`, 'x', '1'];
+function samplePaths(template: string): string[] {
+  let paths = [template];
+  for (const name of templateParams(template)) {
+    paths = paths.flatMap((p) => SAMPLES(name).map((v) => p.replace(`{${name}}`, v).replace(`{${name}+}`, v)));
+  }
+  return paths;
+}
+
+/**
+ * The view of the API one caller gets from `GET /openapi.json` (SPEC.md §15): only the routes their roles permit
+ * (and `/user`, `/user/has-permission`, which every caller with a role may use), the item schema without the
+ * fields any of those roles hides (the union, so no field hidden from them on some route appears), and `_explain`
+ * only where a permitting role has `explain`. Decided by the server's own endpoint matching and merging.
+ */
+export function callerView(app: AppConfig, roles: readonly Role[]): CallerView {
+  const counting = new Map<Route, Role[]>();
   for (const route of routesFor(app)) {
+    const open = route.verb === 'user' || route.verb === 'hasPermission';
+    const permitting = open
+      ? [...roles]
+      : [...new Set(samplePaths(route.path).flatMap((p) => countingRoles(roles, route.method, p)))];
+    if (permitting.length > 0) counting.set(route, permitting);
+  }
+  const listed = [...counting.keys()];
+  return {
+    routes: listed,
+    hidden: readScope([...new Set([...counting.values()].flat())]).hidden,
+    explainable: (route) => (counting.get(route) ?? []).some((r) => r.explain),
+  };
+}
+
+/**
+ * OpenAPI 3.1 for an app config: the same route table the handlers, local server and deployed routes use. With a
+ * caller's view, the document as that caller sees it.
+ */
+export function openApiDocument(app: AppConfig, info: { title?: string; version?: string } = {}, view?: CallerView) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of view?.routes ?? routesFor(app)) {
     paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation(route);
+    paths[route.path]![route.method.toLowerCase()] = operation(route, view ? view.explainable(route) : true);
   }
   const schema = (s: z.core.$ZodType) => {
     const { $schema, ...rest } = json(s) as Record<string, unknown>;
@@ -215,7 +280,7 @@ export function openApiDocument(app: AppConfig, info: { title?: string; version?
         Jwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
       },
       schemas: {
-        Item: itemSchema(app),
+        Item: itemSchema(app, view?.hidden ?? []),
         Error: schema(S.ErrorBody),
         SearchBody: schema(S.SearchBody),
         UniqueValues: schema(S.UniqueValues),

@@ -16,7 +16,6 @@ import {
 } from '../dynamo/admin';
 import { createClient, type DynamoDBClient, localCredentials } from '../dynamo/client';
 import { applyPolicy, planPolicy } from '../dynamo/policy';
-import { openApiDocument } from '../http/openapi';
 import { createRuntime, type Runtime } from '../http/runtime';
 import { type LocalConfig, loadLocalConfig } from './config';
 import { type Emulator, startEmulator } from './emulator';
@@ -95,14 +94,7 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
       await requireTables(db, specs);
     }
     const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
-    const doc = openApiDocument(app);
-    const server = await startServer({
-      runtime,
-      routes,
-      host: config.HOST,
-      port: config.PORT,
-      extra: { '/openapi.json': () => doc },
-    });
+    const server = await startServer({ runtime, routes, host: config.HOST, port: config.PORT });
     say(banner({ url: server.url, endpoint, config, emulator, project, cwd: o.cwd }));
     return {
       url: server.url,
@@ -201,7 +193,7 @@ export function banner({ url, endpoint, config, emulator, project, cwd = process
   if (roles.defaultRole) lines.push(`  every signed-in caller also has the role '${roles.defaultRole}' (DEFAULT_ROLE)`);
   if (roles.anonymousRole)
     lines.push(`  a call without identity has the role '${roles.anonymousRole}' (ANONYMOUS_ROLE)`);
-  lines.push('', 'Routes (the API as a document: GET /openapi.json):');
+  lines.push('', 'Routes (the API as each caller may call it: GET /openapi.json):');
   for (const r of routesFor(app)) lines.push(`  ${r.method.padEnd(6)} ${r.path}${r.action ? `  (${r.action})` : ''}`);
   const tries = project.policy ? tryLines(url, project, project.policy, config) : [];
   if (tries.length > 0) {

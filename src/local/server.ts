@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { checkRouteTable, type Route } from '../core/routes';
+import { callerOpenApi } from '../http/caller-openapi';
 import { preflightHeaders } from '../http/cors';
 import { handleEvent } from '../http/lambda';
 import { type HttpResult, json } from '../http/respond';
@@ -26,9 +27,10 @@ interface ServerOptions {
   routes: readonly Route[];
   host: string;
   port: number;
-  /** extra GET routes served as is (e.g. /openapi.json) */
-  extra?: Record<string, () => unknown>;
 }
+
+/** `GET /openapi.json`: the API as the caller may call it (SPEC.md §15), not a route of the app's table. */
+const OPENAPI_ROUTE: Route = { verb: 'user', method: 'GET', path: '/openapi.json' };
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
@@ -121,8 +123,10 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
           body: '',
         });
       }
-      const extra = method === 'GET' ? opts.extra?.[rawPath] : undefined;
-      if (extra) return send(res, json(200, extra()));
+      if (method === 'GET' && rawPath === OPENAPI_ROUTE.path) {
+        const event = toRestEvent(req, OPENAPI_ROUTE, {}, rawPath, search, Buffer.alloc(0));
+        return send(res, await callerOpenApi(runtime, event));
+      }
       const match = matchRoute(routes, method, rawPath);
       if (!match) return send(res, json(404, { error: 'No such route', code: 'NOT_FOUND' }));
       const body = await readBody(req);

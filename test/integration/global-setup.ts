@@ -1,3 +1,4 @@
+import { buildConsole } from '../../scripts/build-console';
 import { startEmulator } from '../../src/local/emulator';
 
 // One DynamoDB Local (in memory) for the whole run, private to a random access key as `npm start`'s is: the
@@ -6,6 +7,8 @@ import { startEmulator } from '../../src/local/emulator';
 // key in the environment or the fixed local one; the suites refuse any endpoint that is not on loopback.
 export default async function globalSetup(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // The console's page as the sources are now (npm run build:console): its tests serve and drive it.
+  await buildConsole();
   if (process.env.DYNAMODB_ENDPOINT) return;
   const emulator = await startEmulator();
   process.env.DYNAMODB_ENDPOINT = emulator.endpoint;

@@ -12,7 +12,6 @@ import {
   groupTableSpec,
   type TableSpec,
 } from '../../src/dynamo/admin';
-import { openApiDocument } from '../../src/http/openapi';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/http/runtime';
 import { type SeedData, seed } from '../../src/local/seed';
 import { type LocalServer, startServer } from '../../src/local/server';
@@ -97,14 +96,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const app = opts.app ?? {};
   const log: Logger = opts.overrides?.log ?? silentLogger;
   const runtime = await createRuntime(app, config, { db, log, ...opts.overrides });
-  const serve = (rt: Runtime) =>
-    startServer({
-      runtime: rt,
-      routes: routesFor(app),
-      host: '127.0.0.1',
-      port: 0,
-      extra: { '/openapi.json': () => openApiDocument(app) },
-    });
+  const serve = (rt: Runtime) => startServer({ runtime: rt, routes: routesFor(app), host: '127.0.0.1', port: 0 });
   const server = await serve(runtime);
   let peer: { db: DynamoDBClient; server: LocalServer } | undefined;
   const harness: Harness = {

@@ -43,6 +43,13 @@ const LENGTH_CMPS: Readonly<Record<string, LengthCmp>> = {
   le: 'lte',
 };
 
+/** Every operator name a query may use after `__` (aliases included), and the size forms (SPEC.md §4). */
+export const QUERY_OPERATORS: readonly string[] = [
+  ...Object.keys(OPERATORS),
+  'length',
+  ...Object.keys(LENGTH_CMPS).map((c) => `length__${c}`),
+];
+
 type ParsedOperator = { kind: 'value'; op: Operator } | { kind: 'length'; cmp: LengthCmp };
 
 /** `gt`, `ge` (alias of `gte`), `length`, `length__gt`… → the operator, or undefined when there is no such one. */

@@ -29,10 +29,14 @@ const packageOf = (specifier: string) =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
+// The console's page (src/console/ui) runs in the browser: `npm run build:console` bundles it, Preact included, into
+// dist/console/app.js at build time, so its imports are build-time ones (devDependencies), never loaded by Node.
+const BUNDLED_AT_BUILD = join('src', 'console', 'ui');
 const sources = RUNTIME_DIRS.flatMap((dir) =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.(ts|js|mjs|cjs)$/.test(f))
-    .map((f) => join(dir, f)),
+    .filter((f) => /\.(ts|tsx|js|mjs|cjs)$/.test(f))
+    .map((f) => join(dir, f))
+    .filter((f) => !f.startsWith(BUNDLED_AT_BUILD)),
 );
 
 it('finds the runtime sources', () => {

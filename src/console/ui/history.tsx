@@ -1,0 +1,209 @@
+import { href, type Json, param, show } from './api';
+import { ErrorBox, ItemLinks, Loading, Table, useApi } from './common';
+
+interface Version {
+  time: string;
+  action: string;
+  version: number | null;
+  user?: { id?: string; username?: string; name?: string } | null;
+  item: Record<string, Json> | null;
+  redacted?: boolean;
+  diff: { field: string; before: Json; after: Json }[];
+  /** the oldest version recorded: nothing before it to compare with */
+  first?: boolean;
+}
+interface HistoryAnswer {
+  item: string;
+  audit: boolean;
+  versions: Version[];
+  next?: string | null;
+  code?: string;
+  error?: string;
+}
+
+const who = (u: Version['user']) => (u ? (u.username ?? u.id ?? '(unknown)') : '(unknown)');
+
+export function HistoryView() {
+  const item = param('item');
+  const cursor = param('cursor');
+  const { data, error, loading } = useApi<HistoryAnswer>('history', { item, cursor }, item !== '');
+  return (
+    <>
+      <h1>History</h1>
+      <form method="get" action="/history" class="inline">
+        <label>
+          Item
+          <input name="item" defaultValue={item} required placeholder="its key" spellcheck={false} />
+        </label>
+        <button type="submit">Show</button>
+      </form>
+      {item === '' && <p>An item's versions, newest first, each with what changed since the one before.</p>}
+      {loading && <Loading />}
+      {error && <ErrorBox error={error} />}
+      {data && !data.audit && <p>Auditing is off (no AUDIT_TABLE): there is no history.</p>}
+      {data?.code && <ErrorBox error={{ code: data.code, error: data.error ?? '' }} />}
+      {data?.audit && (
+        <>
+          <p>
+            <ItemLinks item={data.item} /> · {data.versions.length} version{data.versions.length === 1 ? '' : 's'}
+          </p>
+          <ol class="timeline" data-testid="timeline">
+            {data.versions.map((v) => (
+              <li key={`${v.time}-${v.version}`} data-version={String(v.version)}>
+                <p class="when">
+                  <strong>{v.action}</strong> by <a href={href('/audit', { user: v.user?.id })}>{who(v.user)}</a> at{' '}
+                  <time dateTime={v.time}>{v.time}</time> · version {v.version ?? ''}
+                </p>
+                {v.item === null && <p class="no">{v.redacted ? 'redacted' : 'deleted'}</p>}
+                {v.first && <p class="hint">The oldest version recorded: every field it holds.</p>}
+                {v.diff.length > 0 && (
+                  <Table label={`Changes at ${v.time}`}>
+                    <thead>
+                      <tr>
+                        <th scope="col">Field</th>
+                        <th scope="col">Before</th>
+                        <th scope="col">After</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {v.diff.map((d) => (
+                        <tr key={d.field} data-field={d.field}>
+                          <th scope="row">{d.field}</th>
+                          <td class="before">{d.before === null ? '(absent)' : show(d.before)}</td>
+                          <td class="after">{d.after === null ? '(absent)' : show(d.after)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </Table>
+                )}
+              </li>
+            ))}
+          </ol>
+          {data.next && <a href={href('/history', { item: data.item, cursor: data.next })}>Older versions</a>}
+        </>
+      )}
+    </>
+  );
+}
+
+interface AuditRecord {
+  id: string;
+  time: string;
+  action: string;
+  method: string;
+  path: string;
+  resource_key?: string;
+  user?: { id?: string; username?: string } | null;
+  changed?: string[];
+}
+interface AuditAnswer {
+  audit: boolean;
+  /** the start the log was read from (the last 30 days unless given) */
+  from?: string;
+  records: AuditRecord[];
+  next: string | null;
+  code?: string;
+  error?: string;
+}
+
+export function AuditView() {
+  const filters = {
+    user: param('user'),
+    action: param('action'),
+    item: param('item'),
+    from: param('from'),
+    to: param('to'),
+  };
+  const cursor = param('cursor');
+  const { data, error, loading } = useApi<AuditAnswer>('audit', { ...filters, cursor });
+  return (
+    <>
+      <h1>Audit log</h1>
+      <form method="get" action="/audit" class="inline">
+        <label>
+          User id
+          <input name="user" defaultValue={filters.user} spellcheck={false} />
+        </label>
+        <label>
+          Action
+          <input name="action" defaultValue={filters.action} placeholder="UPDATE" list="actions" spellcheck={false} />
+          <datalist id="actions">
+            {['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY', 'GRANT', 'REVOKE'].map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Item
+          <input name="item" defaultValue={filters.item} spellcheck={false} />
+        </label>
+        <label>
+          From
+          <input name="from" defaultValue={filters.from} placeholder="2025-01-01" spellcheck={false} />
+        </label>
+        <label>
+          To
+          <input name="to" defaultValue={filters.to} placeholder="2025-12-31T23:59:59Z" spellcheck={false} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      {loading && <Loading />}
+      {error && <ErrorBox error={error} />}
+      {data && !data.audit && <p>Auditing is off (no AUDIT_TABLE).</p>}
+      {data?.code && <ErrorBox error={{ code: data.code, error: data.error ?? '' }} />}
+      {data?.audit && (
+        <>
+          <p class="hint" data-testid="since">
+            Newest first, since {data.from}.
+          </p>
+          <Table label="Audit records, newest first" testid="audit">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Action</th>
+                <th scope="col">Request</th>
+                <th scope="col">User</th>
+                <th scope="col">Item</th>
+                <th scope="col">Changed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.records.map((r) => (
+                <tr key={r.id} data-action={r.action}>
+                  <td>
+                    <time dateTime={r.time}>{r.time}</time>
+                  </td>
+                  <td>{r.action}</td>
+                  <td>
+                    <code>
+                      {r.method} {r.path}
+                    </code>
+                  </td>
+                  <td>
+                    {r.user?.id ? (
+                      <a href={href('/audit', { user: r.user.id })}>{r.user.username ?? r.user.id}</a>
+                    ) : (
+                      '(anonymous)'
+                    )}
+                  </td>
+                  <td>
+                    {r.resource_key ? (
+                      <>
+                        <code>{r.resource_key}</code> <ItemLinks item={r.resource_key} />
+                      </>
+                    ) : (
+                      ''
+                    )}
+                  </td>
+                  <td>{(r.changed ?? []).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          {data.records.length === 0 && <p>No records.</p>}
+          {data.next && <a href={href('/audit', { ...filters, cursor: data.next })}>Older records</a>}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,129 @@
+import { href, type Json, param } from './api';
+import { Code, ErrorBox, Loading, RecordLink, Table, useApi, YesNo } from './common';
+
+interface WhoRow {
+  identity: string;
+  label: string;
+  kind: string;
+  roles?: string[];
+  itemRoles?: string[];
+  read?: boolean;
+  change?: boolean;
+  delete?: boolean;
+  fields?: string[];
+  hidden?: string[];
+  reason?: string;
+  error?: string;
+}
+interface Who {
+  item: string;
+  path: string;
+  stored: Json;
+  acl: Record<string, string[]>;
+  rows: WhoRow[];
+  reads: { auth_records: number; groups: number; items: number };
+}
+
+export function WhoView() {
+  const item = param('item');
+  const { data, error, loading } = useApi<Who>('who', { item }, item !== '');
+  return (
+    <>
+      <h1>Who can read this item?</h1>
+      <form method="get" action="/who" class="inline">
+        <label>
+          Item
+          <input name="item" defaultValue={item} required placeholder="its key" spellcheck={false} />
+        </label>
+        <button type="submit">Ask</button>
+      </form>
+      {item === '' && (
+        <p>
+          Every identity the tables name — API keys, users, a member of each OIDC group, the holders of the item's
+          roles, any other signed-in user and anonymous — and what each may do with the item.
+        </p>
+      )}
+      {loading && <Loading />}
+      {error && <ErrorBox error={error} />}
+      {data && (
+        <>
+          <p>
+            <code>{data.path}</code> · <a href={href('/history', { item: data.item })}>history</a> · read{' '}
+            {data.reads.auth_records} auth records, {data.reads.groups} groups, {data.reads.items} item
+          </p>
+          <details>
+            <summary>The stored item</summary>
+            <Code value={data.stored} />
+          </details>
+          {Object.keys(data.acl).length > 0 && (
+            <p data-testid="acl">
+              Item roles:{' '}
+              {Object.entries(data.acl)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([role, users]) => `${role}: ${users.join(', ')}`)
+                .join(' · ')}
+            </p>
+          )}
+          <Table label="Who can read, change and delete the item" testid="who">
+            <thead>
+              <tr>
+                <th scope="col">Identity</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Item roles</th>
+                <th scope="col">Read</th>
+                <th scope="col">Change</th>
+                <th scope="col">Delete</th>
+                <th scope="col">Fields seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((r) => (
+                <tr key={r.identity} data-identity={r.identity}>
+                  <th scope="row">
+                    <a href={href('/why', { as: r.identity, method: 'GET', path: data.path, item: data.item })}>
+                      {r.label}
+                    </a>
+                    <br />
+                    <small>
+                      {r.kind} · <code>{r.identity}</code>
+                    </small>
+                  </th>
+                  {r.error ? (
+                    <td colSpan={6} class="no">
+                      {r.error}
+                    </td>
+                  ) : (
+                    <>
+                      <td>
+                        {(r.roles ?? []).map((id, i) => (
+                          <span key={id}>
+                            {i > 0 && ', '}
+                            <RecordLink id={id} />
+                          </span>
+                        ))}
+                      </td>
+                      <td>{(r.itemRoles ?? []).join(', ')}</td>
+                      <td data-col="read">
+                        <YesNo value={r.read === true} label="read" />
+                      </td>
+                      <td data-col="change">
+                        <YesNo value={r.change === true} label="change" />
+                      </td>
+                      <td data-col="delete">
+                        <YesNo value={r.delete === true} label="delete" />
+                      </td>
+                      <td data-col="fields">
+                        {(r.fields ?? []).join(', ')}
+                        {(r.hidden ?? []).length > 0 && <small> (hidden: {(r.hidden ?? []).join(', ')})</small>}
+                      </td>
+                    </>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+import { authenticate } from '../actions/authorize';
+import { newStats } from '../dynamo/read';
+import type { ApiEvent } from './event';
+import { toRequest } from './event';
+import { verifiedClaims } from './lambda';
+import { callerView, openApiDocument } from './openapi';
+import { errorResult, type HttpResult, json } from './respond';
+import type { Runtime } from './runtime';
+
+/**
+ * `GET /openapi.json` on the local server (SPEC.md §15): the document for the caller, whose identity is resolved and
+ * whose roles are loaded exactly as for any route. No role applies → 401, as on every route; a request without an
+ * identity gets ANONYMOUS_ROLE's document when that is set. The complete document is `npm run openapi`'s.
+ */
+export async function callerOpenApi(rt: Runtime, event: ApiEvent): Promise<HttpResult> {
+  const requestId = event.requestContext?.requestId ?? '';
+  try {
+    const req = toRequest(event, rt.identity, await verifiedClaims(rt.verifyToken, event, {}));
+    const { roles } = await authenticate(rt.deps, req, newStats());
+    // Per caller: a shared cache must not hand one caller's document to another.
+    return json(200, openApiDocument(rt.deps.app, {}, callerView(rt.deps.app, roles)), {
+      'Cache-Control': 'private, no-store',
+      Vary: '*',
+    });
+  } catch (err) {
+    return errorResult(err, requestId, rt.deps.log).result;
+  }
+}
