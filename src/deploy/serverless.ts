@@ -79,7 +79,10 @@ export default class ScoutrServerless {
     try {
       app = await importDefault(file);
     } catch (err) {
-      throw new Error(`cannot load the app config ${module}: ${(err as Error).message.split('\n')[0]}`);
+      // A route table API Gateway cannot deploy (defineApp as the module loads) lists every route: keep the list.
+      const message =
+        (err as Error).name === 'RouteTableError' ? (err as Error).message : (err as Error).message.split('\n')[0];
+      throw new Error(`cannot load the app config ${module}: ${message}`);
     }
     if (!app || typeof app !== 'object') throw new Error(`the app config ${module} has no default export object`);
     return defineApp(app as AppConfig);
