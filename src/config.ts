@@ -180,6 +180,8 @@ export async function loadApp(file: string, label = 'SCOUTR_CONFIG'): Promise<Ap
   try {
     app = await importDefault(resolve(file));
   } catch (err) {
+    // A route table API Gateway cannot deploy (defineApp, as the module loads) lists every route: keep the list.
+    if ((err as Error).name === 'RouteTableError') throw new ConfigError(`${file}: ${(err as Error).message}`);
     throw new ConfigError(`${label}: cannot load ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (!app || typeof app !== 'object') throw new ConfigError(`${label}: ${file} has no default export object`);

@@ -4,6 +4,7 @@ import { and, conjuncts, type Filter, type Pred } from './filter/types';
 import { itemToJson, type JsonOut } from './json';
 import { redact } from './permissions/access';
 import { pathsOverlap } from './query/names';
+import { canonicalSegment } from './routes';
 import type { AttributeValue, Item } from './values';
 
 const ITEM_PARTS = ['body', 'resource', 'item', 'query_params', 'path_params'];
@@ -243,12 +244,14 @@ export function shownItemRecord(record: Item, hidden: readonly string[], visible
 export const itemAuditRedactable = historyRedactable;
 
 /**
- * The path with each of these parameter values shown as `*`. A value may hold `/` (`/items/cost/a%2Fb` is decoded once
- * into the path `/items/cost/a/b`), so whole runs of segments are matched, longest value first.
+ * The path with each of these parameter values shown as `*`. A value holding `/` is one segment of the canonical path,
+ * its `/` written `%2F` (core/routes.ts canonicalSegment); records written before that spelt it across segments
+ * (`/items/cost/a/b`), so those runs of segments are matched too, longest value first.
  */
 function starValues(path: string, values: readonly string[]): string {
   const segs = path.split('/');
-  const wanted = [...new Set(values)].filter((v) => v !== '').map((v) => v.split('/'));
+  const given = [...new Set(values)].filter((v) => v !== '');
+  const wanted = [...given.map((v) => [canonicalSegment(v)]), ...given.map((v) => v.split('/'))];
   wanted.sort((a, b) => b.length - a.length);
   const out: string[] = [];
   for (let i = 0; i < segs.length; ) {

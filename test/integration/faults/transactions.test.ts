@@ -18,7 +18,8 @@ let faults: Injected[] = [];
 beforeAll(async () => {
   db = localDb();
   h = await startHarness({
-    app,
+    // the recipes routes and item roles; the cooks group below stands in for the example's member role
+    app: { ...app, defaultRole: undefined },
     seed: {
       authRecords: ['user1', 'user2', 'user3'].map((id) => ({ id, type: 'USERNAME', groups: ['cooks'] })),
       groups: [

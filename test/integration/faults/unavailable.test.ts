@@ -74,8 +74,8 @@ beforeAll(async () => {
   db.destroy();
   const serverPort = await freePort();
   url = `http://127.0.0.1:${serverPort}`;
-  // `npm start` is `tsx src/local/main.ts`; node --import tsx runs it as one process, so its pid is the server's.
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
+  // `npm start` is `tsx scripts/start.ts`; node --import tsx runs it as one process, so its pid is the server's.
+  server = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     env: {
       PATH: process.env.PATH,
       DYNAMODB_ENDPOINT: endpoint,

@@ -27,8 +27,8 @@ const books = (path: string) => `{
 async function npmStart(app: string) {
   const file = join(dir, `app-${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(file, app);
-  // `npm start` is `tsx src/local/main.ts`: the same process, as the user runs it.
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/local/main.ts'], {
+  // `npm start` is `tsx scripts/start.ts`: the same process, as the user runs it.
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     encoding: 'utf8',
     timeout: 50_000,
     env: {
