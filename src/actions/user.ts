@@ -1,36 +1,12 @@
 import * as z from 'zod/mini';
 import { invalidBody } from '../core/errors';
-import type { Filter, Pred } from '../core/filter/types';
-import { toJson } from '../core/json';
+import { describeFilter } from '../core/filter/describe';
 import { explainPermission } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
 import { METHODS } from '../core/request';
 import { canonicalRawPath } from '../core/routes';
 import { parseBody } from './body';
 import type { Ctx, Reply } from './context';
-
-/** A filter as readable data for GET /user: the caller's own filters, with typed values. */
-export function describeFilter(p: Pred): unknown {
-  if (typeof p === 'boolean') return p;
-  const f: Filter = p;
-  switch (f.op) {
-    case 'and':
-    case 'or':
-      return { [f.op]: f.children.map(describeFilter) };
-    case 'not':
-      return { not: describeFilter(f.child) };
-    case 'in':
-      return { field: f.field, op: 'in', values: f.values.map(toJson) };
-    case 'between':
-      return { field: f.field, op: 'between', values: [toJson(f.low), toJson(f.high)] };
-    case 'exists':
-      return { field: f.field, op: 'exists', value: f.present };
-    case 'length':
-      return { field: f.field, op: `length_${f.cmp}`, value: toJson(f.value) };
-    default:
-      return { field: f.field, op: f.op, value: toJson(f.value) };
-  }
-}
 
 function describeRole(r: Role) {
   return {

@@ -1,12 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command, CommanderError, Option } from 'commander';
 import { stringify } from 'yaml';
-import { canonicalizePath, describeFilter } from '../actions/user';
+import { canonicalizePath } from '../actions/user';
 import { ConfigError } from '../config';
 import { roleSettings } from '../core/app';
 import { ScoutrError } from '../core/errors';
+import { describeFilter } from '../core/filter/describe';
 import { toJson } from '../core/json';
-import { type Decision, decide, decisionRoutes } from '../core/permissions/decide';
+import { type Decision, decide, decisionJson, decisionRoutes } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
 import { type FoundRecords, resolveRoles } from '../core/permissions/resolve';
 import { lookupOf, namedRoleFor, type RoleSettings } from '../core/permissions/roles';
@@ -304,8 +305,10 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
           if (!item) throw new CliError(`--item ${opts.item}: no such item in ${env.DATA_TABLE}`);
         }
         const d = decide(roles, { caller, method, path, item, body }, decisionRoutes(app?.app, itemRoles));
-        if (opts.json) json(decisionJson(d, caller.id ?? null, opts.item));
-        else lines(decisionText(d, method.toUpperCase(), path, opts.item));
+        if (opts.json) {
+          const { allowed, reason, ...rest } = decisionJson(d, opts.item);
+          json({ allowed, reason, identity: caller.id ?? null, ...rest });
+        } else lines(decisionText(d, method.toUpperCase(), path, opts.item));
         code = d.allowed ? EXIT.ok : EXIT.denied;
       },
     );
@@ -355,21 +358,6 @@ function messageOf(err: unknown): string {
   }
   if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
   return String(err);
-}
-
-function decisionJson(d: Decision, id: string | null, itemId: string | undefined) {
-  return {
-    allowed: d.allowed,
-    reason: d.reason,
-    identity: id,
-    roles: d.roles,
-    rule: d.rule ?? null,
-    route: d.route ?? null,
-    ...(d.status !== undefined ? { status: d.status } : {}),
-    row_filter: describeFilter(d.filter),
-    hidden_fields: d.hidden,
-    ...(itemId !== undefined ? { item: { id: itemId, ...d.item } } : {}),
-  };
 }
 
 function decisionText(d: Decision, method: string, path: string, itemId: string | undefined): string[] {

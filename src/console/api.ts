@@ -3,14 +3,14 @@ import { authenticate, authorizeEndpoint } from '../actions/authorize';
 import type { Ctx, Deps, Reply } from '../actions/context';
 import { itemKey } from '../actions/get';
 import { grantsScope, pageReply, readRequest } from '../actions/reads';
-import { canonicalizePath, describeFilter } from '../actions/user';
+import { canonicalizePath } from '../actions/user';
 import { CliError, loadPolicyFile } from '../cli/policy-file';
 import type { Caller } from '../core/caller';
 import { ScoutrError } from '../core/errors';
 import { ACL, aclOf, checkItemRoles, heldRoles } from '../core/item-roles';
 import { type JsonOut, toJson } from '../core/json';
 import { countingRoles, visibleJson } from '../core/permissions/access';
-import { type Decision, decide, decisionRoutes } from '../core/permissions/decide';
+import { type Decision, decide, decisionJson, decisionRoutes } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
 import { buildRole, type Role } from '../core/permissions/roles';
 import { planList } from '../core/plan';
@@ -353,13 +353,7 @@ export async function why(cx: ConsoleContext, params: Params) {
     caller: callerJson(caller),
     method,
     path,
-    allowed: d.allowed,
-    reason: d.reason,
-    roles: d.roles,
-    rule: d.rule ?? null,
-    row_filter: describeFilter(d.filter),
-    hidden_fields: d.hidden,
-    ...(itemId !== undefined ? { item: { id: itemId, ...d.item } } : {}),
+    ...decisionJson(d, itemId),
     records: involved.map((r) => ({ id: r.id, type: r.type, groups: r.groups })),
     ruleSource: d.rule ? sourceOf(d.rule.from) : null,
   };

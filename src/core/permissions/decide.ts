@@ -1,6 +1,7 @@
 import type { AppConfig } from '../app';
 import type { Caller } from '../caller';
 import { ScoutrError } from '../errors';
+import { describeFilter } from '../filter/describe';
 import { matches } from '../filter/evaluate';
 import type { Pred } from '../filter/types';
 import {
@@ -264,4 +265,22 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
     }
     throw err;
   }
+}
+
+/**
+ * A decision as data: what `scoutr check --json` prints and the console's "why" view shows. `itemId` is the item the
+ * decision was asked about, when one was.
+ */
+export function decisionJson(d: Decision, itemId?: string) {
+  return {
+    allowed: d.allowed,
+    reason: d.reason,
+    roles: d.roles,
+    rule: d.rule ?? null,
+    route: d.route ?? null,
+    ...(d.status !== undefined ? { status: d.status } : {}),
+    row_filter: describeFilter(d.filter),
+    hidden_fields: d.hidden,
+    ...(itemId !== undefined ? { item: { id: itemId, ...d.item } } : {}),
+  };
 }

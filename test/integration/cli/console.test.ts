@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { exampleFiles, loadExample } from '../../../scripts/examples';
 import { type Io, run } from '../../../src/cli/main';
 import { openApiDocument } from '../../../src/http/openapi';
+import { testCredentialsEnv } from '../../support/db';
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';
 import { cli } from './support';
@@ -26,6 +27,7 @@ const env = () => ({
   GROUP_TABLE: h.tables.groups,
   AUDIT_TABLE: h.tables.audit,
   DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+  ...testCredentialsEnv(), // the test run's DynamoDB Local is private to its key
 });
 
 describe('scoutr openapi', () => {

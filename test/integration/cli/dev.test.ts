@@ -5,7 +5,7 @@ import { type Io, run } from '../../../src/cli/main';
 import { dropTables } from '../../../src/dynamo/admin';
 import type { DevServer } from '../../../src/local/dev';
 import { freePort } from '../../../src/local/emulator';
-import { localDb, uniqueName } from '../../support/db';
+import { localDb, testCredentialsEnv, uniqueName } from '../../support/db';
 
 // `scoutr dev` (SPEC.md §14) on a project `scoutr init` wrote: its tables from the app's declaration, its policy
 // applied, its seed put, curl lines from its own routes and identities; run in-process through the command line.
@@ -36,7 +36,7 @@ async function dev(args: string[], env: Record<string, string | undefined>) {
   const io: Io = {
     out: (s) => out.push(s),
     err: (s) => err.push(s),
-    env: { LOG_LEVEL: 'silent', ...env },
+    env: { LOG_LEVEL: 'silent', ...testCredentialsEnv(), ...env },
     interactive: false,
     ask: async () => '',
     cwd: project,
