@@ -19,10 +19,10 @@ export {
   type WriteOps,
 } from './core/app';
 export { type ErrorCode, ScoutrError } from './core/errors';
-export type { Decision } from './core/permissions/decide';
-export { type Identity, InvalidPolicy, type Policy, type PolicyOptions } from './core/policy/load-policy';
+export { type Identity, InvalidPolicy, type PolicyOptions } from './core/policy/load-policy';
 export { type PolicyDocument, PolicySchema } from './core/policy/schema';
 export { type Route, routesFor, type Verb } from './core/routes';
+export type { Decision } from './http/decision';
 export { handleEvent, lambdaHandler } from './http/lambda';
 export { createRuntime, type Runtime } from './http/runtime';
-export { type LoadPolicyOptions, loadPolicy } from './policy';
+export { type LoadPolicyOptions, loadPolicy, type Policy } from './policy';

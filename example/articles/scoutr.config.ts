@@ -17,7 +17,7 @@ const isComment = (c: unknown) =>
 
 /** The comment action's body: `{"text": "..."}` and nothing else. */
 function commentText(body: unknown): string {
-  const fail = (reason: string) => new ScoutrError('INVALID_BODY', 400, reason, { details: { field: 'text' } });
+  const fail = (reason: string) => new ScoutrError('INVALID_BODY', reason, { details: { field: 'text' } });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw fail('body must be {"text": "..."}');
   const extra = Object.keys(body).filter((k) => k !== 'text');
   if (extra.length > 0) throw fail(`unknown field ${extra[0]}: the body is {"text": "..."}`);
@@ -48,7 +48,7 @@ export default defineApp({
       run: async (ops, req) => {
         const said = commentText(ops.body());
         const by = req.caller.id;
-        if (by === undefined) throw new ScoutrError('UNAUTHENTICATED', 401, 'Sign in to comment');
+        if (by === undefined) throw new ScoutrError('UNAUTHENTICATED', 'Sign in to comment');
         return ops.update(req.pathParams.id, (article) => ({
           comments: [...(Array.isArray(article.comments) ? article.comments : []), { by, text: said }],
         }));

@@ -33,14 +33,14 @@ import { itemKey } from './get';
 import { auditRead, pageReply } from './reads';
 
 function auditTable(deps: Deps): TableSchema {
-  if (!deps.tables.audit) throw new ScoutrError('AUDIT_DISABLED', 404, 'Auditing is not enabled (no AUDIT_TABLE)');
+  if (!deps.tables.audit) throw new ScoutrError('AUDIT_DISABLED', 'Auditing is not enabled (no AUDIT_TABLE)');
   return auditSchema(deps.tables.audit);
 }
 
 function parseAuditQuery(deps: Deps, ctx: Ctx, schema: TableSchema, hidden: readonly string[]) {
   const query = parseQuery({ params: ctx.req.query, keyTypes: keyTypes(schema) });
   if (query.explain)
-    throw new ScoutrError('INVALID_QUERY', 400, '_explain: not available on audit routes', {
+    throw new ScoutrError('INVALID_QUERY', '_explain: not available on audit routes', {
       details: { param: '_explain' },
     });
   checkAuditFields(

@@ -43,5 +43,5 @@ export async function authenticate(
 export function authorizeEndpoint(roles: readonly Role[], req: ScoutrRequest): Role[] {
   const outcome = endpointOutcome(roles, req.caller, req.method, req.path);
   if ('counting' in outcome) return outcome.counting;
-  throw outcome.status === 403 ? forbidden(`Not permitted: ${req.method} ${req.path}`) : unauthenticated();
+  throw outcome.code === 'FORBIDDEN' ? forbidden(`Not permitted: ${req.method} ${req.path}`) : unauthenticated();
 }

@@ -30,7 +30,7 @@ type Payload = z.infer<typeof Payload>;
 export const cursorKey = (secret: string): Buffer =>
   Buffer.from(hkdfSync('sha256', secret, 'scoutr-cursor-salt', 'scoutr cursor v1', 32));
 
-const invalid = () => new ScoutrError('INVALID_CURSOR', 400, 'Invalid or expired cursor');
+const invalid = () => new ScoutrError('INVALID_CURSOR', 'Invalid or expired cursor');
 
 function keyToWire(key: Item): WireKey {
   const out: WireKey = {};

@@ -18,7 +18,7 @@ import { checkItemBody } from './write';
 export function writeOps(deps: Deps, ctx: Ctx, action: string, runs?: CustomWrite): WriteOps<Reply> {
   const only = (write: CustomWrite) => {
     if (runs !== undefined && write !== runs) {
-      throw new ScoutrError('INTERNAL', 500, 'Internal error', {
+      throw new ScoutrError('INTERNAL', 'Internal error', {
         cause: new Error(`custom action ${action} declares runs: '${runs}' but ran ${write}`),
       });
     }
@@ -58,10 +58,10 @@ export async function custom(deps: Deps, ctx: Ctx): Promise<Reply> {
   const entry = Object.entries(deps.app.customActions ?? {}).find(
     ([, c]) => c.method === ctx.req.method && routePath(c.path) === ctx.req.resource,
   );
-  if (!entry) throw new ScoutrError('NOT_FOUND', 404, 'No such route');
+  if (!entry) throw new ScoutrError('NOT_FOUND', 'No such route');
   const [action, def] = entry;
   if ((BUILTIN_ACTIONS as readonly string[]).includes(action)) {
-    throw new ScoutrError('INTERNAL', 500, 'Internal error', { cause: new Error(`custom action named ${action}`) });
+    throw new ScoutrError('INTERNAL', 'Internal error', { cause: new Error(`custom action named ${action}`) });
   }
   const out = await def.run(writeOps(deps, ctx, action, def.runs ?? 'update'), {
     pathParams: ctx.req.pathParams,

@@ -15,7 +15,6 @@ export function itemKey(deps: Deps, text: string | undefined, param = 'id'): Ite
   if (!value) {
     throw new ScoutrError(
       'INVALID_QUERY',
-      400,
       `${param}: not a valid ${pk.type === 'N' ? 'number' : pk.type === 'B' ? 'base64 binary' : 'string'} key`,
       {
         details: { param },

@@ -136,7 +136,7 @@ export async function collectPage(events: AsyncGenerator<ReadEvent>, opts: PageO
       const text = JSON.stringify(held.shown[next++]);
       const size = envelopeBytes(text) + 1;
       if (bytes + size > maxBytes) {
-        if (count === 0) throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'An item is too large to answer');
+        if (count === 0) throw new ScoutrError('PAYLOAD_TOO_LARGE', 'An item is too large to answer');
         ended = true; // cut: the page resumes after the last item examined before this one
         break;
       }

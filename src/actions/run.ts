@@ -58,10 +58,10 @@ export async function runRequest(
   const open = verb === 'user' || verb === 'hasPermission'; // every caller with a role may use these
   const counting = open ? roles : authorizeEndpoint(roles, req);
   if (req.body !== undefined && Buffer.byteLength(req.body) > MAX_BODY_BYTES) {
-    throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, `Request body over ${MAX_BODY_BYTES / 1024} KB`);
+    throw new ScoutrError('PAYLOAD_TOO_LARGE', `Request body over ${MAX_BODY_BYTES / 1024} KB`);
   }
   if (req.path.length > MAX_PATH_CHARS) {
-    throw new ScoutrError('URI_TOO_LONG', 414, `Path longer than ${MAX_PATH_CHARS} characters`);
+    throw new ScoutrError('URI_TOO_LONG', `Path longer than ${MAX_PATH_CHARS} characters`);
   }
   return ACTIONS[verb](deps, { req, caller, roles, counting, stats, started, note });
 }

@@ -36,7 +36,7 @@ function compareUnique(a: AttributeValue, b: AttributeValue): number {
  */
 export async function unique(deps: Deps, ctx: Ctx): Promise<Reply> {
   const route = uniqueRoutes(deps.app).get(ctx.req.resource);
-  if (!route) throw new ScoutrError('NOT_FOUND', 404, 'No such route');
+  if (!route) throw new ScoutrError('NOT_FOUND', 'No such route');
   const { query, visible } = readRequest(deps, ctx, [], [route.field], false);
   const plan = planList(visible, deps.schema, grantsScope(deps, ctx));
   if (query.explain) {
@@ -52,7 +52,7 @@ export async function unique(deps: Deps, ctx: Ctx): Promise<Reply> {
   for await (const ev of execute(deps, plan, undefined, ctx.stats, { projection })) {
     if (ev.kind === 'page') {
       if (ev.after && deps.now() >= deadline) {
-        throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'Too many items to list distinct values in time; add filters');
+        throw new ScoutrError('PAYLOAD_TOO_LARGE', 'Too many items to list distinct values in time; add filters');
       }
       continue;
     }
@@ -66,7 +66,7 @@ export async function unique(deps: Deps, ctx: Ctx): Promise<Reply> {
         seen.set(id, element);
         bytes += envelopeBytes(JSON.stringify(toJson(element))) + 1;
         if (bytes > RESPONSE_BUDGET_BYTES) {
-          throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The distinct values exceed 6 MB; add filters');
+          throw new ScoutrError('PAYLOAD_TOO_LARGE', 'The distinct values exceed 6 MB; add filters');
         }
       }
     }

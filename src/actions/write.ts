@@ -77,7 +77,7 @@ export function checkGrantsKey(deps: Deps, keyTextValue: string, field: string, 
   if (bytes <= MAX_SORT_KEY_BYTES) return;
   const message = `${field}: with item roles a key is at most ${MAX_SORT_KEY_BYTES} bytes (this one is ${bytes})`;
   throw param
-    ? new ScoutrError('INVALID_QUERY', 400, message, { details: { param: field } })
+    ? new ScoutrError('INVALID_QUERY', message, { details: { param: field } })
     : invalidBody(message, { field });
 }
 
@@ -110,13 +110,13 @@ export function checkIfMatch(ctx: Ctx, stored: Item): void {
   const current = etagOf(stored);
   const tags = header.split(',').map((t) => t.trim().replace(/^W\//, ''));
   if (!tags.includes('*') && !tags.includes(current)) {
-    throw new ScoutrError('PRECONDITION_FAILED', 412, `If-Match does not match the current ETag ${current}`);
+    throw new ScoutrError('PRECONDITION_FAILED', `If-Match does not match the current ETag ${current}`);
   }
 }
 
 export function checkItemSize(item: Item): void {
   if (itemSize(item) > MAX_ITEM_BYTES) {
-    throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The item would be larger than DynamoDB allows (400 KB)');
+    throw new ScoutrError('PAYLOAD_TOO_LARGE', 'The item would be larger than DynamoDB allows (400 KB)');
   }
 }
 
@@ -165,7 +165,7 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   // The record holds the post-image one level down and beside other fields, so an item DynamoDB accepts may still
   // give a record it rejects: that would fail the transaction with a 500, so it is refused as the caller's input.
   if (itemSize(record) > MAX_ITEM_BYTES) {
-    throw new ScoutrError('PAYLOAD_TOO_LARGE', 413, 'The item is too large to be written with its audit record');
+    throw new ScoutrError('PAYLOAD_TOO_LARGE', 'The item is too large to be written with its audit record');
   }
   checkAuditDepth(record);
   return [putAudit(table, record)];

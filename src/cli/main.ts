@@ -7,7 +7,7 @@ import { roleSettings } from '../core/app';
 import { ScoutrError } from '../core/errors';
 import { describeFilter } from '../core/filter/describe';
 import { toJson } from '../core/json';
-import { type Decision, decide, decisionJson, decisionRoutes } from '../core/permissions/decide';
+import { decide, decisionRoutes } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
 import { type FoundRecords, resolveRoles } from '../core/permissions/resolve';
 import { lookupOf, namedRoleFor, type RoleSettings } from '../core/permissions/roles';
@@ -21,6 +21,7 @@ import { AuthStore } from '../dynamo/auth';
 import { applyPolicy, PolicyRaced, type PolicyTables, planPolicy, scanAll } from '../dynamo/policy';
 import { getItem } from '../dynamo/read';
 import { describeDataTable } from '../dynamo/schema';
+import { type Decision, decisionJson, shownDecision } from '../http/decision';
 import { consoleCommand } from './commands/console';
 import { devCommand } from './commands/dev';
 import { initCommand } from './commands/init';
@@ -304,7 +305,9 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
           });
           if (!item) throw new CliError(`--item ${opts.item}: no such item in ${env.DATA_TABLE}`);
         }
-        const d = decide(roles, { caller, method, path, item, body }, decisionRoutes(app?.app, itemRoles));
+        const d = shownDecision(
+          decide(roles, { caller, method, path, item, body }, decisionRoutes(app?.app, itemRoles)),
+        );
         if (opts.json) {
           const { allowed, reason, ...rest } = decisionJson(d, opts.item);
           json({ allowed, reason, identity: caller.id ?? null, ...rest });

@@ -10,7 +10,7 @@ import { ScoutrError } from '../core/errors';
 import { ACL, aclOf, checkItemRoles, heldRoles } from '../core/item-roles';
 import { type JsonOut, toJson } from '../core/json';
 import { countingRoles, visibleJson } from '../core/permissions/access';
-import { type Decision, decide, decisionJson, decisionRoutes } from '../core/permissions/decide';
+import { decide, decisionRoutes } from '../core/permissions/decide';
 import type { AuthRecord, GroupRecord } from '../core/permissions/record';
 import { buildRole, type Role } from '../core/permissions/roles';
 import { planList } from '../core/plan';
@@ -23,7 +23,9 @@ import { mayUpdateField } from '../core/write';
 import { parseGroup, parseRecord } from '../dynamo/auth';
 import { planPolicy, scanAll } from '../dynamo/policy';
 import { getItem, newStats } from '../dynamo/read';
+import { type Decision, decisionJson, shownDecision } from '../http/decision';
 import { callerView, openApiDocument } from '../http/openapi';
+import { httpAnswer } from '../http/status';
 
 // The console's answers (SPEC.md §15). Every decision is the server's own: the caller's roles from
 // actions/authorize.ts, decide() (what `scoutr check` prints), the list action's steps and planner, the policy
@@ -63,7 +65,8 @@ function identityOf(params: Params): { text: string; caller: Caller } {
 /** The answer the server would give, for a refusal or a bad request: status, code, message. */
 const answerOf = (err: unknown) => {
   if (!(err instanceof ScoutrError)) throw err;
-  return { status: err.status, code: err.code, error: err.message, ...(err.details ? { details: err.details } : {}) };
+  const { code, message, details } = err;
+  return { status: httpAnswer(err).status, code, error: message, ...(details ? { details } : {}) };
 };
 
 const request = (_cx: ConsoleContext, caller: Caller, method: string, path: string, query: [string, string][] = []) =>
@@ -102,8 +105,14 @@ const callerJson = (c: Caller) => ({
 });
 
 /** The server's decision for (roles, caller) on METHOD PATH, on the app's own routes (core/permissions/decide.ts). */
-const decideFor = (deps: Deps, roles: readonly Role[], caller: Caller, method: string, path: string, item?: Item) =>
-  decide(roles, { caller, method, path, item }, routesOfApp(deps));
+const decideFor = (
+  deps: Deps,
+  roles: readonly Role[],
+  caller: Caller,
+  method: string,
+  path: string,
+  item?: Item,
+): Decision => shownDecision(decide(roles, { caller, method, path, item }, routesOfApp(deps)));
 const routeTables = new WeakMap<Deps, ReturnType<typeof decisionRoutes>>();
 function routesOfApp(deps: Deps) {
   let table = routeTables.get(deps);
@@ -268,7 +277,7 @@ export async function seeAs(cx: ConsoleContext, params: Params) {
   const req = request(cx, caller, 'GET', path, query);
   const ctx: Ctx = { req, caller, roles, counting: [], stats: newStats(), started: deps.now(), note: {} };
   try {
-    if (roles.length === 0) throw new ScoutrError('UNAUTHENTICATED', 401, 'no role applies to this identity');
+    if (roles.length === 0) throw new ScoutrError('UNAUTHENTICATED', 'no role applies to this identity');
     ctx.counting = authorizeEndpoint(roles, req);
     const { query: parsed, scope, visible } = readRequest(deps, ctx, []);
     const plan = planList(visible, deps.schema, grantsScope(deps, ctx));

@@ -10,6 +10,7 @@ import { type Logger, silentLogger } from '../core/log';
 import { AuthStore } from '../dynamo/auth';
 import type { DynamoDBClient } from '../dynamo/client';
 import { createRuntime } from '../http/runtime';
+import { httpAnswer } from '../http/status';
 import * as api from './api';
 
 // `scoutr console` (SPEC.md §15): a page on 127.0.0.1 for the people who run a Scoutr API. It holds the operator's
@@ -205,7 +206,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     } catch (err) {
       if (err instanceof api.ConsoleInputError) return json(res, 400, { error: err.message, code: 'INVALID_QUERY' });
       if (err instanceof ScoutrError && err.expose) {
-        return json(res, err.status, { error: err.message, code: err.code });
+        return json(res, httpAnswer(err).status, { error: err.message, code: err.code });
       }
       if (err instanceof ScoutrError && err.code === 'AUTH_CONFIG') {
         // The operator's own records are wrong: say which, as `scoutr check` does.

@@ -23,69 +23,79 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 429 | 500 | 503;
+export interface ErrorOptions {
+  cause?: unknown;
+  /** whether the message may be shown to the caller (default: every code but INTERNAL and AUTH_CONFIG) */
+  expose?: boolean;
+  details?: Record<string, unknown>;
+  /** THROTTLED only: DynamoDB was unavailable or unreachable, rather than throttling this caller */
+  unavailable?: boolean;
+}
+
+/** Codes whose message is Scoutr's own business, not the caller's: answered as 'Internal error' (SPEC.md §7). */
+const INTERNAL_CODES: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'AUTH_CONFIG']);
 
 const BRAND = Symbol.for('scoutr.ScoutrError');
 
+/**
+ * A known outcome, named by its code. The HTTP edge alone turns a code into a status and headers (its table, http/status.ts):
+ * nothing in the core knows HTTP.
+ */
 export class ScoutrError extends Error {
   /**
    * An app config is loaded as its own module graph (src/modules.ts), and a project may hold two copies of Scoutr:
-   * an error made by any copy is a ScoutrError to every copy, so the error an app throws keeps its status.
+   * an error made by any copy is a ScoutrError to every copy, so the error an app throws keeps its code.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
   readonly [BRAND] = true;
   override readonly name = 'ScoutrError';
+  readonly code: ErrorCode;
   readonly expose: boolean;
   readonly details: Readonly<Record<string, unknown>> | undefined;
-  readonly headers: Readonly<Record<string, string>> | undefined;
-  constructor(
-    readonly code: ErrorCode,
-    readonly status: ErrorStatus,
-    message: string,
-    opts: {
-      cause?: unknown;
-      expose?: boolean;
-      details?: Record<string, unknown>;
-      headers?: Record<string, string>;
-    } = {},
-  ) {
-    super(message, { cause: opts.cause });
-    this.expose = opts.expose ?? status < 500; // 4xx text is written for the caller; 5xx text is not
+  readonly unavailable: boolean;
+  constructor(code: ErrorCode, message: string, opts?: ErrorOptions);
+  /**
+   * @deprecated Scoutr 2.0's form, still accepted: the status is ignored, since the code decides it
+   * (`new ScoutrError('INVALID_BODY', 'no')` answers as `new ScoutrError('INVALID_BODY', 'no')` does).
+   */
+  constructor(code: ErrorCode, status: number, message: string, opts?: ErrorOptions);
+  constructor(code: ErrorCode, second: string | number, third?: string | ErrorOptions, fourth?: ErrorOptions) {
+    const legacy = typeof second === 'number';
+    const opts = (legacy ? fourth : (third as ErrorOptions | undefined)) ?? {};
+    super(legacy ? String(third) : second, { cause: opts.cause });
+    this.code = code;
+    this.expose = opts.expose ?? !INTERNAL_CODES.has(code); // the caller's errors are written for the caller
     this.details = opts.details;
-    this.headers = opts.headers;
+    this.unavailable = opts.unavailable ?? false;
   }
 }
 
 export const invalidQuery = (param: string, reason: string) =>
-  new ScoutrError('INVALID_QUERY', 400, `${param}: ${reason}`, { details: { param } });
+  new ScoutrError('INVALID_QUERY', `${param}: ${reason}`, { details: { param } });
 export const invalidBody = (reason: string, details?: Record<string, unknown>) =>
-  new ScoutrError('INVALID_BODY', 400, reason, details ? { details } : {});
+  new ScoutrError('INVALID_BODY', reason, details ? { details } : {});
 export const forbidden = (reason = 'Forbidden', details?: Record<string, unknown>) =>
-  new ScoutrError('FORBIDDEN', 403, reason, details ? { details } : {});
-export const notFound = (what = 'Item') => new ScoutrError('NOT_FOUND', 404, `${what} not found`);
-export const unauthenticated = () => new ScoutrError('UNAUTHENTICATED', 401, 'Unauthenticated');
-export const conflict = (reason: string) => new ScoutrError('CONFLICT', 409, reason);
-export const tooComplex = (reason: string) => new ScoutrError('QUERY_TOO_COMPLEX', 400, reason);
+  new ScoutrError('FORBIDDEN', reason, details ? { details } : {});
+export const notFound = (what = 'Item') => new ScoutrError('NOT_FOUND', `${what} not found`);
+export const unauthenticated = () => new ScoutrError('UNAUTHENTICATED', 'Unauthenticated');
+export const conflict = (reason: string) => new ScoutrError('CONFLICT', reason);
+export const tooComplex = (reason: string) => new ScoutrError('QUERY_TOO_COMPLEX', reason);
 /**
- * THROTTLED: DynamoDB throttled us past the SDK's retries (429), or was unavailable (503). Either way the caller may
- * retry, so the message is shown and Retry-After says when.
+ * THROTTLED: DynamoDB throttled us past the SDK's retries, or was unavailable (`unavailable`). Either way the caller
+ * may retry, so the message is shown; the edge says when (Retry-After).
  */
 export const throttled = (opts: { cause?: unknown; unavailable?: boolean } = {}) =>
   opts.unavailable
-    ? new ScoutrError('THROTTLED', 503, 'Service temporarily unavailable; retry later', {
+    ? new ScoutrError('THROTTLED', 'Service temporarily unavailable; retry later', {
         cause: opts.cause,
-        expose: true, // unlike an INTERNAL 500
-        headers: { 'Retry-After': '2' },
+        unavailable: true,
       })
-    : new ScoutrError('THROTTLED', 429, 'Too many requests; retry later', {
-        cause: opts.cause,
-        headers: { 'Retry-After': '1' },
-      });
+    : new ScoutrError('THROTTLED', 'Too many requests; retry later', { cause: opts.cause });
 // The record's name goes to the log (through `cause`), never to the caller.
 export const authConfig = (detail: string, at?: AuthConfigAt) =>
-  new ScoutrError('AUTH_CONFIG', 500, 'Permission records are misconfigured', {
+  new ScoutrError('AUTH_CONFIG', 'Permission records are misconfigured', {
     cause: new AuthConfigCause(detail, at),
   });
 

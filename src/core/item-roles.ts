@@ -309,7 +309,6 @@ export function checkNotLastOwner(
   if (had.length > 0 && managers(roles, after, (u) => reads(after, u)).length === 0) {
     throw new ScoutrError(
       'LAST_OWNER',
-      409,
       'This change would leave the item with nobody who can both read it and grant every role',
     );
   }

@@ -18,7 +18,7 @@ export const MAX_DEPTH = 32;
 const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 const bad = (path: string, reason: string) =>
-  new ScoutrError('INVALID_BODY', 400, `${path || 'body'}: ${reason}`, { details: { field: path || 'body' } });
+  new ScoutrError('INVALID_BODY', `${path || 'body'}: ${reason}`, { details: { field: path || 'body' } });
 
 /**
  * The longest attribute name (a top-level or nested map key) Scoutr writes, in UTF-8 bytes. DynamoDB documents "less

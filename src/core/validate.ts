@@ -10,7 +10,7 @@ const isStandard = (v: Validator): v is StandardSchema =>
   typeof v === 'object' && v !== null && '~standard' in v && typeof v['~standard']?.validate === 'function';
 
 const broken = (field: string, cause: unknown) =>
-  new ScoutrError('INTERNAL', 500, 'Internal error', {
+  new ScoutrError('INTERNAL', 'Internal error', {
     cause: new Error(`validator for '${field}' failed`, { cause }),
   });
 
@@ -72,7 +72,7 @@ export async function validateBody(input: ValidationInput): Promise<void> {
     });
   await Promise.all(checks);
   if (Object.keys(failures).length > 0) {
-    throw new ScoutrError('VALIDATION_FAILED', 400, 'Validation failed', { details: failures });
+    throw new ScoutrError('VALIDATION_FAILED', 'Validation failed', { details: failures });
   }
 }
 
@@ -105,5 +105,5 @@ export async function checkCondition(
     }));
     ok = matches(entriesToPred(entries, caller, 'app condition'), target);
   }
-  if (!ok) throw new ScoutrError('CONDITION_FAILED', 400, message);
+  if (!ok) throw new ScoutrError('CONDITION_FAILED', message);
 }

@@ -13,7 +13,7 @@ export const isHttpApiEvent = (e: ApiEvent): e is HttpApiEvent =>
   typeof (e.requestContext as { http?: unknown } | undefined)?.http === 'object';
 
 const throwBadPath = (): never => {
-  throw new ScoutrError('INVALID_QUERY', 400, 'path: malformed percent-encoding', { details: { param: 'path' } });
+  throw new ScoutrError('INVALID_QUERY', 'path: malformed percent-encoding', { details: { param: 'path' } });
 };
 
 /** A path parameter, decoded exactly once (a `/` in it is never part of an escape, so per segment is the same). */
@@ -53,10 +53,10 @@ const headersOf = (e: ApiEvent) =>
 export function bearerToken(event: ApiEvent): string | undefined {
   const values = headersOf(event).get('authorization');
   if (!values) return undefined;
-  if (values.length > 1) throw new ScoutrError('UNAUTHENTICATED', 401, 'Header Authorization was sent more than once');
+  if (values.length > 1) throw new ScoutrError('UNAUTHENTICATED', 'Header Authorization was sent more than once');
   const [scheme = '', ...rest] = (values[0] ?? '').trim().split(/\s+/);
   if (scheme.toLowerCase() !== 'bearer') return undefined;
-  if (rest.length !== 1) throw new ScoutrError('UNAUTHENTICATED', 401, 'Invalid bearer token');
+  if (rest.length !== 1) throw new ScoutrError('UNAUTHENTICATED', 'Invalid bearer token');
   return rest[0];
 }
 

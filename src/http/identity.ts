@@ -129,7 +129,7 @@ export function resolveCaller(src: IdentitySources, cfg: IdentityConfig): Caller
     const one = (name: string): string | undefined => {
       const values = src.headers.get(name.toLowerCase());
       if (values && values.length > 1) {
-        throw new ScoutrError('UNAUTHENTICATED', 401, `Header ${name} was sent more than once`);
+        throw new ScoutrError('UNAUTHENTICATED', `Header ${name} was sent more than once`);
       }
       return values?.[0] === '' ? undefined : values?.[0];
     };

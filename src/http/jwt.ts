@@ -34,7 +34,7 @@ const KEY_SET_FAILURES = new Set([errors.JWKSTimeout.code, errors.JWKSInvalid.co
 /** The reason a token was refused, for the request log line only: the caller is told nothing more than 401. */
 export class InvalidToken extends ScoutrError {
   constructor(readonly reason: string) {
-    super('UNAUTHENTICATED', 401, 'Invalid bearer token');
+    super('UNAUTHENTICATED', 'Invalid bearer token');
   }
 }
 

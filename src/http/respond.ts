@@ -2,6 +2,7 @@ import type { Reply } from '../actions/context';
 import { ScoutrError } from '../core/errors';
 import type { Logger } from '../core/log';
 import { errorFields } from './log';
+import { httpAnswer } from './status';
 
 export interface HttpResult {
   statusCode: number;
@@ -27,8 +28,9 @@ export function errorResult(
   log: Logger,
   capture: (err: unknown, requestId: string) => void = () => {},
 ): { result: HttpResult; error: ScoutrError } {
-  const e = err instanceof ScoutrError ? err : new ScoutrError('INTERNAL', 500, 'Internal error', { cause: err });
-  if (e.status >= 500) {
+  const e = err instanceof ScoutrError ? err : new ScoutrError('INTERNAL', 'Internal error', { cause: err });
+  const { status, headers } = httpAnswer(e);
+  if (status >= 500) {
     log.error('request failed', { requestId, code: e.code, error: errorFields(e.cause ?? e) }); // stack: logs only
     capture(e.cause ?? e, requestId); // 5xx only: 4xx errors are the caller's, not ours
   }
@@ -38,5 +40,5 @@ export function errorResult(
     code: e.code,
     ...details,
   };
-  return { result: json(e.status, body, { ...e.headers }), error: e };
+  return { result: json(status, body, headers), error: e };
 }

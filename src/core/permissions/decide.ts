@@ -1,7 +1,6 @@
 import type { AppConfig } from '../app';
 import type { Caller } from '../caller';
-import { ScoutrError } from '../errors';
-import { describeFilter } from '../filter/describe';
+import { type ErrorCode, ScoutrError } from '../errors';
 import { matches } from '../filter/evaluate';
 import type { Pred } from '../filter/types';
 import {
@@ -31,8 +30,8 @@ import { type EndpointGrant, lookupOf, type Role } from './roles';
 export interface Decision {
   allowed: boolean;
   reason: string;
-  /** when denied: the status the server answers (404 no such route or row, 401, 403, 400 a body it refuses) */
-  status?: 400 | 401 | 403 | 404;
+  /** when denied: the error the server answers (NOT_FOUND no such route or row, UNAUTHENTICATED, FORBIDDEN, INVALID_BODY) */
+  code?: DeniedCode;
   /** the roles that counted: those permitting (method, path) */
   roles: string[];
   /** the endpoint rule that decided, when one did */
@@ -84,7 +83,10 @@ export interface Attempt {
   body?: Record<string, unknown> | undefined;
 }
 
-export type EndpointOutcome = { counting: Role[] } | { status: 401 | 403; reason: string };
+/** What a denied decision answers: the refusals of SPEC.md §3's order of checks, up to the row. */
+export type DeniedCode = Extract<ErrorCode, 'INVALID_BODY' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND'>;
+
+export type EndpointOutcome = { counting: Role[] } | { code: 'UNAUTHENTICATED' | 'FORBIDDEN'; reason: string };
 
 /**
  * SPEC.md §3 "Per request": the roles that permit (method, canonical path) count; none → 403 before any data is read,
@@ -98,11 +100,14 @@ export function authorizeEndpoint(
   path: string,
   open = false,
 ): EndpointOutcome {
-  if (roles.length === 0) return { status: 401, reason: 'no role applies to this identity' };
+  if (roles.length === 0) return { code: 'UNAUTHENTICATED', reason: 'no role applies to this identity' };
   if (open) return { counting: [...roles] };
   const counting = countingRoles(roles, method, path);
   if (counting.length > 0) return { counting };
-  return { status: lookupOf(caller) ? 403 : 401, reason: explainPermission(roles, method, path).reason };
+  return {
+    code: lookupOf(caller) ? 'FORBIDDEN' : 'UNAUTHENTICATED',
+    reason: explainPermission(roles, method, path).reason,
+  };
 }
 
 const describeRule = (role: Role, g: EndpointGrant) => ({
@@ -133,17 +138,17 @@ const valuesOf = (body: Record<string, unknown>): Record<string, AttributeValue 
 export function decide(roles: readonly Role[], attempt: Attempt, table: DecisionRoutes): Decision {
   const m = attempt.method.toUpperCase();
   const { path, item, caller } = attempt;
-  const denied = (status: 400 | 401 | 403 | 404, reason: string, extra: Partial<Decision> = {}): Decision => ({
+  const denied = (code: DeniedCode, reason: string, extra: Partial<Decision> = {}): Decision => ({
     allowed: false,
-    reason: `${reason} (${status})`,
-    status,
+    reason,
+    code,
     roles: [],
     filter: false,
     hidden: [],
     ...extra,
   });
   const match = findRoute(table.routes, m, path.replace(/^\/+/, '').split('/'));
-  if (!match && table.fromApp) return denied(404, `no route of the app matches ${m} ${path}`);
+  if (!match && table.fromApp) return denied('NOT_FOUND', `no route of the app matches ${m} ${path}`);
   const route = match?.route;
   const verb: Verb = route ? (route.verb === 'custom' ? (route.runs ?? 'update') : route.verb) : (FALLBACK[m] ?? 'get');
   const shown = route && {
@@ -154,7 +159,7 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
     ...(route.runs !== undefined ? { runs: route.runs } : {}),
   };
   const outcome = authorizeEndpoint(roles, caller, m, path, OPEN.has(verb));
-  if ('status' in outcome) return denied(outcome.status, outcome.reason, shown ? { route: shown } : {});
+  if ('code' in outcome) return denied(outcome.code, outcome.reason, shown ? { route: shown } : {});
   const counting = outcome.counting;
   const scope = readScope(counting);
   const grant = counting[0] && grantFor(counting[0], m, path);
@@ -170,11 +175,11 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
     hidden: scope.hidden,
   };
   if (OPEN.has(verb) || (verb === 'audit' && match?.params.item === undefined)) return base;
-  const deny = (status: 400 | 403 | 404, reason: string, visible?: boolean, changeable?: boolean): Decision => ({
+  const deny = (code: DeniedCode, reason: string, visible?: boolean, changeable?: boolean): Decision => ({
     ...base,
     allowed: false,
-    reason: `${reason} (${status})`,
-    status,
+    reason,
+    code,
     ...(visible === undefined ? {} : { item: changeable === undefined ? { visible } : { visible, changeable } }),
   });
   if (LISTS.has(verb) && route) {
@@ -186,13 +191,13 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
             .filter((p) => p !== 'search_value')
             .map((p) => (p === 'search_key' ? match!.params.search_key! : p));
     const blocked = fields.filter((f) => scope.hidden.some((h) => pathsOverlap(f, h)));
-    if (blocked.length > 0) return deny(403, `field not permitted: ${blocked.join(', ')}`);
+    if (blocked.length > 0) return deny('FORBIDDEN', `field not permitted: ${blocked.join(', ')}`);
   }
   if (LISTS.has(verb) || verb === 'audit' || verb === 'history') {
     if (!item) return base;
     // A list answers 200 with or without the row; /audit/{item} and /history/{item} are 404 for a hidden one.
     const visible = matches(scope.filter, item);
-    if (!visible && !LISTS.has(verb)) return deny(404, 'the row is outside the read filters', false);
+    if (!visible && !LISTS.has(verb)) return deny('NOT_FOUND', 'the row is outside the read filters', false);
     return { ...base, item: { visible } };
   }
   const params = match?.params ?? {};
@@ -217,7 +222,7 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
           : values;
       return rolesAllowingCreate(counting, made).length > 0
         ? { ...base, item: { visible: true, changeable: true } }
-        : deny(403, 'no role may create this item', false, false);
+        : deny('FORBIDDEN', 'no role may create this item', false, false);
     }
     const changes = verb === 'update' && body ? valuesOf(body) : undefined;
     // A body naming a field the caller cannot see is 403 even when unchanged, before the row is looked at; a grant's
@@ -229,7 +234,7 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
         : undefined;
     if (!item) return base;
     if (!canSeeRow(roles, counting, itemPath, item)) {
-      return deny(404, 'the row is outside the read filters', false, verb === 'get' ? undefined : false);
+      return deny('NOT_FOUND', 'the row is outside the read filters', false, verb === 'get' ? undefined : false);
     }
     seen = true;
     if (verb === 'get') return { ...base, item: { visible: true } };
@@ -238,7 +243,7 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
       if (m === 'GET') {
         return mayReadGrants(table.itemRoles!, held)
           ? { ...base, item: { visible: true } }
-          : deny(403, 'you hold no role on this item that may grant', true);
+          : deny('FORBIDDEN', 'you hold no role on this item that may grant', true);
       }
       if (!grantRequest) return { ...base, item: { visible: true } };
       checkGrantAllowed(table.itemRoles!, held, grantRequest);
@@ -247,7 +252,7 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
     if (verb === 'delete') {
       return rolesAllowingDelete(counting, item).length > 0
         ? { ...base, item: { visible: true, changeable: true } }
-        : deny(403, 'no role may delete this row', true, false);
+        : deny('FORBIDDEN', 'no role may delete this row', true, false);
     }
     const allowing = changes
       ? (() => {
@@ -257,30 +262,12 @@ export function decide(roles: readonly Role[], attempt: Attempt, table: Decision
       : rolesMayUpdateRow(counting, item);
     return allowing.length > 0
       ? { ...base, item: { visible: true, changeable: true } }
-      : deny(403, 'no role may change this row', true, false);
+      : deny('FORBIDDEN', 'no role may change this row', true, false);
   } catch (err) {
-    // checkVisible and the grant checks speak as the server does: their 4xx is the decision.
-    if (err instanceof ScoutrError && (err.status === 400 || err.status === 403)) {
-      return deny(err.status, err.message, seen, false);
+    // checkVisible and the grant checks speak as the server does: their refusal is the decision.
+    if (err instanceof ScoutrError && (err.code === 'INVALID_BODY' || err.code === 'FORBIDDEN')) {
+      return deny(err.code, err.message, seen, false);
     }
     throw err;
   }
-}
-
-/**
- * A decision as data: what `scoutr check --json` prints and the console's "why" view shows. `itemId` is the item the
- * decision was asked about, when one was.
- */
-export function decisionJson(d: Decision, itemId?: string) {
-  return {
-    allowed: d.allowed,
-    reason: d.reason,
-    roles: d.roles,
-    rule: d.rule ?? null,
-    route: d.route ?? null,
-    ...(d.status !== undefined ? { status: d.status } : {}),
-    row_filter: describeFilter(d.filter),
-    hidden_fields: d.hidden,
-    ...(itemId !== undefined ? { item: { id: itemId, ...d.item } } : {}),
-  };
 }

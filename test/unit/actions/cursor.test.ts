@@ -8,7 +8,7 @@ import {
   type Position,
 } from '../../../src/actions/cursor';
 import { ScoutrError } from '../../../src/core/errors';
-import { thrown } from '../../support/errors';
+import { answered, thrown } from '../../support/errors';
 
 // SPEC.md §6: a cursor is encrypted and authenticated, expires after 24 hours, and is bound to its context; a
 // forged, expired, foreign or garbled cursor is 400 INVALID_CURSOR, never a 500.
@@ -24,7 +24,7 @@ const decode = (text: string, o: { key?: Buffer; bound?: Buffer; plan?: string; 
 function expectInvalid(fn: () => unknown): void {
   const err = thrown(fn);
   expect(err).toBeInstanceOf(ScoutrError);
-  expect(err).toMatchObject({ code: 'INVALID_CURSOR', status: 400, expose: true });
+  expect(answered(err)).toMatchObject({ code: 'INVALID_CURSOR', status: 400, expose: true });
 }
 
 /** A cursor as encodeCursor seals one, around any JSON text: authentic, so only the payload's shape is tested. */

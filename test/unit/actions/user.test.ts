@@ -2,7 +2,7 @@ import type { Ctx } from '../../../src/actions/context';
 import { hasPermission } from '../../../src/actions/user';
 import { ScoutrError } from '../../../src/core/errors';
 import type { Role } from '../../../src/core/permissions/roles';
-import { thrown } from '../../support/errors';
+import { answered, thrown } from '../../support/errors';
 
 // POST /user/has-permission's body, checked by its zod schema (SPEC.md §5): {method, path}, the method in any case.
 
@@ -43,5 +43,5 @@ it.each([
 ])('rejects $what with 400 INVALID_BODY', ({ body, message }) => {
   const err = thrown(() => ask(body));
   expect(err).toBeInstanceOf(ScoutrError);
-  expect(err).toMatchObject({ code: 'INVALID_BODY', status: 400, message });
+  expect(answered(err)).toMatchObject({ code: 'INVALID_BODY', status: 400, message });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../../src/core/audit-view';
 import type { Filter, Pred } from '../../../src/core/filter/types';
 import type { Item } from '../../../src/core/values';
-import { thrown } from '../../support/errors';
+import { answered, thrown } from '../../support/errors';
 
 // What of an audit record a caller may see and filter on (SPEC.md §5 "Audit and history visibility").
 
@@ -30,7 +30,7 @@ describe('checkAuditFields', () => {
     'query_params',
     'path_params',
   ])('refuses %s with 403', (field) => {
-    expect(thrown(() => checkAuditFields([field], hidden))).toMatchObject({
+    expect(answered(thrown(() => checkAuditFields([field], hidden)))).toMatchObject({
       code: 'FORBIDDEN',
       status: 403,
       details: { fields: [field] },
@@ -259,7 +259,7 @@ describe('auditDays beyond the look-back', () => {
   });
 
   it('answers 400 naming time for a range longer than one request may read', () => {
-    expect(thrown(() => auditDays(gte('2023-01-01T00:00:00Z'), now, 183))).toMatchObject({
+    expect(answered(thrown(() => auditDays(gte('2023-01-01T00:00:00Z'), now, 183)))).toMatchObject({
       code: 'INVALID_QUERY',
       status: 400,
       details: { param: 'time' },
@@ -311,7 +311,10 @@ describe('checkAuditValues', () => {
       },
     ],
   ] as Array<[string, Pred]>)('refuses %s with 403 for a caller who cannot see cost', (_, filter) => {
-    expect(thrown(() => checkAuditValues(filter, hidden, templates))).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+    expect(answered(thrown(() => checkAuditValues(filter, hidden, templates)))).toMatchObject({
+      code: 'FORBIDDEN',
+      status: 403,
+    });
   });
 
   const templates = ['/items', '/items/{search_key}/{search_value}', '/pets/pricey/{cost}', '/search/{search_key}'];

@@ -19,6 +19,7 @@ import {
   parseGrantRequest,
 } from '../../../src/core/item-roles';
 import type { AttributeValue, Item } from '../../../src/core/values';
+import { answered } from '../../support/errors';
 
 const repos = checkItemRoles({
   roles: ['admin', 'maintainer', 'contributor'],
@@ -200,7 +201,7 @@ describe('grant requests', () => {
   });
 
   it('refuses to leave an item with nobody who may grant every role (LAST_OWNER), counting implied roles', () => {
-    expect(thrown(() => checkNotLastOwner(recipes, { own: ['a'] }, {}))).toMatchObject({
+    expect(answered(thrown(() => checkNotLastOwner(recipes, { own: ['a'] }, {})))).toMatchObject({
       code: 'LAST_OWNER',
       status: 409,
     });
@@ -226,7 +227,9 @@ describe('keeping an item manageable', () => {
 
   it('refuses a change that leaves no manager (409 LAST_OWNER), and leaves an item that had none alone', () => {
     const owner = { own: ['a'], edit: ['a'], view: ['a'] };
-    expect(thrown(() => checkNotLastOwner(recipes, owner, { own: ['a'], edit: ['a'] }, readsWithView))).toMatchObject({
+    expect(
+      answered(thrown(() => checkNotLastOwner(recipes, owner, { own: ['a'], edit: ['a'] }, readsWithView))),
+    ).toMatchObject({
       code: 'LAST_OWNER',
       status: 409,
     });
@@ -243,7 +246,7 @@ describe('keeping an item manageable', () => {
     const revoke = (user: string, grants: string[]) => parseGrantRequest(recipes, { user, grants, revoke: true });
     const editor = new Set(['edit', 'view']);
     const owner = new Set(['own', 'edit', 'view']);
-    expect(thrown(() => checkRevokeTarget(recipes, editor, revoke('o', ['view']), owner))).toMatchObject({
+    expect(answered(thrown(() => checkRevokeTarget(recipes, editor, revoke('o', ['view']), owner)))).toMatchObject({
       code: 'FORBIDDEN',
       status: 403,
     });

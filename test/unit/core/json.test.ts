@@ -15,7 +15,7 @@ import {
   toJson,
 } from '../../../src/core/json';
 import { type AttributeValue, canonicalNumber } from '../../../src/core/values';
-import { thrown } from '../../support/errors';
+import { answered, thrown } from '../../support/errors';
 
 const num = (text: string) => new JsonNumber(text);
 
@@ -66,7 +66,7 @@ describe('fromJson', () => {
   ])('rejects $why with a 400 naming $field', ({ json, field }) => {
     const err = thrown(() => fromJson(json));
     expect(err).toBeInstanceOf(ScoutrError);
-    expect(err).toMatchObject({ code: 'INVALID_BODY', status: 400, details: { field } });
+    expect(answered(err)).toMatchObject({ code: 'INVALID_BODY', status: 400, details: { field } });
   });
 
   it('accepts a name of exactly the limit and a surrogate pair', () => {

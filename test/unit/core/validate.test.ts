@@ -4,6 +4,7 @@ import type { Caller } from '../../../src/core/caller';
 import { ScoutrError } from '../../../src/core/errors';
 import { checkCondition, validateBody } from '../../../src/core/validate';
 import type { Item } from '../../../src/core/values';
+import { answered } from '../../support/errors';
 
 // Validators and conditions of the app config (SPEC.md §8).
 
@@ -18,7 +19,7 @@ const failure = (p: Promise<unknown>) =>
 /** The 500 a broken validator or condition gives: nothing about it in the answer, the reason in the cause. */
 function expectBroken(err: unknown, logged: string) {
   expect(err).toBeInstanceOf(ScoutrError);
-  expect(err).toMatchObject({ code: 'INTERNAL', status: 500, expose: false, message: 'Internal error' });
+  expect(answered(err)).toMatchObject({ code: 'INTERNAL', status: 500, expose: false, message: 'Internal error' });
   expect((err as ScoutrError).details).toBeUndefined();
   expect(String((err as Error).cause)).toContain(logged);
 }
@@ -40,7 +41,7 @@ describe('validateBody', () => {
 
   it('requires every validated and required field on create', async () => {
     const err = await failure(run({ name: 'Rex' }, true));
-    expect(err).toMatchObject({
+    expect(answered(err)).toMatchObject({
       code: 'VALIDATION_FAILED',
       status: 400,
       details: { price: 'required', code: 'required', status: 'required', type: 'required' },
@@ -59,7 +60,7 @@ describe('validateBody', () => {
 
   it('answers every failure at once, each with its message, naming only failing fields', async () => {
     const err = await failure(run({ ...valid, name: '', price: -1, code: 'x', status: 'lost' }, true));
-    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, expose: true });
+    expect(answered(err)).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, expose: true });
     expect((err as ScoutrError).details).toEqual({
       name: 'invalid value',
       price: 'price must not be negative',
@@ -121,7 +122,7 @@ describe('validateBody', () => {
         create: false,
       }),
     );
-    expect(err).toMatchObject({ code: 'INTERNAL', status: 500 });
+    expect(answered(err)).toMatchObject({ code: 'INTERNAL', status: 500 });
   });
 });
 
@@ -164,7 +165,7 @@ describe('checkCondition', () => {
     { what: 'a function returning false', condition: (async () => false) as ConditionFn },
   ])('fails with 400 CONDITION_FAILED: $what', async ({ condition }) => {
     const err = await failure(run(condition));
-    expect(err).toMatchObject({ code: 'CONDITION_FAILED', status: 400, message: 'Conditional check failed' });
+    expect(answered(err)).toMatchObject({ code: 'CONDITION_FAILED', status: 400, message: 'Conditional check failed' });
   });
 
   it('answers the configured message', async () => {

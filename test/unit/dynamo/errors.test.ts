@@ -17,6 +17,7 @@ import { putAuditRecord } from '../../../src/dynamo/audit';
 import { translateError } from '../../../src/dynamo/errors';
 import { getItem, readPages } from '../../../src/dynamo/read';
 import { errorResult } from '../../../src/http/respond';
+import { answered } from '../../support/errors';
 
 // SDK errors → ScoutrError (SPEC.md §7): throttling is 429 with Retry-After, anything unexpected reaches the boundary
 // untouched and is answered 500 INTERNAL without a word of SDK text.
@@ -53,7 +54,11 @@ describe('translateError', () => {
   ])('turns $name into 429 THROTTLED with Retry-After', (sdkError) => {
     const e = translateError(sdkError);
     expect(e).toBeInstanceOf(ScoutrError);
-    expect(e).toMatchObject({ code: 'THROTTLED', status: 429, headers: { 'Retry-After': expect.any(String) } });
+    expect(answered(e)).toMatchObject({
+      code: 'THROTTLED',
+      status: 429,
+      headers: { 'Retry-After': expect.any(String) },
+    });
     expect((e as ScoutrError).cause).toBe(sdkError);
   });
 
@@ -63,7 +68,11 @@ describe('translateError', () => {
     unmodelled('InternalFailure', 500),
   ])('turns $name (DynamoDB unavailable) into 503 THROTTLED with Retry-After', (sdkError) => {
     const e = translateError(sdkError);
-    expect(e).toMatchObject({ code: 'THROTTLED', status: 503, headers: { 'Retry-After': expect.any(String) } });
+    expect(answered(e)).toMatchObject({
+      code: 'THROTTLED',
+      status: 503,
+      headers: { 'Retry-After': expect.any(String) },
+    });
   });
 
   // What the HTTP handler throws when DynamoDB does not answer: no SDK class, only a name or Node's error code.
@@ -82,7 +91,11 @@ describe('translateError', () => {
     { what: 'a wrapped network error', err: new Error('request failed', { cause: refused }) },
   ])('turns $what (DynamoDB unreachable) into 503 THROTTLED with Retry-After', ({ err }) => {
     const e = translateError(err);
-    expect(e).toMatchObject({ code: 'THROTTLED', status: 503, headers: { 'Retry-After': expect.any(String) } });
+    expect(answered(e)).toMatchObject({
+      code: 'THROTTLED',
+      status: 503,
+      headers: { 'Retry-After': expect.any(String) },
+    });
     expect((e as ScoutrError).cause).toBe(err);
   });
 

@@ -18,6 +18,7 @@ import {
   writeWithAudit,
 } from '../../../src/dynamo/write';
 import { errorResult } from '../../../src/http/respond';
+import { answered } from '../../support/errors';
 
 // The transactional write (SPEC.md §3 "Atomicity", §9): which SDK failures mean "lost a race" (re-read and decide
 // again), which mean "throttled" (429), and which are ours to answer 500.
@@ -71,7 +72,11 @@ it.each([
   ddb.on(TransactWriteItemsCommand).rejects(canceled(...codes));
   const err = await failure();
   expect(err).toBeInstanceOf(ScoutrError);
-  expect(err).toMatchObject({ code: 'THROTTLED', status: 429, headers: { 'Retry-After': expect.any(String) } });
+  expect(answered(err)).toMatchObject({
+    code: 'THROTTLED',
+    status: 429,
+    headers: { 'Retry-After': expect.any(String) },
+  });
 });
 
 it('turns a throttled TransactWriteItems call into 429 as well', async () => {
@@ -115,7 +120,7 @@ it('answers a network error after the SDK’s retries 503 THROTTLED with Retry-A
   const thrown = await failure();
   const { result } = errorResult(thrown, 'r', silentLogger);
   // Assess
-  expect(thrown).toMatchObject({ code: 'THROTTLED', status: 503, cause: sdkError });
+  expect(answered(thrown)).toMatchObject({ code: 'THROTTLED', status: 503, cause: sdkError });
   expect(result.statusCode).toBe(503);
   expect(result.headers['Retry-After']).toBeDefined();
   expect(result.body).not.toMatch(/socket/);

@@ -2,7 +2,7 @@ import { ScoutrError } from '../../../src/core/errors';
 import { toRequest } from '../../../src/http/event';
 import { type IdentitySources, parseGroups, resolveCaller } from '../../../src/http/identity';
 import { httpEvent, identityFrom, restEvent, shapes } from '../../factories/events';
-import { thrown } from '../../support/errors';
+import { answered, thrown } from '../../support/errors';
 
 const trusting = identityFrom({ TRUST_OIDC_HEADERS: 'true' });
 const untrusting = identityFrom({ TRUST_OIDC_HEADERS: 'false' });
@@ -201,7 +201,7 @@ describe('OIDC headers', () => {
       const err = thrown(() => resolveCaller(sources({ headerList }), trusting));
       // Assess
       expect(err).toBeInstanceOf(ScoutrError);
-      expect(err).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+      expect(answered(err)).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
     },
   );
 
@@ -235,7 +235,7 @@ describe.each(shapes)('identity from a $shape event', ({ shape, event }) => {
     // HTTP APIs join a repeated header with a comma: only REST APIs can tell it was sent twice.
     if (shape !== 'REST v1') return;
     const err = thrown(() => toRequest(event({ headers: { 'Oidc-Claim-Sub': ['u1', 'u2'] } }), trusting));
-    expect(err).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    expect(answered(err)).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
   });
 });
 
@@ -244,7 +244,7 @@ describe('identity from a REST v1 event only', () => {
     // Header names are case-insensitive: these are two lines of one header, whatever keys the event uses.
     const event = restEvent({ headers: { 'Oidc-Claim-Sub': 'alice', 'oidc-claim-sub': 'mallory' } });
     const err = thrown(() => toRequest(event, trusting));
-    expect(err).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    expect(answered(err)).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
   });
 
   it('reads a custom authorizer from requestContext.authorizer', () => {

@@ -12,7 +12,7 @@ import {
 import type { AuthRecord, GroupRecord } from '../../../../src/core/permissions/record';
 import { buildRole, type Role } from '../../../../src/core/permissions/roles';
 import type { Item } from '../../../../src/core/values';
-import { thrown } from '../../../support/errors';
+import { answered, thrown } from '../../../support/errors';
 
 const caller: Caller = { kind: 'jwt', id: 'u-1', groups: [] };
 const role = (id: string, fields: Omit<AuthRecord, 'id'> = {}, groups: GroupRecord[] = []): Role =>
@@ -122,7 +122,7 @@ describe('checkVisible', () => {
   ])('forbids $field, which $why a hidden path', ({ field }) => {
     const err = thrown(() => checkVisible(['status', field], hidden));
     expect(err).toBeInstanceOf(ScoutrError);
-    expect(err).toMatchObject({ code: 'FORBIDDEN', status: 403, details: { fields: [field] } });
+    expect(answered(err)).toMatchObject({ code: 'FORBIDDEN', status: 403, details: { fields: [field] } });
   });
 
   it.each(['meta.public', 'metadata', 'meta2', 'costs', 'secret', 'status'])('allows %s', (field) => {

@@ -2,6 +2,7 @@ import type { Caller } from '../../../../src/core/caller';
 import { ScoutrError } from '../../../../src/core/errors';
 import { buildRole } from '../../../../src/core/permissions/roles';
 import { parseQuery } from '../../../../src/core/query/parse';
+import { answered } from '../../../support/errors';
 
 const caller: Caller = { kind: 'api_key', id: 'k', groups: [] };
 
@@ -18,7 +19,7 @@ describe('expression limits', () => {
       build();
     } catch (e) {
       expect((e as ScoutrError).code).toBe('AUTH_CONFIG');
-      expect((e as ScoutrError).status).toBe(500);
+      expect(answered(e).status).toBe(500);
       expect((e as ScoutrError).message).not.toContain('secret-record-name');
     }
   });

@@ -4,6 +4,7 @@ import { compileFilter } from '../../../../src/core/filter/compile';
 import { matches } from '../../../../src/core/filter/evaluate';
 import { type ParsedQuery, parseQuery } from '../../../../src/core/query/parse';
 import type { Item, KeySpec, KeyType } from '../../../../src/core/values';
+import { answered } from '../../../support/errors';
 
 const FIELDS = ['status', 'n', 'meta.level', 'id', 'tags', 'a.b.c'];
 const OPERATORS = [
@@ -110,7 +111,7 @@ function parseOrReject(input: Parameters<typeof parseQuery>[0]): ParsedQuery | u
     return parseQuery(input);
   } catch (err) {
     expect(err).toBeInstanceOf(ScoutrError);
-    expect(err).toMatchObject({ code: 'INVALID_QUERY', status: 400 });
+    expect(answered(err)).toMatchObject({ code: 'INVALID_QUERY', status: 400 });
     expect(input.params.map(([k]) => k).concat(input.pathFilters?.map((p) => p.param) ?? [])).toContain(
       (err as ScoutrError).details?.param,
     );

@@ -3,7 +3,7 @@ import type { Filter } from '../../../../src/core/filter/types';
 import { parseQuery, type QueryInput } from '../../../../src/core/query/parse';
 import type { KeySpec, Scalar } from '../../../../src/core/values';
 import * as values from '../../../../src/core/values';
-import { thrown } from '../../../support/errors';
+import { answered, thrown } from '../../../support/errors';
 
 type Params = [string, string][];
 const parse = (params: Params, more: Partial<QueryInput> = {}) => parseQuery({ params, keyTypes: new Map(), ...more });
@@ -587,7 +587,7 @@ describe('parseQuery: conditions for the exclusion check and the log', () => {
 function expectInvalid(fn: () => unknown, param: string): void {
   const err = thrown(fn);
   expect(err).toBeInstanceOf(ScoutrError);
-  expect(err).toMatchObject({ code: 'INVALID_QUERY', status: 400, expose: true, details: { param } });
+  expect(answered(err)).toMatchObject({ code: 'INVALID_QUERY', status: 400, expose: true, details: { param } });
 }
 
 describe('operator names are never looked up on Object.prototype', () => {
