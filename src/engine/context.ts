@@ -31,6 +31,8 @@ interface Settings {
   roles: RoleSettings;
 }
 
+// What the engine and every action are given: Deps once per container, Ctx once per request.
+
 /** What every action is given: built once per container (or per test), never per request. */
 export interface Deps {
   db: DynamoDBClient;

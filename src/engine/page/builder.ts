@@ -1,0 +1,200 @@
+import { ScoutrError } from '../../core/errors';
+import { matches } from '../../core/filter/evaluate';
+import type { Pred } from '../../core/filter/types';
+import { visibleJson } from '../../core/permissions/access';
+import type { Item } from '../../core/values';
+import type { Position } from '../cursor';
+import type { ReadEvent } from '../read/events';
+import { ByteBudget, RESPONSE_BUDGET_BYTES } from './budget';
+
+export interface PageOptions {
+  start: Position | undefined;
+  limit: number | undefined;
+  residual: Pred;
+  hidden: readonly string[];
+  /** stop reading (with a cursor) once this time is reached: epoch ms */
+  deadline: number;
+  now: () => number;
+  maxBytes?: number;
+  /** how an item is answered (default: without hidden fields and `_version`) */
+  render?: (item: Item) => unknown;
+  /** a further test after the residual filter (audit and history: filters decided on what the caller is shown) */
+  keep?: (item: Item) => boolean;
+}
+
+export interface PageResult {
+  /** the items' JSON texts, each part one or more items joined with commas */
+  parts: string[];
+  /** items answered */
+  count: number;
+  /** where the next page resumes; undefined when there is nothing more */
+  next: Position | undefined;
+}
+
+/** Items held before they are answered together: one DynamoDB page, or this many of a longer run. */
+const CHUNK_ITEMS = 1000;
+
+/** Before any item is seen, the bytes an item is guessed to take: a 6 MB answer still reads whole 1 MB pages. */
+const FIRST_ITEM_GUESS = 1024;
+
+type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
+
+/**
+ * The items since the last answer, in order: the event and index each came in (its position is computed only if the
+ * page resumes after it), whether it passed the filters, and the rendered items that did.
+ */
+class Held {
+  readonly from: ItemEvent[] = [];
+  readonly index: number[] = [];
+  readonly passed: boolean[] = [];
+  readonly shown: unknown[] = [];
+
+  get length(): number {
+    return this.from.length;
+  }
+
+  add(ev: ItemEvent, i: number, shown: unknown, pass: boolean): void {
+    this.from.push(ev);
+    this.index.push(i);
+    this.passed.push(pass);
+    if (pass) this.shown.push(shown);
+  }
+
+  /** The position right after held item i. */
+  after(i: number): Position {
+    const ev = this.from[i]!;
+    return ev.kind === 'item' ? ev.after : ev.after(this.index[i]!);
+  }
+}
+
+/**
+ * One page of an answer: reads events until it is full (limit, size or time), holding at most one DynamoDB page. A
+ * page resumes after the last item it examined, so nothing returned repeats and nothing unreturned is skipped.
+ *
+ * The items of a DynamoDB page are rendered as they arrive, then answered together: one JSON.stringify of the chunk,
+ * whose size is the sum of the items' sizes, costs a third of one call per item. When the chunk would pass the limit
+ * or the byte budget, its items are answered one at a time, exactly as an item-at-a-time loop would.
+ */
+export class PageBuilder {
+  private readonly parts: string[] = [];
+  private count = 0;
+  private resume: Position | undefined;
+  /** an item arrived, so the read is not over until a final page event says so */
+  private more = false;
+  /** the limit is reached: another item beyond it means there is a next page */
+  private full = false;
+  /** items examined (read), answered or not: the unit of the read's Limit */
+  private seen = 0;
+  private held = new Held();
+  private readonly budget: ByteBudget;
+  private readonly render: (item: Item) => unknown;
+
+  constructor(private readonly opts: PageOptions) {
+    this.resume = opts.start ?? { s: 0 };
+    this.budget = new ByteBudget(opts.maxBytes ?? RESPONSE_BUDGET_BYTES);
+    this.render = opts.render ?? ((item: Item) => visibleJson(item, opts.hidden));
+  }
+
+  /**
+   * How many more items the reads may bring: what the limit leaves, and what the bytes left hold at the bytes per
+   * item read so far. A Query or Scan sized to it stops about where the answer will be cut, instead of reading a whole
+   * 1 MB page that the next request reads again.
+   */
+  room(): number {
+    const byCount = this.opts.limit === undefined ? Number.POSITIVE_INFINITY : this.opts.limit - this.count;
+    const perItem = this.seen === 0 ? FIRST_ITEM_GUESS : this.budget.spentMost() / this.seen;
+    const byBytes = perItem > 0 ? Math.floor(this.budget.leftLeast() / perItem) : Number.POSITIVE_INFINITY;
+    return Math.max(0, Math.min(byCount, byBytes, Number.MAX_SAFE_INTEGER));
+  }
+
+  async collect(events: AsyncGenerator<ReadEvent>): Promise<PageResult> {
+    let ended = false;
+    for await (const ev of events) {
+      ended = ev.kind === 'page' ? this.endOfPage(ev.after) : this.take(ev);
+      if (ended) break;
+    }
+    if (!ended) this.answerHeld();
+    return { parts: this.parts, count: this.count, next: this.more ? this.resume : undefined };
+  }
+
+  /** A DynamoDB page ended: answer what is held; true when the page is over (cut, full, the end, or out of time). */
+  private endOfPage(after: Position | undefined): boolean {
+    if (this.answerHeld()) return true;
+    this.resume = after;
+    this.more = after !== undefined;
+    return !this.more || this.full || this.opts.now() >= this.opts.deadline;
+  }
+
+  /** Holds the event's items; true when the page ended among them. */
+  private take(ev: ItemEvent): boolean {
+    if (ev.kind === 'item') return this.hold(ev, ev.item, 0);
+    for (let i = 0; i < ev.items.length; i++) if (this.hold(ev, ev.items[i]!, i)) return true;
+    return false;
+  }
+
+  /** Holds one item; true when the page ended (the limit was reached before it, or among the items held). */
+  private hold(ev: ItemEvent, item: Item, i: number): boolean {
+    this.more = true;
+    if (this.full) return true; // another item exists beyond the limit: the next page starts with it
+    this.seen++;
+    const pass = matches(this.opts.residual, item) && (this.opts.keep === undefined || this.opts.keep(item));
+    this.held.add(ev, i, pass ? this.render(item) : undefined, pass);
+    return this.held.length >= CHUNK_ITEMS && this.answerHeld();
+  }
+
+  /** Answers the held items; true when the page ended among them (limit or size). */
+  private answerHeld(): boolean {
+    const held = this.held;
+    this.held = new Held();
+    if (held.length === 0) return false;
+    return !this.answerChunk(held) && this.answerOneByOne(held);
+  }
+
+  /** All held items at once, if none reaches the limit and all fit; true when they were answered. */
+  private answerChunk(held: Held): boolean {
+    const k = held.shown.length;
+    if (this.full || (this.opts.limit !== undefined && this.count + k >= this.opts.limit)) return false;
+    if (k > 0) {
+      const text = JSON.stringify(held.shown);
+      if (!this.budget.takeChunk(text)) return false;
+      this.parts.push(text.slice(1, -1));
+      this.count += k;
+    }
+    this.resume = held.after(held.length - 1);
+    return true;
+  }
+
+  /** Each held item in turn until the limit or the budget stops the page; true when it did. */
+  private answerOneByOne(held: Held): boolean {
+    this.budget.countExactly();
+    let last = -1; // the last item examined: the page resumes after it
+    let next = 0;
+    let ended = false;
+    for (let i = 0; i < held.length; i++) {
+      if (this.full) {
+        ended = true; // another item exists beyond the limit: the next page starts with it
+        break;
+      }
+      if (!held.passed[i]) {
+        last = i;
+        continue;
+      }
+      const text = JSON.stringify(held.shown[next++]);
+      if (!this.budget.takeItem(text)) {
+        if (this.count === 0) throw new ScoutrError('PAYLOAD_TOO_LARGE', 'An item is too large to answer');
+        ended = true; // cut: the page resumes after the last item examined before this one
+        break;
+      }
+      this.parts.push(text);
+      this.count++;
+      last = i;
+      if (this.opts.limit !== undefined && this.count >= this.opts.limit) this.full = true;
+    }
+    if (last >= 0) this.resume = held.after(last);
+    return ended;
+  }
+}
+
+/** One page of the events (see PageBuilder). */
+export const collectPage = (events: AsyncGenerator<ReadEvent>, opts: PageOptions): Promise<PageResult> =>
+  new PageBuilder(opts).collect(events);

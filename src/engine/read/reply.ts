@@ -1,0 +1,83 @@
+import { callerLabel } from '../../core/caller';
+import { fingerprint, type Plan, type PlanSummary, summarize } from '../../core/plan';
+import type { ParsedQuery } from '../../core/query/parse';
+import type { Item } from '../../core/values';
+import type { Ctx, Deps, Reply } from '../context';
+import { binding, decodeCursor, encodeCursor, type Position } from '../cursor';
+import { PageBuilder } from '../page/builder';
+import type { ReadEvent, ReadOptions } from './events';
+import { execute } from './execute';
+
+export interface PageRequest {
+  query: ParsedQuery;
+  hidden: readonly string[];
+  read?: ReadOptions;
+  bindingExtra?: readonly string[];
+  render?: (item: Item) => unknown;
+  keep?: (item: Item) => boolean;
+  /** the events to page through (default: the plan's, via execute) */
+  events?: (start: Position | undefined) => AsyncGenerator<ReadEvent>;
+}
+
+/** Reads one page of a plan and answers it as a JSON array, with a next link when there is more (SPEC.md §6). */
+export async function pageReply(
+  deps: Deps,
+  ctx: Ctx,
+  plan: Plan,
+  opts: PageRequest,
+): Promise<{ reply: Reply; count: number }> {
+  const summary: PlanSummary = summarize(plan);
+  ctx.note.plan = summary;
+  const cursor = cursorOf(deps, ctx, fingerprint(summary), (opts.read?.schema ?? deps.schema).table, opts);
+  const start = opts.query.cursor ? cursor.decode(opts.query.cursor) : undefined;
+  const page = new PageBuilder({
+    start,
+    limit: opts.query.limit,
+    residual: plan.kind === 'none' ? false : plan.residual,
+    hidden: opts.hidden,
+    ...(opts.render ? { render: opts.render } : {}),
+    ...(opts.keep ? { keep: opts.keep } : {}),
+    deadline: ctx.started + deps.settings.readBudgetMs,
+    now: deps.now,
+    maxBytes: deps.settings.answerBytes,
+  });
+  const events = opts.events
+    ? opts.events(start)
+    : execute(deps, plan, start, ctx.stats, { ...opts.read, room: () => page.room() });
+  const { parts, count, next } = await page.collect(events);
+  ctx.note.count = count;
+  const headers: Record<string, string> = next ? nextHeaders(ctx, cursor.encode(next)) : {};
+  return { reply: { status: 200, headers, rawBody: `[${parts.join(',')}]` }, count };
+}
+
+const RESERVED = new Set(['_cursor', '_limit', '_explain']);
+
+/**
+ * SPEC.md §6: a cursor is bound to stage, table, route, path parameters, query (without paging) and caller, and
+ * holds the plan's fingerprint, which the next request's plan must match.
+ */
+function cursorOf(deps: Deps, ctx: Ctx, planId: string, table: string, opts: PageRequest) {
+  const query = ctx.req.query.filter(([k]) => !RESERVED.has(k)).map(([k, v]) => `${k}=${v}`);
+  query.sort();
+  const bound = binding([
+    ctx.req.stage,
+    table,
+    ctx.req.resource,
+    JSON.stringify(Object.entries(ctx.req.pathParams).sort()),
+    JSON.stringify(query),
+    callerLabel(ctx.caller),
+    ...(opts.bindingExtra ?? []),
+  ]);
+  const key = deps.settings.cursorKey;
+  return {
+    decode: (text: string) => decodeCursor(key, bound, planId, text, deps.now()),
+    encode: (pos: Position) => encodeCursor(key, bound, planId, pos, deps.now()),
+  };
+}
+
+/** The next page as a relative link, from the path the client used (never from the Host header), and as a header. */
+function nextHeaders(ctx: Ctx, cursor: string): Record<string, string> {
+  const params = new URLSearchParams(ctx.req.query.filter(([k]) => k !== '_cursor'));
+  params.set('_cursor', cursor);
+  return { Link: `<${ctx.req.publicPath}?${params.toString()}>; rel="next"`, 'X-Next-Cursor': cursor };
+}
