@@ -4,8 +4,8 @@ import type { AppConfig } from '../../core/app';
 import type { DynamoDBClient } from '../../dynamo/client';
 import { type LocalConfig, loadLocalConfig } from '../../local/config';
 import { findProject, loadProject } from '../../local/project';
+import type { CliContext } from '../context';
 import { cliClient } from '../env';
-import type { Io } from '../io';
 
 const port = (value: string) => {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('not a port number');
@@ -43,7 +43,8 @@ export function consoleBanner(
  * `scoutr console` (SPEC.md §15): the console for the project in the current folder (its app config and policy file)
  * against the DynamoDB the server's variables name, on 127.0.0.1 until stopped (Ctrl-C).
  */
-export function consoleCommand(io: Io): Command {
+export function consoleCommand(cx: CliContext): Command {
+  const { io } = cx;
   return new Command('console')
     .description('a web page on 127.0.0.1 (its token in the printed address): identities, see as, why, who, policy')
     .option('--app <module>', 'the app config (default: SCOUTR_CONFIG, else ./scoutr.config.ts)')

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startConsole } from '../../console/server';
 import { startDev } from '../../local/dev';
 import { findProject, loadProject } from '../../local/project';
-import type { Io } from '../io';
+import type { CliContext } from '../context';
 import { consoleBanner } from './console';
 
 const port = (value: string) => {
@@ -14,7 +14,8 @@ const port = (value: string) => {
  * `scoutr dev`: the project's API on 127.0.0.1 over the embedded DynamoDB Local (docs: reference/cli#scoutr-dev),
  * until stopped (Ctrl-C).
  */
-export function devCommand(io: Io): Command {
+export function devCommand(cx: CliContext): Command {
+  const { io } = cx;
   return new Command('dev')
     .description('serve the project on 127.0.0.1 over an embedded DynamoDB, its policy applied and its seed put')
     .option('--app <module>', 'the app config (default: SCOUTR_CONFIG, else ./scoutr.config.ts)')
