@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { formatIssue, loadPolicyFile } from './cli/policy-file';
 import { ConfigError } from './config';
 import { checkItemRoles } from './core/item-roles';
 import { loadPolicy as decisionsOf, type Policy, type PolicyOptions } from './core/policy/load-policy';
+import { formatIssue, loadPolicyFile } from './policy-file';
 
 export type LoadPolicyOptions = PolicyOptions;
 

@@ -1,12 +1,17 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PolicyDocument } from '../core/policy/schema';
 import type { PolicyTables } from '../dynamo/policy';
+import { formatIssue, loadPolicyFile } from '../policy-file';
 import { type CliEnv, cliClient, cliEnv } from './env';
 import type { Io } from './io';
-import { formatIssue, loadPolicyFile } from './policy-file';
 
 /** Exit codes (docs: reference/cli): 2 means "changes to make" for plan, "denied" for check. */
 export const EXIT = { ok: 0, error: 1, changes: 2, denied: 2 } as const;
+
+/** A command's own error: its message is the whole answer (exit 1). */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
 
 /** Ends the command with this exit code, after it has printed what it had to. */
 export class Exit extends Error {

@@ -7,9 +7,8 @@ import { devCommand } from './commands/dev';
 import { initCommand } from './commands/init';
 import { openapiCommand } from './commands/openapi';
 import { policyCommand } from './commands/policy';
-import { CliContext, EXIT, Exit } from './context';
+import { CliContext, CliError, EXIT, Exit } from './context';
 import type { Io } from './io';
-import { CliError } from './policy-file';
 
 export type { Io } from './io';
 

@@ -4,7 +4,7 @@ import type { Ctx, Deps, Reply } from '../actions/context';
 import { itemKey } from '../actions/get';
 import { grantsScope, pageReply, readRequest } from '../actions/reads';
 import { canonicalizePath } from '../actions/user';
-import { CliError, loadPolicyFile } from '../cli/policy-file';
+import { ConfigError } from '../config';
 import type { Caller } from '../core/caller';
 import { ScoutrError } from '../core/errors';
 import { ACL, aclOf, checkItemRoles, heldRoles } from '../core/item-roles';
@@ -24,6 +24,7 @@ import { parseGroup, parseRecord } from '../dynamo/auth';
 import { planPolicy, scanAll } from '../dynamo/policy';
 import { getItem, newStats } from '../dynamo/read';
 import { callerView, openApiDocument } from '../http/openapi';
+import { loadPolicyFile } from '../policy-file';
 
 // The console's answers (SPEC.md §15). Every decision is the server's own: the caller's roles from
 // actions/authorize.ts, decide() (what `scoutr check` prints), the list action's steps and planner, the policy
@@ -456,7 +457,7 @@ export async function policy(cx: ConsoleContext, params: Params) {
   try {
     loaded = loadPolicyFile(file, { itemRoles: deps.itemRoles ?? null });
   } catch (err) {
-    if (!(err instanceof CliError)) throw err;
+    if (!(err instanceof ConfigError)) throw err;
     return { file, valid: false, issues: [{ file, path: '', message: err.message }], text: null, plan: null };
   }
   if ('issues' in loaded) return { file, valid: false, issues: loaded.issues, text, plan: null };

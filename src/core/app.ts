@@ -3,7 +3,6 @@ import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
 import type { Method } from './request';
-import { routesFor } from './routes';
 import type { KeyAttribute } from './schema';
 import type { KeyType } from './values';
 
@@ -149,14 +148,5 @@ export const roleSettings = (
   defaultRole: env.DEFAULT_ROLE ?? app.defaultRole,
   anonymousRole: env.ANONYMOUS_ROLE ?? app.anonymousRole,
 });
-
-/**
- * Gives the config its type, for app modules: `export default defineApp({ ... })`. Refuses, when the module loads, a
- * route table API Gateway could not deploy (RouteTableError naming each route; SPEC.md §14).
- */
-export function defineApp(config: AppConfig): AppConfig {
-  routesFor(config);
-  return config;
-}
 
 export const BUILTIN_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY'] as const;

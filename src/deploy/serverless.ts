@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type AppConfig, defineApp } from '../core/app';
+import type { AppConfig } from '../core/app';
+import { defineApp } from '../core/define-app';
 import type { Verb } from '../core/routes';
 import { importDefault } from '../modules';
 import { bundleFunctions, writeZip } from './bundle';

@@ -5,7 +5,7 @@
 // §5). The reserved attributes `_version` (the ETag) and `_acl` (item grants) are never answered, and a body naming
 // them is 400 on every write path: create, update and custom actions (SPEC.md §1, §11).
 import petstore from '../../example/petstore/scoutr.config';
-import { defineApp } from '../../src/core/app';
+import { defineApp } from '../../src/core/define-app';
 import { apiKey, expectError, userRecord } from '../factories/http';
 import { scanAudit, snapshot } from '../integration/write/support';
 import { as, type Harness, startHarness } from '../support/harness';

@@ -6,7 +6,8 @@
 // the change (SPEC.md §2, §3, §8, §11). `/user/has-permission` answers with the same decision.
 import petstore from '../../example/petstore/scoutr.config';
 import { items } from '../../example/petstore/seed';
-import { dataTableOf, defineApp } from '../../src/core/app';
+import { dataTableOf } from '../../src/core/app';
+import { defineApp } from '../../src/core/define-app';
 import { restEvent } from '../factories/events';
 import { apiKey, expectError, invoke } from '../factories/http';
 import { snapshot } from '../integration/write/support';

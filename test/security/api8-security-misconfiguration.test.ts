@@ -5,7 +5,7 @@
 // it (§2); a deployment refuses unsafe settings at cold start (no CURSOR_SECRET, a JWKS over plain http, HMAC or
 // `none` JWT algorithms), and header trust is off unless set (see api2-authentication.test.ts).
 import { loadConfig } from '../../src/config';
-import { defineApp } from '../../src/core/app';
+import { defineApp } from '../../src/core/define-app';
 import { restEvent } from '../factories/events';
 import { apiKey, expectError, invoke, memoryLogger, runtimeWith } from '../factories/http';
 import { snapshot } from '../integration/write/support';

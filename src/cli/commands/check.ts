@@ -12,9 +12,9 @@ import { type Item, keyValue } from '../../core/values';
 import { AuthStore } from '../../dynamo/auth';
 import { getItem } from '../../dynamo/read';
 import { describeDataTable } from '../../dynamo/schema';
-import { type CliContext, EXIT } from '../context';
+import { appItemRoles } from '../../policy-file';
+import { type CliContext, CliError, EXIT } from '../context';
 import { rolesEnv } from '../env';
-import { appItemRoles, CliError } from '../policy-file';
 
 interface CheckOptions {
   as: string;

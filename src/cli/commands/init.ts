@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import type { CliContext } from '../context';
+import { type CliContext, CliError } from '../context';
 import * as t from '../init/templates';
-import { CliError } from '../policy-file';
 
 interface InitOptions {
   json?: boolean;

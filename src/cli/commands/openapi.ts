@@ -7,10 +7,10 @@ import { policyRecords } from '../../core/policy/records';
 import { AuthStore, loadRoles } from '../../dynamo/auth';
 import { callerView, openApiDocument } from '../../http/openapi';
 import { findProject, loadProject } from '../../local/project';
-import type { CliContext } from '../context';
+import { formatIssue, loadPolicyFile } from '../../policy-file';
+import { type CliContext, CliError } from '../context';
 import { cliClient, cliEnv, rolesEnv } from '../env';
 import type { Io } from '../io';
-import { CliError, formatIssue, loadPolicyFile } from '../policy-file';
 
 /**
  * `scoutr openapi [--as IDENTITY] [--policy FILE]` (SPEC.md §15): the app's OpenAPI document, or the one

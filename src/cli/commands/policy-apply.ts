@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { applyPolicy, PolicyRaced } from '../../dynamo/policy';
-import type { CliContext } from '../context';
-import { CliError } from '../policy-file';
+import { type CliContext, CliError } from '../context';
 import { kindOf, planFile, planJson, planText } from './policy-plan';
 
 const PROGRESS_PAST = 100;

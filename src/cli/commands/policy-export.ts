@@ -4,8 +4,7 @@ import { toJson } from '../../core/json';
 import { policyDocument } from '../../core/policy/records';
 import type { Item } from '../../core/values';
 import { scanAll } from '../../dynamo/policy';
-import type { CliContext } from '../context';
-import { CliError } from '../policy-file';
+import { type CliContext, CliError } from '../context';
 
 /**
  * `scoutr policy export [--format yaml|json|ts]` (docs: reference/cli): the tables as a policy document; export, then

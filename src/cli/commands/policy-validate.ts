@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { routesFor } from '../../core/routes';
+import { appItemRoles, formatIssue, loadPolicyFile } from '../../policy-file';
 import { type CliContext, EXIT } from '../context';
-import { appItemRoles, formatIssue, loadPolicyFile } from '../policy-file';
 
 const s = (n: number) => (n === 1 ? '' : 's');
 

@@ -1,7 +1,7 @@
 // Per-item roles and grants through the local server on DynamoDB Local (SPEC.md §11): the creator's roles, the
 // grants endpoints in SPEC order (400 → 404 → 403 → 409 LAST_OWNER), the item_role filter on every action, the
 // grants table kept in step with `_acl` in one transaction, audit and history, and concurrent grants.
-import { defineApp } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { as, type Harness, startHarness } from '../../support/harness';
 import { type Row, scanAudit, scanTable, snapshot, storedItem } from '../write/support';
 

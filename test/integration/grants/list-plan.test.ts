@@ -3,7 +3,7 @@
 // with the same filter, it pages with `_limit` and `_cursor`, applies query filters, hides excluded fields, ignores
 // stale grants rows, and mixed roles fall back to a Scan.
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { defineApp } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { localDb } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 

@@ -1,4 +1,5 @@
-import { defineApp, type JsonItem } from '../../../src/core/app';
+import type { JsonItem } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { as, type Harness, startHarness } from '../../support/harness';
 import { snapshot, storedItem } from './support';
 

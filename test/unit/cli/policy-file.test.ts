@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import recipes from '../../../example/recipes/scoutr.config';
-import { appItemRoles, formatIssue, loadPolicyFile } from '../../../src/cli/policy-file';
 import { checkItemRoles } from '../../../src/core/item-roles';
 import type { ValidateOptions } from '../../../src/core/policy/validate';
+import { appItemRoles, formatIssue, loadPolicyFile } from '../../../src/policy-file';
 
 let dir: string;
 beforeAll(() => {

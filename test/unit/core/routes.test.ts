@@ -2,7 +2,8 @@ import articles from '../../../example/articles/scoutr.config';
 import petstore from '../../../example/petstore/scoutr.config';
 import recipes from '../../../example/recipes/scoutr.config';
 import repos from '../../../example/repos/scoutr.config';
-import { type AppConfig, defineApp } from '../../../src/core/app';
+import type { AppConfig } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import {
   canonicalPath,
   canonicalRawPath,
