@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvalidArgumentError } from 'commander';
 import type { PolicyDocument } from '../core/policy/schema';
 import type { PolicyTables } from '../dynamo/policy';
 import { formatIssue, loadPolicyFile } from '../policy-file';
@@ -7,6 +8,12 @@ import type { Io } from './io';
 
 /** Exit codes (docs: reference/cli): 2 means "changes to make" for plan, "denied" for check. */
 export const EXIT = { ok: 0, error: 1, changes: 2, denied: 2 } as const;
+
+/** `--port N`: a TCP port number (0: any free one). */
+export function portOption(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('not a port number');
+  return Number(value);
+}
 
 /** A command's own error: its message is the whole answer (exit 1). */
 export class CliError extends Error {

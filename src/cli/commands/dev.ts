@@ -1,14 +1,9 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { startConsole } from '../../console/server';
 import { startDev } from '../../local/dev';
 import { findProject, loadProject } from '../../local/project';
-import type { CliContext } from '../context';
+import { type CliContext, portOption } from '../context';
 import { consoleBanner } from './console';
-
-const port = (value: string) => {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('not a port number');
-  return Number(value);
-};
 
 /**
  * `scoutr dev`: the project's API on 127.0.0.1 over the embedded DynamoDB Local (docs: reference/cli#scoutr-dev),
@@ -21,7 +16,7 @@ export function devCommand(cx: CliContext): Command {
     .option('--app <module>', 'the app config (default: SCOUTR_CONFIG, else ./scoutr.config.ts)')
     .option('--policy <file>', 'the policy file (default: policy.yml beside the app config)')
     .option('--seed <file>', 'items to put into an empty data table (default: seed.ts or seed.json beside it)')
-    .option('--port <n>', 'the port (default: PORT, else 3000)', port)
+    .option('--port <n>', 'the port (default: PORT, else 3000)', portOption)
     .option('--data <dir>', 'keep the embedded DynamoDB on disk here between runs (default: SCOUTR_DATA_DIR)')
     .option('--console', 'also serve the console (scoutr console) on these tables, at a free port')
     .addHelpText(
