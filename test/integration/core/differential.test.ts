@@ -5,7 +5,6 @@ import { matches } from '../../../src/core/filter/evaluate';
 import {
   and,
   type Cmp,
-  chunk,
   type Filter,
   type LengthCmp,
   type NonEmpty,
@@ -13,6 +12,7 @@ import {
   type Pred,
 } from '../../../src/core/filter/types';
 import { ACL, checkItemRoles, heldRoles, itemRolePred } from '../../../src/core/item-roles';
+import { chunk } from '../../../src/core/operators/in';
 import {
   type AttributeValue,
   canonicalNumber,
