@@ -41,58 +41,67 @@ interface Parsed {
   filter: Pred;
 }
 
+/** The reserved parameters of SPEC.md §4 (`_limit`, `_cursor`, `_explain`). */
+type Reserved = Pick<ParsedQuery, 'limit' | 'cursor' | 'explain'>;
+
 /** Query string → filter tree (SPEC.md §4). Any malformed input is a 400 INVALID_QUERY naming the parameter. */
 export function parseQuery(input: QueryInput): ParsedQuery {
-  const byKey = new Map<string, string[]>();
-  for (const [key, value] of input.params) {
-    const list = byKey.get(key);
-    if (list) list.push(value);
-    else byKey.set(key, [value]);
-  }
-  let limit: number | undefined;
-  let cursor: string | undefined;
-  let explain = false;
+  const reserved: Reserved = { limit: undefined, cursor: undefined, explain: false };
   const parsed: Parsed[] = [];
-  for (const [key, values] of byKey) {
-    if (key.startsWith('_')) {
-      const value = single(key, values);
-      if (key === '_limit' && input.allowPaging !== false) {
-        if (!/^[1-9]\d{0,3}$/.test(value) || Number(value) > MAX_LIMIT) {
-          throw invalidQuery(key, `must be an integer from 1 to ${MAX_LIMIT}`);
-        }
-        limit = Number(value);
-      } else if (key === '_cursor' && input.allowPaging !== false) {
-        if (value === '') throw invalidQuery(key, 'empty value');
-        cursor = value;
-      } else if (key === '_explain') {
-        if (value !== 'true' && value !== 'false') throw invalidQuery(key, 'must be true or false');
-        explain = value === 'true';
-      } else {
-        throw invalidQuery(key, 'unknown reserved parameter');
-      }
-      continue;
-    }
-    parsed.push(parseCondition(key, values, input.keyTypes));
+  for (const [key, values] of byKey(input.params)) {
+    if (key.startsWith('_')) readReserved(reserved, key, single(key, values), input.allowPaging !== false);
+    else parsed.push(parseCondition(key, values, input.keyTypes));
   }
-  const pathFilters = input.pathFilters ?? [];
-  const replaced = new Set(pathFilters.map((p) => p.field));
-  const kept = parsed.filter((p) => !replaced.has(p.field));
-  for (const p of pathFilters) {
-    checkFieldPath(p.param, p.field);
-    kept.push({
-      param: p.param,
-      field: p.field,
-      op: 'path',
-      filter: eq.condition(p.field, queryOperand(p.param, 'eq', [p.value], input.keyTypes.get(p.field)), 'eq'),
-    });
-  }
+  const kept = withPathFilters(parsed, input.pathFilters ?? [], input.keyTypes);
   return {
     filter: and(kept.map((p) => p.filter)),
     conditions: kept.map(({ field, op }) => ({ field, op })),
-    limit,
-    cursor,
-    explain,
+    ...reserved,
   };
+}
+
+/** The values of each key, keys in their first order. */
+function byKey(params: QueryInput['params']): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [key, value] of params) {
+    const list = out.get(key);
+    if (list) list.push(value);
+    else out.set(key, [value]);
+  }
+  return out;
+}
+
+function readReserved(reserved: Reserved, key: string, value: string, paging: boolean): void {
+  if (key === '_limit' && paging) {
+    if (!/^[1-9]\d{0,3}$/.test(value) || Number(value) > MAX_LIMIT) {
+      throw invalidQuery(key, `must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+    reserved.limit = Number(value);
+  } else if (key === '_cursor' && paging) {
+    if (value === '') throw invalidQuery(key, 'empty value');
+    reserved.cursor = value;
+  } else if (key === '_explain') {
+    if (value !== 'true' && value !== 'false') throw invalidQuery(key, 'must be true or false');
+    reserved.explain = value === 'true';
+  } else {
+    throw invalidQuery(key, 'unknown reserved parameter');
+  }
+}
+
+/** A path filter (`search_key = search_value`, a static route's field) replaces every query condition on its field. */
+function withPathFilters(
+  parsed: readonly Parsed[],
+  pathFilters: NonNullable<QueryInput['pathFilters']>,
+  keyTypes: ReadonlyMap<string, KeySpec>,
+): Parsed[] {
+  const replaced = new Set(pathFilters.map((p) => p.field));
+  const kept = parsed.filter((p) => !replaced.has(p.field));
+  for (const { param, field, value } of pathFilters) {
+    checkFieldPath(param, field);
+    const filter = eq.condition(field, queryOperand(param, 'eq', [value], keyTypes.get(field)), 'eq');
+    kept.push({ param, field, op: 'path', filter });
+  }
+  return kept;
 }
 
 function single(param: string, values: readonly string[]): string {
