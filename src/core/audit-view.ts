@@ -2,6 +2,7 @@ import { LAST_GRANTS } from './audit';
 import { forbidden, invalidQuery } from './errors';
 import { and, conjuncts, type Filter, type Pred } from './filter/types';
 import { itemToJson, type JsonOut } from './json';
+import { nodeOf } from './operators';
 import { redact } from './permissions/access';
 import { pathsOverlap } from './query/names';
 import { canonicalSegment } from './routes';
@@ -36,22 +37,16 @@ export function checkAuditFields(fields: Iterable<string>, hidden: readonly stri
 }
 
 /** The string operands of a leaf condition (what it compares its field with). */
-function textOperands(f: Filter): string[] {
-  switch (f.op) {
-    case 'and':
-    case 'or':
-    case 'not':
-    case 'exists':
-    case 'length':
-      return [];
-    case 'in':
-      return f.values.flatMap((v) => ('S' in v ? [v.S] : []));
-    case 'between':
-      return [f.low, f.high].flatMap((v) => ('S' in v ? [v.S] : []));
-    default:
-      return 'S' in f.value ? [f.value.S] : [];
-  }
-}
+const textOperands = (f: Filter): string[] =>
+  'field' in f
+    ? nodeOf(f)
+        .operands(f)
+        .flatMap((v) => ('S' in v ? [v.S] : []))
+    : [];
+
+/** The strings a leaf pins its field to (`=`, `IN`): none for any other condition. */
+const pinnedTexts = (f: Filter): string[] =>
+  'field' in f ? (nodeOf(f).key?.pins?.(f) ?? []).flatMap((v) => ('S' in v ? [v.S] : [])) : [];
 
 function leaves(p: Pred): Filter[] {
   if (typeof p === 'boolean') return [];
@@ -100,9 +95,6 @@ function pathReachesRedacted(
   return false;
 }
 
-/** Operators that compare a string by its parts or its order: they can spell out a redacted value bit by bit. */
-const PARTIAL_OPS = new Set(['contains', 'startswith', 'gt', 'gte', 'lt', 'lte', 'between', 'length']);
-
 /**
  * Conditions on what an audit record says about fields — `changed`, `path`, `path_params` — are 403 when they could
  * tell anything the record's answer hides from the caller (SPEC.md §5): `changed__contains=cost` would find the records
@@ -118,17 +110,14 @@ export function checkAuditValues(filter: Pred, hidden: readonly string[], templa
   // A search value is shown exactly when the query pins the search key to visible names.
   const keyPinned = conjuncts(filter).some(
     (c) =>
-      'field' in c &&
-      c.field === 'path_params.search_key' &&
-      (c.op === 'eq' || c.op === 'in') &&
-      textOperands(c).length > 0 &&
-      !textOperands(c).some(names),
+      'field' in c && c.field === 'path_params.search_key' && pinnedTexts(c).length > 0 && !pinnedTexts(c).some(names),
   );
   for (const leaf of leaves(filter)) {
     if (!('field' in leaf)) continue;
     const field = leaf.field;
     const texts = textOperands(leaf);
-    const partial = PARTIAL_OPS.has(leaf.op);
+    // Compared by parts or order, a string can be spelt out a bit at a time (core/operators: `partial`).
+    const partial = nodeOf(leaf).partial;
     if (field === 'changed' && (texts.some(names) || leaf.op === 'length')) blocked.add(field);
     if (field === 'path') {
       const reaches = (t: string) =>
@@ -298,14 +287,13 @@ export function auditDays(filter: Pred, now: number, maxDays = AUDIT_LOOKBACK_DA
   let upper = now;
   let lower: number | undefined;
   const parse = (v: AttributeValue) => ('S' in v ? Date.parse(v.S) : Number.NaN);
-  for (const c of conjuncts(filter) as Filter[]) {
+  for (const c of conjuncts(filter)) {
     if (!('field' in c) || c.field !== 'time') continue;
+    const range = nodeOf(c).range?.(c) ?? {};
     const bounds: Array<['lo' | 'hi', number]> = [];
-    if (c.op === 'gt' || c.op === 'gte') bounds.push(['lo', parse(c.value)]);
-    if (c.op === 'lt' || c.op === 'lte') bounds.push(['hi', parse(c.value)]);
-    if (c.op === 'eq') bounds.push(['lo', parse(c.value)], ['hi', parse(c.value)]);
-    if (c.op === 'between') bounds.push(['lo', parse(c.low)], ['hi', parse(c.high)]);
-    if (c.op === 'startswith') bounds.push(...prefixBounds(c.value.S));
+    if (range.low) bounds.push(['lo', parse(range.low)]);
+    if (range.high) bounds.push(['hi', parse(range.high)]);
+    if (range.prefix !== undefined) bounds.push(...prefixBounds(range.prefix));
     for (const [side, t] of bounds) {
       if (Number.isNaN(t)) continue;
       if (side === 'lo') lower = lower === undefined ? t : Math.max(lower, t);

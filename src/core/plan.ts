@@ -1,6 +1,8 @@
 import { checkLimits, compileFilter, Placeholders } from './filter/compile';
-import { and, chunk, conjuncts, type Filter, fieldsOf, type NonEmpty, or, type Pred } from './filter/types';
+import { and, conjuncts, type Filter, fieldsOf, type NonEmpty, or, type Pred } from './filter/types';
 import { needsItemRole } from './item-roles';
+import { nodeOf } from './operators';
+import { inGroups } from './operators/in';
 import type { IndexSchema, KeyAttribute, TableSchema } from './schema';
 import { type AttributeValue, compareStrings, type Item, keyText, type Scalar } from './values';
 
@@ -30,14 +32,14 @@ export type Plan =
    */
   | { kind: 'grants'; user: string; residual: Pred };
 
-const SORT_KEY_OPS = new Set(['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'startswith']);
-
 const ofType = (type: KeyAttribute['type'], v: Scalar): boolean => type in v;
 
-/** The values a conjunct pins a key attribute to, or undefined when it is not such a conjunct. */
+/** The values a conjunct pins a key attribute to (`=`, `IN`, OR-ed), or undefined when it is not such a conjunct. */
 function pinnedValues(c: Filter, key: KeyAttribute): Scalar[] | undefined {
-  if (c.op === 'eq' && c.field === key.name) return [c.value].filter((v) => ofType(key.type, v));
-  if (c.op === 'in' && c.field === key.name) return c.values.filter((v) => ofType(key.type, v));
+  if ('field' in c) {
+    const pins = nodeOf(c).key?.pins;
+    return c.field === key.name && pins ? pins(c).filter((v) => ofType(key.type, v)) : undefined;
+  }
   if (c.op === 'or') {
     const parts = c.children.map((child) => pinnedValues(child, key));
     if (parts.every((p) => p !== undefined)) return parts.flat() as Scalar[];
@@ -94,12 +96,10 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
   let best: { index: IndexSchema; pkAt: number; skAt: number } | undefined;
   for (const index of schema.indexes) {
     if (!index.projectsAll) continue;
-    const pkAt = parts.findIndex(
-      (c) => c.op === 'eq' && c.field === index.partitionKey.name && ofType(index.partitionKey.type, c.value),
-    );
+    const pkAt = parts.findIndex((c) => keyCondition(c, index.partitionKey, 'partition'));
     if (pkAt < 0) continue;
     const sk = index.sortKey;
-    const skAt = sk ? parts.findIndex((c, i) => i !== pkAt && SORT_KEY_OPS.has(c.op) && sortKeyOk(c, sk)) : -1;
+    const skAt = sk ? parts.findIndex((c, i) => i !== pkAt && keyCondition(c, sk, 'sort')) : -1;
     // An index with a sort key holds only items that have it: without a condition on it, a Query would miss rows.
     if (sk && skAt < 0) continue;
     if (!best || (best.skAt < 0 && skAt >= 0)) best = { index, pkAt, skAt };
@@ -141,21 +141,10 @@ function viaGrants(plan: Plan, pred: Pred, grants: GrantsScope | undefined): Pla
   return plan;
 }
 
-function sortKeyOk(c: Filter, sk: KeyAttribute): boolean {
-  switch (c.op) {
-    case 'eq':
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-      return c.field === sk.name && ofType(sk.type, c.value);
-    case 'between':
-      return c.field === sk.name && ofType(sk.type, c.low) && ofType(sk.type, c.high);
-    case 'startswith':
-      return c.field === sk.name && sk.type === 'S';
-    default:
-      return false;
-  }
+/** Whether a conjunct can be a Query's condition on this key attribute: its operator's module says. */
+function keyCondition(c: Filter, key: KeyAttribute, part: 'partition' | 'sort'): boolean {
+  if (!('field' in c) || c.field !== key.name) return false;
+  return nodeOf(c).key?.[part]?.(c, key.type) ?? false;
 }
 
 /** A short, value-free description for the log line, `_explain` and the cursor's plan check. */
@@ -326,7 +315,7 @@ export function planSearch(
   grants?: GrantsScope,
 ): Plan {
   if (visible === false || operands.length === 0) return { kind: 'none' };
-  const match = or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
+  const match = or(inGroups(field, operands));
   const whole = and([match, visible]);
   const pk = schema.partitionKey;
   if (field === pk.name) return planRead(whole, schema);

@@ -80,6 +80,7 @@ function permissionSets(record: AuthRecord, groups: ReadonlyMap<string, GroupRec
   return out;
 }
 
+/** An auth record merged with every group it inherits into one role (SPEC.md §3 "Roles"). */
 export function buildRole(
   record: AuthRecord,
   type: RecordType,
@@ -88,61 +89,76 @@ export function buildRole(
   itemRoles?: ItemRoles,
 ): Role {
   const sets = permissionSets(record, groups);
-  const endpoints: EndpointGrant[] = [];
-  const exclude = new Set<string>();
-  const restricted = new Set<string>();
-  let permitted: Set<string> | undefined;
-  let explain = false;
-  const filterParts: Record<Action, Pred[]> = { read: [], create: [], update: [], updateCheck: [], delete: [] };
   // A role checks the row after an update against its update_check_filters if any of its sets declares them (an
   // empty list included: "no check beyond the read filters"), else against its update_filters (SPEC.md §3 "Writes").
   const declaresCheck = sets.some((s) => s.update_check_filters !== undefined);
-  for (const set of sets) {
-    const where = idOf(set);
-    for (const rule of set.permitted_endpoints ?? []) endpoints.push(endpointGrant(rule, where));
-    for (const f of set.exclude_fields ?? []) exclude.add(f);
-    for (const f of set.update_fields_restricted ?? []) restricted.add(f);
-    if (set.update_fields_permitted) {
-      permitted ??= new Set();
-      for (const f of set.update_fields_permitted) permitted.add(f);
-    }
-    explain ||= set.explain === true;
-    const preds = (entries: PermissionSet['filter_fields']) => entriesToPred(entries, caller, where, itemRoles);
-    const common = preds(set.filter_fields);
-    filterParts.read.push(common, preds(set.read_filters));
-    filterParts.create.push(common, preds(set.create_filters));
-    filterParts.update.push(common, preds(set.update_filters));
-    filterParts.updateCheck.push(common, preds(declaresCheck ? set.update_check_filters : set.update_filters));
-    filterParts.delete.push(common, preds(set.delete_filters));
-  }
-  const filters = {
-    read: and(filterParts.read),
-    create: and(filterParts.create),
-    update: and(filterParts.update),
-    updateCheck: and(filterParts.updateCheck),
-    delete: and(filterParts.delete),
+  const own = sets.map((set) => setPermissions(set, declaresCheck, caller, itemRoles));
+  const filters = andPerAction(own.map((p) => p.filters));
+  checkExpressionLimits(filters, idOf(record));
+  return {
+    id: record.id,
+    type,
+    groups: sets.slice(1).map((s) => (s as GroupRecord).group_id),
+    endpoints: own.flatMap((p) => p.endpoints),
+    filters,
+    exclude: union(sets.map((s) => s.exclude_fields)),
+    restricted: union(sets.map((s) => s.update_fields_restricted)),
+    permitted: permittedFields(sets),
+    explain: sets.some((s) => s.explain === true),
   };
-  // Role filters go into DynamoDB expressions: past DynamoDB's limits they are an error in the records.
+}
+
+const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'updateCheck', 'delete'];
+
+/** One set's endpoint rules, compiled, and its row filters per action: `filter_fields` AND the action's own. */
+function setPermissions(
+  set: PermissionSet,
+  declaresCheck: boolean,
+  caller: Caller,
+  itemRoles: ItemRoles | undefined,
+): { endpoints: EndpointGrant[]; filters: Record<Action, Pred[]> } {
+  const where = idOf(set);
+  const endpoints = (set.permitted_endpoints ?? []).map((rule) => endpointGrant(rule, where));
+  const preds = (entries: PermissionSet['filter_fields']) => entriesToPred(entries, caller, where, itemRoles);
+  const common = preds(set.filter_fields);
+  const filters = {
+    read: [common, preds(set.read_filters)],
+    create: [common, preds(set.create_filters)],
+    update: [common, preds(set.update_filters)],
+    updateCheck: [common, preds(declaresCheck ? set.update_check_filters : set.update_filters)],
+    delete: [common, preds(set.delete_filters)],
+  };
+  return { endpoints, filters };
+}
+
+/** The role's filter per action: every set's, AND-ed. */
+function andPerAction(perSet: readonly Record<Action, Pred[]>[]): Record<Action, Pred> {
+  const out = {} as Record<Action, Pred>;
+  for (const action of ACTIONS) out[action] = and(perSet.flatMap((f) => f[action]));
+  return out;
+}
+
+/** Role filters go into DynamoDB expressions: past DynamoDB's limits they are an error in the records. */
+function checkExpressionLimits(filters: Record<Action, Pred>, where: string): void {
   for (const f of Object.values(filters)) {
     if (typeof f === 'boolean') continue;
     try {
       checkLimits([compileFilter(f).expression], [f]);
     } catch (err) {
       const why = (err as Error).message.replace(/^the query /, '');
-      throw authConfig(`${idOf(record)}: filters exceed DynamoDB's expression limits (${why})`, { limits: true });
+      throw authConfig(`${where}: filters exceed DynamoDB's expression limits (${why})`, { limits: true });
     }
   }
-  return {
-    id: record.id,
-    type,
-    groups: sets.slice(1).map((s) => (s as GroupRecord).group_id),
-    endpoints,
-    filters,
-    exclude: [...exclude],
-    restricted: [...restricted],
-    permitted: permitted && [...permitted],
-    explain,
-  };
+}
+
+const union = (lists: readonly (readonly string[] | undefined)[]): string[] => [
+  ...new Set(lists.flatMap((l) => l ?? [])),
+];
+
+/** Fields the role may update: undefined when no set lists any (every field not restricted). */
+function permittedFields(sets: readonly PermissionSet[]): string[] | undefined {
+  const lists = sets.map((s) => s.update_fields_permitted).filter((l) => l !== undefined);
+  return lists.length === 0 ? undefined : union(lists);
 }
 
 /** What the lookup asked for: an API key id, or a user and their group claims. */
