@@ -31,24 +31,83 @@ interface AuthTables {
   groups: string;
 }
 
+/** STALE_FACTOR × AUTH_CACHE_SECONDS: the most an entry may age before a request waits for it to be read again. */
+export const STALE_FACTOR = 2;
+
+/** What the cache holds for an id: its record, or null for "no such record", and when the read that found it began. */
 interface Entry<T> {
   value: T | null;
-  expires: number;
+  read: number;
+}
+
+/**
+ * One table's entries, with stale-while-revalidate (SPEC.md §10 AUTH_CACHE_SECONDS). By age, counted from when the
+ * read began: under `freshMs` an entry is served; under STALE_FACTOR × `freshMs` it is served while one background
+ * read per id refreshes it; older, it is read again on the request path. So a change to a record (a revoked API key)
+ * applies within STALE_FACTOR × AUTH_CACHE_SECONDS, and within about AUTH_CACHE_SECONDS while the caller keeps
+ * calling, since their first request past it starts the refresh.
+ */
+class EntryCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  /** the ids whose background read is in flight: at most one each */
+  readonly refreshing = new Set<string>();
+
+  constructor(private readonly freshMs: number) {}
+
+  /** The entry to serve now, and whether it is stale (to refresh); undefined: read it before answering. */
+  lookup(id: string, now: number): { entry: Entry<T>; stale: boolean } | undefined {
+    const entry = this.freshMs > 0 ? this.entries.get(id) : undefined;
+    const age = entry ? now - entry.read : Number.POSITIVE_INFINITY;
+    return entry && age < STALE_FACTOR * this.freshMs ? { entry, stale: age >= this.freshMs } : undefined;
+  }
+
+  /** Keeps what a read that began at `read` found, unless a later read already answered. */
+  store(id: string, value: T | null, read: number): void {
+    if (this.freshMs <= 0) return;
+    const held = this.entries.get(id);
+    if (held && held.read > read) return;
+    this.entries.set(id, { value, read });
+    if (this.entries.size > 10_000) this.entries.clear(); // a bound against callers cycling through unknown ids
+  }
+
+  /** After a failed refresh: nothing read at or before `read` is served again. The next request reads the id. */
+  drop(id: string, read: number): void {
+    const held = this.entries.get(id);
+    if (held && held.read <= read) this.entries.delete(id);
+  }
+}
+
+interface Source<T> {
+  cache: EntryCache<T>;
+  table: string;
+  keyName: string;
+  parse: (item: Item) => T;
 }
 
 /**
  * Auth records and groups, read with one BatchGetItem for the caller's records and one per level of group
- * inheritance, and cached per container for `cacheSeconds` (the revocation delay; 0 disables the cache).
+ * inheritance, and cached per container (EntryCache: `cacheSeconds` fresh, then served stale while refreshed in the
+ * background, up to STALE_FACTOR × `cacheSeconds`; 0 disables the cache).
  */
 export class AuthStore {
-  private readonly records = new Map<string, Entry<AuthRecord>>();
-  private readonly groupCache = new Map<string, Entry<GroupRecord>>();
+  private readonly records: Source<AuthRecord>;
+  private readonly groupRecords: Source<GroupRecord>;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly db: DynamoDBClient,
-    private readonly tables: AuthTables,
+    tables: AuthTables,
     private readonly opts: { cacheSeconds: number; now: () => number },
-  ) {}
+  ) {
+    const freshMs = opts.cacheSeconds * 1000;
+    this.records = { cache: new EntryCache(freshMs), table: tables.auth, keyName: 'id', parse: parseRecord };
+    this.groupRecords = {
+      cache: new EntryCache(freshMs),
+      table: tables.groups,
+      keyName: 'group_id',
+      parse: parseGroup,
+    };
+  }
 
   /**
    * The records of a lookup (none without an identity) and the ROLE record a setting names, in the same
@@ -58,14 +117,14 @@ export class AuthStore {
    */
   async load(lookup: Lookup | undefined, stats: ReadStats = newStats(), named?: NamedRole): Promise<FoundRecords> {
     const ids = [...new Set([...(lookup ? lookupIds(lookup) : []), ...(named ? [named.id] : [])])];
-    const found = await this.fetch(this.records, this.tables.auth, 'id', ids, parseRecord, stats);
+    const found = await this.fetch(this.records, ids, stats);
     const selected = lookup ? selectRecords(lookup, found).applicable.map((a) => a.record) : [];
     const role = named && found.get(named.id);
     const groups = new Map<string, GroupRecord>();
     const records = [...selected, ...(role?.type === 'ROLE' ? [role] : [])];
     let level = [...new Set(records.flatMap((r) => r.groups ?? []))];
     while (level.length > 0) {
-      const got = await this.fetch(this.groupCache, this.tables.groups, 'group_id', level, parseGroup, stats);
+      const got = await this.fetch(this.groupRecords, level, stats);
       for (const [id, g] of got) groups.set(id, g);
       // Unknown ids are left out here; building the role reports them (AUTH_CONFIG), as it does cycles.
       level = [...new Set([...got.values()].flatMap((g) => g.groups ?? []))].filter((id) => !groups.has(id));
@@ -73,42 +132,68 @@ export class AuthStore {
     return { records: found, groups };
   }
 
-  private async fetch<T>(
-    cache: Map<string, Entry<T>>,
-    table: string,
-    keyName: string,
-    ids: readonly string[],
-    parse: (item: Item) => T,
-    stats: ReadStats,
-  ): Promise<Map<string, T>> {
+  /** Resolves once no background refresh is in flight (tests, benchmarks, a graceful stop). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  private async fetch<T>(source: Source<T>, ids: readonly string[], stats: ReadStats): Promise<Map<string, T>> {
     const now = this.opts.now();
     const out = new Map<string, T>();
     const missing: string[] = [];
+    const stale: string[] = [];
     for (const id of ids) {
       // No record can have an id DynamoDB would refuse as a key (a 3 KB API key or user header): asking for it is a
       // ValidationException, a 500, where the answer is simply "no such record".
       if (id === '' || Buffer.byteLength(id) > MAX_PARTITION_KEY_BYTES) continue;
-      const hit = this.opts.cacheSeconds > 0 ? cache.get(id) : undefined;
-      if (hit && hit.expires > now) {
-        if (hit.value) out.set(id, hit.value);
-      } else missing.push(id);
+      const hit = source.cache.lookup(id, now);
+      if (!hit) {
+        missing.push(id);
+        continue;
+      }
+      if (hit.entry.value) out.set(id, hit.entry.value);
+      if (hit.stale && !source.cache.refreshing.has(id)) stale.push(id);
     }
+    if (stale.length > 0) this.refresh(source, stale, now);
     if (missing.length === 0) return out;
+    const read = await this.read(source, missing, stats);
+    for (const id of missing) {
+      const value = read.get(id);
+      if (value) out.set(id, value);
+      source.cache.store(id, value ?? null, now);
+    }
+    return out;
+  }
+
+  /**
+   * One BatchGetItem for `ids`, off the request path: the request goes on with what the cache holds. Its reads are
+   * not the request's (auth_calls counts what a request waited for). A failed refresh (throttled, a record that no
+   * longer validates) drops the entries, so the next request reads them itself and answers that error.
+   */
+  private refresh<T>(source: Source<T>, ids: readonly string[], now: number): void {
+    for (const id of ids) source.cache.refreshing.add(id);
+    const run = this.read(source, ids, newStats()).then(
+      (read) => {
+        for (const id of ids) source.cache.store(id, read.get(id) ?? null, now);
+      },
+      () => {
+        for (const id of ids) source.cache.drop(id, now);
+      },
+    );
+    const tracked = run.finally(() => {
+      for (const id of ids) source.cache.refreshing.delete(id);
+      this.inFlight.delete(tracked);
+    });
+    this.inFlight.add(tracked);
+  }
+
+  private async read<T>(source: Source<T>, ids: readonly string[], stats: ReadStats): Promise<Map<string, T>> {
     const items = await batchGet(
       this.db,
-      { table, keys: missing.map((id) => ({ [keyName]: { S: id } })), consistent: false },
+      { table: source.table, keys: ids.map((id) => ({ [source.keyName]: { S: id } })), consistent: false },
       stats,
     );
-    const byId = new Map(items.map((item) => [String((item[keyName] as { S?: string }).S), parse(item)]));
-    for (const id of missing) {
-      const value = byId.get(id);
-      if (value) out.set(id, value);
-      if (this.opts.cacheSeconds > 0) {
-        cache.set(id, { value: value ?? null, expires: now + this.opts.cacheSeconds * 1000 });
-      }
-    }
-    if (cache.size > 10_000) cache.clear(); // a bound against callers cycling through unknown ids
-    return out;
+    return new Map(items.map((item) => [String((item[source.keyName] as { S?: string }).S), source.parse(item)]));
   }
 }
 
