@@ -24,7 +24,7 @@ import {
 } from '../core/permissions/roles';
 import { MAX_PARTITION_KEY_BYTES } from '../core/schema';
 import type { Item } from '../core/values';
-import { batchGet, newStats, type ReadStats } from './read';
+import { type BatchRequest, batchGet, batchGetTables, newStats, type ReadStats } from './read';
 
 interface AuthTables {
   auth: string;
@@ -116,19 +116,21 @@ export class AuthStore {
    * check` and `loadPolicy`.
    */
   async load(lookup: Lookup | undefined, stats: ReadStats = newStats(), named?: NamedRole): Promise<FoundRecords> {
+    const stale: Stale = { records: [], groups: [] };
     const ids = [...new Set([...(lookup ? lookupIds(lookup) : []), ...(named ? [named.id] : [])])];
-    const found = await this.fetch(this.records, ids, stats);
+    const found = await this.fetch(this.records, ids, stats, stale.records);
     const selected = lookup ? selectRecords(lookup, found).applicable.map((a) => a.record) : [];
     const role = named && found.get(named.id);
     const groups = new Map<string, GroupRecord>();
     const records = [...selected, ...(role?.type === 'ROLE' ? [role] : [])];
     let level = [...new Set(records.flatMap((r) => r.groups ?? []))];
     while (level.length > 0) {
-      const got = await this.fetch(this.groupRecords, level, stats);
+      const got = await this.fetch(this.groupRecords, level, stats, stale.groups);
       for (const [id, g] of got) groups.set(id, g);
       // Unknown ids are left out here; building the role reports them (AUTH_CONFIG), as it does cycles.
       level = [...new Set([...got.values()].flatMap((g) => g.groups ?? []))].filter((id) => !groups.has(id));
     }
+    this.refresh(stale);
     return { records: found, groups };
   }
 
@@ -137,11 +139,16 @@ export class AuthStore {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  private async fetch<T>(source: Source<T>, ids: readonly string[], stats: ReadStats): Promise<Map<string, T>> {
+  /** The records of `ids` from the cache, or else read now; adds the ids served stale to `stale`. */
+  private async fetch<T>(
+    source: Source<T>,
+    ids: readonly string[],
+    stats: ReadStats,
+    stale: string[],
+  ): Promise<Map<string, T>> {
     const now = this.opts.now();
     const out = new Map<string, T>();
     const missing: string[] = [];
-    const stale: string[] = [];
     for (const id of ids) {
       // No record can have an id DynamoDB would refuse as a key (a 3 KB API key or user header): asking for it is a
       // ValidationException, a 500, where the answer is simply "no such record".
@@ -152,11 +159,11 @@ export class AuthStore {
         continue;
       }
       if (hit.entry.value) out.set(id, hit.entry.value);
-      if (hit.stale && !source.cache.refreshing.has(id)) stale.push(id);
+      if (hit.stale) stale.push(id);
     }
-    if (stale.length > 0) this.refresh(source, stale, now);
     if (missing.length === 0) return out;
-    const read = await this.read(source, missing, stats);
+    const items = await batchGet(this.db, this.request(source, missing), stats);
+    const read = parseAll(source, items);
     for (const id of missing) {
       const value = read.get(id);
       if (value) out.set(id, value);
@@ -166,36 +173,61 @@ export class AuthStore {
   }
 
   /**
-   * One BatchGetItem for `ids`, off the request path: the request goes on with what the cache holds. Its reads are
-   * not the request's (auth_calls counts what a request waited for). A failed refresh (throttled, a record that no
-   * longer validates) drops the entries, so the next request reads them itself and answers that error.
+   * One BatchGetItem for the stale records and groups of a load that no refresh is reading yet, off the request
+   * path: the request goes on with what the cache holds. Its reads are not the request's (auth_calls counts what a
+   * request waited for). A failed refresh (throttled, a record that no longer validates) drops its entries, so the
+   * next request reads them itself and answers that error.
    */
-  private refresh<T>(source: Source<T>, ids: readonly string[], now: number): void {
-    for (const id of ids) source.cache.refreshing.add(id);
-    const run = this.read(source, ids, newStats()).then(
-      (read) => {
-        for (const id of ids) source.cache.store(id, read.get(id) ?? null, now);
-      },
-      () => {
-        for (const id of ids) source.cache.drop(id, now);
-      },
-    );
+  private refresh(stale: Stale): void {
+    const records = claim(this.records.cache, stale.records);
+    const groups = claim(this.groupRecords.cache, stale.groups);
+    if (records.length + groups.length === 0) return;
+    const began = this.opts.now();
+    const requests = [this.request(this.records, records), this.request(this.groupRecords, groups)];
+    const run = batchGetTables(
+      this.db,
+      requests.filter((r) => r.keys.length > 0),
+      newStats(),
+    )
+      .then((items) => {
+        // Both parsed before either is kept: a refresh lands whole or not at all.
+        const gotRecords = parseAll(this.records, items.get(this.records.table) ?? []);
+        const gotGroups = parseAll(this.groupRecords, items.get(this.groupRecords.table) ?? []);
+        for (const id of records) this.records.cache.store(id, gotRecords.get(id) ?? null, began);
+        for (const id of groups) this.groupRecords.cache.store(id, gotGroups.get(id) ?? null, began);
+      })
+      .catch(() => {
+        for (const id of records) this.records.cache.drop(id, began);
+        for (const id of groups) this.groupRecords.cache.drop(id, began);
+      });
     const tracked = run.finally(() => {
-      for (const id of ids) source.cache.refreshing.delete(id);
+      for (const id of records) this.records.cache.refreshing.delete(id);
+      for (const id of groups) this.groupRecords.cache.refreshing.delete(id);
       this.inFlight.delete(tracked);
     });
     this.inFlight.add(tracked);
   }
 
-  private async read<T>(source: Source<T>, ids: readonly string[], stats: ReadStats): Promise<Map<string, T>> {
-    const items = await batchGet(
-      this.db,
-      { table: source.table, keys: ids.map((id) => ({ [source.keyName]: { S: id } })), consistent: false },
-      stats,
-    );
-    return new Map(items.map((item) => [String((item[source.keyName] as { S?: string }).S), source.parse(item)]));
+  private request<T>(source: Source<T>, ids: readonly string[]): BatchRequest {
+    return { table: source.table, keys: ids.map((id) => ({ [source.keyName]: { S: id } })), consistent: false };
   }
 }
+
+/** The ids served stale by one load, by table. */
+interface Stale {
+  records: string[];
+  groups: string[];
+}
+
+/** The ids of `ids` that no refresh is reading yet, now marked as being read: at most one refresh per id. */
+function claim<T>(cache: EntryCache<T>, ids: readonly string[]): string[] {
+  const mine = [...new Set(ids)].filter((id) => !cache.refreshing.has(id));
+  for (const id of mine) cache.refreshing.add(id);
+  return mine;
+}
+
+const parseAll = <T>(source: Source<T>, items: readonly Item[]): Map<string, T> =>
+  new Map(items.map((item) => [String((item[source.keyName] as { S?: string }).S), source.parse(item)]));
 
 /**
  * A caller's roles from the tables, resolved by core's resolveRoles as the server resolves them (actions/authorize.ts):
