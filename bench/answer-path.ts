@@ -169,59 +169,86 @@ class GetFloor {
  * finds the caller's entries older than the cache time), `past the bound` 2 × AUTH_CACHE_SECONDS + 1 s. A refresh left
  * running in the background is waited for after the timed request, so it never lands in another variant's time.
  */
+interface Sample {
+  ms: number;
+  /** this process's CPU (user + system) over the same span: Node's own work, apart from DynamoDB Local's */
+  cpuMs: number;
+}
+
+async function sample(run: () => Promise<unknown>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  await run();
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
 async function getById(endpoint: string, size: number) {
   const db = benchClient(endpoint);
   try {
     const config = benchConfig(endpoint);
     const log: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) };
     const route = routesFor(APP).find((r) => r.method === 'GET' && r.path === '/item/{id}')!;
-    const scoutr = async (label: string, step: number): Promise<[string, (call: Call) => Promise<unknown>]> => {
+    type Variant = [label: string, run: (call: Call) => Promise<Sample>];
+    const scoutr = async (label: string, step: number): Promise<Variant> => {
       let offset = 0;
       const runtime = await createRuntime(APP, config, { db, log, now: () => Date.now() + offset });
       return [
         label,
         async (call) => {
           offset += step;
-          const t = performance.now();
-          const result = await handleEvent(runtime, route.verb, restEvent(call, 'get-by-id'));
-          const ms = performance.now() - t;
-          if (result.statusCode !== 200) throw new Error(`${label}: status ${result.statusCode}`);
+          let status = 0;
+          const s = await sample(async () => {
+            status = (await handleEvent(runtime, route.verb, restEvent(call, 'get-by-id'))).statusCode;
+          });
+          if (status !== 200) throw new Error(`${label}: status ${status}`);
           await runtime.deps.auth.settled();
-          return ms;
+          return s;
         },
       ];
     };
     const floor = new GetFloor(db);
     const cache = config.AUTH_CACHE_SECONDS * 1000;
-    const variants: [string, (call: Call) => Promise<unknown>][] = [
-      ['floor: GetItem ‖ audit PutItem', (call) => floor.concurrent(call)],
-      ['GetItem alone', (call) => floor.alone(call)],
-      ['GetItem, then audit PutItem', (call) => floor.sequential(call)],
+    const variants: Variant[] = [
+      ['floor: GetItem ‖ audit PutItem', (call) => sample(() => floor.concurrent(call))],
+      ['GetItem alone', (call) => sample(() => floor.alone(call))],
+      ['GetItem, then audit PutItem', (call) => sample(() => floor.sequential(call))],
       await scoutr('scoutr, auth cached', 0),
       await scoutr(`scoutr, auth entries > ${config.AUTH_CACHE_SECONDS} s old`, cache + 1000),
       await scoutr(`scoutr, auth entries > ${2 * config.AUTH_CACHE_SECONDS} s old`, 2 * cache + 1000),
     ];
-    const times = variants.map((): number[] => []);
+    const samples = variants.map((): Sample[] => []);
     for (let round = 0; round < GET_WARMUP + GET_ROUNDS; round++) {
       const call = WORKLOADS[0]!.call(round, size);
       for (const [i, [, run]] of variants.entries()) {
-        const t = performance.now();
-        const own = await run(call); // a Scoutr variant times itself, without its background refresh
-        if (round >= GET_WARMUP) times[i]!.push(typeof own === 'number' ? own : performance.now() - t);
+        const s = await run(call);
+        if (round >= GET_WARMUP) samples[i]!.push(s);
       }
     }
-    const median = (ts: number[]) => [...ts].sort((a, b) => a - b)[ts.length >> 1]!;
-    const p90 = (ts: number[]) => [...ts].sort((a, b) => a - b)[Math.floor(ts.length * 0.9)]!;
-    const base = median(times[0]!);
+    const sorted = (ss: Sample[], k: keyof Sample) => ss.map((x) => x[k]).sort((a, b) => a - b);
+    const median = (ss: Sample[], k: keyof Sample) => sorted(ss, k)[ss.length >> 1]!;
+    const p90 = (ss: Sample[], k: keyof Sample) => sorted(ss, k)[Math.floor(ss.length * 0.9)]!;
+    const mean = (ss: Sample[], k: keyof Sample) => ss.reduce((sum, x) => sum + x[k], 0) / ss.length;
+    const floorMs = median(samples[0]!, 'ms');
+    const floorCpu = mean(samples[0]!, 'cpuMs');
     const rows = variants.map(([label], i) => {
-      const r = median(times[i]!) / base;
-      const target = label.startsWith('scoutr, auth cached') ? ` (target ≤ ${GET_TARGET}×)` : '';
-      return [label, median(times[i]!).toFixed(2), p90(times[i]!).toFixed(2), `${r.toFixed(2)}×${target}`];
+      const ss = samples[i]!;
+      const target = i === 3 ? ` (target ≤ ${GET_TARGET}×)` : '';
+      return [
+        label,
+        median(ss, 'ms').toFixed(2),
+        p90(ss, 'ms').toFixed(2),
+        `${(median(ss, 'ms') / floorMs).toFixed(2)}×${target}`,
+        mean(ss, 'cpuMs').toFixed(2),
+        `${(mean(ss, 'cpuMs') / floorCpu).toFixed(2)}×`,
+      ];
     });
     console.log(
       `\nget by id @${size}, DynamoDB Local round trips, ${GET_ROUNDS} rounds (AUTH_CACHE_SECONDS=${config.AUTH_CACHE_SECONDS}):`,
     );
-    console.log(table(['variant', 'median ms', 'p90 ms', '÷ floor'], rows, 1));
+    console.log(table(['variant', 'median ms', 'p90 ms', 'median ÷ floor', 'cpu ms', 'cpu ÷ floor'], rows, 1));
+    console.log('cpu ms: mean CPU of this process per request (DynamoDB Local runs in its own).');
   } finally {
     db.destroy();
   }
