@@ -112,7 +112,9 @@ export const EnvSchema = z.object({
   AUDIT_WRITE_TTL_DAYS: opt(int(1, 36_500)), // unset: change records never expire
   CURSOR_SECRET: opt(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   READ_BUDGET_MS: z._default(int(100, 900_000), 20_000),
-  AUTH_CACHE_SECONDS: z._default(int(0, 3600), 10), // the revocation delay; 0 disables the cache
+  // How long auth records and groups are served from the per-container cache before a refresh (then served stale,
+  // refreshed in the background, up to twice as long): a revoked record stops working within 2 × this; 0: no cache.
+  AUTH_CACHE_SECONDS: z._default(int(0, 3600), 10),
   // Ids of auth records of type ROLE (SPEC.md §3 "Roles"): added to every caller with an identity / the one role of
   // a request without one. Unset: no such role (a request without an identity stays 401).
   DEFAULT_ROLE: opt(name),

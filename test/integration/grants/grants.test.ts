@@ -1,65 +1,18 @@
 // Per-item roles and grants through the local server on DynamoDB Local (SPEC.md §11): the creator's roles, the
 // grants endpoints in SPEC order (400 → 404 → 403 → 409 LAST_OWNER), the item_role filter on every action, the
 // grants table kept in step with `_acl` in one transaction, audit and history, and concurrent grants.
-import { defineApp } from '../../../src/core/define-app';
-import { as, type Harness, startHarness } from '../../support/harness';
-import { type Row, scanAudit, scanTable, snapshot, storedItem } from '../write/support';
+import { type Row, scanAudit, snapshot, storedItem } from '../write/support';
+import { recipesTests } from './recipes';
 
 jest.setTimeout(60_000);
 
-const app = defineApp({
-  routes: { items: 'recipes', item: 'recipe' },
-  generateId: true,
-  itemRoles: {
-    roles: ['own', 'edit', 'view'],
-    creator: ['own', 'edit', 'view'],
-    grants: [
-      { requires: 'own', grants: ['own', 'edit', 'view'] },
-      { requires: 'edit', grants: ['view'] },
-    ],
-  },
-});
-const user = (id: string) => ({ id, type: 'USERNAME', groups: ['cooks'] });
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: {
-      authRecords: ['user1', 'user2', 'user3', ...Array.from({ length: 12 }, (_, i) => `friend${i}`)].map(user),
-      groups: [
-        {
-          group_id: 'cooks',
-          permitted_endpoints: [
-            { method: 'GET', endpoint: '/recipes' },
-            { method: 'POST', endpoint: '/recipe' },
-            { method: '*', endpoint: '/recipe/[^/]+(/grants)?' },
-            { method: 'GET', endpoint: '/history/[^/]+' },
-          ],
-          read_filters: [{ item_role: 'view' }],
-          update_filters: [{ item_role: 'edit' }],
-          delete_filters: [{ item_role: 'own' }],
-        },
-      ],
-    },
-  });
-});
-afterAll(() => h.close());
-
-const call = (who: string, method: string, path: string, body?: unknown) =>
-  h.request(method, path, { headers: as.user(who), body });
+const { h, call, newRecipe, grantRowsOf, expectNothingWritten } = recipesTests([
+  'user1',
+  'user2',
+  'user3',
+  ...Array.from({ length: 12 }, (_, i) => `friend${i}`),
+]);
 const grant = (who: string, id: string, body: unknown) => call(who, 'POST', `/recipe/${id}/grants`, body);
-const grantRowsOf = async (id: string) =>
-  (await scanTable(h, h.tables.grants!, 'principal')).filter((r) => r.item_key === id);
-async function newRecipe(who = 'user1', title = 'soup'): Promise<string> {
-  const res = await call(who, 'POST', '/recipe', { title, ingredients: ['water'] });
-  expect(res.status).toBe(201);
-  return (res.body as { id: string }).id;
-}
-async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
-  const before = await snapshot(h);
-  await act();
-  expect(await snapshot(h)).toEqual(before);
-}
 
 describe('create', () => {
   it('gives the creator every creator role, in _acl and in the grants table, and never answers _acl', async () => {
