@@ -400,7 +400,8 @@ function main(argv: readonly string[]): number {
       `citations and ${short} short docs citations in ${changed.length} files`,
   );
   if (!check && all.some((r) => /SPEC/.test(r.from)) && FOLDERS.includes('src')) {
-    console.log('src/http/openapi.ts describes its query parameters with a docs link: run `npm run openapi` after.');
+    console.log('Then: `npm run openapi` (openapi.ts describes its query parameters with a docs link), and');
+    console.log('`npx biome check --write` on the changed files (a longer string may need a new line).');
   }
   return check && all.length > 0 ? 1 : 0;
 }

@@ -56,7 +56,7 @@ it('resolves every docs/...md citation, page and anchor', () => {
 
 it('resolves every short citation, `docs: reference/cli#scoutr-init`', () => {
   const citations = sources.flatMap(({ file, text }) =>
-    [...text.matchAll(/\bdocs: ([a-z][\w/-]*)(?:#([\w-]+))?/g)].map((m) => ({
+    [...text.matchAll(/\bdocs: ((?:reference|how-to|tutorials|explanation)(?:\/[\w-]+)?)(?:#([\w-]+))?/g)].map((m) => ({
       at: `${file}:${lineOf(text, m.index)}`,
       path: m[1]!,
       anchor: m[2],
