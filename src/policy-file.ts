@@ -11,7 +11,7 @@ import { type PolicyIssue, type PolicyPath, type ValidateOptions, validatePolicy
 import type { Route } from './core/routes';
 import { requireDefault } from './modules';
 
-/** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (SPEC.md §12). */
+/** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (docs/reference/policy-file.md#validation). */
 export interface LocatedIssue {
   file: string;
   line?: number;

@@ -14,11 +14,11 @@ import { execute, type ReadEvent, type ReadOptions } from './execute';
 import { collectPage } from './page';
 import { checkAuditDepth } from './write';
 
-/** The caller's grants as a source of rows (SPEC.md §11 "Planning"), when the app has a grants table. */
+/** The caller's grants as a source of rows (docs/reference/item-roles.md#planning-what-a-list-costs), when the app has a grants table. */
 export const grantsScope = (deps: Deps, ctx: Ctx): GrantsScope | undefined =>
   deps.tables.grants ? { user: ctx.caller.id, readFilters: ctx.counting.map((r) => r.filters.read) } : undefined;
 
-/** Parse the query, then the field check: 400 before 403 (SPEC.md §3 order of checks). */
+/** Parse the query, then the field check: 400 before 403 (docs/reference/permissions.md#order-of-checks). */
 export function readRequest(
   deps: Deps,
   ctx: Ctx,
@@ -46,7 +46,7 @@ export function explainReply(plan: Plan): Reply {
 
 const RESERVED = new Set(['_cursor', '_limit', '_explain']);
 
-/** SPEC.md §6: a cursor is bound to stage, table, route, path parameters, query (without paging) and caller. */
+/** docs/reference/pagination.md#cursors: a cursor is bound to stage, table, route, path parameters, query (without paging) and caller. */
 function cursorBinding(ctx: Ctx, table: string, extra: readonly string[]): Buffer {
   const query = ctx.req.query.filter(([k]) => !RESERVED.has(k)).map(([k, v]) => `${k}=${v}`);
   query.sort();

@@ -26,14 +26,14 @@ import { getItem, newStats } from '../dynamo/read';
 import { callerView, openApiDocument } from '../http/openapi';
 import { loadPolicyFile } from '../policy-file';
 
-// The console's answers (SPEC.md §15). Every decision is the server's own: the caller's roles from
+// The console's answers (docs/how-to/use-the-console.md). Every decision is the server's own: the caller's roles from
 // actions/authorize.ts, decide() (what `scoutr check` prints), the list action's steps and planner, the policy
 // file's validation and plan, the audit and history reads. Nothing here is a rule; it arranges their answers.
 
 /** What the console reads with: the server's dependencies for the app and tables, and the project's policy file. */
 export interface ConsoleContext {
   deps: Deps;
-  /** the policy file of the project (SPEC.md §12), if any */
+  /** the policy file of the project (docs/reference/policy-file.md#the-document), if any */
   policyFile: string | undefined;
 }
 

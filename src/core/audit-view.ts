@@ -11,13 +11,13 @@ import type { AttributeValue, Item } from './values';
 const ITEM_PARTS = ['body', 'resource', 'item', 'query_params', 'path_params'];
 
 /**
- * The parts of an audit record that a caller with hidden fields may be shown redacted (SPEC.md §5): a filter on them
+ * The parts of an audit record that a caller with hidden fields may be shown redacted (docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown): a filter on them
  * is decided on the record as shown, never on the stored one (see `shownFilter`).
  */
 const REDACTED_PARTS = new Set([...ITEM_PARTS, 'path', 'changed']);
 
 /**
- * An audit filter on body.F, resource.F, item.F (or a query or path parameter F) for a hidden F is 403 (SPEC.md §5),
+ * An audit filter on body.F, resource.F, item.F (or a query or path parameter F) for a hidden F is 403 (docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown),
  * and so is one on a whole part that holds hidden fields (`query_params__length` would count the hidden ones).
  */
 export function checkAuditFields(fields: Iterable<string>, hidden: readonly string[]): void {
@@ -61,7 +61,7 @@ const templateSegments = (template: string): Array<{ text: string; param: string
 
 /**
  * Whether a `path` operand reaches a path segment that is shown as `*` to a caller with these hidden fields: the
- * value (or name) of a hidden search key, or a filter route's parameter named after a hidden field (SPEC.md §5).
+ * value (or name) of a hidden search key, or a filter route's parameter named after a hidden field (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
  * `prefix`: the operand of `startswith`, whose last segment may be the beginning of a longer one.
  */
 function pathReachesRedacted(
@@ -97,7 +97,7 @@ function pathReachesRedacted(
 
 /**
  * Conditions on what an audit record says about fields — `changed`, `path`, `path_params` — are 403 when they could
- * tell anything the record's answer hides from the caller (SPEC.md §5): `changed__contains=cost` would find the records
+ * tell anything the record's answer hides from the caller (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees): `changed__contains=cost` would find the records
  * whose answers hide cost, `changed__length` would count the hidden names, `path__startswith=/items/cos` or
  * `path_params.search_value__contains=vip` would spell out a value searched on a hidden key. `templates` are the
  * app's list and search routes, whose parameters a path may carry.
@@ -139,7 +139,7 @@ export function checkAuditValues(filter: Pred, hidden: readonly string[], templa
 /**
  * The conditions of an audit or history query split by what they compare: `stored` ones name only fields shown as
  * stored (they may go to DynamoDB); `shown` ones name a field the answer may redact, and are decided on the record as
- * the caller is shown it, so no filter ever selects on what it hides (SPEC.md §5, §11 *History*).
+ * the caller is shown it, so no filter ever selects on what it hides (docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown, docs/reference/item-roles.md#history).
  */
 export function splitShownFilter(filter: Pred, redactable: (field: string) => boolean): { stored: Pred; shown: Pred } {
   const stored: Filter[] = [];
@@ -173,7 +173,7 @@ export function redactAuditRecord(record: Item, hidden: readonly string[]): { [k
 
 /** The audit record as the caller is shown it, as an item: what `shown` filters are decided on. */
 export function shownAuditRecord(record: Item, hidden: readonly string[]): Item {
-  // The index keys, and a DELETE record's last grants (`_acl`: never answered, SPEC.md §11).
+  // The index keys, and a DELETE record's last grants (`_acl`: never answered, docs/reference/item-roles.md#deleting).
   const { day_shard, history_key, [LAST_GRANTS]: _grants, ...rest } = record;
   const out: Item = { ...rest };
   for (const part of ['body', 'resource', 'item']) {
@@ -214,7 +214,7 @@ export function shownAuditRecord(record: Item, hidden: readonly string[]): Item 
 /**
  * A record of /audit/{item} as the caller is shown it: a change whose post-image is outside their read filters as
  * `{time, action, version, item: null, redacted: true}` (its body, path and user would tell what it hides), any other
- * as `shownAuditRecord` (SPEC.md §5).
+ * as `shownAuditRecord` (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
  */
 export function shownItemRecord(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): Item {
   const item = mapOf(record.item);
@@ -251,7 +251,7 @@ function starValues(path: string, values: readonly string[]): string {
   return out.join('/');
 }
 
-/** One history version (SPEC.md §5): `{time, action, version, user, item}`, or redacted when outside the filters. */
+/** One history version (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees): `{time, action, version, user, item}`, or redacted when outside the filters. */
 export function historyVersion(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): JsonOut {
   return itemToJson(shownVersion(record, hidden, visible));
 }
@@ -281,7 +281,7 @@ export const auditDaysPerRequest = (shards: number): number => Math.max(1, Math.
  * The days GET /audit reads, newest first: from the upper bound of `time` conditions (or today) down to the lower
  * bound, or without one AUDIT_LOOKBACK_DAYS back (at most `maxDays`). An explicit lower bound reaches as far back as
  * it says, older than the look-back too, but a range of more than `maxDays` days is 400: one request's queries are
- * bounded (SPEC.md §5).
+ * bounded (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
  */
 export function auditDays(filter: Pred, now: number, maxDays = AUDIT_LOOKBACK_DAYS): string[] {
   let upper = now;

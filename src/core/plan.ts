@@ -7,7 +7,7 @@ import type { IndexSchema, KeyAttribute, TableSchema } from './schema';
 import { type AttributeValue, compareStrings, type Item, keyText, type Scalar } from './values';
 
 /**
- * How a read is served (SPEC.md §4 "Planning"). `residual` is what DynamoDB cannot filter in that operation
+ * How a read is served (docs/reference/query-language.md#planning). `residual` is what DynamoDB cannot filter in that operation
  * (conditions on the queried key's own attributes; anything on GetItem/BatchGetItem results): the verified
  * in-memory evaluator applies it.
  */
@@ -27,8 +27,7 @@ export type Plan =
     }
   | { kind: 'scan'; filter: Pred; residual: Pred }
   /**
-   * The caller's rows of the grants table (a Query on `principal`), then BatchGetItem of their items (SPEC.md §11
-   * "Planning"). `residual` is the whole visible filter: `_acl` on the item is the truth, so a stale row shows nothing.
+   * The caller's rows of the grants table (a Query on `principal`), then BatchGetItem of their items (docs/reference/item-roles.md#planning-what-a-list-costs). `residual` is the whole visible filter: `_acl` on the item is the truth, so a stale row shows nothing.
    */
   | { kind: 'grants'; user: string; residual: Pred };
 
@@ -118,7 +117,7 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
 }
 
 /**
- * A list (SPEC.md §11 "Planning"): a key lookup stays a key lookup; otherwise, when every counting role's read filter
+ * A list (docs/reference/item-roles.md#planning-what-a-list-costs): a key lookup stays a key lookup; otherwise, when every counting role's read filter
  * needs an item role of the caller (and there is a grants table), the caller's grants rows name the items, so the cost
  * follows their grants, not the table. Anything else plans as planRead does.
  */
@@ -194,7 +193,7 @@ export function summarize(plan: Plan): PlanSummary {
 
 const opt = <K extends string>(k: K, v: string[] | undefined) => (v ? ({ [k]: v } as Record<K, string[]>) : {});
 
-/** What a cursor records of its plan, to compare with the plan recomputed for the next page (SPEC.md §6). */
+/** What a cursor records of its plan, to compare with the plan recomputed for the next page (docs/reference/pagination.md#cursors). */
 export const fingerprint = (s: PlanSummary): string => `${s.operation}:${s.index ?? ''}:${s.sources ?? 1}`;
 
 /** The Query/Scan input a plan sends (without paging fields): plain data, so tests can check it offline. */
@@ -288,7 +287,7 @@ function fits(f: Filter): boolean {
 
 /**
  * The most Queries one search may make: a search on an index's partition key reads one Query per distinct value
- * (README "Endpoints"); more values are refused before anything is read.
+ * (docs/reference/endpoints.md#search); more values are refused before anything is read.
  */
 export const MAX_SEARCH_QUERIES = 100;
 

@@ -9,7 +9,7 @@ import { type Generated, generate } from './generate';
 import { CUSTOM_JSON_SCHEMA, type DeploySettings, readSettings } from './settings';
 
 // `scoutr/serverless`: the deploy integration, an osls (serverless framework v3/v4 open-source fork) plugin that a
-// project lists under `plugins` (README "Deploy"). While osls initialises (asyncInit, before the configuration is
+// project lists under `plugins` (docs/reference/deploy.md#how-it-works). While osls initialises (asyncInit, before the configuration is
 // validated and its variables resolved) it loads the project's app config and extends the configuration, through
 // osls's own `extendConfiguration`, with what `generate` makes of it: every later step (`print`, the schema check,
 // variables, `package`, `deploy`, `deploy function`, `info`, `logs`) sees the functions and resources as if the
@@ -38,7 +38,7 @@ interface Log {
   info(message: string): void;
 }
 
-/** Extends the configuration of the project osls runs in with the deploy of its app (SPEC.md §14). */
+/** Extends the configuration of the project osls runs in with the deploy of its app (docs/reference/deploy.md#what-it-adds). */
 export default class ScoutrServerless {
   readonly hooks: Record<string, () => Promise<void>>;
   private settings: DeploySettings | undefined;

@@ -15,7 +15,7 @@ import { thrown } from '../support/errors';
 
 const caller: Caller = { kind: 'jwt', id: 'u-1', username: 'ann', email: 'ann@example.com', groups: [] };
 
-/** A JSON number as a policy file holds it (exact text, SPEC.md §2). */
+/** A JSON number as a policy file holds it (exact text, docs/reference/permissions.md#auth-records-and-groups). */
 export const num = (text: string) => new JsonNumber(text);
 
 /** The condition `?param=value` asks for; `keyTypes` names the key attributes (typed by the key schema). */

@@ -8,7 +8,7 @@ import { type CliContext, portOption } from '../context';
 import { cliClient } from '../env';
 
 /**
- * The tables the console reads, found as `scoutr dev` finds them (SPEC.md §10): the app's table name, the server's
+ * The tables the console reads, found as `scoutr dev` finds them (docs/reference/configuration.md#the-local-server): the app's table name, the server's
  * variables, and the embedded DynamoDB's grants table name for an app with item roles.
  */
 export function consoleConfig(app: AppConfig, env: Record<string, string | undefined>): LocalConfig {
@@ -35,7 +35,7 @@ export function consoleBanner(
 }
 
 /**
- * `scoutr console` (SPEC.md §15): the console for the project in the current folder (its app config and policy file)
+ * `scoutr console` (docs/how-to/use-the-console.md): the console for the project in the current folder (its app config and policy file)
  * against the DynamoDB the server's variables name, on 127.0.0.1 until stopped (Ctrl-C).
  */
 export function consoleCommand(cx: CliContext): Command {

@@ -42,7 +42,7 @@ export function devCommand(cx: CliContext): Command {
           cwd,
           print: (text) => io.out(`${text}\n`),
         });
-        // The console reads the same tables through the same client (SPEC.md §15); it stops with the server.
+        // The console reads the same tables through the same client (docs/how-to/use-the-console.md); it stops with the server.
         const consoleServer = opts.console
           ? await startConsole({
               app: project.app,

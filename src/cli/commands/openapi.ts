@@ -13,7 +13,7 @@ import { cliClient, cliEnv, rolesEnv } from '../env';
 import type { Io } from '../io';
 
 /**
- * `scoutr openapi [--as IDENTITY] [--policy FILE]` (SPEC.md §15): the app's OpenAPI document, or the one
+ * `scoutr openapi [--as IDENTITY] [--policy FILE]` (docs/reference/endpoints.md#the-api-as-each-caller-sees-it): the app's OpenAPI document, or the one
  * `GET /openapi.json` answers IDENTITY — from the tables (AUTH_TABLE, GROUP_TABLE), or from a policy file alone.
  */
 export function openapiCommand(cx: CliContext): Command {

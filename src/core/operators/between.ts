@@ -5,7 +5,7 @@ import { order } from './order';
 
 /**
  * `field__between=[1,5]`, `{"field": "n", "operator": "between", "value": [1, 5]}`: inclusive (`#n0 BETWEEN :v0 AND
- * :v1`). Exactly two values, both numbers or both strings, low ≤ high (SPEC.md §4): DynamoDB refuses the rest. The
+ * :v1`). Exactly two values, both numbers or both strings, low ≤ high (docs/reference/query-language.md#the-number-rule): DynamoDB refuses the rest. The
  * query parser and filter entries both check the bounds here.
  */
 export type BetweenFilter = { op: 'between'; field: string; low: Scalar; high: Scalar };

@@ -7,7 +7,7 @@ import type { Comparison, Node, Operator } from './operator';
 /**
  * `field=value` or `field__eq=value`; `{"field": "status", "value": "Active"}` in a filter entry. DynamoDB's `=`: the same
  * type and value (numbers by value, sets as sets). A query value that reads as a number, `true` or `false` also matches
- * its text (SPEC.md §4 number rule: `n=3` finds 3 and "3"), so it may become an IN; a key repeated without an
+ * its text (docs/reference/query-language.md#the-number-rule: `n=3` finds 3 and "3"), so it may become an IN; a key repeated without an
  * operator (`?a=1&a=2`) is equality with any of its values.
  */
 export type EqFilter = { op: 'eq'; field: string; value: Scalar };

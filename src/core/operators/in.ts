@@ -7,7 +7,7 @@ import type { Node, Operand, Operator } from './operator';
  * `field__in=["cat","dog"]`, `{"field": "type", "value": ["cat", "dog"]}` (a list without an operator): one of the
  * values (`#n0 IN (:v0, :v1)`). A query's list is a JSON array of 1..N scalars, and the number rule gives a number
  * element two operands (`[1]` is 1 and "1"); each operand is kept once, in order. DynamoDB takes at most 100 operands
- * in one IN, so larger lists become IN groups of 100, OR-ed (SPEC.md §4).
+ * in one IN, so larger lists become IN groups of 100, OR-ed (docs/reference/query-language.md#operators).
  */
 export type InFilter = { op: 'in'; field: string; values: NonEmpty<Scalar> };
 

@@ -15,7 +15,7 @@ import { noneOf } from './notin';
 import type { Node, Operator } from './operator';
 import { type StartswithFilter, startswith } from './startswith';
 
-// The table of operators (SPEC.md §4). A module per operator says everything about it: how a query and a filter entry
+// The table of operators (docs/reference/query-language.md#planning). A module per operator says everything about it: how a query and a filter entry
 // write it, how its value is checked and typed, its DynamoDB expression, its evaluation in memory, and what a key
 // condition can make of it. A new operator is a module and a row here; test/integration/core/differential.test.ts
 // fails until it has a row of random values too, and test/unit/core/operators/ until it has a test file.

@@ -3,8 +3,8 @@ import { getPath } from '../values';
 import type { Node } from './operator';
 
 /**
- * A string set holding the value, and nothing else holding it: the caller's id under an item role in `_acl` (SPEC.md
- * §11). Not an operator anyone writes: the `{"item_role": "view"}` entry builds it (core/item-roles.ts). A plain string
+ * A string set holding the value, and nothing else holding it: the caller's id under an item role in `_acl` (
+ * docs/reference/item-roles.md#who-holds-what). Not an operator anyone writes: the `{"item_role": "view"}` entry builds it (core/item-roles.ts). A plain string
  * must not match by substring, hence the type check: `(attribute_type(#n0, :v0) AND contains(#n0, :v1))`.
  */
 export type MemberFilter = { op: 'member'; field: string; value: { S: string } };

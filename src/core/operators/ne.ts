@@ -5,7 +5,7 @@ import { equality } from './eq';
 import type { Node, Operator } from './operator';
 
 /**
- * `field__ne=value`: not equal, and also true of an item without the field (SPEC.md §4 "Negatives"). A query's value
+ * `field__ne=value`: not equal, and also true of an item without the field (docs/reference/query-language.md#operators). A query's value
  * may match two stored values (the number rule), so there it is NOT of the equality (`(NOT #n0 IN (:v0, :v1))`); a
  * filter entry's value matches its own type only, so there it is DynamoDB's `#n0 <> :v0`.
  */

@@ -3,7 +3,7 @@ import type { Operator } from './operator';
 
 /**
  * `field__notcontains=red`: NOT of `contains` (`(NOT contains(#n0, :v0))`), and so also true of an item without the
- * field (SPEC.md §4 "Negatives").
+ * field (docs/reference/query-language.md#operators).
  */
 export const notcontains: Operator = {
   name: 'notcontains',

@@ -7,9 +7,9 @@ import type { AttributeValue, Item, KeyType, Scalar } from '../values';
 export type Ordered = { N: string } | { S: string };
 
 /**
- * An operator's value as it was written, read by the rules of where: a query's text (SPEC.md §4: JSON arrays, the
+ * An operator's value as it was written, read by the rules of where: a query's text (docs/reference/query-language.md#operators: JSON arrays, the
  * number rule, 38 digits, key attributes typed by the key schema; core/query/parse.ts) or a filter entry's typed JSON
- * (§2: values match their own type only; core/permissions/filters.ts). An operator asks for the shape it takes; a
+ * (docs/reference/permissions.md#records-apply-only-to-their-own-type: values match their own type only; core/permissions/filters.ts). An operator asks for the shape it takes; a
  * value of another shape fails naming the parameter (400 INVALID_QUERY) or the record (500 AUTH_CONFIG).
  */
 export interface Operand<E = unknown> {
@@ -35,8 +35,8 @@ export interface Operand<E = unknown> {
 }
 
 /**
- * An operator as written: `field__<spelling>=value` in a query (SPEC.md §4) and `{field, operator: <spelling>, value}`
- * in a filter entry (§2). `{"item_role": ...}` is not an operator (core/item-roles.ts), though it builds a `member`.
+ * An operator as written: `field__<spelling>=value` in a query (docs/reference/query-language.md#operators) and `{field, operator: <spelling>, value}`
+ * in a filter entry (docs/reference/permissions.md#auth-records-and-groups). `{"item_role": ...}` is not an operator (core/item-roles.ts), though it builds a `member`.
  */
 export interface Operator {
   /** its name in the table and the completeness tests */

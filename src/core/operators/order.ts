@@ -15,7 +15,7 @@ type OrderingFilter = { op: Op; field: string; value: Scalar };
 
 /**
  * The four orderings (`gt gte lt lte`, and the aliases `ge le`) differ only in their symbol, the orders that satisfy
- * them and the side of a range they bound. A query's value compares as a number when it reads as one (SPEC.md §4);
+ * them and the side of a range they bound. A query's value compares as a number when it reads as one (docs/reference/query-language.md#the-number-rule);
  * numbers compare numerically, strings by code point (UTF-8 byte order), binary by bytes; a stored value of another
  * type, or none, never matches. Each can be a Query's sort-key condition on a key of its value's type.
  */

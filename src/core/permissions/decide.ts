@@ -64,7 +64,7 @@ export interface Decision {
   item?: { visible: boolean; changeable?: boolean };
 }
 
-/** The app's routes as decisions need them (SPEC.md §5, §8): which verb a method and path is. */
+/** The app's routes as decisions need them (docs/reference/endpoints.md#routes, docs/reference/app-config.md#the-module): which verb a method and path is. */
 export interface DecisionRoutes {
   routes: readonly Route[];
   /** `/item`: an item's visibility is decided on GET `/item/<id>`, as the server decides it */
@@ -105,7 +105,7 @@ export interface Attempt {
 export type EndpointOutcome = { counting: Role[] } | { status: 401 | 403; reason: string };
 
 /**
- * SPEC.md §3 "Per request": the roles that permit (method, canonical path) count; none → 403 before any data is read,
+ * docs/reference/permissions.md#which-roles-count: the roles that permit (method, canonical path) count; none → 403 before any data is read,
  * but 401 to a request that carried no identity (signing in may help), and 401 to a caller without any role. `/user`
  * and `/user/has-permission` (open) need no rule. The server and decide() both authorize here.
  */
@@ -187,7 +187,7 @@ const withItem = (base: Decision, changeable?: boolean): Decision => ({
 /**
  * What the server decides for (roles, method, canonical path), and with the item and the body, in memory: the route
  * it takes (a custom action under the rules of the write it runs), then the same functions the actions call, in
- * SPEC.md §3's order of checks (404 route → 401 → 403 endpoint → 403 fields → 404 row → 403 row). `scoutr check` and
+ * docs/reference/permissions.md#order-of-checks (404 route → 401 → 403 endpoint → 403 fields → 404 row → 403 row). `scoutr check` and
  * `loadPolicy` answer with it; the property test test/integration/core/decide-agreement.test.ts holds it to the
  * server's answers on every example.
  *
@@ -248,7 +248,7 @@ function allowed(
 
 /**
  * A list, search, unique listing, `/audit/{item}` or `/history/{item}`. A path filter, search or unique listing on a
- * hidden path is 403 (SPEC.md §4 "Names"), before any row is read; then a list answers 200 with or without the row,
+ * hidden path is 403 (docs/reference/query-language.md#names-and-nesting), before any row is read; then a list answers 200 with or without the row,
  * while `/audit/{item}` and `/history/{item}` are 404 for a hidden one.
  */
 function decideRead({ verb, match, table, scope, base, attempt }: Asked): Decision {
@@ -294,7 +294,7 @@ function decideCreate({ attempt, table, scope, counting, base }: Asked): Decisio
     scope.hidden,
     'field',
   );
-  // The creator receives the app's creator roles on the new item (SPEC.md §11): the checks see them so.
+  // The creator receives the app's creator roles on the new item (docs/reference/item-roles.md#creating): the checks see them so.
   const creator = table.itemRoles?.creator ?? [];
   const made: Item =
     creator.length > 0 && caller.id !== undefined
@@ -348,7 +348,7 @@ function updaters(counting: Role[], item: Item, changes: Record<string, Attribut
   return rolesAllowingUpdate(counting, item, post, changed);
 }
 
-/** GET or POST `/{item}/{id}/grants` on a visible row (SPEC.md §11). */
+/** GET or POST `/{item}/{id}/grants` on a visible row (docs/reference/item-roles.md#granting-and-revoking). */
 function decideGrants(
   { table, attempt, method, base }: Asked,
   item: Item,

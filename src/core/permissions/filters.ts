@@ -13,7 +13,7 @@ const VARIABLE = /^\$\{\s*user\b/;
 const MISSING = Symbol('missing caller attribute');
 class UnknownVariable extends Error {}
 
-/** `${user.id}` and friends, as a whole value or a whole list element (SPEC.md §2). */
+/** `${user.id}` and friends, as a whole value or a whole list element (docs/reference/permissions.md#filter-entries). */
 function substitute(value: unknown, caller: Caller): unknown {
   if (typeof value !== 'string') return value;
   const m = USER_VALUE.exec(value);
@@ -42,7 +42,7 @@ export function entryToPred(entry: FilterEntry, caller: Caller, where: string, i
   return fieldEntryToPred(entry, caller, where);
 }
 
-/** A field entry, `{field, operator?, value}`: the operator of that name (SPEC.md §4), on the caller's values. */
+/** A field entry, `{field, operator?, value}`: the operator of that name (docs/reference/query-language.md#operators), on the caller's values. */
 function fieldEntryToPred(entry: FieldFilterEntry, caller: Caller, where: string): Pred {
   const fail = (reason: string, at: 'field' | 'operator' | 'value' = 'value') =>
     authConfig(`${where}: filter on '${entry.field}': ${reason}`, { field: at });
@@ -69,7 +69,7 @@ function callerValues(value: unknown, caller: Caller, fail: (reason: string) => 
 }
 
 /**
- * A filter entry's value as the operators read it (SPEC.md §2): typed JSON that matches its own type only (no number
+ * A filter entry's value as the operators read it (docs/reference/permissions.md#records-apply-only-to-their-own-type): typed JSON that matches its own type only (no number
  * rule), a list as JSON writes it. Failures are 500 AUTH_CONFIG naming the operator as written.
  */
 function entryOperand(value: unknown, spelling: string, fail: (reason: string) => Error): Operand<unknown> {

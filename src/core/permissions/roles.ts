@@ -8,7 +8,7 @@ import { METHODS } from '../request';
 import { entriesToPred } from './filters';
 import type { AuthRecord, EndpointRule, GroupRecord, PermissionSet, RecordType } from './record';
 
-/** `updateCheck`: the row after an update (SPEC.md §2 `update_check_filters`, PostgreSQL's WITH CHECK). */
+/** `updateCheck`: the row after an update (docs/reference/permissions.md#checking-the-new-row-update_check_filters, PostgreSQL's WITH CHECK). */
 type Action = 'read' | 'create' | 'update' | 'updateCheck' | 'delete';
 const RULE_METHODS = new Set<string>([...METHODS, '*']);
 
@@ -20,7 +20,7 @@ export interface EndpointGrant {
   from: string;
 }
 
-/** One auth record that applies to the caller, merged with all of its groups (SPEC.md §3 "Roles"). */
+/** One auth record that applies to the caller, merged with all of its groups (docs/reference/permissions.md#roles). */
 export interface Role {
   id: string;
   type: RecordType;
@@ -80,7 +80,7 @@ function permissionSets(record: AuthRecord, groups: ReadonlyMap<string, GroupRec
   return out;
 }
 
-/** An auth record merged with every group it inherits into one role (SPEC.md §3 "Roles"). */
+/** An auth record merged with every group it inherits into one role (docs/reference/permissions.md#roles). */
 export function buildRole(
   record: AuthRecord,
   type: RecordType,
@@ -90,7 +90,7 @@ export function buildRole(
 ): Role {
   const sets = permissionSets(record, groups);
   // A role checks the row after an update against its update_check_filters if any of its sets declares them (an
-  // empty list included: "no check beyond the read filters"), else against its update_filters (SPEC.md §3 "Writes").
+  // empty list included: "no check beyond the read filters"), else against its update_filters (docs/reference/permissions.md#writes).
   const declaresCheck = sets.some((s) => s.update_check_filters !== undefined);
   const own = sets.map((set) => setPermissions(set, declaresCheck, caller, itemRoles));
   const filters = andPerAction(own.map((p) => p.filters));
@@ -181,7 +181,7 @@ export interface Selected {
   ignored: { id: string; type: string | undefined; wanted: RecordType }[];
 }
 
-/** A record applies only to a lookup of its own type (SPEC.md §2): a user named like a group never gets its record. */
+/** A record applies only to a lookup of its own type (docs/reference/permissions.md#records-apply-only-to-their-own-type): a user named like a group never gets its record. */
 export function selectRecords(lookup: Lookup, found: ReadonlyMap<string, AuthRecord>): Selected {
   const out: Selected = { applicable: [], ignored: [] };
   const want = (id: string, type: RecordType) => {
@@ -198,7 +198,7 @@ export function selectRecords(lookup: Lookup, found: ReadonlyMap<string, AuthRec
   return out;
 }
 
-/** DEFAULT_ROLE and ANONYMOUS_ROLE (SPEC.md §3 "Roles"): ids of auth records of type ROLE. */
+/** DEFAULT_ROLE and ANONYMOUS_ROLE (docs/reference/permissions.md#roles): ids of auth records of type ROLE. */
 export interface RoleSettings {
   defaultRole: string | undefined;
   anonymousRole: string | undefined;
@@ -237,7 +237,7 @@ export function selectNamedRole(
   return { record, type: 'ROLE' };
 }
 
-/** An API key caller's username, email and name come from its record (SPEC.md §3 table). */
+/** An API key caller's username, email and name come from its record (docs/reference/identity.md#what-each-source-gives). */
 export function withRecordIdentity(caller: Caller, selected: Selected): Caller {
   if (caller.kind !== 'api_key') return caller;
   const record = selected.applicable[0]?.record;
@@ -251,7 +251,7 @@ export function withRecordIdentity(caller: Caller, selected: Selected): Caller {
 }
 
 /**
- * The caller's roles from the records that apply to them (SPEC.md §3 "Roles"): the server, `scoutr check` and
+ * The caller's roles from the records that apply to them (docs/reference/permissions.md#roles): the server, `scoutr check` and
  * `loadPolicy` all merge permissions here.
  */
 export function rolesFor(

@@ -43,7 +43,7 @@ export interface ValidateOptions {
 }
 
 /**
- * Every mistake in a policy document, at once (SPEC.md §12). The shape is the zod schema's; regexes, methods,
+ * Every mistake in a policy document, at once (docs/reference/policy-file.md#validation). The shape is the zod schema's; regexes, methods,
  * operators, values, `${user.*}` variables, group references, cycles and expression limits are checked by the
  * very functions the server runs on its records, so a file that validates is one the server accepts.
  */

@@ -41,10 +41,10 @@ interface Parsed {
   filter: Pred;
 }
 
-/** The reserved parameters of SPEC.md §4 (`_limit`, `_cursor`, `_explain`). */
+/** The reserved parameters of docs/reference/query-language.md#explaining-a-plan (`_limit`, `_cursor`, `_explain`). */
 type Reserved = Pick<ParsedQuery, 'limit' | 'cursor' | 'explain'>;
 
-/** Query string → filter tree (SPEC.md §4). Any malformed input is a 400 INVALID_QUERY naming the parameter. */
+/** Query string → filter tree (docs/reference/query-language.md#operators). Any malformed input is a 400 INVALID_QUERY naming the parameter. */
 export function parseQuery(input: QueryInput): ParsedQuery {
   const reserved: Reserved = { limit: undefined, cursor: undefined, explain: false };
   const parsed: Parsed[] = [];
@@ -116,7 +116,7 @@ function parseCondition(param: string, values: readonly string[], keyTypes: Read
   for (const v of values) if (v === '') throw invalidQuery(param, 'empty value');
   const value = (op: string) => queryOperand(param, op, values, keyTypes.get(field));
   if (parts.length === 1) {
-    // `?a=1&a=2` means IN (SPEC.md §4)
+    // `?a=1&a=2` means IN (docs/reference/query-language.md#operators)
     return { param, field, op: values.length > 1 ? 'in' : 'eq', filter: eq.condition(field, value('eq'), 'eq') };
   }
   if (values.length > 1) throw invalidQuery(param, 'an operator may be given only once');
@@ -134,7 +134,7 @@ interface Element {
 }
 
 /**
- * A query parameter's value as the operators read it (SPEC.md §4): text, or a JSON array for a list; the number rule
+ * A query parameter's value as the operators read it (docs/reference/query-language.md#operators): text, or a JSON array for a list; the number rule
  * for equalities and orderings; a key attribute's values of the key schema's type. Failures are 400 INVALID_QUERY
  * naming the parameter.
  */
@@ -180,7 +180,7 @@ function jsonScalars(param: string, text: string, min: number, max = Number.POSI
   });
 }
 
-/** The values an equality on `text` matches (SPEC.md §4 number rule), or the schema type's value for a key. */
+/** The values an equality on `text` matches (docs/reference/query-language.md#the-number-rule), or the schema type's value for a key. */
 function equalityOperands(param: string, e: Element, key: KeySpec | undefined): Scalar[] {
   if (key) return [typedKey(param, e.text, key)];
   if (e.json) return [{ S: e.text }];

@@ -29,9 +29,9 @@ import {
 import { createTable, dropTables } from '../../../src/dynamo/admin';
 import { localDb, uniqueName } from '../../support/db';
 
-// The in-memory evaluator decides writes and filters what DynamoDB cannot (SPEC.md §3 "Atomicity", §4 "Planning").
+// The in-memory evaluator decides writes and filters what DynamoDB cannot (docs/reference/writes.md#atomicity-and-optimistic-concurrency, docs/reference/query-language.md#planning).
 // This test proves that it agrees with DynamoDB: random filter trees over random items, each run both ways. The
-// items carry random `_acl` maps (SPEC.md §11), well formed or not, and some trees hold item_role conditions.
+// items carry random `_acl` maps (docs/reference/item-roles.md#who-holds-what), well formed or not, and some trees hold item_role conditions.
 
 const ITEMS = 60;
 const TREES = 200;
@@ -113,7 +113,7 @@ const { value: storedValue } = fc.letrec<{ value: AttributeValue }>((tie) => ({
   ),
 }));
 
-// Item roles (SPEC.md §11): admin ⇒ maintainer ⇒ contributor, triage ⇒ contributor too, and `constructor`, a role
+// Item roles (docs/reference/item-roles.md#declaring-item-roles): admin ⇒ maintainer ⇒ contributor, triage ⇒ contributor too, and `constructor`, a role
 // nothing implies whose name is also an Object.prototype member (the in-memory side must read own keys only).
 const ROLES = ['admin', 'maintainer', 'contributor', 'triage', 'constructor'];
 const itemRoles = checkItemRoles({
@@ -432,7 +432,7 @@ describe('every operator of the table, in both syntaxes', () => {
   });
 });
 
-describe('item_role filters (SPEC.md §11)', () => {
+describe('item_role filters (docs/reference/item-roles.md#item_role-filters)', () => {
   // One page per scan keeps these runs short; paging is exercised by the trees above.
   const ONE_PAGE = 1000;
   const show = (user: string | undefined) => (user === undefined ? 'no user id' : `'${user}'`);

@@ -1,5 +1,5 @@
 // Transactions cancelled midway, through HTTP on DynamoDB Local, on the recipes example (item roles and a grants
-// table): a change's item, its grants rows and its audit record are one TransactWriteItems (SPEC.md §9, §11), so a
+// table): a change's item, its grants rows and its audit record are one TransactWriteItems (docs/reference/audit.md#the-audit-record, docs/reference/item-roles.md#storage-and-atomicity), so a
 // cancellation leaves all of them as they were, and a cancellation caused by a concurrent change is retried on a
 // fresh read and ends with both changes applied.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';

@@ -1,6 +1,6 @@
 // A bounded fuzz run through the HTTP path on DynamoDB Local (issue 13.1): random query strings against the pet
 // store as its public key, and random update bodies as the inventory key. Properties: never a 5xx; every 4xx is
-// SPEC.md §7's JSON error; an answer never holds a field hidden from the caller, nor a row outside its filters; a
+// docs/reference/errors.md#the-error-body; an answer never holds a field hidden from the caller, nor a row outside its filters; a
 // refused write changes nothing. Paths, identities, every write route and the recipes example: the other files here.
 import fc from 'fast-check';
 import { scanData } from '../write/support';

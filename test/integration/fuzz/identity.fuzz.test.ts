@@ -1,6 +1,6 @@
 // Random identity headers against the pet store on DynamoDB Local (issue 13.1): API keys valid, unknown, empty or
 // huge; OIDC headers in any case, repeated, with odd unicode; junk Authorization and other headers. The model in
-// petstore.ts says which records the headers select (SPEC.md §3), so each answer is checked exactly: 401 when no
+// petstore.ts says which records the headers select (docs/reference/identity.md#sources-in-order-of-precedence), so each answer is checked exactly: 401 when no
 // record applies, else precisely the rows and fields those records show.
 import fc from 'fast-check';
 import { parseGroups } from '../../../src/http/identity';

@@ -1,7 +1,7 @@
 // Random paths against the pet store on DynamoDB Local (issue 13.1): route names known and unknown, ids with odd
 // characters, percent-encoding (once, twice, broken), dots, slashes, unicode, trailing and doubled slashes, long
 // segments; any method, as callers from the public website to the admin. Properties: never a 5xx; every 4xx is
-// SPEC.md §7's error; nothing hidden from the caller in any answer or header; every pet answered is one the caller
+// docs/reference/errors.md#the-error-body; nothing hidden from the caller in any answer or header; every pet answered is one the caller
 // may read, exactly as they may see it; a failed request writes nothing (a successful write is undone after it).
 import fc from 'fast-check';
 import { fuzzServer } from './fixture';

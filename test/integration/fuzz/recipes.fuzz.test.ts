@@ -1,4 +1,4 @@
-// The recipes example (item roles own/edit/view, SPEC.md §11 and §13) fuzzed on DynamoDB Local (issue 13.1): reads,
+// The recipes example (item roles own/edit/view, docs/reference/item-roles.md#declaring-item-roles and docs/tutorials/recipes.md) fuzzed on DynamoDB Local (issue 13.1): reads,
 // writes and grants bodies by users holding different roles on seeded recipes, by users holding none, by an API
 // key with no user id, by a user id too long for a key, and anonymously. The expected visible set comes from the
 // seed's grants: a list shows only recipes the caller may view, an item the caller cannot view is 404 (never 403),

@@ -1,6 +1,6 @@
 // Random JSON bodies on every write route of the pet store, on DynamoDB Local (issue 13.1): POST /item, PUT and
 // PATCH /item/{id}, DELETE /item/{id} and the custom action POST /item/{id}/sell, by every kind of caller. Properties:
-// never a 5xx; every 4xx is SPEC.md §7's error; a refused write writes nothing at all (no successful write command
+// never a 5xx; every 4xx is docs/reference/errors.md#the-error-body; a refused write writes nothing at all (no successful write command
 // to the data or audit table, and the data table as before); an answer holds nothing hidden from the caller. A
 // successful write is undone, so that every case starts from the seed.
 import fc from 'fast-check';

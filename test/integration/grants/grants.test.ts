@@ -1,4 +1,4 @@
-// Per-item roles and grants through the local server on DynamoDB Local (SPEC.md §11): the creator's roles, the
+// Per-item roles and grants through the local server on DynamoDB Local (docs/reference/item-roles.md#creating): the creator's roles, the
 // grants endpoints in SPEC order (400 → 404 → 403 → 409 LAST_OWNER), the item_role filter on every action, the
 // grants table kept in step with `_acl` in one transaction, audit and history, and concurrent grants.
 import { type Row, scanAudit, snapshot, storedItem } from '../write/support';
@@ -142,7 +142,7 @@ describe('POST /{item}/{id}/grants', () => {
   ])('answers 400 naming the field for $what, before the 404, and writes nothing', async ({ body, field }) => {
     const id = await newRecipe();
     await expectNothingWritten(async () => {
-      // user3 cannot see the item: the body's 400 comes first (SPEC.md §11 order)
+      // user3 cannot see the item: the body's 400 comes first (docs/reference/item-roles.md#order-of-checks)
       const res = await grant('user3', id, body);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'INVALID_BODY', details: { field } });
@@ -165,7 +165,7 @@ describe('POST /{item}/{id}/grants', () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'LAST_OWNER' });
     });
-    // someone else must own the item and read it (SPEC.md §11): own alone would leave nobody who sees it
+    // someone else must own the item and read it (docs/reference/item-roles.md#the-lockout-rule): own alone would leave nobody who sees it
     expect((await grant('user1', id, { user: 'user2', grants: ['own', 'view'] })).status).toBe(200);
     const res = await grant('user1', id, { user: 'user1', grants: ['own'], revoke: true });
     expect(res.status).toBe(200);

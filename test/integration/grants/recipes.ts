@@ -1,4 +1,4 @@
-// The recipes example's routes and item roles (SPEC.md §11, §13) for tests that name their users: the example's app
+// The recipes example's routes and item roles (docs/reference/item-roles.md#granting-and-revoking, docs/tutorials/recipes.md) for tests that name their users: the example's app
 // config without its DEFAULT_ROLE, and a `cooks` group in place of its `member` ROLE record, so that only the users a
 // test seeds hold a role. The grants tests and the transaction fault tests start it the same way.
 import app from '../../../example/recipes/scoutr.config';

@@ -2,7 +2,7 @@ import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { apiKey, get } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §10 AUTH_CACHE_SECONDS, through the local server on a fake clock: a revoked API key keeps working while its
+// docs/reference/configuration.md#the-local-server AUTH_CACHE_SECONDS, through the local server on a fake clock: a revoked API key keeps working while its
 // cached record is younger than AUTH_CACHE_SECONDS; older, it is served once more while one background read
 // refreshes it, and then refused; a record 2 × AUTH_CACHE_SECONDS old is read again before the answer.
 

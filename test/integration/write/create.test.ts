@@ -1,7 +1,7 @@
 import { as } from '../../support/harness';
 import { scanAudit, scanData, storedItem, writeTests } from './support';
 
-// POST /item through the local server (SPEC.md §3 "Writes", §5 "Bodies", §7): what a create accepts, what it
+// POST /item through the local server (docs/reference/permissions.md#writes, docs/reference/writes.md#bodies, docs/reference/errors.md#the-error-body): what a create accepts, what it
 // refuses, and that a refused create writes nothing.
 
 // jest.config.js's testTimeout is a global option, so inside a project it does not apply: set it here.
@@ -277,7 +277,7 @@ describe('size and shape limits', () => {
   });
 });
 
-describe('order of checks (SPEC.md §3)', () => {
+describe('order of checks (docs/reference/permissions.md#order-of-checks)', () => {
   it.each([
     { what: '401 before anything', headers: {}, body: '{', want: 401 },
     { what: '403 endpoint before 413', headers: as.key('browser'), body: 'x'.repeat(400 * 1024), want: 403 },

@@ -3,7 +3,7 @@ import { defineApp } from '../../../src/core/define-app';
 import { as, harnessForFile } from '../../support/harness';
 import { snapshot, storedItem } from './support';
 
-// A custom action's view of its request (SPEC.md §8): `req.caller` says who calls, and `ops.update(id, fn)` computes
+// A custom action's view of its request (docs/reference/app-config.md#custom-actions): `req.caller` says who calls, and `ops.update(id, fn)` computes
 // the change from the stored item as that caller may see it, on each attempt.
 
 const seen: JsonItem[] = [];

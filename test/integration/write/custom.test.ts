@@ -4,8 +4,8 @@ import { dataTableOf } from '../../../src/core/app';
 import { as } from '../../support/harness';
 import { scanAudit, storedItem, writeTests } from './support';
 
-// The example's custom action POST /item/{id}/sell (SPEC.md §8): an update under the update rules of the roles that
-// permit the custom route, audited and versioned as SELL. Also the example's generateId (§5 "Bodies").
+// The example's custom action POST /item/{id}/sell (docs/reference/app-config.md#custom-actions): an update under the update rules of the roles that
+// permit the custom route, audited and versioned as SELL. Also the example's generateId (docs/reference/writes.md#bodies).
 
 jest.setTimeout(30_000);
 

@@ -2,7 +2,7 @@ import type { AppConfig } from '../../../src/core/app';
 import { as } from '../../support/harness';
 import { afterNextConsistentGet, scanAudit, storedItem, writeTests } from './support';
 
-// DELETE /item/{id} through the local server (SPEC.md §3, §5, §8 deleteCondition, §9).
+// DELETE /item/{id} through the local server (docs/reference/permissions.md#writes, docs/reference/endpoints.md#single-items, docs/reference/app-config.md#conditions, docs/reference/audit.md#the-audit-record).
 
 jest.setTimeout(30_000);
 

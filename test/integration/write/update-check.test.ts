@@ -2,7 +2,7 @@ import type { AppConfig } from '../../../src/core/app';
 import { as, harnessForFile } from '../../support/harness';
 import { snapshot, storedItem } from './support';
 
-// update_check_filters (SPEC.md §2, §3 "Writes"; PostgreSQL's WITH CHECK) through the local server: the stored row is
+// update_check_filters (docs/reference/permissions.md#checking-the-new-row-update_check_filters, docs/reference/permissions.md#writes; PostgreSQL's WITH CHECK) through the local server: the stored row is
 // decided on update_filters, the row after the update on update_check_filters, or on update_filters for a role
 // without them. "Members may set `borrower` to themselves on a book nobody has borrowed."
 

@@ -2,8 +2,8 @@ import type { AppConfig } from '../../../src/core/app';
 import { as } from '../../support/harness';
 import { afterNextConsistentGet, scanAudit, storedItem, writeTests } from './support';
 
-// PUT and PATCH /item/{id} through the local server (SPEC.md §3 "Writes", "404 or 403", "Order of checks",
-// "Atomicity"; §5): partial updates, who may change which field of which row, ETags, and lost races.
+// PUT and PATCH /item/{id} through the local server (docs/reference/permissions.md#writes, "404 or 403", "Order of checks",
+// "Atomicity"; docs/reference/endpoints.md#single-items): partial updates, who may change which field of which row, ETags, and lost races.
 
 jest.setTimeout(30_000);
 
@@ -280,7 +280,7 @@ describe('rows a role may change', () => {
   });
 });
 
-describe('order of checks (SPEC.md §3)', () => {
+describe('order of checks (docs/reference/permissions.md#order-of-checks)', () => {
   it.each([
     { what: '400 body before 403 fields', id: 'order', body: { cost: 1, _x: 1 }, as: 'editor', want: 'INVALID_BODY' },
     { what: '403 fields before 404', id: 'absent', body: { cost: 1 }, as: 'editor', want: 'FORBIDDEN' },

@@ -3,7 +3,7 @@ import type { AppConfig, JsonItem } from '../../../src/core/app';
 import { as } from '../../support/harness';
 import { storedItem, writeTests } from './support';
 
-// Validators and conditions of the app config (SPEC.md §8) through the local server: what they see, how their
+// Validators and conditions of the app config (docs/reference/app-config.md#validators) through the local server: what they see, how their
 // failures are answered, and that a failed request writes nothing.
 
 jest.setTimeout(30_000);

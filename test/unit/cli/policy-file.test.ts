@@ -222,7 +222,7 @@ describe('policy validate: one located message per rule', () => {
     expect(got).toEqual(["FILE: records.k.groups[0]: unknown group_id 'nope'"]);
   });
 
-  it('accepts the policy of SPEC.md §12', () => {
+  it('accepts the policy of docs/reference/policy-file.md#the-document', () => {
     const spec = yaml([
       'version: 1',
       'groups:',

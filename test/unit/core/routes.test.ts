@@ -16,7 +16,7 @@ import {
   trimTrailingSlash,
 } from '../../../src/core/routes';
 
-// SPEC.md §3 canonical path, built from the same few functions by every edge (REST, HTTP API, has-permission).
+// docs/reference/permissions.md#endpoint-rules-and-the-canonical-path, built from the same few functions by every edge (REST, HTTP API, has-permission).
 
 describe('canonicalPath', () => {
   it.each<{ template: string; params: Record<string, string>; path: string }>([

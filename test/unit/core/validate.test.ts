@@ -5,7 +5,7 @@ import { ScoutrError } from '../../../src/core/errors';
 import { checkCondition, validateBody } from '../../../src/core/validate';
 import type { Item } from '../../../src/core/values';
 
-// Validators and conditions of the app config (SPEC.md §8).
+// Validators and conditions of the app config (docs/reference/app-config.md#validators).
 
 const caller: Caller = { kind: 'oidc', id: 'u-1', username: 'ursula', groups: [] };
 

@@ -9,7 +9,7 @@ import { ScoutrError } from '../../../src/core/errors';
 import type { Lookup } from '../../../src/core/permissions/roles';
 import { AuthStore } from '../../../src/dynamo/auth';
 
-// The auth cache (SPEC.md §10 AUTH_CACHE_SECONDS, the revocation delay): records and groups are read once per
+// The auth cache (docs/reference/configuration.md#the-server AUTH_CACHE_SECONDS, the revocation delay): records and groups are read once per
 // container per id, found or not, and served for `cacheSeconds`; then, up to twice that, served while one background
 // read per id refreshes them; older, read again before answering. 0 reads them on every request.
 

@@ -39,7 +39,7 @@ describe('between: field__between=[low,high], {field, operator: between, value: 
     });
   });
 
-  // One check of the bounds, whichever way the condition was written (SPEC.md §4 and §2).
+  // One check of the bounds, whichever way the condition was written (docs/reference/query-language.md#operators and docs/reference/permissions.md#auth-records-and-groups).
   it.each<[string, unknown[], string]>([
     ['[2,1]', [num('2'), num('1')], 'needs low ≤ high'],
     ['["b","a"]', ['b', 'a'], 'needs low ≤ high'],

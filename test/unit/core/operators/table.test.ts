@@ -12,7 +12,7 @@ it('has a test file for every operator module', () => {
   expect(modules.filter((m) => !existsSync(join(__dirname, m.replace(/\.ts$/, '.test.ts'))))).toEqual([]);
 });
 
-it('lists every operator of SPEC.md §4, each spelling once', () => {
+it('lists every operator of docs/reference/query-language.md#operators, each spelling once', () => {
   expect(OPERATORS.map((o) => o.name)).toEqual([
     'eq',
     'ne',
