@@ -35,7 +35,8 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      // test/docs/*.test.ts: the docs' links, anchors and references checked against the code, without a database.
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/docs/*.test.ts'],
       transform,
       transformIgnorePatterns,
       testEnvironment: 'node',
@@ -47,7 +48,9 @@ module.exports = {
       displayName: 'integration',
       // test/security: one file per OWASP API Security Top 10 (2023) item, through HTTP like the integration tests.
       // test/browser: the console's page in a real headless Chromium (test/support/browser.ts).
+      // test/docs/run: the docs' command blocks replayed, and their Mermaid diagrams parsed in that Chromium.
       testMatch: [
+        '<rootDir>/test/docs/run/**/*.test.ts',
         '<rootDir>/test/integration/**/*.test.ts',
         '<rootDir>/test/security/**/*.test.ts',
         '<rootDir>/test/browser/**/*.test.ts',

@@ -1,16 +1,38 @@
-// Scoutr's own CPU on a big answer: `npm run bench:answer -- [workload index, default 5] [size, default 10000]`.
-// Seeds DynamoDB Local, then replays its Scan replies from memory (a middleware answers the data table's Scans and
-// the audit PutItem without sending them), so each request is the answer path alone: no SDK parsing, no waiting.
-// Runs Scoutr's Lambda code path and the bare baseline (bench/baseline.ts) in turn, in one process, and prints
-// the median and best ms per request of each.
+// Scoutr's answer path against floors that make the same DynamoDB calls and nothing else, in one process:
+// `npm run bench:answer -- [workload index, default 5] [size, default 10000]` (also the last part of `npm run bench`).
+// - A big answer (the list workload): seeds DynamoDB Local, then replays its Scan replies from memory (a middleware
+//   answers the data table's Scans and the audit PutItem without sending them), so each request is the answer path
+//   alone: no SDK parsing, no waiting. Runs Scoutr's Lambda code path and the bare baseline (bench/baseline.ts) in
+//   turn and prints the median and best ms per request of each.
+// - Get by id: real round trips to DynamoDB Local (a get is mostly its two calls), Scoutr's Lambda code path against
+//   the floor that sends the same GetItem and audit PutItem concurrently; with the auth cache warm, with the caller's
+//   entries past AUTH_CACHE_SECONDS, and past twice that (a fake clock, see getById below).
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { buildAuditRecord } from '../src/core/audit';
+import { itemToJson } from '../src/core/json';
 import type { Logger } from '../src/core/log';
 import { routesFor } from '../src/core/routes';
+import type { Item } from '../src/core/values';
+import { putAuditRecord } from '../src/dynamo/audit';
 import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';
 import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { Bare } from './baseline';
-import { APP, benchClient, benchConfig, createBenchTables, restEvent, seedItems, TABLES, WORKLOADS } from './fixtures';
+import {
+  API_KEY,
+  APP,
+  benchClient,
+  benchConfig,
+  type Call,
+  createBenchTables,
+  restEvent,
+  seedItems,
+  TABLES,
+  WORKLOADS,
+} from './fixtures';
+import { table } from './format';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [workloadArg = '5', sizeArg = '10000'] = process.argv.slice(2);
@@ -63,9 +85,172 @@ async function main() {
       ts.sort((a, b) => a - b);
       console.log(`  ${name.padEnd(8)} median ${ts[ts.length >> 1]!.toFixed(1)} ms, best ${ts[0]!.toFixed(1)} ms`);
     }
+    await getById(emulator.endpoint, size);
   } finally {
     db.destroy();
     await emulator.stop();
+  }
+}
+
+// ---- get by id ----
+
+const GET_ROUNDS = 200;
+const GET_WARMUP = 20;
+/** A get answers within this factor of the floor that makes its two calls concurrently (issue 22, item 8). */
+const GET_TARGET = 1.2;
+
+/**
+ * The floor of a get by id: the same GetItem Scoutr sends (strongly consistent, capacity returned) and the same audit
+ * PutItem (the record built by src/core/audit.ts, with the attribute_not_exists(id) condition), sent concurrently,
+ * then the item as JSON. Nothing else: no auth, no permission check, no log line. `sequential` sends the PutItem
+ * after the GetItem instead, as a Scoutr that waits for the item before it audits must.
+ */
+class GetFloor {
+  constructor(private readonly db: DynamoDBClient) {}
+
+  private get(call: Call) {
+    return this.db.send(
+      new GetItemCommand({
+        TableName: TABLES.data,
+        Key: { id: { S: call.pathParams!.id! } },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+  }
+
+  private audit(call: Call) {
+    const id = call.pathParams!.id!;
+    return putAuditRecord(
+      this.db,
+      TABLES.audit,
+      buildAuditRecord({
+        now: Date.now(),
+        nonce: randomBytes(8).toString('hex'),
+        shard: Math.floor(Math.random() * 4),
+        action: 'GET',
+        method: call.method,
+        path: call.path,
+        pathParams: { id },
+        query: [],
+        resource: { id: { S: id } },
+        resourceKey: id,
+        caller: { kind: 'api_key', id: API_KEY, apiKeyId: API_KEY, name: 'bench', sourceIp: '127.0.0.1', groups: [] },
+        ttlDays: 30,
+      }),
+    );
+  }
+
+  private answer(item: unknown): string {
+    if (!item) throw new Error('the floor found no item');
+    return JSON.stringify(itemToJson(item as Item));
+  }
+
+  async concurrent(call: Call): Promise<string> {
+    const [out] = await Promise.all([this.get(call), this.audit(call)]);
+    return this.answer(out.Item);
+  }
+
+  async sequential(call: Call): Promise<string> {
+    const out = await this.get(call);
+    await this.audit(call);
+    return this.answer(out.Item);
+  }
+
+  async alone(call: Call): Promise<string> {
+    return this.answer((await this.get(call)).Item);
+  }
+}
+
+/**
+ * Get by id over real round trips: each round runs every variant once, in turn, on a different item. The Scoutr
+ * variants are three runtimes on one client, each with its own clock: `warm` reads the real clock (its auth entries
+ * stay within AUTH_CACHE_SECONDS), `stale` moves AUTH_CACHE_SECONDS + 1 s forward before each request (every request
+ * finds the caller's entries older than the cache time), `past the bound` 2 × AUTH_CACHE_SECONDS + 1 s. A refresh left
+ * running in the background is waited for after the timed request, so it never lands in another variant's time.
+ */
+interface Sample {
+  ms: number;
+  /** this process's CPU (user + system) over the same span: Node's own work, apart from DynamoDB Local's */
+  cpuMs: number;
+}
+
+async function sample(run: () => Promise<unknown>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  await run();
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function getById(endpoint: string, size: number) {
+  const db = benchClient(endpoint);
+  try {
+    const config = benchConfig(endpoint);
+    const log: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) };
+    const route = routesFor(APP).find((r) => r.method === 'GET' && r.path === '/item/{id}')!;
+    type Variant = [label: string, run: (call: Call) => Promise<Sample>];
+    const scoutr = async (label: string, step: number): Promise<Variant> => {
+      let offset = 0;
+      const runtime = await createRuntime(APP, config, { db, log, now: () => Date.now() + offset });
+      return [
+        label,
+        async (call) => {
+          offset += step;
+          let status = 0;
+          const s = await sample(async () => {
+            status = (await handleEvent(runtime, route.verb, restEvent(call, 'get-by-id'))).statusCode;
+          });
+          if (status !== 200) throw new Error(`${label}: status ${status}`);
+          await runtime.deps.auth.settled();
+          return s;
+        },
+      ];
+    };
+    const floor = new GetFloor(db);
+    const cache = config.AUTH_CACHE_SECONDS * 1000;
+    const variants: Variant[] = [
+      ['floor: GetItem ‖ audit PutItem', (call) => sample(() => floor.concurrent(call))],
+      ['GetItem alone', (call) => sample(() => floor.alone(call))],
+      ['GetItem, then audit PutItem', (call) => sample(() => floor.sequential(call))],
+      await scoutr('scoutr, auth cached', 0),
+      await scoutr(`scoutr, auth entries > ${config.AUTH_CACHE_SECONDS} s old`, cache + 1000),
+      await scoutr(`scoutr, auth entries > ${2 * config.AUTH_CACHE_SECONDS} s old`, 2 * cache + 1000),
+    ];
+    const samples = variants.map((): Sample[] => []);
+    for (let round = 0; round < GET_WARMUP + GET_ROUNDS; round++) {
+      const call = WORKLOADS[0]!.call(round, size);
+      for (const [i, [, run]] of variants.entries()) {
+        const s = await run(call);
+        if (round >= GET_WARMUP) samples[i]!.push(s);
+      }
+    }
+    const sorted = (ss: Sample[], k: keyof Sample) => ss.map((x) => x[k]).sort((a, b) => a - b);
+    const median = (ss: Sample[], k: keyof Sample) => sorted(ss, k)[ss.length >> 1]!;
+    const p90 = (ss: Sample[], k: keyof Sample) => sorted(ss, k)[Math.floor(ss.length * 0.9)]!;
+    const mean = (ss: Sample[], k: keyof Sample) => ss.reduce((sum, x) => sum + x[k], 0) / ss.length;
+    const floorMs = median(samples[0]!, 'ms');
+    const floorCpu = mean(samples[0]!, 'cpuMs');
+    const rows = variants.map(([label], i) => {
+      const ss = samples[i]!;
+      const target = i === 3 ? ` (target ≤ ${GET_TARGET}×)` : '';
+      return [
+        label,
+        median(ss, 'ms').toFixed(2),
+        p90(ss, 'ms').toFixed(2),
+        `${(median(ss, 'ms') / floorMs).toFixed(2)}×${target}`,
+        mean(ss, 'cpuMs').toFixed(2),
+        `${(mean(ss, 'cpuMs') / floorCpu).toFixed(2)}×`,
+      ];
+    });
+    console.log(
+      `\nget by id @${size}, DynamoDB Local round trips, ${GET_ROUNDS} rounds (AUTH_CACHE_SECONDS=${config.AUTH_CACHE_SECONDS}):`,
+    );
+    console.log(table(['variant', 'median ms', 'p90 ms', 'median ÷ floor', 'cpu ms', 'cpu ÷ floor'], rows, 1));
+    console.log('cpu ms: mean CPU of this process per request (DynamoDB Local runs in its own).');
+  } finally {
+    db.destroy();
   }
 }
 

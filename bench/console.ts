@@ -1,4 +1,4 @@
-// npm run bench:console — the console (SPEC.md §15) at scale: its "see as" view of the pet store and its "who can
+// npm run bench:console — the console (docs/how-to/use-the-console.md) at scale: its "see as" view of the pet store and its "who can
 // read this item?" answer, at 10,000 items and 1,000 auth records, through its HTTP API as the page calls it. For
 // each: the plan, the DynamoDB calls and items read (counted on the client, per table), and p50/p99 ms.
 // Asserts nothing; numbers from a busy machine are noise.

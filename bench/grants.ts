@@ -1,4 +1,4 @@
-// npm run bench (third part), npm run bench:grants — "list what I may view" (SPEC.md §11 "Planning", issue 11.5): at
+// npm run bench (third part), npm run bench:grants — "list what I may view" (docs/reference/item-roles.md#planning-what-a-list-costs, issue 11.5): at
 // 100,000 items of which the caller holds `view` on 50, GET /items through HTTP served from the caller's grants rows
 // (a Query on `principal`, then BatchGetItem), against the same visible rows forced onto a Scan in the same run (the
 // same caller with a second counting role whose rows need no item role and match nothing). Reports the plan, the

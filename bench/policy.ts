@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { run } from '../src/cli/main';
-import { loadPolicyFile } from '../src/cli/policy-file';
 import { authTableSpec, createTable, groupTableSpec } from '../src/dynamo/admin';
 import { createClient } from '../src/dynamo/client';
 import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
+import { loadPolicyFile } from '../src/policy-file';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const RECORDS = Number(process.env.RECORDS ?? 1000);

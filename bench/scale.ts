@@ -16,7 +16,7 @@ import { table } from './format';
 import { httpLoad, type LoadResult } from './http-load';
 import type { Impl, Measurement } from './worker';
 
-// The SDK's notice that releases after January 2027 need Node 22 (README "Requirements"), once per process.
+// The SDK's notice that releases after January 2027 need Node 22 (docs/reference/package.md#requirements), once per process.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const SIZES = (process.env.SIZES ?? '10000,100000')

@@ -28,7 +28,7 @@ export async function buildConsole(out = CONSOLE_OUT): Promise<void> {
 
 if (require.main === module) {
   buildConsole().then(
-    () => console.log(`built ${CONSOLE_OUT}`),
+    () => console.error(`built ${CONSOLE_OUT}`),
     (err: unknown) => {
       console.error(err);
       process.exit(1);

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { formatIssue, loadPolicyFile } from '../src/cli/policy-file';
 import { ConfigError } from '../src/config';
 import type { AuthRecord, GroupRecord } from '../src/core/permissions/record';
 import { policyRecords } from '../src/core/policy/records';
 import type { PolicyDocument } from '../src/core/policy/schema';
 import { findProject, loadProject, type Project } from '../src/local/project';
+import { formatIssue, loadPolicyFile } from '../src/policy-file';
 
 // The examples of this repository (docs: tutorials), each a project under example/NAME as `scoutr init` makes one:
 // `npm start -- --example NAME` serves it, and the tests start it through here.

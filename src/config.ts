@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { AppConfig } from './core/app';
 import { importDefault } from './modules';
 
-// SPEC.md §10. Read once per cold start, at the edge; everything else is given the parsed Config.
+// docs/reference/configuration.md#the-server. Read once per cold start, at the edge; everything else is given the parsed Config.
 const required = {
   error: (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : 'must be a string'),
 };
@@ -89,7 +89,7 @@ export const EnvSchema = z.object({
   AUTH_TABLE: name,
   GROUP_TABLE: name,
   AUDIT_TABLE: opt(name), // no AUDIT_TABLE: nothing is audited, /audit and /history answer 404 AUDIT_DISABLED
-  GRANTS_TABLE: opt(name), // per-item grants (SPEC.md §11): required when the app config declares itemRoles
+  GRANTS_TABLE: opt(name), // per-item grants (docs/reference/item-roles.md#storage-and-atomicity): required when the app config declares itemRoles
   AUDIT_SHARDS: z._default(int(1, 100), 4),
   DYNAMODB_ENDPOINT: opt(url),
   AWS_REGION: opt(name),
@@ -100,9 +100,9 @@ export const EnvSchema = z.object({
   OIDC_GROUPS_HEADER: z._default(name, 'Oidc-Claim-Groups'),
   JWT_USER_CLAIM: z._default(name, 'sub'),
   JWT_GROUPS_CLAIM: z._default(name, 'cognito:groups'),
-  // The JWT claims a username is read from, in order; none present: the user id (SPEC.md §3 "Identity").
+  // The JWT claims a username is read from, in order; none present: the user id (docs/reference/identity.md#sources-in-order-of-precedence).
   JWT_USERNAME_CLAIM: z._default(usernameClaims, ['cognito:username']),
-  // In-process JWT verification (README "JWT verification"): on only when OIDC_JWKS_URL is set.
+  // In-process JWT verification (docs/reference/identity.md#verified-bearer-tokens): on only when OIDC_JWKS_URL is set.
   OIDC_JWKS_URL: opt(jwksUrl),
   OIDC_ISSUER: opt(name),
   OIDC_AUDIENCE: list, // comma-separated; a token's `aud` (or, without one, `client_id`) must be one of them
@@ -112,8 +112,10 @@ export const EnvSchema = z.object({
   AUDIT_WRITE_TTL_DAYS: opt(int(1, 36_500)), // unset: change records never expire
   CURSOR_SECRET: opt(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
   READ_BUDGET_MS: z._default(int(100, 900_000), 20_000),
-  AUTH_CACHE_SECONDS: z._default(int(0, 3600), 10), // the revocation delay; 0 disables the cache
-  // Ids of auth records of type ROLE (SPEC.md §3 "Roles"): added to every caller with an identity / the one role of
+  // How long auth records and groups are served from the per-container cache before a refresh (then served stale,
+  // refreshed in the background, up to twice as long): a revoked record stops working within 2 × this; 0: no cache.
+  AUTH_CACHE_SECONDS: z._default(int(0, 3600), 10),
+  // Ids of auth records of type ROLE (docs/reference/permissions.md#roles): added to every caller with an identity / the one role of
   // a request without one. Unset: no such role (a request without an identity stays 401).
   DEFAULT_ROLE: opt(name),
   ANONYMOUS_ROLE: opt(name),

@@ -7,17 +7,19 @@ export { deleteItem } from './actions/delete';
 export { runRequest } from './actions/run';
 export { updateItem } from './actions/update';
 export { type Config, EnvSchema, loadConfig } from './config';
-export {
-  type AppConfig,
-  type CustomAction,
-  type CustomRequest,
-  defineApp,
-  type UniqueRoute,
-  type Validator,
-  type ValidatorFn,
-  type WriteCondition,
-  type WriteOps,
+export type {
+  AppConfig,
+  CustomAction,
+  CustomRequest,
+  KeyDeclaration,
+  TableDeclaration,
+  UniqueRoute,
+  Validator,
+  ValidatorFn,
+  WriteCondition,
+  WriteOps,
 } from './core/app';
+export { defineApp } from './core/define-app';
 export { type ErrorCode, ScoutrError } from './core/errors';
 export { type Identity, InvalidPolicy, type PolicyOptions } from './core/policy/load-policy';
 export { type PolicyDocument, PolicySchema } from './core/policy/schema';

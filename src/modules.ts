@@ -1,9 +1,9 @@
 // The one loader of a user's modules (app config, policy module, seed file): TypeScript or JavaScript, CommonJS or
-// ES modules, on Node 20 with no build step (jiti, docs: dependencies). Inside them the package name `scoutr`
+// ES modules, on Node 20 with no build step (jiti, docs: explanation/dependencies). Inside them the package name `scoutr`
 // resolves to this very copy of Scoutr, whichever copy a project's node_modules holds: a ScoutrError thrown by the
 // app is then the class the server recognises, and `defineApp` is the one the server was built with.
 // Made on first use, and jiti required only then: a Lambda bundle reaches this file through the package root but
-// never loads a module at run time, so it leaves jiti out (README "Deploy") and must not resolve these paths at init.
+// never loads a module at run time, so it leaves jiti out (docs/reference/deploy.md#bundling) and must not resolve these paths at init.
 type Jiti = ReturnType<typeof import('jiti')['createJiti']>;
 let loader: Jiti | undefined;
 function jiti(): Jiti {

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { formatIssue, loadPolicyFile } from './cli/policy-file';
 import { ConfigError } from './config';
 import { checkItemRoles } from './core/item-roles';
 import { type Policy as CorePolicy, loadPolicy as decisionsOf, type PolicyOptions } from './core/policy/load-policy';
 import { type Decision, shownDecision } from './http/decision';
+import { formatIssue, loadPolicyFile } from './policy-file';
 
 export type LoadPolicyOptions = PolicyOptions;
 

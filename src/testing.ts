@@ -4,7 +4,7 @@ import type { PolicyDocument } from './core/policy/schema';
 import { startDev } from './local/dev';
 import { companionFiles, findProject, loadProject, type SeedFile } from './local/project';
 
-// `scoutr/testing`: a project's API on a fresh embedded DynamoDB, for the project's own tests (docs: how-to/test).
+// `scoutr/testing`: a project's API on a fresh embedded DynamoDB, for the project's own tests (docs: how-to/test-your-api).
 
 export interface TestServerOptions {
   /** the project's folder (default: the current one): its scoutr.config.ts, policy and seed files */
@@ -16,7 +16,7 @@ export interface TestServerOptions {
   /** seed items (and grants), or the path of a seed file, instead of the folder's */
   seed?: string | SeedFile;
   /**
-   * Variables the server reads (SPEC.md §10: DEFAULT_ROLE, AUDIT_READ_TTL_DAYS, ...), and only these: a test does
+   * Variables the server reads (docs/reference/configuration.md#the-server: DEFAULT_ROLE, AUDIT_READ_TTL_DAYS, ...), and only these: a test does
    * not depend on the shell it runs in.
    */
   env?: Record<string, string>;

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from 'scoutr';
 
-// The articles example's roles, declared in code as Balrog declares them (SPEC.md §13) and applied at seed time
+// The articles example's roles, declared in code as Balrog declares them (docs/tutorials/articles.md) and applied at seed time
 // through the same code as `scoutr policy apply example/articles/policy.ts`. A permission is a group naming the
 // endpoints of one action; a role is a group of permissions; each identity holds exactly one role.
 

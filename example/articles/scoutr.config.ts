@@ -1,6 +1,6 @@
 import { defineApp, ScoutrError } from 'scoutr';
 
-// Articles (Balrog's demo, SPEC.md §13): anonymous visitors read, users read and comment, authors also post. The
+// Articles (Balrog's demo, docs/tutorials/articles.md): anonymous visitors read, users read and comment, authors also post. The
 // roles are example/articles/policy.ts, in code and tested role by role (test/unit/examples/articles-policy.test.ts).
 
 const MAX_COMMENT = 2_000;

@@ -2,7 +2,7 @@ import { defineApp } from 'scoutr';
 import * as z from 'zod/mini';
 
 // The pet store (the Possum example's scenario): anyone may browse available pets, employees add them, the
-// inventory manager adds and removes them, an auditor reads the audit log. SPEC.md §8 describes every field.
+// inventory manager adds and removes them, an auditor reads the audit log. docs/reference/app-config.md#the-module describes every field.
 export default defineApp({
   routes: { items: 'items', item: 'item' },
   uniqueRoutes: {
@@ -43,7 +43,7 @@ export default defineApp({
       },
     },
   },
-  // Lists by type (and price) and by status are Queries on these indexes, not Scans (SPEC.md §4 Planning).
+  // Lists by type (and price) and by status are Queries on these indexes, not Scans (docs/reference/query-language.md#planning).
   table: {
     name: 'pets',
     key: 'id',

@@ -1,6 +1,6 @@
 import { defineApp } from 'scoutr';
 
-// Recipes shared one by one (deathnut's demo, SPEC.md §13): a recipe's creator owns it and may share it with a
+// Recipes shared one by one (deathnut's demo, docs/tutorials/recipes.md): a recipe's creator owns it and may share it with a
 // friend to view or to edit, and revoke that again; "the recipes I may view" is one list. The permissions that
 // use these item roles are the `member` ROLE record in policy.yml, given to every signed-in user by DEFAULT_ROLE.
 export default defineApp({

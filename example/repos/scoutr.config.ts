@@ -1,6 +1,6 @@
 import { defineApp } from 'scoutr';
 
-// Repositories with roles on each one (Oso's demo, SPEC.md §13): admin ⇒ maintainer ⇒ contributor; reading needs
+// Repositories with roles on each one (Oso's demo, docs/tutorials/repos.md): admin ⇒ maintainer ⇒ contributor; reading needs
 // contributor, pushing (PATCH) maintainer, deleting admin; an admin may grant any role, a maintainer contributor.
 // Public repositories are read by everyone, signed in or not. A repository you cannot read is 404, never 403.
 export default defineApp({

@@ -57,7 +57,7 @@ function parseAuditQuery(deps: Deps, ctx: Ctx, schema: TableSchema, hidden: read
 
 /**
  * How audit records are answered and filtered for a caller with these hidden fields: conditions on parts the answer
- * may redact are decided on the record as shown (SPEC.md §5), the others go to DynamoDB.
+ * may redact are decided on the record as shown (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees), the others go to DynamoDB.
  */
 function auditView(hidden: readonly string[], filter: Pred) {
   const { stored, shown } = splitShownFilter(filter, auditRedactable(hidden));
@@ -233,7 +233,7 @@ const idOf = (item: Item) => (item.id && 'S' in item.id ? item.id.S : '');
 
 /**
  * The item's latest existing version (the one before a DELETE, if deleted) must satisfy the caller's read filters,
- * else 404 (SPEC.md §5). Answers the grants that `item_role` entries are decided on for its versions (SPEC.md §11):
+ * else 404 (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees). Answers the grants that `item_role` entries are decided on for its versions (docs/reference/item-roles.md#item_role-filters):
  * the item's current `_acl`, or a deleted item's last (kept in its DELETE record).
  */
 async function requireVisibleItem(
@@ -333,7 +333,7 @@ export async function readHistory(deps: Deps, ctx: Ctx): Promise<{ reply: Reply;
     actions && actions.length > 0
       ? { op: 'in', field: 'action', values: actions.map((a) => ({ S: a })) as unknown as NonEmpty<{ S: string }> }
       : true;
-  // A filter selects versions only on what the caller is shown of them (SPEC.md §11 *History*): never on the content
+  // A filter selects versions only on what the caller is shown of them (docs/reference/item-roles.md#history): never on the content
   // of a version answered as redacted, nor on fields a version does not show.
   const { stored, shown } = splitShownFilter(query.filter, historyRedactable);
   const view = shownCache((r) =>

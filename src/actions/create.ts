@@ -23,7 +23,7 @@ import {
 /** A time-ordered unique id: milliseconds in base 36 (fixed width, so ids sort by time), then random text. */
 const generatedId = (now: number, nonce: string) => `${now.toString(36).padStart(9, '0')}-${nonce}`;
 
-/** POST /item (SPEC.md §3, §5): 201 with the item as the caller may see it; 409 if the key exists. */
+/** POST /item (docs/reference/permissions.md#writes, docs/reference/endpoints.md#single-items): 201 with the item as the caller may see it; 409 if the key exists. */
 export async function create(deps: Deps, ctx: Ctx): Promise<Reply> {
   return createItem(deps, ctx, parseItemBody(ctx.req.body, 'create'), 'CREATE');
 }
@@ -40,7 +40,7 @@ export async function createItem(deps: Deps, ctx: Ctx, body: ItemBody, action: s
   checkGrantsKey(deps, keyText(values[pk.name]!), pk.name);
   const scope = readScope(ctx.counting);
   checkVisible(Object.keys(body.values), scope.hidden, 'field');
-  // The creator receives the app's creator roles on the new item (SPEC.md §11); the checks below see them.
+  // The creator receives the app's creator roles on the new item (docs/reference/item-roles.md#creating); the checks below see them.
   const creator = creatorGrants(deps, ctx);
   const item: Item = creator ? { ...values, [ACL]: aclValue(creator) } : values;
   const allowing = rolesAllowingCreate(ctx.counting, item);

@@ -31,7 +31,7 @@ export async function deleteItem(deps: Deps, ctx: Ctx, id: string | undefined, a
     await checkCondition(deps.app.deleteCondition, stored, existing, {}, ctx.caller, deps.app.conditionFailureMessage);
     const version = versionOf(stored);
     const { _version, ...fields } = stored;
-    // The item's grants rows go with it: up to 90 in the same transaction, the rest right after (SPEC.md §11;
+    // The item's grants rows go with it: up to 90 in the same transaction, the rest right after (docs/reference/item-roles.md#deleting;
     // reads check rows against the item's `_acl`, so a row left behind never shows anything).
     const grants = deps.tables.grants;
     const users = grants ? [...grantRows(aclOf(stored)).keys()] : [];

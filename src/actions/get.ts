@@ -26,7 +26,7 @@ export function itemKey(deps: Deps, text: string | undefined, param = 'id'): Ite
 
 const resourceKeyOf = (deps: Deps, key: Item) => keyText(key[deps.schema.partitionKey.name]!);
 
-/** GET /item/{id}: 404 when absent or outside the caller's read filters, never 403 (SPEC.md §3). */
+/** GET /item/{id}: 404 when absent or outside the caller's read filters, never 403 (docs/reference/permissions.md#404-or-403). */
 export async function get(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.id);
   const { query, scope, visible } = readRequest(deps, ctx, [], [], false);

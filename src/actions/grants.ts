@@ -28,7 +28,7 @@ function itemRolesOf(deps: Deps): ItemRoles {
   return deps.itemRoles;
 }
 
-/** GET and POST /{item}/{id}/grants (SPEC.md §11). */
+/** GET and POST /{item}/{id}/grants (docs/reference/item-roles.md#granting-and-revoking). */
 export async function grants(deps: Deps, ctx: Ctx): Promise<Reply> {
   return ctx.req.method === 'GET' ? readGrants(deps, ctx) : changeGrants(deps, ctx);
 }
@@ -64,7 +64,7 @@ async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
     const { acl, changed } = applyGrant(before, req);
     const body = fromJson(json as Json); // the request body as sent: user, roles, revoke
     if (!changed) {
-      // Already so: nothing is written but the record of the request, as for a read (SPEC.md §11).
+      // Already so: nothing is written but the record of the request, as for a read (docs/reference/item-roles.md#granting-and-revoking).
       await auditRead(deps, ctx, req.revoke ? 'REVOKE' : 'GRANT', { resource: key, resourceKey: text }, body);
       return { status: 200, body: before };
     }

@@ -7,7 +7,7 @@ import { itemsRoute, templateParams } from '../core/routes';
 import type { Ctx, Deps, Reply } from './context';
 import { auditRead, explainReply, grantsScope, pageReply, readRequest } from './reads';
 
-/** The conditions a list route adds from its path (SPEC.md §4 "Path filters"). */
+/** The conditions a list route adds from its path (docs/reference/query-language.md#path-filters). */
 function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryInput['pathFilters']> {
   if (req.resource === `${itemsRoute(app)}/{search_key}/{search_value}`) {
     const field = req.pathParams.search_key ?? '';

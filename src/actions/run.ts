@@ -38,7 +38,7 @@ const ACTIONS: Record<Verb, Action> = {
 };
 
 /**
- * One request, in SPEC.md §3's order of checks: 401 → 403 endpoint → 413/414 size → then the action (400 parse and
+ * One request, in docs/reference/permissions.md#order-of-checks: 401 → 403 endpoint → 413/414 size → then the action (400 parse and
  * query → 403 fields → 404 → 403 row → 400 validation → 400 condition → 409).
  */
 export async function runRequest(

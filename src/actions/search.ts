@@ -11,7 +11,7 @@ import { auditRead, explainReply, grantsScope, pageReply, readRequest } from './
 
 const MAX_SEARCH_VALUES = 1000;
 
-/** The values one body element matches: the number rule of SPEC.md §4, or the key schema's type for a key. */
+/** The values one body element matches: the number rule of docs/reference/query-language.md#the-number-rule, or the key schema's type for a key. */
 function operands(e: Json, key: KeySpec | undefined): Scalar[] {
   const text =
     typeof e === 'string' ? e : e instanceof JsonNumber ? e.text : typeof e === 'boolean' ? String(e) : undefined;

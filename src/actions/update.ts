@@ -22,7 +22,7 @@ import {
   withRetries,
 } from './write';
 
-/** PUT and PATCH /item/{id}: a partial update; `null` removes an attribute (SPEC.md §5). */
+/** PUT and PATCH /item/{id}: a partial update; `null` removes an attribute (docs/reference/endpoints.md#single-items). */
 export async function update(deps: Deps, ctx: Ctx): Promise<Reply> {
   return updateItem(deps, ctx, ctx.req.pathParams.id, parseItemBody(ctx.req.body, 'update'), 'UPDATE');
 }

@@ -61,7 +61,7 @@ export const HasPermissionBody = z.object({
   path: z.string(),
 });
 
-/** A path as a client would write it → the canonical path endpoint rules see (SPEC.md §3). */
+/** A path as a client would write it → the canonical path endpoint rules see (docs/reference/permissions.md#endpoint-rules-and-the-canonical-path). */
 export function canonicalizePath(raw: string): string {
   const path = raw.split(/[?#]/)[0]!;
   if (!path.startsWith('/')) throw invalidBody('path must start with /');

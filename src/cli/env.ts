@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { EnvSchema, parseEnv } from '../config';
 import { createClient, localCredentials } from '../dynamo/client';
 
-// The server's own variables (SPEC.md §10) and their rules, from the one schema: only the tables `scoutr` reads.
+// The server's own variables (docs/reference/configuration.md#the-server) and their rules, from the one schema: only the tables `scoutr` reads.
 const { AUTH_TABLE, GROUP_TABLE, DATA_TABLE, DYNAMODB_ENDPOINT, AWS_REGION, DEFAULT_ROLE, ANONYMOUS_ROLE } =
   EnvSchema.shape;
 const CliEnvSchema = z.object({

@@ -4,7 +4,7 @@ import type { Ctx, Deps, Reply } from '../actions/context';
 import { itemKey } from '../actions/get';
 import { grantsScope, pageReply, readRequest } from '../actions/reads';
 import { canonicalizePath } from '../actions/user';
-import { CliError, loadPolicyFile } from '../cli/policy-file';
+import { ConfigError } from '../config';
 import type { Caller } from '../core/caller';
 import { ScoutrError } from '../core/errors';
 import { ACL, aclOf, checkItemRoles, heldRoles } from '../core/item-roles';
@@ -26,15 +26,16 @@ import { getItem, newStats } from '../dynamo/read';
 import { type Decision, decisionJson, shownDecision } from '../http/decision';
 import { callerView, openApiDocument } from '../http/openapi';
 import { httpAnswer } from '../http/status';
+import { loadPolicyFile } from '../policy-file';
 
-// The console's answers (SPEC.md §15). Every decision is the server's own: the caller's roles from
+// The console's answers (docs/how-to/use-the-console.md). Every decision is the server's own: the caller's roles from
 // actions/authorize.ts, decide() (what `scoutr check` prints), the list action's steps and planner, the policy
 // file's validation and plan, the audit and history reads. Nothing here is a rule; it arranges their answers.
 
 /** What the console reads with: the server's dependencies for the app and tables, and the project's policy file. */
 export interface ConsoleContext {
   deps: Deps;
-  /** the policy file of the project (SPEC.md §12), if any */
+  /** the policy file of the project (docs/reference/policy-file.md#the-document), if any */
   policyFile: string | undefined;
 }
 
@@ -465,7 +466,7 @@ export async function policy(cx: ConsoleContext, params: Params) {
   try {
     loaded = loadPolicyFile(file, { itemRoles: deps.itemRoles ?? null });
   } catch (err) {
-    if (!(err instanceof CliError)) throw err;
+    if (!(err instanceof ConfigError)) throw err;
     return { file, valid: false, issues: [{ file, path: '', message: err.message }], text: null, plan: null };
   }
   if ('issues' in loaded) return { file, valid: false, issues: loaded.issues, text, plan: null };

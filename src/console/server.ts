@@ -13,17 +13,17 @@ import { createRuntime } from '../http/runtime';
 import { httpAnswer } from '../http/status';
 import * as api from './api';
 
-// `scoutr console` (SPEC.md §15): a page on 127.0.0.1 for the people who run a Scoutr API. It holds the operator's
+// `scoutr console` (docs/how-to/use-the-console.md#the-guard): a page on 127.0.0.1 for the people who run a Scoutr API. It holds the operator's
 // database rights, so, as Jupyter does, it answers only with the random token it printed in its URL (then a cookie
 // for that port), only to a loopback Host (a DNS-rebinding page cannot name another), and only GET. It writes
 // nothing: no item, no auth record, no audit record.
 
 export interface ConsoleOptions {
   app: AppConfig;
-  /** the server's configuration: tables, DEFAULT_ROLE, ANONYMOUS_ROLE, AUDIT_SHARDS… (SPEC.md §10) */
+  /** the server's configuration: tables, DEFAULT_ROLE, ANONYMOUS_ROLE, AUDIT_SHARDS… (docs/reference/configuration.md#the-server) */
   config: Config;
   db: DynamoDBClient;
-  /** the project's policy file (SPEC.md §12), for the policy view */
+  /** the project's policy file (docs/reference/policy-file.md#the-document), for the policy view */
   policyFile?: string | undefined;
   /** a loopback address (default 127.0.0.1); anything else is refused */
   host?: string;

@@ -3,11 +3,10 @@ import type { ItemRolesConfig } from './item-roles';
 import type { JsonOut } from './json';
 import type { FieldFilterEntry } from './permissions/record';
 import type { Method } from './request';
-import { routesFor } from './routes';
 import type { KeyAttribute } from './schema';
 import type { KeyType } from './values';
 
-// SPEC.md §8: the app config is code. Its default export is an AppConfig (see example/petstore/scoutr.config.ts).
+// docs/reference/app-config.md#the-module: the app config is code. Its default export is an AppConfig (see example/petstore/scoutr.config.ts).
 
 export type JsonItem = { [key: string]: JsonOut };
 type ValidatorResult = boolean | { result: boolean; message?: string };
@@ -64,7 +63,7 @@ export interface CustomRequest {
 export type CustomWrite = 'create' | 'update' | 'delete';
 
 /**
- * A custom route (SPEC.md §8), e.g. POST /item/{id}/sell: it runs for the roles that permit its own method and
+ * A custom route (docs/reference/app-config.md#custom-actions), e.g. POST /item/{id}/sell: it runs for the roles that permit its own method and
  * path, and its change is audited (and versioned) under its own action name.
  */
 export interface CustomAction {
@@ -95,7 +94,7 @@ export interface AppConfig {
   conditionFailureMessage?: string;
   /** custom write routes, by audit action name (any name but the built-in ones) */
   customActions?: Record<string, CustomAction>;
-  /** roles on single items, granted per item (SPEC.md §11); without them an app behaves as before */
+  /** roles on single items, granted per item (docs/reference/item-roles.md#declaring-item-roles); without them an app behaves as before */
   itemRoles?: ItemRolesConfig;
   /** which actions /history shows; default every action that changes the item */
   historyActions?: string[];
@@ -106,7 +105,7 @@ export interface AppConfig {
    */
   table?: TableDeclaration;
   /**
-   * ROLE records (SPEC.md §3 "Roles") every signed-in caller also has / a request without an identity has. The
+   * ROLE records (docs/reference/permissions.md#roles) every signed-in caller also has / a request without an identity has. The
    * DEFAULT_ROLE and ANONYMOUS_ROLE variables, when set, win.
    */
   defaultRole?: string;
@@ -119,7 +118,7 @@ export interface TableDeclaration {
   /** locally the default of DATA_TABLE; deployed as `<service>-<stage>-<name>` (default `items`) */
   name?: string;
   key: KeyDeclaration;
-  /** global secondary indexes, projecting every attribute (the planner uses only those: SPEC.md §4 Planning) */
+  /** global secondary indexes, projecting every attribute (the planner uses only those: docs/reference/query-language.md#planning) */
   indexes?: { name: string; key: KeyDeclaration; sortKey?: KeyDeclaration }[];
 }
 
@@ -149,14 +148,5 @@ export const roleSettings = (
   defaultRole: env.DEFAULT_ROLE ?? app.defaultRole,
   anonymousRole: env.ANONYMOUS_ROLE ?? app.anonymousRole,
 });
-
-/**
- * Gives the config its type, for app modules: `export default defineApp({ ... })`. Refuses, when the module loads, a
- * route table API Gateway could not deploy (RouteTableError naming each route; SPEC.md §14).
- */
-export function defineApp(config: AppConfig): AppConfig {
-  routesFor(config);
-  return config;
-}
 
 export const BUILTIN_ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY'] as const;

@@ -2,6 +2,7 @@ import { LAST_GRANTS } from './audit';
 import { forbidden, invalidQuery } from './errors';
 import { and, conjuncts, type Filter, type Pred } from './filter/types';
 import { itemToJson, type JsonOut } from './json';
+import { nodeOf } from './operators';
 import { redact } from './permissions/access';
 import { pathsOverlap } from './query/names';
 import { canonicalSegment } from './routes';
@@ -10,13 +11,13 @@ import type { AttributeValue, Item } from './values';
 const ITEM_PARTS = ['body', 'resource', 'item', 'query_params', 'path_params'];
 
 /**
- * The parts of an audit record that a caller with hidden fields may be shown redacted (SPEC.md §5): a filter on them
+ * The parts of an audit record that a caller with hidden fields may be shown redacted (docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown): a filter on them
  * is decided on the record as shown, never on the stored one (see `shownFilter`).
  */
 const REDACTED_PARTS = new Set([...ITEM_PARTS, 'path', 'changed']);
 
 /**
- * An audit filter on body.F, resource.F, item.F (or a query or path parameter F) for a hidden F is 403 (SPEC.md §5),
+ * An audit filter on body.F, resource.F, item.F (or a query or path parameter F) for a hidden F is 403 (docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown),
  * and so is one on a whole part that holds hidden fields (`query_params__length` would count the hidden ones).
  */
 export function checkAuditFields(fields: Iterable<string>, hidden: readonly string[]): void {
@@ -36,22 +37,16 @@ export function checkAuditFields(fields: Iterable<string>, hidden: readonly stri
 }
 
 /** The string operands of a leaf condition (what it compares its field with). */
-function textOperands(f: Filter): string[] {
-  switch (f.op) {
-    case 'and':
-    case 'or':
-    case 'not':
-    case 'exists':
-    case 'length':
-      return [];
-    case 'in':
-      return f.values.flatMap((v) => ('S' in v ? [v.S] : []));
-    case 'between':
-      return [f.low, f.high].flatMap((v) => ('S' in v ? [v.S] : []));
-    default:
-      return 'S' in f.value ? [f.value.S] : [];
-  }
-}
+const textOperands = (f: Filter): string[] =>
+  'field' in f
+    ? nodeOf(f)
+        .operands(f)
+        .flatMap((v) => ('S' in v ? [v.S] : []))
+    : [];
+
+/** The strings a leaf pins its field to (`=`, `IN`): none for any other condition. */
+const pinnedTexts = (f: Filter): string[] =>
+  'field' in f ? (nodeOf(f).key?.pins?.(f) ?? []).flatMap((v) => ('S' in v ? [v.S] : [])) : [];
 
 function leaves(p: Pred): Filter[] {
   if (typeof p === 'boolean') return [];
@@ -66,7 +61,7 @@ const templateSegments = (template: string): Array<{ text: string; param: string
 
 /**
  * Whether a `path` operand reaches a path segment that is shown as `*` to a caller with these hidden fields: the
- * value (or name) of a hidden search key, or a filter route's parameter named after a hidden field (SPEC.md §5).
+ * value (or name) of a hidden search key, or a filter route's parameter named after a hidden field (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
  * `prefix`: the operand of `startswith`, whose last segment may be the beginning of a longer one.
  */
 function pathReachesRedacted(
@@ -100,12 +95,9 @@ function pathReachesRedacted(
   return false;
 }
 
-/** Operators that compare a string by its parts or its order: they can spell out a redacted value bit by bit. */
-const PARTIAL_OPS = new Set(['contains', 'startswith', 'gt', 'gte', 'lt', 'lte', 'between', 'length']);
-
 /**
  * Conditions on what an audit record says about fields — `changed`, `path`, `path_params` — are 403 when they could
- * tell anything the record's answer hides from the caller (SPEC.md §5): `changed__contains=cost` would find the records
+ * tell anything the record's answer hides from the caller (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees): `changed__contains=cost` would find the records
  * whose answers hide cost, `changed__length` would count the hidden names, `path__startswith=/items/cos` or
  * `path_params.search_value__contains=vip` would spell out a value searched on a hidden key. `templates` are the
  * app's list and search routes, whose parameters a path may carry.
@@ -118,17 +110,14 @@ export function checkAuditValues(filter: Pred, hidden: readonly string[], templa
   // A search value is shown exactly when the query pins the search key to visible names.
   const keyPinned = conjuncts(filter).some(
     (c) =>
-      'field' in c &&
-      c.field === 'path_params.search_key' &&
-      (c.op === 'eq' || c.op === 'in') &&
-      textOperands(c).length > 0 &&
-      !textOperands(c).some(names),
+      'field' in c && c.field === 'path_params.search_key' && pinnedTexts(c).length > 0 && !pinnedTexts(c).some(names),
   );
   for (const leaf of leaves(filter)) {
     if (!('field' in leaf)) continue;
     const field = leaf.field;
     const texts = textOperands(leaf);
-    const partial = PARTIAL_OPS.has(leaf.op);
+    // Compared by parts or order, a string can be spelt out a bit at a time (core/operators: `partial`).
+    const partial = nodeOf(leaf).partial;
     if (field === 'changed' && (texts.some(names) || leaf.op === 'length')) blocked.add(field);
     if (field === 'path') {
       const reaches = (t: string) =>
@@ -150,7 +139,7 @@ export function checkAuditValues(filter: Pred, hidden: readonly string[], templa
 /**
  * The conditions of an audit or history query split by what they compare: `stored` ones name only fields shown as
  * stored (they may go to DynamoDB); `shown` ones name a field the answer may redact, and are decided on the record as
- * the caller is shown it, so no filter ever selects on what it hides (SPEC.md §5, §11 *History*).
+ * the caller is shown it, so no filter ever selects on what it hides (docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown, docs/reference/item-roles.md#history).
  */
 export function splitShownFilter(filter: Pred, redactable: (field: string) => boolean): { stored: Pred; shown: Pred } {
   const stored: Filter[] = [];
@@ -184,7 +173,7 @@ export function redactAuditRecord(record: Item, hidden: readonly string[]): { [k
 
 /** The audit record as the caller is shown it, as an item: what `shown` filters are decided on. */
 export function shownAuditRecord(record: Item, hidden: readonly string[]): Item {
-  // The index keys, and a DELETE record's last grants (`_acl`: never answered, SPEC.md §11).
+  // The index keys, and a DELETE record's last grants (`_acl`: never answered, docs/reference/item-roles.md#deleting).
   const { day_shard, history_key, [LAST_GRANTS]: _grants, ...rest } = record;
   const out: Item = { ...rest };
   for (const part of ['body', 'resource', 'item']) {
@@ -225,7 +214,7 @@ export function shownAuditRecord(record: Item, hidden: readonly string[]): Item 
 /**
  * A record of /audit/{item} as the caller is shown it: a change whose post-image is outside their read filters as
  * `{time, action, version, item: null, redacted: true}` (its body, path and user would tell what it hides), any other
- * as `shownAuditRecord` (SPEC.md §5).
+ * as `shownAuditRecord` (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
  */
 export function shownItemRecord(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): Item {
   const item = mapOf(record.item);
@@ -262,7 +251,7 @@ function starValues(path: string, values: readonly string[]): string {
   return out.join('/');
 }
 
-/** One history version (SPEC.md §5): `{time, action, version, user, item}`, or redacted when outside the filters. */
+/** One history version (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees): `{time, action, version, user, item}`, or redacted when outside the filters. */
 export function historyVersion(record: Item, hidden: readonly string[], visible: (item: Item) => boolean): JsonOut {
   return itemToJson(shownVersion(record, hidden, visible));
 }
@@ -292,20 +281,19 @@ export const auditDaysPerRequest = (shards: number): number => Math.max(1, Math.
  * The days GET /audit reads, newest first: from the upper bound of `time` conditions (or today) down to the lower
  * bound, or without one AUDIT_LOOKBACK_DAYS back (at most `maxDays`). An explicit lower bound reaches as far back as
  * it says, older than the look-back too, but a range of more than `maxDays` days is 400: one request's queries are
- * bounded (SPEC.md §5).
+ * bounded (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
  */
 export function auditDays(filter: Pred, now: number, maxDays = AUDIT_LOOKBACK_DAYS): string[] {
   let upper = now;
   let lower: number | undefined;
   const parse = (v: AttributeValue) => ('S' in v ? Date.parse(v.S) : Number.NaN);
-  for (const c of conjuncts(filter) as Filter[]) {
+  for (const c of conjuncts(filter)) {
     if (!('field' in c) || c.field !== 'time') continue;
+    const range = nodeOf(c).range?.(c) ?? {};
     const bounds: Array<['lo' | 'hi', number]> = [];
-    if (c.op === 'gt' || c.op === 'gte') bounds.push(['lo', parse(c.value)]);
-    if (c.op === 'lt' || c.op === 'lte') bounds.push(['hi', parse(c.value)]);
-    if (c.op === 'eq') bounds.push(['lo', parse(c.value)], ['hi', parse(c.value)]);
-    if (c.op === 'between') bounds.push(['lo', parse(c.low)], ['hi', parse(c.high)]);
-    if (c.op === 'startswith') bounds.push(...prefixBounds(c.value.S));
+    if (range.low) bounds.push(['lo', parse(range.low)]);
+    if (range.high) bounds.push(['hi', parse(range.high)]);
+    if (range.prefix !== undefined) bounds.push(...prefixBounds(range.prefix));
     for (const [side, t] of bounds) {
       if (Number.isNaN(t)) continue;
       if (side === 'lo') lower = lower === undefined ? t : Math.max(lower, t);

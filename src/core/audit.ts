@@ -4,7 +4,7 @@ import { type AttributeValue, type Item, itemSize } from './values';
 
 export const MAX_ITEM_BYTES = 400 * 1024;
 
-// The audit table's shape (SPEC.md §1), for the planner, the reader, local table creation and the deploy
+// The audit table's shape (docs/reference/tables.md#the-audit-table), for the planner, the reader, local table creation and the deploy
 // (src/deploy/tables.ts) alike; test/integration/deploy/package.test.ts holds the packaged table to it.
 export const AUDIT_INDEX = { resource: 'resource-index', history: 'history-index', day: 'day-index' } as const;
 /** epoch seconds; absent on change records when AUDIT_WRITE_TTL_DAYS is unset */
@@ -12,7 +12,7 @@ export const AUDIT_TTL_ATTRIBUTE = 'expire_time';
 
 /**
  * The attribute of a DELETE record holding the item's last grants. Reserved like every `_` name: no query can name
- * it, and no answer shows it (SPEC.md §11: `_acl` is never answered).
+ * it, and no answer shows it (docs/reference/item-roles.md#who-holds-what: `_acl` is never answered).
  */
 export const LAST_GRANTS = '_acl';
 
@@ -69,7 +69,7 @@ export interface AuditInput {
         version: number;
         item: Item | null;
         changed: readonly string[];
-        /** a deleted item's last grants (its `_acl`), which /history decides item roles on (SPEC.md §11) */
+        /** a deleted item's last grants (its `_acl`), which /history decides item roles on (docs/reference/item-roles.md#history) */
         lastGrants?: AttributeValue | undefined;
       }
     | undefined;
@@ -93,7 +93,7 @@ export function queryToAv(query: ReadonlyArray<readonly [string, string]>): Attr
 
 export const auditId = (now: number, nonce: string) => `${new Date(now).toISOString()}#${nonce}`;
 
-/** The audit record of one successful call (SPEC.md §9). Change records add history_key, version, item, changed. */
+/** The audit record of one successful call (docs/reference/audit.md#the-audit-record). Change records add history_key, version, item, changed. */
 export function buildAuditRecord(input: AuditInput): Item {
   const time = new Date(input.now).toISOString();
   const c = input.caller;
@@ -134,7 +134,7 @@ export function buildAuditRecord(input: AuditInput): Item {
     record.changed = { L: input.change.changed.map(S) };
     if (input.change.lastGrants) record[LAST_GRANTS] = input.change.lastGrants;
   }
-  // Past DynamoDB's 400 KB the body goes; the post-image and `changed` stay (SPEC.md §9).
+  // Past DynamoDB's 400 KB the body goes; the post-image and `changed` stay (docs/reference/audit.md#the-audit-record).
   if (record.body !== undefined && itemSize(record) > MAX_ITEM_BYTES) record.body = { M: { _omitted: S('size') } };
   return record;
 }

@@ -1,4 +1,4 @@
-/** Where the caller's identity came from (SPEC.md §3, in order of precedence). */
+/** Where the caller's identity came from (docs/reference/identity.md#sources-in-order-of-precedence, in order of precedence). */
 type CallerKind = 'jwt' | 'authorizer' | 'oidc' | 'api_key' | 'anonymous';
 
 export interface Caller {

@@ -1,5 +1,5 @@
-// SPEC.md §7: every error the API answers is one of these codes. Codes are part of the API: add, never rename.
-// In SPEC.md §7 order; openapi.json documents the same list as its Error.code enum.
+// docs/reference/errors.md#the-error-body: every error the API answers is one of these codes. Codes are part of the API: add, never rename.
+// In docs/reference/errors.md#the-error-body order; openapi.json documents the same list as its Error.code enum.
 export const ERROR_CODES = [
   'INVALID_JSON',
   'INVALID_BODY',
@@ -32,7 +32,7 @@ export interface ErrorOptions {
   unavailable?: boolean;
 }
 
-/** Codes whose message is Scoutr's own business, not the caller's: answered as 'Internal error' (SPEC.md §7). */
+/** Codes whose message is Scoutr's own business, not the caller's: answered as 'Internal error' (docs/reference/errors.md#the-error-body). */
 const INTERNAL_CODES: ReadonlySet<ErrorCode> = new Set(['INTERNAL', 'AUTH_CONFIG']);
 
 const BRAND = Symbol.for('scoutr.ScoutrError');

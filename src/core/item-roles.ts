@@ -3,12 +3,12 @@ import { forbidden, invalidBody, ScoutrError } from './errors';
 import { type Filter, or, type Pred } from './filter/types';
 import type { AttributeValue, Item } from './values';
 
-// SPEC.md §11: roles on single items. The item's `_acl` (role → string set of user ids) is the truth for every
+// docs/reference/item-roles.md#who-holds-what: roles on single items. The item's `_acl` (role → string set of user ids) is the truth for every
 // decision; the grants table only serves "what may I see" lists.
 
 export const ACL = '_acl';
 
-/** The app config's declaration (SPEC.md §11). */
+/** The app config's declaration (docs/reference/item-roles.md#declaring-item-roles). */
 export interface ItemRolesConfig {
   roles: string[];
   /** transitive: `{ own: ['edit'], edit: ['view'] }` means own ⇒ edit ⇒ view */
@@ -134,7 +134,7 @@ export function isItemRolePred(f: Filter, user: string): boolean {
 }
 
 /**
- * Whether every row visible through these read filters needs an item role of `user` (SPEC.md §11 "Planning"):
+ * Whether every row visible through these read filters needs an item role of `user` (docs/reference/item-roles.md#planning-what-a-list-costs):
  * each filter is `false` (it shows nothing) or has an item-role conjunct, and one is not `false`. Such a list is
  * served from the caller's grants rows. Without a user id nobody holds an item role.
  */
@@ -147,7 +147,7 @@ export function needsItemRole(readFilters: readonly Pred[], user: string | undef
   );
 }
 
-/** The body of POST /{item}/{id}/grants (SPEC.md §11), checked: a 400 names the field. */
+/** The body of POST /{item}/{id}/grants (docs/reference/item-roles.md#granting-and-revoking), checked: a 400 names the field. */
 export interface GrantRequest {
   user: string;
   grants: string[];
@@ -156,7 +156,7 @@ export interface GrantRequest {
 }
 
 const MAX_USER_BYTES = 1024;
-/** POST /{item}/{id}/grants's body (SPEC.md §11): its one definition, for the action and for openapi.json. */
+/** POST /{item}/{id}/grants's body (docs/reference/item-roles.md#granting-and-revoking): its one definition, for the action and for openapi.json. */
 export const GrantBodySchema = z.strictObject({
   user: z.string().check(
     z.minLength(1),
@@ -216,7 +216,7 @@ export function rulesAllowing(
   );
 }
 
-/** May the caller change grants of these roles? 403 otherwise (SPEC.md §11 order: after the 404). */
+/** May the caller change grants of these roles? 403 otherwise (docs/reference/item-roles.md#order-of-checks: after the 404). */
 export function checkGrantAllowed(roles: ItemRoles, held: ReadonlySet<string>, req: GrantRequest): void {
   if (req.requires !== undefined && !held.has(req.requires)) {
     throw forbidden(`You do not hold '${req.requires}' on this item`);
@@ -255,7 +255,7 @@ export function applyGrant(
 }
 
 /**
- * A revoke never takes a role from a user who holds a role the caller's rule could not grant (SPEC.md §11): an editor
+ * A revoke never takes a role from a user who holds a role the caller's rule could not grant (docs/reference/item-roles.md#nobody-above-you): an editor
  * who may grant `view` cannot take `view` from the owner. Some rule allowing the request must grant every role the
  * user holds (directly or implied); 403 otherwise, whether or not the revoke would change anything.
  */
@@ -278,7 +278,7 @@ const fullGrantors = (roles: ItemRoles): string[] =>
 
 /**
  * The users who manage an item: they hold a role whose rule grants every role, and they read the item. `reads` says
- * whether a user with these direct grants reads it (the caller's read rules decide: SPEC.md §11).
+ * whether a user with these direct grants reads it (the caller's read rules decide: docs/reference/item-roles.md#the-lockout-rule).
  */
 export function managers(
   roles: ItemRoles,
@@ -294,7 +294,7 @@ export function managers(
 }
 
 /**
- * The lockout rule (SPEC.md §11): after a grant or revoke, some user must still hold a role that both reads the item
+ * The lockout rule (docs/reference/item-roles.md#the-lockout-rule): after a grant or revoke, some user must still hold a role that both reads the item
  * and grants every role, else nobody could see and manage it again. 409 LAST_OWNER otherwise. An item that had no
  * such user before (written by others, or an app whose rules grant no role every role) is left as it is.
  */

@@ -99,7 +99,7 @@ export function numberOut(text: string): number | string {
 
 const base64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 
-/** A DynamoDB value → JSON (SPEC.md §5): sets as sorted arrays, binary as base64, exact numbers as numbers. */
+/** A DynamoDB value → JSON (docs/reference/endpoints.md#json-shapes): sets as sorted arrays, binary as base64, exact numbers as numbers. */
 export function toJson(v: AttributeValue): JsonOut {
   if ('S' in v) return v.S;
   if ('N' in v) return numberOut(v.N);

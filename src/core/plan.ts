@@ -1,11 +1,13 @@
 import { checkLimits, compileFilter, Placeholders } from './filter/compile';
-import { and, chunk, conjuncts, type Filter, fieldsOf, type NonEmpty, or, type Pred } from './filter/types';
+import { and, conjuncts, type Filter, fieldsOf, type NonEmpty, or, type Pred } from './filter/types';
 import { needsItemRole } from './item-roles';
+import { nodeOf } from './operators';
+import { inGroups } from './operators/in';
 import type { IndexSchema, KeyAttribute, TableSchema } from './schema';
 import { type AttributeValue, compareStrings, type Item, keyText, type Scalar } from './values';
 
 /**
- * How a read is served (SPEC.md §4 "Planning"). `residual` is what DynamoDB cannot filter in that operation
+ * How a read is served (docs/reference/query-language.md#planning). `residual` is what DynamoDB cannot filter in that operation
  * (conditions on the queried key's own attributes; anything on GetItem/BatchGetItem results): the verified
  * in-memory evaluator applies it.
  */
@@ -25,19 +27,18 @@ export type Plan =
     }
   | { kind: 'scan'; filter: Pred; residual: Pred }
   /**
-   * The caller's rows of the grants table (a Query on `principal`), then BatchGetItem of their items (SPEC.md §11
-   * "Planning"). `residual` is the whole visible filter: `_acl` on the item is the truth, so a stale row shows nothing.
+   * The caller's rows of the grants table (a Query on `principal`), then BatchGetItem of their items (docs/reference/item-roles.md#planning-what-a-list-costs). `residual` is the whole visible filter: `_acl` on the item is the truth, so a stale row shows nothing.
    */
   | { kind: 'grants'; user: string; residual: Pred };
 
-const SORT_KEY_OPS = new Set(['eq', 'gt', 'gte', 'lt', 'lte', 'between', 'startswith']);
-
 const ofType = (type: KeyAttribute['type'], v: Scalar): boolean => type in v;
 
-/** The values a conjunct pins a key attribute to, or undefined when it is not such a conjunct. */
+/** The values a conjunct pins a key attribute to (`=`, `IN`, OR-ed), or undefined when it is not such a conjunct. */
 function pinnedValues(c: Filter, key: KeyAttribute): Scalar[] | undefined {
-  if (c.op === 'eq' && c.field === key.name) return [c.value].filter((v) => ofType(key.type, v));
-  if (c.op === 'in' && c.field === key.name) return c.values.filter((v) => ofType(key.type, v));
+  if ('field' in c) {
+    const pins = nodeOf(c).key?.pins;
+    return c.field === key.name && pins ? pins(c).filter((v) => ofType(key.type, v)) : undefined;
+  }
   if (c.op === 'or') {
     const parts = c.children.map((child) => pinnedValues(child, key));
     if (parts.every((p) => p !== undefined)) return parts.flat() as Scalar[];
@@ -94,12 +95,10 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
   let best: { index: IndexSchema; pkAt: number; skAt: number } | undefined;
   for (const index of schema.indexes) {
     if (!index.projectsAll) continue;
-    const pkAt = parts.findIndex(
-      (c) => c.op === 'eq' && c.field === index.partitionKey.name && ofType(index.partitionKey.type, c.value),
-    );
+    const pkAt = parts.findIndex((c) => keyCondition(c, index.partitionKey, 'partition'));
     if (pkAt < 0) continue;
     const sk = index.sortKey;
-    const skAt = sk ? parts.findIndex((c, i) => i !== pkAt && SORT_KEY_OPS.has(c.op) && sortKeyOk(c, sk)) : -1;
+    const skAt = sk ? parts.findIndex((c, i) => i !== pkAt && keyCondition(c, sk, 'sort')) : -1;
     // An index with a sort key holds only items that have it: without a condition on it, a Query would miss rows.
     if (sk && skAt < 0) continue;
     if (!best || (best.skAt < 0 && skAt >= 0)) best = { index, pkAt, skAt };
@@ -118,7 +117,7 @@ export function planRead(pred: Pred, schema: TableSchema): Plan {
 }
 
 /**
- * A list (SPEC.md §11 "Planning"): a key lookup stays a key lookup; otherwise, when every counting role's read filter
+ * A list (docs/reference/item-roles.md#planning-what-a-list-costs): a key lookup stays a key lookup; otherwise, when every counting role's read filter
  * needs an item role of the caller (and there is a grants table), the caller's grants rows name the items, so the cost
  * follows their grants, not the table. Anything else plans as planRead does.
  */
@@ -141,21 +140,10 @@ function viaGrants(plan: Plan, pred: Pred, grants: GrantsScope | undefined): Pla
   return plan;
 }
 
-function sortKeyOk(c: Filter, sk: KeyAttribute): boolean {
-  switch (c.op) {
-    case 'eq':
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-      return c.field === sk.name && ofType(sk.type, c.value);
-    case 'between':
-      return c.field === sk.name && ofType(sk.type, c.low) && ofType(sk.type, c.high);
-    case 'startswith':
-      return c.field === sk.name && sk.type === 'S';
-    default:
-      return false;
-  }
+/** Whether a conjunct can be a Query's condition on this key attribute: its operator's module says. */
+function keyCondition(c: Filter, key: KeyAttribute, part: 'partition' | 'sort'): boolean {
+  if (!('field' in c) || c.field !== key.name) return false;
+  return nodeOf(c).key?.[part]?.(c, key.type) ?? false;
 }
 
 /** A short, value-free description for the log line, `_explain` and the cursor's plan check. */
@@ -205,7 +193,7 @@ export function summarize(plan: Plan): PlanSummary {
 
 const opt = <K extends string>(k: K, v: string[] | undefined) => (v ? ({ [k]: v } as Record<K, string[]>) : {});
 
-/** What a cursor records of its plan, to compare with the plan recomputed for the next page (SPEC.md §6). */
+/** What a cursor records of its plan, to compare with the plan recomputed for the next page (docs/reference/pagination.md#cursors). */
 export const fingerprint = (s: PlanSummary): string => `${s.operation}:${s.index ?? ''}:${s.sources ?? 1}`;
 
 /** The Query/Scan input a plan sends (without paging fields): plain data, so tests can check it offline. */
@@ -299,7 +287,7 @@ function fits(f: Filter): boolean {
 
 /**
  * The most Queries one search may make: a search on an index's partition key reads one Query per distinct value
- * (README "Endpoints"); more values are refused before anything is read.
+ * (docs/reference/endpoints.md#search); more values are refused before anything is read.
  */
 export const MAX_SEARCH_QUERIES = 100;
 
@@ -326,7 +314,7 @@ export function planSearch(
   grants?: GrantsScope,
 ): Plan {
   if (visible === false || operands.length === 0) return { kind: 'none' };
-  const match = or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
+  const match = or(inGroups(field, operands));
   const whole = and([match, visible]);
   const pk = schema.partitionKey;
   if (field === pk.name) return planRead(whole, schema);

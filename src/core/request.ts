@@ -9,7 +9,7 @@ export interface ScoutrRequest {
   requestId: string;
   /** upper-case HTTP method */
   method: string;
-  /** SPEC.md §3 canonical path: no stage or base path, no query, no trailing slash, each parameter decoded once */
+  /** docs/reference/permissions.md#endpoint-rules-and-the-canonical-path: no stage or base path, no query, no trailing slash, each parameter decoded once */
   path: string;
   /** the path as the client sent it (with stage or base path, still encoded): next links are built from it */
   publicPath: string;

@@ -82,7 +82,7 @@ export function uniqueRoutes(app: AppConfig): Map<string, UniqueRoute> {
 
 /**
  * The one route table: the Lambda handlers, the local server, the deployed routes and openapi.json all derive from it.
- * A table API Gateway could not deploy is refused here, naming the route (SPEC.md §14): see checkRouteTable.
+ * A table API Gateway could not deploy is refused here, naming the route (docs/reference/app-config.md#routes-api-gateway-can-deploy): see checkRouteTable.
  */
 export function routesFor(app: AppConfig): Route[] {
   const routes = routeTable(app);
@@ -109,7 +109,7 @@ function routeTable(app: AppConfig): Route[] {
     { verb: 'history', method: 'GET', path: '/history/{item}' },
     { verb: 'user', method: 'GET', path: '/user' },
     { verb: 'hasPermission', method: 'POST', path: '/user/has-permission' },
-    // Per-item grants exist only for apps that declare item roles (SPEC.md §11).
+    // Per-item grants exist only for apps that declare item roles (docs/reference/item-roles.md#declaring-item-roles).
     ...(app.itemRoles
       ? ([
           { verb: 'grants', method: 'GET', path: `${item}/{id}/grants` },
@@ -128,7 +128,7 @@ function routeTable(app: AppConfig): Route[] {
   ];
 }
 
-/** A route table API Gateway could not deploy (SPEC.md §14): every problem, one a line, each naming its route. */
+/** A route table API Gateway could not deploy (docs/reference/app-config.md#routes-api-gateway-can-deploy): every problem, one a line, each naming its route. */
 export class RouteTableError extends Error {
   override readonly name = 'RouteTableError';
   constructor(readonly problems: readonly string[]) {
@@ -277,11 +277,11 @@ const TEMPLATE_PARAM = /\{([^}+]+)\+?\}/g;
 /** Path parameter names of a template, in order: `/items/status/{status}` → ['status']. */
 export const templateParams = (template: string): string[] => [...template.matchAll(TEMPLATE_PARAM)].map((m) => m[1]!);
 
-// SPEC.md §3 canonical path, what endpoint rules match and audit records show: no stage or base path, no query, no
+// docs/reference/permissions.md#endpoint-rules-and-the-canonical-path, what endpoint rules match and audit records show: no stage or base path, no query, no
 // trailing slash, each segment percent-decoded exactly once. Every edge builds it from these.
 //
 // A parameter is one segment of the path API Gateway routed, so it stays one segment of the canonical path: a `/`
-// decoded inside it is written back as `%2F` (README "Permission model"). Otherwise `/recipe/a%2Fgrants` (the recipe
+// decoded inside it is written back as `%2F` (docs/reference/permissions.md#endpoint-rules-and-the-canonical-path). Otherwise `/recipe/a%2Fgrants` (the recipe
 // `a/grants`) would read as `/recipe/a/grants` (the grants of `a`) to every endpoint rule, and the item `evil/x`
 // would match no `/item/[^/]+`.
 

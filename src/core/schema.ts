@@ -11,7 +11,7 @@ export interface IndexSchema {
   /** only indexes that project ALL attributes are used: others would drop fields from answers */
   projectsAll: boolean;
 }
-/** What DescribeTable told us at cold start about the data table (SPEC.md §1: a partition key, no sort key). */
+/** What DescribeTable told us at cold start about the data table (docs/reference/tables.md#the-data-table: a partition key, no sort key). */
 export interface TableSchema {
   table: string;
   partitionKey: KeyAttribute;

@@ -52,7 +52,7 @@ interface ValidationInput {
   existing?: JsonItem | undefined;
 }
 
-/** SPEC.md §8 validators: every failure is returned at once, as 400 VALIDATION_FAILED naming only failing fields. */
+/** docs/reference/app-config.md#validators: every failure is returned at once, as 400 VALIDATION_FAILED naming only failing fields. */
 export async function validateBody(input: ValidationInput): Promise<void> {
   const failures: Record<string, string> = {};
   const validators = input.validators ?? {};
@@ -77,7 +77,7 @@ export async function validateBody(input: ValidationInput): Promise<void> {
 }
 
 /**
- * SPEC.md §8 conditions: filter entries on `target` (the stored item; for a create the new item), or a function
+ * docs/reference/app-config.md#conditions: filter entries on `target` (the stored item; for a create the new item), or a function
  * (existingItem, changes). False → 400 CONDITION_FAILED with the configured message.
  */
 export async function checkCondition(

@@ -22,7 +22,7 @@ export function versionOf(item: Item): number {
 
 /**
  * The post-image of an update: body values set top-level attributes, `null` removes them. `changed` lists the
- * fields whose value differs from the stored one (SPEC.md §3: "every changed field").
+ * fields whose value differs from the stored one (docs/reference/permissions.md#writes: "every changed field").
  */
 export function applyChanges(
   stored: Item,
@@ -60,7 +60,7 @@ export const rolesMayUpdateRow = (roles: readonly Role[], stored: Item): Role[] 
   roles.filter((r) => matches(r.filters.read, stored) && matches(r.filters.update, stored));
 
 /**
- * SPEC.md §3 "Writes": an update is allowed if one role allows all of it — the stored row satisfies its read and
+ * docs/reference/permissions.md#writes: an update is allowed if one role allows all of it — the stored row satisfies its read and
  * update filters, every changed field is updatable in it, and the row after the change satisfies its read filters
  * and its update_check_filters (its update_filters when it has none: PostgreSQL's USING and WITH CHECK).
  */

@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { type Zippable, zipSync } from 'fflate';
 import type { Verb } from '../core/routes';
 
-// The bundle of each function (README "Deploy"): a generated entry that imports the project's app config and the
+// The bundle of each function (docs/reference/deploy.md#bundling): a generated entry that imports the project's app config and the
 // package's lambdaHandler/loadConfig, bundled by esbuild into one minified file with its linked source map, zipped
 // as `<function>.zip` for osls to upload. `scoutr` resolves to the copy of Scoutr that runs this code, from the
 // entry and from the app config alike: one copy in the bundle. The AWS SDK is bundled (its version is the one the

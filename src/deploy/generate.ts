@@ -4,7 +4,7 @@ import { functionRole } from './iam';
 import type { DeploySettings } from './settings';
 import { type CfnResource, SERVICE_STAGE, TABLE_IDS, tableNames, tableResource, tableSpecs, variable } from './tables';
 
-// What `scoutr/serverless` adds to a project's serverless.yml (SPEC.md §14): one function per verb the app serves,
+// What `scoutr/serverless` adds to a project's serverless.yml (docs/reference/deploy.md#what-it-adds): one function per verb the app serves,
 // with its API Gateway routes from the one route table (src/core/routes.ts, as the local server and openapi.json),
 // the tables with the app's key and indexes, one least-privilege role per function, the environment, the
 // parameters with their defaults, and provider defaults. Values in `${...}` are osls variables, resolved by osls
@@ -25,7 +25,7 @@ export interface FunctionConfig {
 export interface Generated {
   functions: Record<string, FunctionConfig>;
   resources: Record<string, CfnResource>;
-  /** provider.environment: every function's variables (SPEC.md §10) */
+  /** provider.environment: every function's variables (docs/reference/configuration.md#the-server) */
   environment: Record<string, string>;
   /** params.default: what a stage's params or `--param` override */
   params: Record<string, string | boolean>;
@@ -98,20 +98,20 @@ export function generate(app: AppConfig, settings: DeploySettings): Generated {
       DEFAULT_ROLE: param('defaultRole'),
       ANONYMOUS_ROLE: param('anonymousRole'),
       READ_BUDGET_MS: param('readBudgetMs'),
-      // CloudFormation resolves it at deploy time; create it once per stage (README "Deploy").
+      // CloudFormation resolves it at deploy time; create it once per stage (docs/reference/deploy.md#what-it-adds).
       CURSOR_SECRET: `{{resolve:ssm:${param('cursorSecretParameter')}}}`,
       CORS_ORIGINS: settings.corsOrigins.join(','),
       JWT_USER_CLAIM: param('jwtUserClaim'),
       JWT_GROUPS_CLAIM: param('jwtGroupsClaim'),
       JWT_USERNAME_CLAIM: param('jwtUsernameClaim'),
-      // In-process JWT verification (README "JWT verification"), from the packaging machine; empty means unset.
+      // In-process JWT verification (docs/reference/identity.md#verified-bearer-tokens), from the packaging machine; empty means unset.
       OIDC_JWKS_URL: env('OIDC_JWKS_URL'),
       OIDC_ISSUER: env('OIDC_ISSUER'),
       OIDC_AUDIENCE: env('OIDC_AUDIENCE'),
       OIDC_CLOCK_SKEW_SECONDS: env('OIDC_CLOCK_SKEW_SECONDS'),
       OIDC_ALGORITHMS: env('OIDC_ALGORITHMS'),
       TRUST_OIDC_HEADERS: 'false',
-      // The same variable decides whether @sentry/node is bundled at all (README "Deploy").
+      // The same variable decides whether @sentry/node is bundled at all (docs/reference/deploy.md#bundling).
       SENTRY_DSN: env('SENTRY_DSN'),
       LOG_LEVEL: param('logLevel'),
       STAGE: variable('sls:stage'),

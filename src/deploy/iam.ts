@@ -2,7 +2,7 @@ import { AUDIT_INDEX } from '../core/audit';
 import type { Verb } from '../core/routes';
 import { type CfnResource, TABLE_IDS, type TableRole } from './tables';
 
-// Least privilege, one role per function (SPEC.md §14): each function may do exactly the DynamoDB calls its verb
+// Least privilege, one role per function (docs/reference/deploy.md#iam): each function may do exactly the DynamoDB calls its verb
 // makes, on the tables it makes them on. TransactWriteItems has no IAM action of its own: each Put or Delete inside
 // it is authorized as PutItem or DeleteItem. Audit records are only ever put (with attribute_not_exists(id) in the
 // code), so no function may update or delete one. Index ARNs only where queried; DescribeTable on the data table
@@ -29,7 +29,7 @@ const AUDIT_INDEXES = Object.values(AUDIT_INDEX).map((ix): Target => `audit/inde
 
 /** What each verb sends, besides reading auth records and groups; `grants` only counts with item roles. */
 const NEEDS: Record<Verb, { needs: Needs; grants?: Action[]; audited: boolean }> = {
-  // "what may I see" lists read the caller's grants rows (SPEC.md §11 "Planning")
+  // "what may I see" lists read the caller's grants rows (docs/reference/item-roles.md#planning-what-a-list-costs)
   list: { needs: READ_ANY_PLAN, grants: ['Query'], audited: true },
   unique: { needs: READ_ANY_PLAN, grants: ['Query'], audited: true },
   search: { needs: READ_ANY_PLAN, grants: ['Query'], audited: true },

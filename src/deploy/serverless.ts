@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type AppConfig, defineApp } from '../core/app';
+import type { AppConfig } from '../core/app';
+import { defineApp } from '../core/define-app';
 import type { Verb } from '../core/routes';
 import { importDefault } from '../modules';
 import { bundleFunctions, writeZip } from './bundle';
@@ -8,7 +9,7 @@ import { type Generated, generate } from './generate';
 import { CUSTOM_JSON_SCHEMA, type DeploySettings, readSettings } from './settings';
 
 // `scoutr/serverless`: the deploy integration, an osls (serverless framework v3/v4 open-source fork) plugin that a
-// project lists under `plugins` (README "Deploy"). While osls initialises (asyncInit, before the configuration is
+// project lists under `plugins` (docs/reference/deploy.md#how-it-works). While osls initialises (asyncInit, before the configuration is
 // validated and its variables resolved) it loads the project's app config and extends the configuration, through
 // osls's own `extendConfiguration`, with what `generate` makes of it: every later step (`print`, the schema check,
 // variables, `package`, `deploy`, `deploy function`, `info`, `logs`) sees the functions and resources as if the
@@ -37,7 +38,7 @@ interface Log {
   info(message: string): void;
 }
 
-/** Extends the configuration of the project osls runs in with the deploy of its app (SPEC.md §14). */
+/** Extends the configuration of the project osls runs in with the deploy of its app (docs/reference/deploy.md#what-it-adds). */
 export default class ScoutrServerless {
   readonly hooks: Record<string, () => Promise<void>>;
   private settings: DeploySettings | undefined;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-// What a project may say about its deploy (README "Deploy"): `custom.scoutr` in its serverless.yml, and the
+// What a project may say about its deploy (docs/reference/deploy.md#settings): `custom.scoutr` in its serverless.yml, and the
 // variables of the machine that packages (SCOUTR_AUTH, COGNITO_USER_POOL_ARN, CORS_ORIGINS), which the project's
 // settings win over. Everything else has a default, or is a stage `param`.
 
@@ -9,7 +9,7 @@ export interface DeploySettings {
   app: string;
   /** an API key (and a throttled usage plan) required on every route */
   apiKeys: boolean;
-  /** a Cognito user pool authorizer on every route: the caller is then the token's claims (SPEC.md §3) */
+  /** a Cognito user pool authorizer on every route: the caller is then the token's claims (docs/reference/identity.md#sources-in-order-of-precedence) */
   cognitoUserPoolArn: string | undefined;
   corsOrigins: string[];
 }
@@ -66,7 +66,7 @@ export function readSettings(custom: unknown, env: Record<string, string | undef
   }
   const pool = s.cognitoUserPoolArn ?? (mode === 'cognito' ? env.COGNITO_USER_POOL_ARN || undefined : undefined);
   if (mode === 'cognito' && !pool) throw new DeploySettingsError('SCOUTR_AUTH=cognito needs COGNITO_USER_POOL_ARN');
-  // While Scoutr verifies tokens itself it ignores every authorizer's output (README "JWT verification").
+  // While Scoutr verifies tokens itself it ignores every authorizer's output (docs/reference/identity.md#verified-bearer-tokens).
   if (pool && env.OIDC_JWKS_URL) {
     const source = s.cognitoUserPoolArn ? 'custom.scoutr.cognitoUserPoolArn' : 'SCOUTR_AUTH=cognito';
     throw new DeploySettingsError(

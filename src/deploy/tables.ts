@@ -2,7 +2,7 @@ import { type AppConfig, dataTableOf } from '../core/app';
 import type { KeyAttribute } from '../core/schema';
 import { auditTableSpec, authTableSpec, grantsTableSpec, groupTableSpec, type TableSpec } from '../dynamo/admin';
 
-// The tables of SPEC.md §1 and §11 as CloudFormation, from the same specs `scoutr dev` creates locally: on demand,
+// The tables of docs/reference/tables.md#the-data-table and docs/reference/tables.md#the-grants-table as CloudFormation, from the same specs `scoutr dev` creates locally: on demand,
 // point-in-time recovery, encrypted, retained when the stack goes, deletion protection on unless a stage's
 // `deletionProtection` param is false. The data table has the key and indexes the app declares.
 
@@ -35,7 +35,7 @@ export function tableNames(app: AppConfig): Record<TableRole, string> & { withGr
   };
 }
 
-/** The table specs of an app: the grants table only when it declares item roles (SPEC.md §11). */
+/** The table specs of an app: the grants table only when it declares item roles (docs/reference/tables.md#the-grants-table). */
 export function tableSpecs(app: AppConfig): Partial<Record<TableRole, TableSpec>> {
   const names = tableNames(app);
   const data = dataTableOf(app);
@@ -73,7 +73,7 @@ export function tableResource(spec: TableSpec): CfnResource {
   const indexes = (spec.indexes ?? []).map((ix) => ({
     IndexName: ix.name,
     KeySchema: keySchema(ix.partitionKey, ix.sortKey),
-    Projection: { ProjectionType: 'ALL' }, // the planner uses only indexes that project ALL (SPEC.md §4)
+    Projection: { ProjectionType: 'ALL' }, // the planner uses only indexes that project ALL (docs/reference/query-language.md#planning)
   }));
   return {
     Type: 'AWS::DynamoDB::Table',

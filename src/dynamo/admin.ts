@@ -26,7 +26,7 @@ interface IndexSpec {
 export interface TableSpec {
   name: string;
   partitionKey: KeyAttribute;
-  /** only the grants table has one: data tables have none (SPEC.md §1) */
+  /** only the grants table has one: data tables have none (docs/reference/tables.md#the-grants-table) */
   sortKey?: KeyAttribute;
   indexes?: IndexSpec[];
   ttlAttribute?: string;
@@ -34,13 +34,13 @@ export interface TableSpec {
 
 export const authTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'id', type: 'S' } });
 export const groupTableSpec = (name: string): TableSpec => ({ name, partitionKey: { name: 'group_id', type: 'S' } });
-/** SPEC.md §11: one row per user and item they hold a role on. */
+/** docs/reference/item-roles.md#storage-and-atomicity: one row per user and item they hold a role on. */
 export const grantsTableSpec = (name: string): TableSpec => ({
   name,
   partitionKey: { name: 'principal', type: 'S' },
   sortKey: { name: 'item_key', type: 'S' },
 });
-/** SPEC.md §1: the audit table as core/audit.ts describes it, with its TTL. */
+/** docs/reference/tables.md#the-audit-table: the audit table as core/audit.ts describes it, with its TTL. */
 export function auditTableSpec(name: string): TableSpec {
   const { partitionKey, indexes } = auditSchema(name);
   return {

@@ -9,7 +9,7 @@ interface ClientOptions {
   /** only for local endpoints: DynamoDB Local accepts any credentials */
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
   /**
-   * READ_BUDGET_MS (SPEC.md §6): when given, every attempt of a call is bounded so that a DynamoDB that stopped
+   * READ_BUDGET_MS (docs/reference/pagination.md#size-and-time-limits): when given, every attempt of a call is bounded so that a DynamoDB that stopped
    * answering costs a request at most about this long, then 503 THROTTLED. Unset (tools, the emulator's start-up
    * ping): the SDK's defaults, which wait up to 300 s for an answer.
    */

@@ -45,7 +45,7 @@ const isUnreachable = (err: unknown, depth = 0): boolean => {
 
 /**
  * Throttling after the SDK's own retries → 429; DynamoDB unavailable, unreachable or not answering in time → 503.
- * Both THROTTLED, with Retry-After (SPEC.md §7).
+ * Both THROTTLED, with Retry-After (docs/reference/errors.md#throttled).
  */
 export function translateError(err: unknown): unknown {
   if (err instanceof ScoutrError) return err;

@@ -14,7 +14,7 @@ import { asItem, asSdk } from './read';
 type TxItem = NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number];
 export type PolicyTables = Record<PolicyTable, string>;
 
-/** `scoutr policy plan`: the tables as they are, against what the document declares (SPEC.md §12). */
+/** `scoutr policy plan`: the tables as they are, against what the document declares (docs/reference/policy-file.md#plan-and-apply). */
 export async function planPolicy(
   db: DynamoDBClient,
   tables: PolicyTables,

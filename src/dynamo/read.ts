@@ -1,5 +1,6 @@
 import {
   BatchGetItemCommand,
+  type BatchGetItemCommandInput,
   type ConsumedCapacity,
   type DynamoDBClient,
   GetItemCommand,
@@ -66,39 +67,61 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BATCH_SIZE = 100; // DynamoDB's BatchGetItem limit
 const MAX_UNPROCESSED_ROUNDS = 8;
 
+export interface BatchRequest {
+  table: string;
+  keys: readonly Item[];
+  consistent?: boolean;
+  projection?: Pick<ScanCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'>;
+}
+
 /** BatchGetItem in calls of 100 keys, retrying UnprocessedKeys with exponential backoff and jitter. */
 export async function batchGet(
   db: DynamoDBClient,
-  input: {
-    table: string;
-    keys: readonly Item[];
-    consistent?: boolean;
-    projection?: Pick<ScanCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'>;
-  },
+  input: BatchRequest,
   stats: ReadStats = newStats(),
 ): Promise<Item[]> {
-  const out: Item[] = [];
-  for (let i = 0; i < input.keys.length; i += BATCH_SIZE) {
-    let pending: Record<string, SdkValue>[] = input.keys.slice(i, i + BATCH_SIZE).map(asSdk);
-    for (let round = 0; pending.length > 0; round++) {
+  return (await batchGetTables(db, [input], stats)).get(input.table) ?? [];
+}
+
+type RequestItems = NonNullable<BatchGetItemCommandInput['RequestItems']>;
+
+/**
+ * batchGet over several tables (one request each) at once: one call carries up to 100 keys of any of them, so
+ * records of two tables cost one round trip. The items found, by table.
+ */
+export async function batchGetTables(
+  db: DynamoDBClient,
+  requests: readonly BatchRequest[],
+  stats: ReadStats = newStats(),
+): Promise<Map<string, Item[]>> {
+  const out = new Map(requests.map((r) => [r.table, [] as Item[]]));
+  const byTable = new Map(requests.map((r) => [r.table, r]));
+  // Retries carry each table's consistency and projection again, whatever DynamoDB hands back with the keys.
+  const settings = (r: BatchRequest) => ({ ConsistentRead: r.consistent ?? false, ...r.projection });
+  const all = requests.flatMap((r) => r.keys.map((key) => ({ r, key: asSdk(key) })));
+  for (let i = 0; i < all.length; i += BATCH_SIZE) {
+    let pending: RequestItems = {};
+    for (const { r, key } of all.slice(i, i + BATCH_SIZE)) {
+      pending[r.table] ??= { ...settings(r), Keys: [] };
+      pending[r.table]!.Keys!.push(key);
+    }
+    for (let round = 0; Object.keys(pending).length > 0; round++) {
       if (round >= MAX_UNPROCESSED_ROUNDS) throw throttled();
       if (round > 0) await sleep(Math.random() * 25 * 2 ** round);
+      const asked = pending;
       const res = await send(() =>
-        db.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [input.table]: { Keys: pending, ConsistentRead: input.consistent ?? false, ...input.projection },
-            },
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        ),
+        db.send(new BatchGetItemCommand({ RequestItems: asked, ReturnConsumedCapacity: 'TOTAL' })),
       );
       stats.calls++;
       stats.capacity += capacityOf(res.ConsumedCapacity);
-      const got = res.Responses?.[input.table] ?? [];
-      stats.scanned += got.length;
-      for (const item of got) out.push(item as unknown as Item);
-      pending = res.UnprocessedKeys?.[input.table]?.Keys ?? [];
+      pending = {};
+      for (const r of byTable.values()) {
+        const got = res.Responses?.[r.table] ?? [];
+        stats.scanned += got.length;
+        for (const item of got) out.get(r.table)!.push(item as unknown as Item);
+        const left = res.UnprocessedKeys?.[r.table]?.Keys ?? [];
+        if (left.length > 0 && asked[r.table]) pending[r.table] = { ...settings(r), Keys: left };
+      }
     }
   }
   return out;

@@ -18,7 +18,7 @@ export async function describeDataTable(db: DynamoDBClient, table: string): Prom
   const hash = Table.KeySchema.find((k) => k.KeyType === 'HASH');
   if (Table.KeySchema.some((k) => k.KeyType === 'RANGE')) {
     throw new Error(
-      `table ${table} has a sort key; Scoutr v1 serves tables with a partition key only (SPEC.md §1). ` +
+      `table ${table} has a sort key; Scoutr v1 serves tables with a partition key only (docs/reference/tables.md#the-data-table). ` +
         'Point DATA_TABLE at a table keyed by one attribute.',
     );
   }

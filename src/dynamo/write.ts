@@ -64,7 +64,7 @@ export const deleteItem = (
   condition: Omit<TxItem['Delete'] & object, 'TableName' | 'Key'>,
 ): TxItem => ({ Delete: { TableName: table, Key: asSdk(key), ...condition } });
 
-/** A row of the grants table (SPEC.md §11): a user's direct roles on one item. */
+/** A row of the grants table (docs/reference/item-roles.md#storage-and-atomicity): a user's direct roles on one item. */
 export const putGrantRow = (table: string, principal: string, itemKey: string, roles: readonly string[]): TxItem => ({
   Put: {
     TableName: table,
@@ -101,7 +101,7 @@ export async function deleteGrantRows(
 export const putAudit = (table: string, record: Item): TxItem => putItem(table, record, absentCondition('id'));
 
 /**
- * The change and its audit record commit together or not at all (SPEC.md §3 "Atomicity", §9). Every rule was
+ * The change and its audit record commit together or not at all (docs/reference/writes.md#atomicity-and-optimistic-concurrency, docs/reference/audit.md#the-audit-record). Every rule was
  * decided in memory on a consistent read; the change carries a condition on what was read, so a failed condition
  * only means "someone wrote in between": the caller re-reads and decides again.
  */

@@ -8,7 +8,7 @@ import type { ReadStats } from '../dynamo/read';
 import type { Deps } from './context';
 
 /**
- * The caller's roles (SPEC.md §3 "Roles"): their records plus DEFAULT_ROLE, or ANONYMOUS_ROLE alone when no identity
+ * The caller's roles (docs/reference/permissions.md#roles): their records plus DEFAULT_ROLE, or ANONYMOUS_ROLE alone when no identity
  * was sent, resolved by core's resolveRoles as `scoutr check` and `loadPolicy` resolve them. None → 401.
  */
 export async function authenticate(

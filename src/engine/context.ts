@@ -16,7 +16,7 @@ interface Tables {
   auth: string;
   groups: string;
   audit?: string | undefined;
-  /** the grants table (SPEC.md §11), when the app declares item roles */
+  /** the grants table (docs/reference/item-roles.md#storage-and-atomicity), when the app declares item roles */
   grants?: string | undefined;
 }
 
@@ -50,7 +50,7 @@ export interface Deps {
   log: Logger;
   /** breadcrumbs for error reports: names and counts only */
   trace: Breadcrumb;
-  /** the app's item roles, checked at startup (SPEC.md §11); undefined when it declares none */
+  /** the app's item roles, checked at startup (docs/reference/item-roles.md#declaring-item-roles); undefined when it declares none */
   itemRoles: ItemRoles | undefined;
   /** this process's queue of writes per item key (serialize.ts) */
   serialize: Serializer;
@@ -62,7 +62,7 @@ export interface Ctx {
   caller: Caller;
   /** every role that applies to the caller */
   roles: Role[];
-  /** the roles that permit this method and path (SPEC.md §3 "Per request") */
+  /** the roles that permit this method and path (docs/reference/permissions.md#which-roles-count) */
   counting: Role[];
   stats: ReadStats;
   started: number;

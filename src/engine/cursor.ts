@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { ScoutrError } from '../core/errors';
 import type { Item } from '../core/values';
 
-// SPEC.md §6: a cursor is encrypted and authenticated (AES-256-GCM), expires after 24 hours, and is bound to its
+// docs/reference/pagination.md#cursors: a cursor is encrypted and authenticated (AES-256-GCM), expires after 24 hours, and is bound to its
 // stage, table, route, query and caller through the GCM additional data: a cursor presented anywhere else fails
 // authentication. The plan inside is compared with the plan recomputed for the request, never trusted.
 

@@ -8,7 +8,7 @@ import { errorResult, type HttpResult, json } from './respond';
 import type { Runtime } from './runtime';
 
 /**
- * `GET /openapi.json` on the local server (SPEC.md §15): the document for the caller, whose identity is resolved and
+ * `GET /openapi.json` on the local server (docs/reference/endpoints.md#the-api-as-each-caller-sees-it): the document for the caller, whose identity is resolved and
  * whose roles are loaded exactly as for any route. No role applies → 401, as on every route; a request without an
  * identity gets ANONYMOUS_ROLE's document when that is set. The complete document is `npm run openapi`'s.
  */

@@ -14,7 +14,7 @@ export interface IdentityConfig {
   jwtUsernameClaims: readonly string[];
   /**
    * OIDC_JWKS_URL is set: JWT claims come only from a bearer token Scoutr verified itself, and whatever an event's
-   * requestContext.authorizer says is ignored (README "JWT verification").
+   * requestContext.authorizer says is ignored (docs/reference/identity.md#verified-bearer-tokens).
    */
   verifiesTokens: boolean;
 }
@@ -66,7 +66,7 @@ function firstText(claims: Record<string, unknown>, names: readonly string[]): s
   return undefined;
 }
 
-/** Group claims: a JSON array, HTTP API's `[a b]` string, or a comma-separated string (SPEC.md §3). */
+/** Group claims: a JSON array, HTTP API's `[a b]` string, or a comma-separated string (docs/reference/identity.md#sources-in-order-of-precedence). */
 export function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter(Boolean);
   if (typeof value !== 'string') return [];
@@ -89,7 +89,7 @@ export function parseGroups(value: unknown): string[] {
     .filter(Boolean);
 }
 
-/** SPEC.md §3 "Identity": JWT claims, then a custom authorizer, then trusted OIDC headers, then the API key. */
+/** docs/reference/identity.md#sources-in-order-of-precedence: JWT claims, then a custom authorizer, then trusted OIDC headers, then the API key. */
 export function resolveCaller(src: IdentitySources, cfg: IdentityConfig): Caller {
   const base = {
     ...(src.apiKeyId ? { apiKeyId: src.apiKeyId } : {}),
@@ -104,7 +104,7 @@ export function resolveCaller(src: IdentitySources, cfg: IdentityConfig): Caller
       ...base,
       kind: 'jwt',
       id: jwtUser,
-      // Only claims that identify the user, never preferred_username (SPEC.md §3): a name the user may choose
+      // Only claims that identify the user, never preferred_username (docs/reference/identity.md#what-each-source-gives): a name the user may choose
       // would feed `${user.username}` row filters and the audit record.
       username: firstText(claims, cfg.jwtUsernameClaims) ?? jwtUser,
       ...optional('email', verified ? text(claims.email) : undefined),

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { ScoutrError } from '../core/errors';
 
-// In-process JWT verification (README "JWT verification"), for deployments without an API Gateway authorizer. A
+// In-process JWT verification (docs/reference/identity.md#verified-bearer-tokens), for deployments without an API Gateway authorizer. A
 // verified token's claims take the place of the authorizer's claims; everything after that is the same code path.
 
 export interface JwtSettings {

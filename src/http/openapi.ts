@@ -73,8 +73,8 @@ const filters = {
   style: 'form',
   explode: true,
   schema: { type: 'object', additionalProperties: { type: 'string' } },
-  description: 'field=value and field__op=value conditions (README "Query language")',
-  // The operators a filter may use (SPEC.md §4): `field__op=value`, and `field__length__cmp=n` on a size.
+  description: 'field=value and field__op=value conditions (docs/reference/query-language.md#operators)',
+  // The operators a filter may use (docs/reference/query-language.md#operators): `field__op=value`, and `field__length__cmp=n` on a size.
   'x-scoutr-operators': QUERY_OPERATORS,
 };
 /** The answer of a verb that supports _explain: its usual body, or the plan. */
@@ -214,7 +214,7 @@ function operation(route: Route, explainable: boolean): Record<string, unknown> 
   };
 }
 
-/** What one caller may call (SPEC.md §15): the routes, the fields hidden from them, who may use `_explain`. */
+/** What one caller may call (docs/reference/endpoints.md#the-api-as-each-caller-sees-it): the routes, the fields hidden from them, who may use `_explain`. */
 export interface CallerView {
   routes: readonly Route[];
   hidden: readonly string[];
@@ -233,7 +233,7 @@ function samplePaths(template: string): string[] {
 }
 
 /**
- * The view of the API one caller gets from `GET /openapi.json` (SPEC.md §15): only the routes their roles permit
+ * The view of the API one caller gets from `GET /openapi.json` (docs/reference/endpoints.md#the-api-as-each-caller-sees-it): only the routes their roles permit
  * (and `/user`, `/user/has-permission`, which every caller with a role may use), the item schema without the
  * fields any of those roles hides (the union, so no field hidden from them on some route appears), and `_explain`
  * only where a permitting role has `explain`. Decided by the server's own endpoint matching and merging.

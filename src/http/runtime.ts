@@ -59,7 +59,9 @@ export async function createRuntime(app: AppConfig, config: Config, o: RuntimeOv
   // The app's item roles are checked before anything is read: a bad declaration fails the cold start naming it.
   const itemRoles = app.itemRoles ? checkItemRoles(app.itemRoles) : undefined;
   if (itemRoles && !config.GRANTS_TABLE) {
-    throw new ConfigError('GRANTS_TABLE: required, since the app config declares itemRoles (SPEC.md §11)');
+    throw new ConfigError(
+      'GRANTS_TABLE: required, since the app config declares itemRoles (docs/reference/item-roles.md#storage-and-atomicity)',
+    );
   }
   const schema = await describeDataTable(db, config.DATA_TABLE);
   if (reporter !== noReporter) {

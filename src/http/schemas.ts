@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ERROR_CODES } from '../core/errors';
 
-// The shapes of the API's answers and bodies (SPEC.md §5, §7, §9), for openapi.json. Item bodies are checked by
+// The shapes of the API's answers and bodies (docs/reference/endpoints.md#json-shapes, docs/reference/errors.md#the-error-body, docs/reference/audit.md#the-audit-record), for openapi.json. Item bodies are checked by
 // src/actions/write.ts (lossless numbers, DynamoDB's rules), so only their documented shape lives here.
 const str = z.string();
 const opt = z.optional;
@@ -87,7 +87,7 @@ export const HistoryVersion = z.object({
   redacted: opt(z.boolean()),
 });
 
-/** POST /{item}/{id}/grants (SPEC.md §11): the schema the action checks it with. */
+/** POST /{item}/{id}/grants (docs/reference/item-roles.md#granting-and-revoking): the schema the action checks it with. */
 export { GrantBodySchema as GrantBody } from '../core/item-roles';
 /** An item's direct grants: role → user ids. */
 export const Grants = z.record(z.string(), z.array(z.string()));

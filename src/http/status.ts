@@ -1,6 +1,6 @@
 import type { ErrorCode, ScoutrError } from '../core/errors';
 
-// SPEC.md §7: the HTTP answer of each error code. The one place a domain error becomes HTTP: the Lambda edge, the
+// docs/reference/errors.md#codes: the HTTP answer of each error code. The one place a domain error becomes HTTP: the Lambda edge, the
 // local server, the console and `scoutr check` all answer through this table.
 const ANSWERS: Record<ErrorCode, { status: number; retryAfter?: number }> = {
   INVALID_JSON: { status: 400 },

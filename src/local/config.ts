@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { ConfigError, EnvSchema, parseEnv } from '../config';
 
-// The local server's own variables (SPEC.md §10) on top of the deployed ones.
+// The local server's own variables (docs/reference/configuration.md#the-local-server) on top of the deployed ones.
 export const LocalEnvSchema = z.extend(EnvSchema, {
   DATA_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-items'),
   AUTH_TABLE: z._default(z.string().check(z.minLength(1)), 'scoutr-auth'),

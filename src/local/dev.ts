@@ -24,7 +24,7 @@ import { seed } from './seed';
 import { startServer } from './server';
 
 export interface DevOptions {
-  /** the environment (SPEC.md §10): table names, DYNAMODB_ENDPOINT, HOST, PORT, ... */
+  /** the environment (docs/reference/configuration.md#the-server): table names, DYNAMODB_ENDPOINT, HOST, PORT, ... */
   env: Record<string, string | undefined>;
   /** flags win over their variables */
   port?: number | undefined;
@@ -53,7 +53,7 @@ export interface DevServer {
  * table. Tables we were pointed at are never created, seeded or reset, unless SCOUTR_SEED=example asks for it.
  */
 export async function startDev(project: Project, o: DevOptions): Promise<DevServer> {
-  // The SDK's notice that its 2027 releases need Node 22 says nothing about this server (docs: requirements).
+  // The SDK's notice that its 2027 releases need Node 22 says nothing about this server (docs: reference/package#requirements).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { app } = project;
   const config = loadLocalConfig({

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { formatIssue, loadPolicyFile } from '../cli/policy-file';
 import { ConfigError, loadApp } from '../config';
 import type { AppConfig } from '../core/app';
 import { checkItemRoles } from '../core/item-roles';
@@ -8,6 +7,7 @@ import { formatPath } from '../core/policy/load-policy';
 import type { PolicyDocument } from '../core/policy/schema';
 import { validatePolicy } from '../core/policy/validate';
 import { importDefault } from '../modules';
+import { formatIssue, loadPolicyFile } from '../policy-file';
 import type { SeedData } from './seed';
 
 // A user's project as `scoutr init` lays it out (docs: reference/app-config): the app config, and beside it an

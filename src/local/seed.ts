@@ -8,7 +8,7 @@ export interface SeedData {
   items: readonly Record<string, unknown>[];
   authRecords: readonly Record<string, unknown>[];
   groups: readonly Record<string, unknown>[];
-  /** direct item roles (SPEC.md §11): written into each item's `_acl` and as grants rows, as a grant would */
+  /** direct item roles (docs/reference/item-roles.md#storage-and-atomicity): written into each item's `_acl` and as grants rows, as a grant would */
   grants?: readonly { item: string; user: string; roles: readonly string[] }[];
 }
 

@@ -29,7 +29,7 @@ interface ServerOptions {
   port: number;
 }
 
-/** `GET /openapi.json`: the API as the caller may call it (SPEC.md §15), not a route of the app's table. */
+/** `GET /openapi.json`: the API as the caller may call it (docs/reference/endpoints.md#the-api-as-each-caller-sees-it), not a route of the app's table. */
 const OPENAPI_ROUTE: Route = { verb: 'user', method: 'GET', path: '/openapi.json' };
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

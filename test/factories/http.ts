@@ -27,7 +27,7 @@ export const oidcGroup = (id: string, fields: Record<string, unknown> = {}) => (
 
 const ERROR_KEYS = new Set(['error', 'code', 'details']);
 
-/** SPEC.md §7: every error body is exactly {error, code, details?}, JSON, with a string message. */
+/** docs/reference/errors.md#the-error-body: every error body is exactly {error, code, details?}, JSON, with a string message. */
 export function expectError(res: Pick<Reply, 'status' | 'body'>, status: number, code: string): void {
   expect({ status: res.status, code: (res.body as { code?: unknown } | undefined)?.code }).toEqual({ status, code });
   const body = res.body as Record<string, unknown>;

@@ -1,8 +1,7 @@
 // OWASP API1:2023 Broken Object Level Authorization. Scoutr's defence: every read and write of one item is decided
 // on the stored row against the caller's row filters (read_filters, and item roles held in the row's own `_acl`),
-// and a row the caller may not see answers exactly what a missing row answers: 404 NOT_FOUND, never 403 (SPEC.md §3
-// "404 or 403"), so no id can be probed. Lists and searches carry the read filters into every DynamoDB request, and
-// a cursor is encrypted, authenticated and bound to its caller and query (§6), so a page never reaches foreign rows.
+// and a row the caller may not see answers exactly what a missing row answers: 404 NOT_FOUND, never 403 (docs/reference/permissions.md#404-or-403), so no id can be probed. Lists and searches carry the read filters into every DynamoDB request, and
+// a cursor is encrypted, authenticated and bound to its caller and query (docs/reference/pagination.md#cursors), so a page never reaches foreign rows.
 import petstore from '../../example/petstore/scoutr.config';
 import { items as pets } from '../../example/petstore/seed';
 import * as reposSeed from '../../example/repos/seed';

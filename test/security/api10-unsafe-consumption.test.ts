@@ -4,7 +4,7 @@
 // an expression; they are never compiled as a regex (endpoint regexes come from the auth records alone, and a path
 // given to /user/has-permission is matched, not compiled); so regex metacharacters and DynamoDB expression syntax
 // (`#a`, `:v`, `) OR (`, `attribute_exists(x)`) match only themselves. Names that could not be attributes (an empty
-// segment, a leading `_`, `__proto__`, `constructor`, `prototype`) and unknown operators are 400 (SPEC.md §4).
+// segment, a leading `_`, `__proto__`, `constructor`, `prototype`) and unknown operators are 400 (docs/reference/query-language.md#names-and-nesting).
 import { apiKey, expectError, expectInvalidQuery } from '../factories/http';
 import { as, type Harness, startHarness } from '../support/harness';
 

@@ -3,7 +3,7 @@
 // a bearer token it verifies against OIDC_JWKS_URL. Identity headers (Oidc-Claim-*) count only with
 // TRUST_OIDC_HEADERS=true, which is off unless set, so on the deployed Lambda path a client cannot name itself; the
 // Lambda path never reads `x-api-key`; a trusted header sent twice is 401, never merged; an identity without an auth
-// record of its own type (an unknown API key, a user named like a group) has no role and is 401 (SPEC.md §3).
+// record of its own type (an unknown API key, a user named like a group) has no role and is 401 (docs/reference/permissions.md#roles).
 import { request } from 'node:http';
 import { loadConfig } from '../../src/config';
 import { lambdaHandler } from '../../src/http/lambda';

@@ -1,11 +1,11 @@
 // OWASP API3:2023 Broken Object Property Level Authorization. Scoutr's defence: a role's `exclude_fields` are removed
 // from every answer (items, lists, searches, distinct values, audit records and history versions, with their query
 // and path parameters), and a filter, search, key condition or distinct listing on a hidden path, or a write naming
-// one, is 403 before anything is read, whatever the value, so a hidden value can never be probed (SPEC.md §3, §4,
-// §5). The reserved attributes `_version` (the ETag) and `_acl` (item grants) are never answered, and a body naming
-// them is 400 on every write path: create, update and custom actions (SPEC.md §1, §11).
+// one, is 403 before anything is read, whatever the value, so a hidden value can never be probed (docs/reference/permissions.md#hidden-fields,
+// docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown). The reserved attributes `_version` (the ETag) and `_acl` (item grants) are never answered, and a body naming
+// them is 400 on every write path: create, update and custom actions (docs/reference/tables.md#reserved-attributes, docs/reference/item-roles.md#who-holds-what).
 import petstore from '../../example/petstore/scoutr.config';
-import { defineApp } from '../../src/core/app';
+import { defineApp } from '../../src/core/define-app';
 import { apiKey, expectError, userRecord } from '../factories/http';
 import { scanAudit, snapshot } from '../integration/write/support';
 import { as, type Harness, startHarness } from '../support/harness';

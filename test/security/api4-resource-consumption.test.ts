@@ -1,8 +1,8 @@
 // OWASP API4:2023 Unrestricted Resource Consumption. Scoutr's defence: every request is bounded before and while it
-// reads. Bodies over 350 KB are 413 and paths over 2,048 characters 414, both before any data is read (SPEC.md §3,
-// §7); `_limit` is an integer 1..1000; a search takes 1..1000 values; a query is refused with 400 QUERY_TOO_COMPLEX
+// reads. Bodies over 350 KB are 413 and paths over 2,048 characters 414, both before any data is read (docs/reference/permissions.md#order-of-checks,
+// docs/reference/errors.md#the-error-body); `_limit` is an integer 1..1000; a search takes 1..1000 values; a query is refused with 400 QUERY_TOO_COMPLEX
 // past DynamoDB's expression limits (4 KB, 300 operators) instead of being sent; nesting past 32 levels is 400; and
-// a list stops reading after READ_BUDGET_MS, answering what it has with a cursor (§6), so no request scans a table
+// a list stops reading after READ_BUDGET_MS, answering what it has with a cursor (docs/reference/pagination.md#cursors), so no request scans a table
 // for as long as it likes. (API Gateway and Lambda cap the request line, headers and concurrency in front of this.)
 import { apiKey, expectError, expectInvalidQuery } from '../factories/http';
 import { snapshot } from '../integration/write/support';

@@ -3,10 +3,11 @@
 // endpoint rule is compiled as `^(?:rule)$`: it matches the whole canonical path, never a prefix, a suffix or one
 // side of an alternation; methods are compared upper-cased on both sides; a custom action (POST /item/{id}/sell) is
 // its own route needing its own rule; and the grants endpoints further need an item role whose grant rule covers
-// the change (SPEC.md §2, §3, §8, §11). `/user/has-permission` answers with the same decision.
+// the change (docs/reference/permissions.md#auth-records-and-groups, docs/reference/permissions.md#roles, docs/reference/app-config.md#the-module, docs/reference/item-roles.md#declaring-item-roles). `/user/has-permission` answers with the same decision.
 import petstore from '../../example/petstore/scoutr.config';
 import { items } from '../../example/petstore/seed';
-import { dataTableOf, defineApp } from '../../src/core/app';
+import { dataTableOf } from '../../src/core/app';
+import { defineApp } from '../../src/core/define-app';
 import { restEvent } from '../factories/events';
 import { apiKey, expectError, invoke } from '../factories/http';
 import { snapshot } from '../integration/write/support';

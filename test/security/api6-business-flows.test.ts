@@ -1,9 +1,9 @@
 // OWASP API6:2023 Unrestricted Access to Sensitive Business Flows. Scoutr's defence: the flows that could lock an
-// item away or hand it over are decided on a consistent read and written conditioned on the version read (SPEC.md
-// §3 "Atomicity"), so a race cannot slip past a rule. A revoke that would leave an item without anyone able to
-// grant every role is 409 LAST_OWNER, also when two owners revoke each other at once (§11); a grantee cannot grant
+// item away or hand it over are decided on a consistent read and written conditioned on the version read (
+// docs/reference/writes.md#atomicity-and-optimistic-concurrency), so a race cannot slip past a rule. A revoke that would leave an item without anyone able to
+// grant every role is 409 LAST_OWNER, also when two owners revoke each other at once (docs/reference/item-roles.md#the-lockout-rule); a grantee cannot grant
 // past their rule (an editor cannot make themselves owner); a write may not move a row out of its writer's own
-// reach (§3); and the app's business conditions (a sold pet cannot be repriced) hold on every write path (§8).
+// reach (docs/reference/permissions.md#writes); and the app's business conditions (a sold pet cannot be repriced) hold on every write path (docs/reference/app-config.md#conditions).
 import petstore from '../../example/petstore/scoutr.config';
 import { items as pets } from '../../example/petstore/seed';
 import { examplePolicyRecords } from '../../scripts/examples';

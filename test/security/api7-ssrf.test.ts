@@ -2,7 +2,7 @@
 // input. Its only outbound calls are to DynamoDB (DYNAMODB_ENDPOINT or the region's endpoint) and, with in-process JWT
 // verification, to the configured OIDC_JWKS_URL (https only, http only on loopback: src/config.ts). These tests pin
 // that: a token's `jku`, `x5u` or embedded `jwk` header is never followed or trusted, URLs in bodies, queries and
-// headers are data, and the next-page link is relative, never built from the client's Host (SPEC.md §6).
+// headers are data, and the next-page link is relative, never built from the client's Host (docs/reference/pagination.md#limit-and-next-links).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { apiKey, expectError } from '../factories/http';

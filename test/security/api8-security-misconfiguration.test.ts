@@ -1,11 +1,11 @@
 // OWASP API8:2023 Security Misconfiguration. Scoutr's defence: safe defaults and one error boundary. CORS is off
 // unless CORS_ORIGINS names origins, which are matched exactly (no suffix, no `null`, no credentials); every answer,
 // errors included, is JSON with `application/json`; a 5xx says `Internal error` and nothing else (no stack, SDK text,
-// table name, expression or validator message: SPEC.md §7), and a broken permission record says so without naming
-// it (§2); a deployment refuses unsafe settings at cold start (no CURSOR_SECRET, a JWKS over plain http, HMAC or
+// table name, expression or validator message: docs/reference/errors.md#the-error-body), and a broken permission record says so without naming
+// it (docs/reference/permissions.md#mistakes-in-the-records); a deployment refuses unsafe settings at cold start (no CURSOR_SECRET, a JWKS over plain http, HMAC or
 // `none` JWT algorithms), and header trust is off unless set (see api2-authentication.test.ts).
 import { loadConfig } from '../../src/config';
-import { defineApp } from '../../src/core/app';
+import { defineApp } from '../../src/core/define-app';
 import { restEvent } from '../factories/events';
 import { apiKey, expectError, invoke, memoryLogger, runtimeWith } from '../factories/http';
 import { snapshot } from '../integration/write/support';
@@ -106,20 +106,23 @@ describe('error answers reveal nothing inside', () => {
     ['a validator returning garbage', 'POST', '/item', { id: 'n2', probe: 'garbage' }],
     ['a validator that throws on update', 'PATCH', '/item/a', { probe: 'throw' }],
     ['a custom action that throws', 'POST', '/item/a/explode', {}],
-  ])('answers %s with the bare 500 of SPEC.md §7 and writes nothing', async (_, method, path, body) => {
-    // Prepare
-    const before = await snapshot(h);
-    // Act
-    const res = await send(method, path, { body });
-    // Assess
-    expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'Internal error', code: 'INTERNAL' });
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    for (const inside of [SECRET, 'validators.js', h.tables.data, 'TypeError', 'Error:', '    at ']) {
-      expect(res.text).not.toContain(inside);
-    }
-    expect(await snapshot(h)).toEqual(before);
-  });
+  ])(
+    'answers %s with the bare 500 of docs/reference/errors.md#the-error-body and writes nothing',
+    async (_, method, path, body) => {
+      // Prepare
+      const before = await snapshot(h);
+      // Act
+      const res = await send(method, path, { body });
+      // Assess
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ error: 'Internal error', code: 'INTERNAL' });
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      for (const inside of [SECRET, 'validators.js', h.tables.data, 'TypeError', 'Error:', '    at ']) {
+        expect(res.text).not.toContain(inside);
+      }
+      expect(await snapshot(h)).toEqual(before);
+    },
+  );
 
   it('logs what it does not answer (the control: the detail existed)', () => {
     expect(JSON.stringify(log.lines)).toContain(SECRET);

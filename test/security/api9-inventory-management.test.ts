@@ -3,7 +3,7 @@
 // there is no undocumented, forgotten or debug endpoint: the document served at /openapi.json (and committed as
 // openapi.json) lists exactly the routes that answer, every listed route answers something other than the router's
 // 404 "No such route", and anything unlisted — another path, another method, a versioned or debug path — is that 404.
-// The served document is the caller's (SPEC.md §15): the admin here may call every route, so it lists them all.
+// The served document is the caller's (docs/how-to/use-the-console.md): the admin here may call every route, so it lists them all.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import petstore from '../../example/petstore/scoutr.config';

@@ -18,8 +18,14 @@ const ARGS = [
 ];
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
-/** Where the tests leave the screenshots the docs show. */
-export const SHOTS = resolve(__dirname, '../../docs/console');
+/**
+ * Where the tests leave their screenshots: under docs/console/ (the pictures the docs show) when SCREENSHOTS=1 asks
+ * (`npm run screenshots`), else in a folder of the run's own, so a test run leaves the checkout as it found it.
+ */
+export const SHOTS =
+  process.env.SCREENSHOTS === '1'
+    ? resolve(__dirname, '../../docs/console')
+    : join(tmpdir(), `scoutr-screenshots-${process.pid}`);
 
 export interface Browser {
   context: BrowserContext;

@@ -1,4 +1,4 @@
-// The SDK warns once per process that releases after January 2027 need Node 22 (README "Requirements").
+// The SDK warns once per process that releases after January 2027 need Node 22 (docs/reference/package.md#requirements).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 // @sentry/node warns, once per test file that initialises it, that it cannot hook jest's module loader. That is a

@@ -12,7 +12,7 @@ export function thrown(fn: () => unknown): unknown {
 }
 
 /**
- * `fn` fails with 500 AUTH_CONFIG whose answer does not name the record (SPEC.md §2). Where the mistake is
+ * `fn` fails with 500 AUTH_CONFIG whose answer does not name the record (docs/reference/permissions.md#mistakes-in-the-records). Where the mistake is
  * (`logged`: the record or the group) is only in the cause, which goes to the log.
  */
 export function expectAuthConfig(fn: () => unknown, recordName: string, logged = recordName): void {

@@ -53,6 +53,40 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * A value made before the file's first test and disposed of after its last, usable in the tests as if it existed
+ * already (a test file's top level runs before beforeAll, so the value itself cannot be there yet). Used outside a
+ * test or hook, it throws.
+ */
+export function beforeTests<T extends object>(make: () => Promise<T>, dispose?: (value: T) => unknown): T {
+  let made: T | undefined;
+  beforeAll(async () => {
+    made = await make();
+  });
+  afterAll(async () => {
+    if (made) await dispose?.(made);
+  });
+  const value = (): T => {
+    if (!made) throw new Error('made in beforeAll: use it inside a test or a hook');
+    return made;
+  };
+  return new Proxy({} as T, {
+    get(_, key) {
+      const v = Reflect.get(value(), key);
+      return typeof v === 'function' ? v.bind(value()) : v;
+    },
+    set: (_, key, v) => Reflect.set(value(), key, v),
+    has: (_, key) => Reflect.has(value(), key),
+  });
+}
+
+/** The file's harness (startHarness), started before its first test and closed after its last. */
+export const harnessForFile = (opts: HarnessOptions = {}): Harness =>
+  beforeTests(
+    () => startHarness(opts),
+    (h) => h.close(),
+  );
+
 /** Fresh tables (unique names), seeded, a runtime and the local server on a free loopback port. */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const db = localDb();

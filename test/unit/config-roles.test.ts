@@ -1,7 +1,7 @@
 import { ConfigError, EnvSchema, parseEnv } from '../../src/config';
 import { thrown } from '../support/errors';
 
-// SPEC.md §10: DEFAULT_ROLE and ANONYMOUS_ROLE (SPEC.md §3 "Roles").
+// docs/reference/configuration.md#the-server: DEFAULT_ROLE and ANONYMOUS_ROLE (docs/reference/permissions.md#roles).
 
 const base = { DATA_TABLE: 'd', AUTH_TABLE: 'a', GROUP_TABLE: 'g' };
 

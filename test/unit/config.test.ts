@@ -1,7 +1,7 @@
 import { ConfigError, EnvSchema, loadConfig, parseEnv } from '../../src/config';
 import { thrown } from '../support/errors';
 
-// SPEC.md §10 and README "JWT verification": the OIDC_* variables of in-process token verification.
+// docs/reference/configuration.md#the-server and docs/reference/identity.md#verified-bearer-tokens: the OIDC_* variables of in-process token verification.
 
 const TABLES = { DATA_TABLE: 'data', AUTH_TABLE: 'auth', GROUP_TABLE: 'groups' };
 const JWT = {
@@ -106,7 +106,7 @@ describe('JWT verification settings', () => {
   });
 });
 
-// SPEC.md §3 "Identity": a JWT user's username comes only from claims that identify the user.
+// docs/reference/identity.md#sources-in-order-of-precedence: a JWT user's username comes only from claims that identify the user.
 describe('JWT_USERNAME_CLAIM', () => {
   it('defaults to cognito:username, and takes a comma-separated list tried in order', () => {
     expect(parse({}).JWT_USERNAME_CLAIM).toEqual(['cognito:username']);

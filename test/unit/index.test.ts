@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as scoutr from '../../src';
 
-// src/index.ts is the package's entry (package.json `main`): what SPEC.md §8 promises a user writing an app config
+// src/index.ts is the package's entry (package.json `main`): what docs/reference/app-config.md#the-module promises a user writing an app config
 // or a handler of their own. The example app config imports only from it.
 
 const root = resolve(__dirname, '../..');
@@ -26,7 +26,7 @@ it('is what package.json publishes as the root entry, built to dist/ (tsconfig.b
 it.each([
   { what: 'the app config helper', names: ['defineApp'] },
   {
-    what: 'the actions a custom handler runs (SPEC.md §8)',
+    what: 'the actions a custom handler runs (docs/reference/app-config.md#custom-actions)',
     names: ['createItem', 'updateItem', 'deleteItem', 'writeOps'],
   },
   { what: 'the request runner and the custom verb', names: ['runRequest', 'custom'] },

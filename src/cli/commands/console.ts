@@ -1,19 +1,14 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { type ConsoleServer, startConsole } from '../../console/server';
 import type { AppConfig } from '../../core/app';
 import type { DynamoDBClient } from '../../dynamo/client';
 import { type LocalConfig, loadLocalConfig } from '../../local/config';
 import { findProject, loadProject } from '../../local/project';
+import { type CliContext, portOption } from '../context';
 import { cliClient } from '../env';
-import type { Io } from '../io';
-
-const port = (value: string) => {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('not a port number');
-  return Number(value);
-};
 
 /**
- * The tables the console reads, found as `scoutr dev` finds them (SPEC.md §10): the app's table name, the server's
+ * The tables the console reads, found as `scoutr dev` finds them (docs/reference/configuration.md#the-local-server): the app's table name, the server's
  * variables, and the embedded DynamoDB's grants table name for an app with item roles.
  */
 export function consoleConfig(app: AppConfig, env: Record<string, string | undefined>): LocalConfig {
@@ -40,15 +35,16 @@ export function consoleBanner(
 }
 
 /**
- * `scoutr console` (SPEC.md §15): the console for the project in the current folder (its app config and policy file)
+ * `scoutr console` (docs/how-to/use-the-console.md): the console for the project in the current folder (its app config and policy file)
  * against the DynamoDB the server's variables name, on 127.0.0.1 until stopped (Ctrl-C).
  */
-export function consoleCommand(io: Io): Command {
+export function consoleCommand(cx: CliContext): Command {
+  const { io } = cx;
   return new Command('console')
     .description('a web page on 127.0.0.1 (its token in the printed address): identities, see as, why, who, policy')
     .option('--app <module>', 'the app config (default: SCOUTR_CONFIG, else ./scoutr.config.ts)')
     .option('--policy <file>', 'the policy file (default: policy.yml beside the app config)')
-    .option('--port <n>', 'the port (default: a free one)', port)
+    .option('--port <n>', 'the port (default: a free one)', portOption)
     .addHelpText(
       'after',
       "\nThe tables are the server's (DATA_TABLE, AUTH_TABLE, GROUP_TABLE, AUDIT_TABLE, GRANTS_TABLE, DYNAMODB_ENDPOINT);\n" +

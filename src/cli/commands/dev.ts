@@ -1,26 +1,22 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { startConsole } from '../../console/server';
 import { startDev } from '../../local/dev';
 import { findProject, loadProject } from '../../local/project';
-import type { Io } from '../io';
+import { type CliContext, portOption } from '../context';
 import { consoleBanner } from './console';
-
-const port = (value: string) => {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError('not a port number');
-  return Number(value);
-};
 
 /**
  * `scoutr dev`: the project's API on 127.0.0.1 over the embedded DynamoDB Local (docs: reference/cli#scoutr-dev),
  * until stopped (Ctrl-C).
  */
-export function devCommand(io: Io): Command {
+export function devCommand(cx: CliContext): Command {
+  const { io } = cx;
   return new Command('dev')
     .description('serve the project on 127.0.0.1 over an embedded DynamoDB, its policy applied and its seed put')
     .option('--app <module>', 'the app config (default: SCOUTR_CONFIG, else ./scoutr.config.ts)')
     .option('--policy <file>', 'the policy file (default: policy.yml beside the app config)')
     .option('--seed <file>', 'items to put into an empty data table (default: seed.ts or seed.json beside it)')
-    .option('--port <n>', 'the port (default: PORT, else 3000)', port)
+    .option('--port <n>', 'the port (default: PORT, else 3000)', portOption)
     .option('--data <dir>', 'keep the embedded DynamoDB on disk here between runs (default: SCOUTR_DATA_DIR)')
     .option('--console', 'also serve the console (scoutr console) on these tables, at a free port')
     .addHelpText(
@@ -46,7 +42,7 @@ export function devCommand(io: Io): Command {
           cwd,
           print: (text) => io.out(`${text}\n`),
         });
-        // The console reads the same tables through the same client (SPEC.md §15); it stops with the server.
+        // The console reads the same tables through the same client (docs/how-to/use-the-console.md); it stops with the server.
         const consoleServer = opts.console
           ? await startConsole({
               app: project.app,

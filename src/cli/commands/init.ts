@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { type CliContext, CliError } from '../context';
 import * as t from '../init/templates';
-import type { Io } from '../io';
-import { CliError } from '../policy-file';
 
 interface InitOptions {
+  json?: boolean;
   table?: string;
   key?: string;
   force?: boolean;
@@ -36,7 +36,8 @@ function keyOf(text: string): { key: string; keyType: 'S' | 'N' } {
  * `scoutr init [DIR]` (docs: reference/cli#scoutr-init): a project as the docs' tutorial walks it. Asks for the table
  * and key on a terminal, takes them from flags otherwise; never overwrites a file without --force.
  */
-export function initCommand(io: Io): Command {
+export function initCommand(cx: CliContext): Command {
+  const { io } = cx;
   return new Command('init')
     .description('make a project: scoutr.config.ts, policy.yml, seed.json, serverless.yml, tsconfig.json, a test')
     .argument('[dir]', 'the project folder (default: the current one)')
@@ -44,6 +45,7 @@ export function initCommand(io: Io): Command {
     .option('--key <name[:S|N]>', 'its partition key and type, S (string) or N (number) (default: asked, or "id")')
     .option('--force', 'overwrite files that exist')
     .option('--no-install', 'do not run npm install for the dev dependencies')
+    .option('--json', 'print what was written and installed as JSON')
     .action(async (dirArg: string | undefined, opts: InitOptions) => {
       const dir = resolve(io.cwd ?? process.cwd(), dirArg ?? '.');
       const ask = async (question: string, fallback: string) =>
@@ -83,13 +85,11 @@ export function initCommand(io: Io): Command {
       for (const [file, text] of Object.entries(files)) {
         mkdirSync(dirname(join(dir, file)), { recursive: true });
         writeFileSync(join(dir, file), text);
-        io.out(`wrote ${file}\n`);
       }
-      const pkg = updateManifest(dir, service, scaffold.scoutrVersion);
-      io.out(`updated package.json: ${pkg}\n`);
+      const added = updateManifest(dir, service, scaffold.scoutrVersion);
       const wanted = t.DEV_DEPENDENCIES.map((name) => `${name}@${manifest.devDependencies[name] ?? 'latest'}`);
       if (opts.install) {
-        io.out(`npm install --save-dev ${wanted.join(' ')}\n`);
+        if (!opts.json) io.out(`npm install --save-dev ${wanted.join(' ')}\n`);
         const npm = spawnSync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', ...wanted], {
           cwd: dir,
           stdio: ['ignore', 'ignore', 'pipe'],
@@ -99,18 +99,29 @@ export function initCommand(io: Io): Command {
         if (npm.status !== 0) {
           throw new CliError(`npm install failed (${npm.stderr.trim().split('\n').at(-1) ?? npm.error?.message})`);
         }
-      } else {
-        io.out(`skipped: npm install --save-dev ${wanted.join(' ')}\n`);
       }
-      io.out(
-        `\nNext, in ${dir}:\n  npx scoutr dev              # the API on 127.0.0.1, with curl lines\n` +
-          '  npm test                    # type-check and tests\n  npx serverless package      # offline deploy package\n',
-      );
+      const result = {
+        dir,
+        written: Object.keys(files),
+        packageJson: added,
+        devDependencies: wanted,
+        installed: opts.install,
+      };
+      cx.output(opts.json).result(result, () => [
+        ...result.written.map((f) => `wrote ${f}`),
+        `updated package.json: ${added.length > 0 ? added.join(', ') : 'nothing to add'}`,
+        ...(opts.install ? [] : [`skipped: npm install --save-dev ${wanted.join(' ')}`]),
+        '',
+        `Next, in ${dir}:`,
+        '  npx scoutr dev              # the API on 127.0.0.1, with curl lines',
+        '  npm test                    # type-check and tests',
+        '  npx serverless package      # offline deploy package',
+      ]);
     });
 }
 
 /** Adds Scoutr and the project's scripts to package.json (made if missing), keeping whatever it already says. */
-function updateManifest(dir: string, name: string, version: string): string {
+function updateManifest(dir: string, name: string, version: string): string[] {
   const file = join(dir, 'package.json');
   const pkg = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
@@ -132,5 +143,5 @@ function updateManifest(dir: string, name: string, version: string): string {
   }
   pkg.scripts = scripts;
   writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
-  return done.length > 0 ? done.join(', ') : 'nothing to add';
+  return done;
 }

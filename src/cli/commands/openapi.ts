@@ -7,24 +7,27 @@ import { policyRecords } from '../../core/policy/records';
 import { AuthStore, loadRoles } from '../../dynamo/auth';
 import { callerView, openApiDocument } from '../../http/openapi';
 import { findProject, loadProject } from '../../local/project';
+import { formatIssue, loadPolicyFile } from '../../policy-file';
+import { type CliContext, CliError } from '../context';
 import { cliClient, cliEnv, rolesEnv } from '../env';
 import type { Io } from '../io';
-import { CliError, formatIssue, loadPolicyFile } from '../policy-file';
 
 /**
- * `scoutr openapi [--as IDENTITY] [--policy FILE]` (SPEC.md §15): the app's OpenAPI document, or the one
+ * `scoutr openapi [--as IDENTITY] [--policy FILE]` (docs/reference/endpoints.md#the-api-as-each-caller-sees-it): the app's OpenAPI document, or the one
  * `GET /openapi.json` answers IDENTITY — from the tables (AUTH_TABLE, GROUP_TABLE), or from a policy file alone.
  */
-export function openapiCommand(io: Io): Command {
+export function openapiCommand(cx: CliContext): Command {
+  const { io } = cx;
   return new Command('openapi')
     .description("print the app's OpenAPI document, or the one GET /openapi.json answers IDENTITY")
     .option('--as <identity>', 'key:ID, user:ID[:group,group...] or anonymous: only what this caller may call')
     .option('--app <module>', 'the app config (default: SCOUTR_CONFIG, else ./scoutr.config.ts)')
     .option('--policy <file>', "with --as: the caller's roles from this file alone, not from the auth tables")
+    .option('--json', 'print the document as JSON (the only format: accepted for uniformity)')
     .action(async (opts: { as?: string; app?: string; policy?: string }) => {
       const cwd = io.cwd ?? process.cwd();
       const { app } = await loadProject({ app: findProject({ app: opts.app }, io.env, cwd).app });
-      io.out(`${JSON.stringify(await documentFor(app, opts, io), null, 2)}\n`);
+      cx.output(true).result(await documentFor(app, opts, io), () => '');
     });
 }
 

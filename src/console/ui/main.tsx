@@ -7,7 +7,7 @@ import { SeeAsView } from './see-as';
 import { WhoView } from './who';
 import { WhyView } from './why';
 
-// The Scoutr console's page (SPEC.md §15). Each view is an address of its own (/see-as?as=key:public-key), read
+// The Scoutr console's page (docs/how-to/use-the-console.md). Each view is an address of its own (/see-as?as=key:public-key), read
 // from location on load; forms submit by GET, so every answer can be linked, reloaded and reached by keyboard. Their
 // fields are uncontrolled (defaultValue): a re-render while data loads never undoes what a person is typing.
 

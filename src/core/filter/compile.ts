@@ -1,4 +1,6 @@
 import { tooComplex } from '../errors';
+import { nodeOf } from '../operators';
+import type { Tokens } from '../operators/operator';
 import type { AttributeValue } from '../values';
 import type { Filter } from './types';
 
@@ -8,10 +10,8 @@ interface Compiled {
   values: Record<string, AttributeValue>;
 }
 
-const CMP = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-
 /** Allocates placeholders from counters. One per request part, so a key condition and a filter never collide. */
-export class Placeholders {
+export class Placeholders implements Tokens {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, AttributeValue> = {};
   private readonly tokenOf = new Map<string, string>();
@@ -39,9 +39,8 @@ export class Placeholders {
   }
 }
 
+/** The condition expression of a filter: connectives here, each leaf by its operator's module. */
 export function compileFilter(filter: Filter, ph: Placeholders = new Placeholders()): Compiled {
-  const n = (path: string) => ph.name(path);
-  const v = (value: AttributeValue) => ph.value(value);
   const walk = (f: Filter): string => {
     switch (f.op) {
       case 'and':
@@ -51,22 +50,8 @@ export function compileFilter(filter: Filter, ph: Placeholders = new Placeholder
         return `(${f.children.map(walk).join(` ${f.op.toUpperCase()} `)})`;
       case 'not':
         return `(NOT ${walk(f.child)})`;
-      case 'length':
-        return `size(${n(f.field)}) ${CMP[f.cmp]} ${v(f.value)}`;
-      case 'in':
-        return `${n(f.field)} IN (${f.values.map(v).join(', ')})`;
-      case 'between':
-        return `${n(f.field)} BETWEEN ${v(f.low)} AND ${v(f.high)}`;
-      case 'startswith':
-        return `begins_with(${n(f.field)}, ${v(f.value)})`;
-      case 'contains':
-        return `contains(${n(f.field)}, ${v(f.value)})`;
-      case 'member':
-        return `(attribute_type(${n(f.field)}, ${v({ S: 'SS' })}) AND contains(${n(f.field)}, ${v(f.value)}))`;
-      case 'exists':
-        return `${f.present ? 'attribute_exists' : 'attribute_not_exists'}(${n(f.field)})`;
       default:
-        return `${n(f.field)} ${CMP[f.op]} ${v(f.value)}`;
+        return nodeOf(f).expression(f, ph);
     }
   };
   return { expression: walk(filter), names: ph.names, values: ph.values };
@@ -84,12 +69,8 @@ export function countOperators(f: Filter): number {
       return f.children.length - 1 + f.children.reduce((sum, c) => sum + countOperators(c), 0);
     case 'not':
       return 1 + countOperators(f.child);
-    case 'length':
-      return 2; // size() and the comparison
-    case 'member':
-      return 3; // attribute_type(), AND, contains()
     default:
-      return 1;
+      return nodeOf(f).cost;
   }
 }
 

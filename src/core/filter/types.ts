@@ -1,26 +1,21 @@
-import type { Scalar } from '../values';
+import type { LeafFilter } from '../operators';
 
+export type { LengthCmp } from '../operators/length';
+export type { LeafFilter };
 export type NonEmpty<T> = readonly [T, ...T[]];
 export type Cmp = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte';
-export type LengthCmp = 'eq' | 'gt' | 'gte' | 'lt' | 'lte';
 
-/** A condition as plain data: the parser and role filters build it, compile.ts and evaluate.ts read it. */
+/**
+ * A condition as plain data: the parser and role filters build it, compile.ts and evaluate.ts read it. Its leaves are
+ * the operators' (core/operators/index.ts), one kind per module; these are the connectives.
+ */
 export type Filter =
   | { op: 'and' | 'or'; children: NonEmpty<Filter> }
-  | { op: 'not'; child: Filter } // notin, notcontains
-  | { op: Cmp; field: string; value: Scalar }
-  | { op: 'length'; cmp: LengthCmp; field: string; value: { N: string } } // field__length__gt=3
-  | { op: 'in'; field: string; values: NonEmpty<Scalar> } // at most 100 values: the parser splits larger sets
-  | { op: 'between'; field: string; low: Scalar; high: Scalar }
-  | { op: 'startswith' | 'contains'; field: string; value: { S: string } }
-  // a string set holding the value, and nothing else: an item role in `_acl` (a plain string does not match by substring)
-  | { op: 'member'; field: string; value: { S: string } }
-  | { op: 'exists'; field: string; present: boolean };
+  | { op: 'not'; child: Filter } // notin, notcontains, a query's ne
+  | LeafFilter;
 
 /** A filter after simplification: `true` matches every item, `false` none. */
 export type Pred = Filter | boolean;
-
-const MAX_IN = 100; // DynamoDB's limit on IN operands
 
 export function and(preds: readonly Pred[]): Pred {
   const children: Filter[] = [];
@@ -33,6 +28,8 @@ export function and(preds: readonly Pred[]): Pred {
   if (children.length === 0) return true;
   return children.length === 1 ? children[0]! : { op: 'and', children: children as unknown as NonEmpty<Filter> };
 }
+
+export const not = (p: Pred): Pred => (typeof p === 'boolean' ? !p : { op: 'not', child: p });
 
 export function or(preds: readonly Pred[]): Pred {
   const children: Filter[] = [];
@@ -64,10 +61,3 @@ export function fieldsOf(f: Filter, out: Set<string> = new Set()): Set<string> {
 /** The top-level conjuncts of a filter. */
 export const conjuncts = (p: Pred): Filter[] =>
   p === true || p === false ? [] : p.op === 'and' ? [...p.children] : [p];
-
-/** Splits a value list into IN groups of at most MAX_IN operands. */
-export function chunk<T>(values: readonly T[], size = MAX_IN): NonEmpty<T>[] {
-  const out: NonEmpty<T>[] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size) as unknown as NonEmpty<T>);
-  return out;
-}

@@ -14,7 +14,7 @@ export function grantFor(role: Role, method: string, path: string): EndpointGran
   return role.endpoints.find((g) => (g.method === '*' || g.method === m) && g.pattern.test(path));
 }
 
-/** The roles that count for a request: those permitting its method and canonical path (SPEC.md §3 "Per request"). */
+/** The roles that count for a request: those permitting its method and canonical path (docs/reference/permissions.md#which-roles-count). */
 export const countingRoles = (roles: readonly Role[], method: string, path: string): Role[] =>
   roles.filter((r) => grantFor(r, method, path) !== undefined);
 
@@ -99,7 +99,7 @@ function removePath(map: Record<string, AttributeValue>, segments: readonly stri
   return copy ?? map;
 }
 
-/** Reserved attributes no answer shows: the item's version (its ETag) and its grants (SPEC.md §1, §11). */
+/** Reserved attributes no answer shows: the item's version (its ETag) and its grants (docs/reference/tables.md#reserved-attributes, docs/reference/item-roles.md#who-holds-what). */
 export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([VERSION, ACL]);
 
 /** An item as the caller may see it: without hidden fields and without the reserved `_version` and `_acl`. */
@@ -108,7 +108,7 @@ export function visibleJson(item: Item, hidden: readonly string[]): { [key: stri
 }
 
 /**
- * Whether the caller can see a row, for 404 (SPEC.md §3): the read filters of their roles that permit GET on the
+ * Whether the caller can see a row, for 404 (docs/reference/permissions.md#404-or-403): the read filters of their roles that permit GET on the
  * item's path, or, if none does, of the counting roles.
  */
 export function canSeeRow(roles: readonly Role[], counting: readonly Role[], itemPath: string, item: Item): boolean {

@@ -1,10 +1,11 @@
 import type { Caller } from '../caller';
 import { authConfig } from '../errors';
-import { and, chunk, type Filter, or, type Pred } from '../filter/types';
+import { and, type Pred } from '../filter/types';
 import { type ItemRoles, itemRolePred } from '../item-roles';
 import { JsonNumber } from '../json';
-import { operatorOf } from '../query/operators';
-import { canonicalNumber, compareNumbers, compareStrings, type Scalar } from '../values';
+import { operatorSpelled } from '../operators';
+import type { Operand } from '../operators/operator';
+import { canonicalNumber, type Scalar } from '../values';
 import type { FieldFilterEntry, FilterEntry } from './record';
 
 const USER_VALUE = /^\$\{user\.(id|username|email)\}$/;
@@ -12,7 +13,7 @@ const VARIABLE = /^\$\{\s*user\b/;
 const MISSING = Symbol('missing caller attribute');
 class UnknownVariable extends Error {}
 
-/** `${user.id}` and friends, as a whole value or a whole list element (SPEC.md §2). */
+/** `${user.id}` and friends, as a whole value or a whole list element (docs/reference/permissions.md#filter-entries). */
 function substitute(value: unknown, caller: Caller): unknown {
   if (typeof value !== 'string') return value;
   const m = USER_VALUE.exec(value);
@@ -41,30 +42,38 @@ export function entryToPred(entry: FilterEntry, caller: Caller, where: string, i
   return fieldEntryToPred(entry, caller, where);
 }
 
+/** A field entry, `{field, operator?, value}`: the operator of that name (docs/reference/query-language.md#operators), on the caller's values. */
 function fieldEntryToPred(entry: FieldFilterEntry, caller: Caller, where: string): Pred {
   const fail = (reason: string, at: 'field' | 'operator' | 'value' = 'value') =>
     authConfig(`${where}: filter on '${entry.field}': ${reason}`, { field: at });
-  const rawOp = entry.operator ?? (Array.isArray(entry.value) ? 'in' : 'eq');
-  const operator = operatorOf(rawOp);
-  if (!operator) throw fail(`unknown operator '${rawOp}'`, 'operator');
+  const spelling = entry.operator ?? (Array.isArray(entry.value) ? 'in' : 'eq');
+  const found = operatorSpelled(spelling);
+  if (!found) throw fail(`unknown operator '${spelling}'`, 'operator');
   const field = entry.field;
   if (field.split('.').some((s) => s === '' || s.startsWith('_'))) throw fail('invalid field path', 'field');
+  const value = callerValues(entry.value, caller, fail);
+  if (value === MISSING) return false;
+  return found.operator.condition(field, entryOperand(value, spelling, fail), found.named);
+}
 
-  let value = entry.value;
+/** The value with `${user.*}` substituted, or MISSING when it names an attribute this caller lacks. */
+function callerValues(value: unknown, caller: Caller, fail: (reason: string) => Error): unknown {
   try {
-    if (Array.isArray(value)) {
-      const elements = value.map((v) => substitute(v, caller));
-      if (elements.includes(MISSING)) return false;
-      value = elements;
-    } else {
-      value = substitute(value, caller);
-      if (value === MISSING) return false;
-    }
+    if (!Array.isArray(value)) return substitute(value, caller);
+    const elements = value.map((v) => substitute(v, caller));
+    return elements.includes(MISSING) ? MISSING : elements;
   } catch (err) {
     if (!(err instanceof UnknownVariable)) throw err;
     throw fail(`unknown variable '${err.message}' (known: \${user.id}, \${user.username}, \${user.email})`);
   }
+}
 
+/**
+ * A filter entry's value as the operators read it (docs/reference/permissions.md#records-apply-only-to-their-own-type): typed JSON that matches its own type only (no number
+ * rule), a list as JSON writes it. Failures are 500 AUTH_CONFIG naming the operator as written.
+ */
+function entryOperand(value: unknown, spelling: string, fail: (reason: string) => Error): Operand<unknown> {
+  const needs = (what: string) => fail(`'${spelling}' needs ${what}`);
   const scalar = (v: unknown): Scalar => {
     if (typeof v === 'string') return { S: v };
     if (typeof v === 'boolean') return { BOOL: v };
@@ -76,61 +85,42 @@ function fieldEntryToPred(entry: FieldFilterEntry, caller: Caller, where: string
     }
     throw fail('values must be strings, numbers, booleans or null');
   };
-  const list = (): Scalar[] => {
-    if (!Array.isArray(value) || value.length === 0) throw fail(`'${rawOp}' needs a non-empty list`);
-    return value.map(scalar);
+  const one = () => {
+    if (Array.isArray(value)) throw needs('a single value');
+    return value;
   };
-  const one = (): Scalar => {
-    if (Array.isArray(value)) throw fail(`'${rawOp}' needs a single value`);
-    return scalar(value);
+  return {
+    syntax: 'entry',
+    one,
+    repeated: () => [one()],
+    list: (min, max = Number.POSITIVE_INFINITY) => {
+      if (!Array.isArray(value) || value.length < min || value.length > max) {
+        throw needs(min === max ? `a list of ${min} values` : 'a non-empty list');
+      }
+      return value;
+    },
+    equalTo: (e) => [scalar(e)],
+    ordered: (e) => {
+      const v = scalar(e);
+      if (!('S' in v) && !('N' in v)) throw needs('a number or a string');
+      return v;
+    },
+    text: (e) => {
+      const v = scalar(e);
+      if (!('S' in v)) throw needs('a string');
+      return v;
+    },
+    flag: (e) => {
+      if (typeof e !== 'boolean') throw needs('true or false');
+      return e;
+    },
+    count: (e) => {
+      const v = scalar(e);
+      if (!('N' in v) || !/^\d+$/.test(v.N)) throw needs('a non-negative integer');
+      return v;
+    },
+    fail: (reason) => fail(`'${spelling}' ${reason}`),
   };
-  const text = (): { S: string } => {
-    const v = one();
-    if (!('S' in v)) throw fail(`'${rawOp}' needs a string`);
-    return v;
-  };
-  const ordered = (): Scalar => {
-    const v = one();
-    if (!('S' in v) && !('N' in v)) throw fail(`'${rawOp}' needs a number or a string`);
-    return v;
-  };
-
-  if (operator.kind === 'length') {
-    const v = one();
-    if (!('N' in v) || !/^\d+$/.test(v.N)) throw fail(`'${rawOp}' needs a non-negative integer`);
-    return { op: 'length', cmp: operator.cmp, field, value: v };
-  }
-  switch (operator.op) {
-    case 'eq':
-    case 'ne':
-      return { op: operator.op, field, value: one() };
-    case 'in':
-      return or(chunk(list()).map((values): Filter => ({ op: 'in', field, values })));
-    case 'notin':
-      return and(chunk(list()).map((values): Filter => ({ op: 'not', child: { op: 'in', field, values } })));
-    case 'gt':
-    case 'lt':
-    case 'gte':
-    case 'lte':
-      return { op: operator.op, field, value: ordered() };
-    case 'between': {
-      const [low, high, ...rest] = list();
-      if (!low || !high || rest.length > 0) throw fail("'between' needs [low, high]");
-      const ok =
-        ('N' in low && 'N' in high && compareNumbers(low.N, high.N) <= 0) ||
-        ('S' in low && 'S' in high && compareStrings(low.S, high.S) <= 0);
-      if (!ok) throw fail("'between' needs two numbers or two strings, low ≤ high");
-      return { op: 'between', field, low, high };
-    }
-    case 'startswith':
-    case 'contains':
-      return { op: operator.op, field, value: text() };
-    case 'notcontains':
-      return { op: 'not', child: { op: 'contains', field, value: text() } };
-    case 'exists':
-      if (typeof value !== 'boolean') throw fail("'exists' needs true or false");
-      return { op: 'exists', field, present: value };
-  }
 }
 
 export function entriesToPred(

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-// SPEC.md §2. Records are strict: a misspelt field (`exclude_field`) would silently widen access, so any field not
+// docs/reference/permissions.md#mistakes-in-the-records. Records are strict: a misspelt field (`exclude_field`) would silently widen access, so any field not
 // listed here is an AUTH_CONFIG error, like every other mistake in the records.
 const jsonValue = z.unknown();
 const nonEmpty = z.string().check(z.minLength(1));
@@ -9,7 +9,7 @@ export const FieldFilterEntrySchema = z.strictObject({
   operator: z.optional(z.string()),
   value: jsonValue,
 });
-/** `{"item_role": "view"}`: the items on which the caller holds that item role (SPEC.md §11). */
+/** `{"item_role": "view"}`: the items on which the caller holds that item role (docs/reference/item-roles.md#item_role-filters). */
 const ItemRoleEntrySchema = z.strictObject({ item_role: nonEmpty });
 export const FilterEntrySchema = z.union([FieldFilterEntrySchema, ItemRoleEntrySchema]);
 export type FieldFilterEntry = z.infer<typeof FieldFilterEntrySchema>;
@@ -19,7 +19,7 @@ const opt = z.optional;
 export const EndpointRuleSchema = z.strictObject({ method: z.string(), endpoint: z.string() });
 export type EndpointRule = z.infer<typeof EndpointRuleSchema>;
 
-/** The fields an auth record and a group share (SPEC.md §2); the policy file's schema reuses them. */
+/** The fields an auth record and a group share (docs/reference/permissions.md#auth-records-and-groups); the policy file's schema reuses them. */
 export const permissionFields = {
   permitted_endpoints: opt(z.array(EndpointRuleSchema)),
   filter_fields: opt(filters),
@@ -48,11 +48,11 @@ export const FILTER_LIST_FIELDS = [
   'delete_filters',
 ] as const;
 
-// ROLE (SPEC.md §3): a record no identity lookup ever finds, named by DEFAULT_ROLE or ANONYMOUS_ROLE.
+// ROLE (docs/reference/identity.md#sources-in-order-of-precedence): a record no identity lookup ever finds, named by DEFAULT_ROLE or ANONYMOUS_ROLE.
 export const RECORD_TYPES = ['API_KEY', 'USERNAME', 'OIDC_GROUP', 'ROLE'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
-/** An auth record's own fields besides `id` and `type` (SPEC.md §3: an API key caller's username and email). */
+/** An auth record's own fields besides `id` and `type` (docs/reference/identity.md#what-each-source-gives: an API key caller's username and email). */
 export const identityFields = { username: opt(z.string()), email: opt(z.string()) };
 
 export const AuthRecordSchema = z.strictObject({

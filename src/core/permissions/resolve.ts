@@ -21,14 +21,14 @@ export interface FoundRecords {
 export interface ResolvedRoles {
   /** the caller, with an API key's username, email and name from its record */
   caller: Caller;
-  /** every role that applies (SPEC.md §3 "Roles"); none → 401 */
+  /** every role that applies (docs/reference/permissions.md#roles); none → 401 */
   roles: Role[];
   /** records found under a wanted id but of another type: ignored, and logged by the server */
   ignored: Selected['ignored'];
 }
 
 /**
- * The caller's roles (SPEC.md §3 "Roles"): the records their lookup selects (an API key's, or a user's and their
+ * The caller's roles (docs/reference/permissions.md#roles): the records their lookup selects (an API key's, or a user's and their
  * groups', each only of its own type), plus DEFAULT_ROLE's record for an identified caller, or ANONYMOUS_ROLE's alone
  * without an identity; each merged with its groups. The server (actions/authorize.ts), `scoutr check` and
  * `loadPolicy` all resolve roles here, and only here.

@@ -8,7 +8,7 @@ import { METHODS } from '../request';
 import { entriesToPred } from './filters';
 import type { AuthRecord, EndpointRule, GroupRecord, PermissionSet, RecordType } from './record';
 
-/** `updateCheck`: the row after an update (SPEC.md §2 `update_check_filters`, PostgreSQL's WITH CHECK). */
+/** `updateCheck`: the row after an update (docs/reference/permissions.md#checking-the-new-row-update_check_filters, PostgreSQL's WITH CHECK). */
 type Action = 'read' | 'create' | 'update' | 'updateCheck' | 'delete';
 const RULE_METHODS = new Set<string>([...METHODS, '*']);
 
@@ -20,7 +20,7 @@ export interface EndpointGrant {
   from: string;
 }
 
-/** One auth record that applies to the caller, merged with all of its groups (SPEC.md §3 "Roles"). */
+/** One auth record that applies to the caller, merged with all of its groups (docs/reference/permissions.md#roles). */
 export interface Role {
   id: string;
   type: RecordType;
@@ -80,6 +80,7 @@ function permissionSets(record: AuthRecord, groups: ReadonlyMap<string, GroupRec
   return out;
 }
 
+/** An auth record merged with every group it inherits into one role (docs/reference/permissions.md#roles). */
 export function buildRole(
   record: AuthRecord,
   type: RecordType,
@@ -88,61 +89,76 @@ export function buildRole(
   itemRoles?: ItemRoles,
 ): Role {
   const sets = permissionSets(record, groups);
-  const endpoints: EndpointGrant[] = [];
-  const exclude = new Set<string>();
-  const restricted = new Set<string>();
-  let permitted: Set<string> | undefined;
-  let explain = false;
-  const filterParts: Record<Action, Pred[]> = { read: [], create: [], update: [], updateCheck: [], delete: [] };
   // A role checks the row after an update against its update_check_filters if any of its sets declares them (an
-  // empty list included: "no check beyond the read filters"), else against its update_filters (SPEC.md §3 "Writes").
+  // empty list included: "no check beyond the read filters"), else against its update_filters (docs/reference/permissions.md#writes).
   const declaresCheck = sets.some((s) => s.update_check_filters !== undefined);
-  for (const set of sets) {
-    const where = idOf(set);
-    for (const rule of set.permitted_endpoints ?? []) endpoints.push(endpointGrant(rule, where));
-    for (const f of set.exclude_fields ?? []) exclude.add(f);
-    for (const f of set.update_fields_restricted ?? []) restricted.add(f);
-    if (set.update_fields_permitted) {
-      permitted ??= new Set();
-      for (const f of set.update_fields_permitted) permitted.add(f);
-    }
-    explain ||= set.explain === true;
-    const preds = (entries: PermissionSet['filter_fields']) => entriesToPred(entries, caller, where, itemRoles);
-    const common = preds(set.filter_fields);
-    filterParts.read.push(common, preds(set.read_filters));
-    filterParts.create.push(common, preds(set.create_filters));
-    filterParts.update.push(common, preds(set.update_filters));
-    filterParts.updateCheck.push(common, preds(declaresCheck ? set.update_check_filters : set.update_filters));
-    filterParts.delete.push(common, preds(set.delete_filters));
-  }
-  const filters = {
-    read: and(filterParts.read),
-    create: and(filterParts.create),
-    update: and(filterParts.update),
-    updateCheck: and(filterParts.updateCheck),
-    delete: and(filterParts.delete),
+  const own = sets.map((set) => setPermissions(set, declaresCheck, caller, itemRoles));
+  const filters = andPerAction(own.map((p) => p.filters));
+  checkExpressionLimits(filters, idOf(record));
+  return {
+    id: record.id,
+    type,
+    groups: sets.slice(1).map((s) => (s as GroupRecord).group_id),
+    endpoints: own.flatMap((p) => p.endpoints),
+    filters,
+    exclude: union(sets.map((s) => s.exclude_fields)),
+    restricted: union(sets.map((s) => s.update_fields_restricted)),
+    permitted: permittedFields(sets),
+    explain: sets.some((s) => s.explain === true),
   };
-  // Role filters go into DynamoDB expressions: past DynamoDB's limits they are an error in the records.
+}
+
+const ACTIONS: readonly Action[] = ['read', 'create', 'update', 'updateCheck', 'delete'];
+
+/** One set's endpoint rules, compiled, and its row filters per action: `filter_fields` AND the action's own. */
+function setPermissions(
+  set: PermissionSet,
+  declaresCheck: boolean,
+  caller: Caller,
+  itemRoles: ItemRoles | undefined,
+): { endpoints: EndpointGrant[]; filters: Record<Action, Pred[]> } {
+  const where = idOf(set);
+  const endpoints = (set.permitted_endpoints ?? []).map((rule) => endpointGrant(rule, where));
+  const preds = (entries: PermissionSet['filter_fields']) => entriesToPred(entries, caller, where, itemRoles);
+  const common = preds(set.filter_fields);
+  const filters = {
+    read: [common, preds(set.read_filters)],
+    create: [common, preds(set.create_filters)],
+    update: [common, preds(set.update_filters)],
+    updateCheck: [common, preds(declaresCheck ? set.update_check_filters : set.update_filters)],
+    delete: [common, preds(set.delete_filters)],
+  };
+  return { endpoints, filters };
+}
+
+/** The role's filter per action: every set's, AND-ed. */
+function andPerAction(perSet: readonly Record<Action, Pred[]>[]): Record<Action, Pred> {
+  const out = {} as Record<Action, Pred>;
+  for (const action of ACTIONS) out[action] = and(perSet.flatMap((f) => f[action]));
+  return out;
+}
+
+/** Role filters go into DynamoDB expressions: past DynamoDB's limits they are an error in the records. */
+function checkExpressionLimits(filters: Record<Action, Pred>, where: string): void {
   for (const f of Object.values(filters)) {
     if (typeof f === 'boolean') continue;
     try {
       checkLimits([compileFilter(f).expression], [f]);
     } catch (err) {
       const why = (err as Error).message.replace(/^the query /, '');
-      throw authConfig(`${idOf(record)}: filters exceed DynamoDB's expression limits (${why})`, { limits: true });
+      throw authConfig(`${where}: filters exceed DynamoDB's expression limits (${why})`, { limits: true });
     }
   }
-  return {
-    id: record.id,
-    type,
-    groups: sets.slice(1).map((s) => (s as GroupRecord).group_id),
-    endpoints,
-    filters,
-    exclude: [...exclude],
-    restricted: [...restricted],
-    permitted: permitted && [...permitted],
-    explain,
-  };
+}
+
+const union = (lists: readonly (readonly string[] | undefined)[]): string[] => [
+  ...new Set(lists.flatMap((l) => l ?? [])),
+];
+
+/** Fields the role may update: undefined when no set lists any (every field not restricted). */
+function permittedFields(sets: readonly PermissionSet[]): string[] | undefined {
+  const lists = sets.map((s) => s.update_fields_permitted).filter((l) => l !== undefined);
+  return lists.length === 0 ? undefined : union(lists);
 }
 
 /** What the lookup asked for: an API key id, or a user and their group claims. */
@@ -165,7 +181,7 @@ export interface Selected {
   ignored: { id: string; type: string | undefined; wanted: RecordType }[];
 }
 
-/** A record applies only to a lookup of its own type (SPEC.md §2): a user named like a group never gets its record. */
+/** A record applies only to a lookup of its own type (docs/reference/permissions.md#records-apply-only-to-their-own-type): a user named like a group never gets its record. */
 export function selectRecords(lookup: Lookup, found: ReadonlyMap<string, AuthRecord>): Selected {
   const out: Selected = { applicable: [], ignored: [] };
   const want = (id: string, type: RecordType) => {
@@ -182,7 +198,7 @@ export function selectRecords(lookup: Lookup, found: ReadonlyMap<string, AuthRec
   return out;
 }
 
-/** DEFAULT_ROLE and ANONYMOUS_ROLE (SPEC.md §3 "Roles"): ids of auth records of type ROLE. */
+/** DEFAULT_ROLE and ANONYMOUS_ROLE (docs/reference/permissions.md#roles): ids of auth records of type ROLE. */
 export interface RoleSettings {
   defaultRole: string | undefined;
   anonymousRole: string | undefined;
@@ -221,7 +237,7 @@ export function selectNamedRole(
   return { record, type: 'ROLE' };
 }
 
-/** An API key caller's username, email and name come from its record (SPEC.md §3 table). */
+/** An API key caller's username, email and name come from its record (docs/reference/identity.md#what-each-source-gives). */
 export function withRecordIdentity(caller: Caller, selected: Selected): Caller {
   if (caller.kind !== 'api_key') return caller;
   const record = selected.applicable[0]?.record;
@@ -235,7 +251,7 @@ export function withRecordIdentity(caller: Caller, selected: Selected): Caller {
 }
 
 /**
- * The caller's roles from the records that apply to them (SPEC.md §3 "Roles"): the server, `scoutr check` and
+ * The caller's roles from the records that apply to them (docs/reference/permissions.md#roles): the server, `scoutr check` and
  * `loadPolicy` all merge permissions here.
  */
 export function rolesFor(

@@ -43,7 +43,7 @@ function fieldChanges(before: Item, after: Item): FieldChange[] {
 }
 
 /**
- * The difference between the records a policy declares and the tables' items (SPEC.md §12 `plan`). Order:
+ * The difference between the records a policy declares and the tables' items (docs/reference/policy-file.md#plan-and-apply). Order:
  * groups written before the records that list them, records deleted before the groups they listed.
  */
 export function diffPolicy(

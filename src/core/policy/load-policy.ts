@@ -12,7 +12,7 @@ import type { Item } from '../values';
 import { policyRecords } from './records';
 import { type PolicyIssue, validatePolicy } from './validate';
 
-/** `key:ID`, `user:ID[:group,group...]` or `anonymous` (SPEC.md §12), or a caller as the server resolves it. */
+/** `key:ID`, `user:ID[:group,group...]` or `anonymous` (docs/reference/policy-file.md#decisions-in-code), or a caller as the server resolves it. */
 export type Identity = string | Caller;
 
 export class InvalidPolicy extends Error {
@@ -38,7 +38,7 @@ export function parseIdentity(text: string): Caller {
   const [kind, id, groups, ...rest] = text.split(':');
   if (kind === 'key' && id && groups === undefined) return { kind: 'api_key', id, groups: [] };
   if (kind === 'user' && id && rest.length === 0) {
-    // As a JWT without username or email claims gives it (SPEC.md §3 table).
+    // As a JWT without username or email claims gives it (docs/reference/identity.md#what-each-source-gives).
     return { kind: 'jwt', id, username: id, groups: (groups ?? '').split(',').filter(Boolean) };
   }
   throw new Error(`identity '${text}': expected key:ID, user:ID[:group,group...] or anonymous`);
@@ -78,7 +78,7 @@ function toItem(plain: Record<string, unknown>): Item {
 }
 
 /**
- * A policy document (SPEC.md §12) as decisions, without a database: the records it declares run through the
+ * A policy document (docs/reference/policy-file.md#decisions-in-code) as decisions, without a database: the records it declares run through the
  * server's own lookup, merge, endpoint matching and in-memory filter evaluation. Throws InvalidPolicy listing
  * every mistake.
  */

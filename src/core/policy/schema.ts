@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { EndpointRuleSchema, identityFields, permissionFields, RECORD_TYPES } from '../permissions/record';
 
-// SPEC.md §12: the policy document. This schema is its only definition: `scoutr policy schema` prints it as JSON
+// docs/reference/policy-file.md#the-document: the policy document. This schema is its only definition: `scoutr policy schema` prints it as JSON
 // Schema, `validate` checks files with it, and its fields are the auth record's own (src/core/permissions/record.ts).
 
 /** `"GET /items"`: a method, white space, then the endpoint regex (which may itself hold spaces). */

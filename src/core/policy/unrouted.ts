@@ -5,7 +5,7 @@ import { expandEndpoint } from './records';
 import { ENDPOINT_SHORTHAND, type PolicyEndpoint } from './schema';
 import type { PolicyIssue } from './validate';
 
-// `scoutr policy validate --app MODULE` (SPEC.md §12): a permitted endpoint that can match no route of the app (a
+// `scoutr policy validate --app MODULE` (docs/reference/policy-file.md#validation): a permitted endpoint that can match no route of the app (a
 // `GET /items` left over in a books app) permits nothing. Whether a rule's regex and a route's paths share a path is
 // decided exactly, on finite automata (refa): the intersection of the two languages is empty or not.
 

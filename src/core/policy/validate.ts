@@ -43,7 +43,7 @@ export interface ValidateOptions {
 }
 
 /**
- * Every mistake in a policy document, at once (SPEC.md §12). The shape is the zod schema's; regexes, methods,
+ * Every mistake in a policy document, at once (docs/reference/policy-file.md#validation). The shape is the zod schema's; regexes, methods,
  * operators, values, `${user.*}` variables, group references, cycles and expression limits are checked by the
  * very functions the server runs on its records, so a file that validates is one the server accepts.
  */
@@ -163,137 +163,188 @@ function reasonOf(err: unknown, where: string): { message: string; at: AuthConfi
 type Kind = 'groups' | 'records';
 const LABEL: Record<Kind, string> = { groups: 'group', records: 'record' };
 
+/** What passed the per-entry checks of one group or record: the merge is checked on these alone. */
+interface CleanSet {
+  groups: string[];
+  rules: EndpointRule[];
+  filters: Record<string, FilterEntry[]>;
+}
+type Clean = Record<Kind, Map<string, CleanSet>>;
+/** Where a group or record is: its label for messages (`record k`) and the path of its parts in the document. */
+interface Place {
+  where: string;
+  at: (...rest: (string | number)[]) => PolicyPath;
+}
+
 /** Per-entry checks, then the merge of each record with its groups, on the entries that passed. */
 function semanticIssues(input: unknown, itemRoles: ItemRoles | null | undefined): PolicyIssue[] {
   const out: PolicyIssue[] = [];
-  const clean: Record<
-    Kind,
-    Map<string, { groups: string[]; rules: EndpointRule[]; filters: Record<string, FilterEntry[]>; type: unknown }>
-  > = {
-    groups: new Map(),
-    records: new Map(),
-  };
+  const clean: Clean = { groups: new Map(), records: new Map() };
   for (const kind of ['groups', 'records'] as const) {
-    const sets = isObject(input) ? input[kind] : undefined;
-    if (!isObject(sets)) continue;
-    for (const [id, set] of Object.entries(sets)) {
-      if (!isObject(set)) continue;
-      const where = `${LABEL[kind]} ${id}`;
-      const at = (...rest: (string | number)[]) => [kind, id, ...rest];
-      const rules: EndpointRule[] = [];
-      const endpoints = Array.isArray(set.permitted_endpoints) ? set.permitted_endpoints : [];
-      endpoints.forEach((e: unknown, i) => {
-        const rule =
-          typeof e === 'string'
-            ? expandEndpoint(e)
-            : isObject(e) && typeof e.method === 'string' && typeof e.endpoint === 'string'
-              ? { method: e.method, endpoint: e.endpoint }
-              : undefined;
-        if (!rule || (typeof e === 'string' && rule.endpoint === '')) return; // the schema reports it
-        try {
-          endpointGrant(rule, where);
-          rules.push(rule);
-        } catch (err) {
-          const r = reasonOf(err, where);
-          out.push({
-            path:
-              typeof e === 'string'
-                ? at('permitted_endpoints', i)
-                : at('permitted_endpoints', i, r.at.field ?? 'endpoint'),
-            message: r.message,
-          });
-        }
+    for (const [id, set] of setsOf(input, kind)) {
+      const place: Place = { where: `${LABEL[kind]} ${id}`, at: (...rest) => [kind, id, ...rest] };
+      clean[kind].set(id, {
+        groups: Array.isArray(set.groups) ? set.groups.filter((g): g is string => typeof g === 'string') : [],
+        rules: checkEndpoints(set, place, out),
+        filters: checkFilterLists(set, place, itemRoles, out),
       });
-      const filters: Record<string, FilterEntry[]> = {};
-      for (const list of FILTER_LISTS) {
-        const entries = Array.isArray(set[list]) ? set[list] : [];
-        filters[list] = [];
-        entries.forEach((entry: unknown, i) => {
-          if (isObject(entry) && typeof entry.item_role === 'string' && itemRoles !== undefined) {
-            try {
-              entryToPred({ item_role: entry.item_role }, CHECK_CALLER, where, itemRoles ?? undefined);
-            } catch (err) {
-              const declared = itemRoles ? `its item roles are ${itemRoles.roles.join(', ')}` : 'it declares none';
-              out.push({ path: at(list, i, 'item_role'), message: `${reasonOf(err, where).message} (${declared})` });
-            }
-            return;
-          }
-          if (!isObject(entry) || typeof entry.field !== 'string') return;
-          if (entry.operator !== undefined && typeof entry.operator !== 'string') return;
-          let typed: FilterEntry;
-          try {
-            const value = plainToJson(entry.value);
-            typed = {
-              field: entry.field,
-              value,
-              ...(entry.operator === undefined ? {} : { operator: entry.operator }),
-            };
-          } catch {
-            out.push({
-              path: at(list, i, 'value'),
-              message: 'values must be strings, numbers, booleans, null or lists',
-            });
-            return;
-          }
-          try {
-            entryToPred(typed, CHECK_CALLER, where);
-            filters[list]!.push(typed);
-          } catch (err) {
-            const r = reasonOf(err, where);
-            const field = r.at.field && r.at.field in entry ? [r.at.field] : [];
-            out.push({ path: at(list, i, ...field), message: r.message });
-          }
-        });
-      }
-      const groups = Array.isArray(set.groups) ? set.groups.filter((g): g is string => typeof g === 'string') : [];
-      clean[kind].set(id, { groups, rules, filters, type: set.type });
     }
   }
-  const asSet = (c: { groups: string[]; rules: EndpointRule[]; filters: Record<string, FilterEntry[]> }) => ({
-    groups: c.groups,
-    permitted_endpoints: c.rules,
-    ...c.filters,
+  out.push(...mergeIssues(clean));
+  return out;
+}
+
+/** The groups or the records of a document, those that are maps (the schema reports the others). */
+function setsOf(input: unknown, kind: Kind): [string, Record<string, unknown>][] {
+  const sets = isObject(input) ? input[kind] : undefined;
+  if (!isObject(sets)) return [];
+  return Object.entries(sets).filter((e): e is [string, Record<string, unknown>] => isObject(e[1]));
+}
+
+/** Each permitted endpoint rule compiled as the server compiles it; the rules that pass. */
+function checkEndpoints(set: Record<string, unknown>, { where, at }: Place, out: PolicyIssue[]): EndpointRule[] {
+  const rules: EndpointRule[] = [];
+  const endpoints = Array.isArray(set.permitted_endpoints) ? set.permitted_endpoints : [];
+  endpoints.forEach((e: unknown, i) => {
+    const rule =
+      typeof e === 'string'
+        ? expandEndpoint(e)
+        : isObject(e) && typeof e.method === 'string' && typeof e.endpoint === 'string'
+          ? { method: e.method, endpoint: e.endpoint }
+          : undefined;
+    if (!rule || (typeof e === 'string' && rule.endpoint === '')) return; // the schema reports it
+    try {
+      endpointGrant(rule, where);
+      rules.push(rule);
+    } catch (err) {
+      const r = reasonOf(err, where);
+      const path =
+        typeof e === 'string' ? at('permitted_endpoints', i) : at('permitted_endpoints', i, r.at.field ?? 'endpoint');
+      out.push({ path, message: r.message });
+    }
   });
+  return rules;
+}
+
+/** Each filter entry of each filter list read as the server reads it; per list, the entries that pass. */
+function checkFilterLists(
+  set: Record<string, unknown>,
+  place: Place,
+  itemRoles: ItemRoles | null | undefined,
+  out: PolicyIssue[],
+): Record<string, FilterEntry[]> {
+  const filters: Record<string, FilterEntry[]> = {};
+  for (const list of FILTER_LISTS) {
+    const entries: unknown[] = Array.isArray(set[list]) ? set[list] : [];
+    filters[list] = entries.flatMap((entry, i) => {
+      const path = place.at(list, i);
+      if (isObject(entry) && typeof entry.item_role === 'string' && itemRoles !== undefined) {
+        checkItemRoleEntry(entry.item_role, place.where, path, itemRoles, out);
+        return [];
+      }
+      const typed = checkFieldEntry(entry, place.where, path, out);
+      return typed ? [typed] : [];
+    });
+  }
+  return filters;
+}
+
+/** `{"item_role": r}` against the app config's item roles (`--app`). */
+function checkItemRoleEntry(
+  role: string,
+  where: string,
+  path: PolicyPath,
+  itemRoles: ItemRoles | null,
+  out: PolicyIssue[],
+): void {
+  try {
+    entryToPred({ item_role: role }, CHECK_CALLER, where, itemRoles ?? undefined);
+  } catch (err) {
+    const declared = itemRoles ? `its item roles are ${itemRoles.roles.join(', ')}` : 'it declares none';
+    out.push({ path: [...path, 'item_role'], message: `${reasonOf(err, where).message} (${declared})` });
+  }
+}
+
+/** `{field, operator?, value}` typed and turned into a condition as the server does; the entry when it passes. */
+function checkFieldEntry(entry: unknown, where: string, path: PolicyPath, out: PolicyIssue[]): FilterEntry | undefined {
+  if (!isObject(entry) || typeof entry.field !== 'string') return undefined;
+  if (entry.operator !== undefined && typeof entry.operator !== 'string') return undefined;
+  let typed: FilterEntry;
+  try {
+    const value = plainToJson(entry.value);
+    typed = { field: entry.field, value, ...(entry.operator === undefined ? {} : { operator: entry.operator }) };
+  } catch {
+    out.push({ path: [...path, 'value'], message: 'values must be strings, numbers, booleans, null or lists' });
+    return undefined;
+  }
+  try {
+    entryToPred(typed, CHECK_CALLER, where);
+    return typed;
+  } catch (err) {
+    const r = reasonOf(err, where);
+    const field = r.at.field && r.at.field in entry ? [r.at.field] : [];
+    out.push({ path: [...path, ...field], message: r.message });
+    return undefined;
+  }
+}
+
+const asSet = (c: CleanSet) => ({ groups: c.groups, permitted_endpoints: c.rules, ...c.filters });
+
+/**
+ * Each record merged with its groups as the server merges them (unknown groups, cycles, expression limits). Each listed
+ * group is followed on its own, so one broken group does not hide the next; then the whole merge. Groups no record
+ * lists are checked too: a cycle or an unknown id there breaks the first record to list them.
+ */
+function mergeIssues(clean: Clean): PolicyIssue[] {
+  const out: PolicyIssue[] = [];
   const groups = new Map<string, GroupRecord>(
     [...clean.groups].map(([id, c]) => [id, { group_id: id, ...asSet(c) } as GroupRecord]),
   );
-  const cycles = new Set<string>();
-  // Each listed group is followed on its own, so one broken group does not hide the next; then the whole merge.
-  const merge = (record: AuthRecord, kind: Kind, id: string): boolean => {
-    const listed = record.groups ?? [];
-    const broken = listed.map((g) => follow({ ...record, groups: [g] }, kind, id)).some((ok) => !ok);
-    return broken || listed.length === 1 ? !broken : follow(record, kind, id);
-  };
+  const cycles = new Set<string>(); // one cycle is found from each of its members and every record listing one
   const follow = (record: AuthRecord, kind: Kind, id: string): boolean => {
     try {
       buildRole(record, 'USERNAME', groups, CHECK_CALLER);
       return true;
     } catch (err) {
-      const r = reasonOf(err, `${LABEL[kind]} ${id}`);
-      if (r.at.limits && kind === 'records') out.push({ path: [kind, id], message: r.message });
-      const set = r.at.set;
-      if (r.at.group === undefined || !set) return false;
-      // One cycle is found from each of its members and every record listing one: report it once.
-      const cycle = /^group cycle (.*)$/.exec(r.message)?.[1];
-      if (cycle) {
-        const ids = cycle.split(' → ');
-        const members = ids
-          .slice(ids.indexOf(ids.at(-1)!), -1)
-          .sort()
-          .join('\u0000');
-        if (cycles.has(members)) return false;
-        cycles.add(members);
-      }
-      const [label, ...name] = set.split(' ');
-      const from: Kind = label === 'group' ? 'groups' : 'records';
-      const fromId = from === 'records' ? id : name.join(' ');
-      const index = clean[from].get(fromId)?.groups.indexOf(r.at.group) ?? -1;
-      out.push({ path: index >= 0 ? [from, fromId, 'groups', index] : [from, fromId], message: r.message });
+      const issue = mergeIssue(reasonOf(err, `${LABEL[kind]} ${id}`), kind, id, clean, cycles);
+      if (issue) out.push(issue);
       return false;
     }
   };
+  const merge = (record: AuthRecord, kind: Kind, id: string): void => {
+    const listed = record.groups ?? [];
+    const broken = listed.map((g) => follow({ ...record, groups: [g] }, kind, id)).some((ok) => !ok);
+    if (!broken && listed.length !== 1) follow(record, kind, id);
+  };
   for (const [id, c] of clean.records) merge({ id, ...asSet(c) } as AuthRecord, 'records', id);
-  // Groups no record lists are checked too: a cycle or an unknown id there breaks the first record to list them.
   for (const id of clean.groups.keys()) merge({ id: `\u0000${id}`, groups: [id] }, 'groups', id);
   return out;
+}
+
+/** Where a failed merge points: the listing of the group at fault, the record over its limits, or nothing new. */
+function mergeIssue(
+  r: ReturnType<typeof reasonOf>,
+  kind: Kind,
+  id: string,
+  clean: Clean,
+  cycles: Set<string>,
+): PolicyIssue | undefined {
+  if (r.at.limits && kind === 'records') return { path: [kind, id], message: r.message };
+  const set = r.at.set;
+  if (r.at.group === undefined || !set) return undefined;
+  const cycle = /^group cycle (.*)$/.exec(r.message)?.[1];
+  if (cycle) {
+    const ids = cycle.split(' → ');
+    const members = ids
+      .slice(ids.indexOf(ids.at(-1)!), -1)
+      .sort()
+      .join('\u0000');
+    if (cycles.has(members)) return undefined;
+    cycles.add(members);
+  }
+  const [label, ...name] = set.split(' ');
+  const from: Kind = label === 'group' ? 'groups' : 'records';
+  const fromId = from === 'records' ? id : name.join(' ');
+  const index = clean[from].get(fromId)?.groups.indexOf(r.at.group) ?? -1;
+  return { path: index >= 0 ? [from, fromId, 'groups', index] : [from, fromId], message: r.message };
 }

@@ -2,7 +2,7 @@ import { invalidQuery } from '../errors';
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** A field path from a query or route: dots nest; no empty, `_`-prefixed or prototype-named segment (SPEC.md §4). */
+/** A field path from a query or route: dots nest; no empty, `_`-prefixed or prototype-named segment (docs/reference/query-language.md#names-and-nesting). */
 /** DynamoDB's limit on a document path's depth. */
 const MAX_PATH_DEPTH = 32;
 

@@ -1,20 +1,11 @@
 import { parse as parseJsonText } from 'lossless-json';
 import { invalidQuery } from '../errors';
-import { and, chunk, type Filter, type LengthCmp, type NonEmpty, or, type Pred } from '../filter/types';
-import {
-  canonicalNumber,
-  compareNumbers,
-  compareStrings,
-  distinctScalars,
-  type KeySpec,
-  keyValue,
-  looksLikeNumber,
-  type Scalar,
-} from '../values';
+import { and, type Pred } from '../filter/types';
+import { operatorSpelled } from '../operators';
+import { eq } from '../operators/eq';
+import type { Operand, Ordered } from '../operators/operator';
+import { canonicalNumber, type KeySpec, keyValue, looksLikeNumber, type Scalar } from '../values';
 import { checkFieldPath } from './names';
-import { type Operator, operatorOf } from './operators';
-
-export type { Operator };
 
 const MAX_LIMIT = 1000;
 
@@ -31,7 +22,8 @@ export interface QueryInput {
 
 interface Condition {
   field: string;
-  op: Operator | `length_${LengthCmp}` | 'path';
+  /** the operator's name (`gte` for `ge`, `length_gt`), `in` for a repeated key, `path` for a path filter */
+  op: string;
 }
 
 export interface ParsedQuery {
@@ -49,58 +41,67 @@ interface Parsed {
   filter: Pred;
 }
 
-/** Query string → filter tree (SPEC.md §4). Any malformed input is a 400 INVALID_QUERY naming the parameter. */
+/** The reserved parameters of docs/reference/query-language.md#explaining-a-plan (`_limit`, `_cursor`, `_explain`). */
+type Reserved = Pick<ParsedQuery, 'limit' | 'cursor' | 'explain'>;
+
+/** Query string → filter tree (docs/reference/query-language.md#operators). Any malformed input is a 400 INVALID_QUERY naming the parameter. */
 export function parseQuery(input: QueryInput): ParsedQuery {
-  const byKey = new Map<string, string[]>();
-  for (const [key, value] of input.params) {
-    const list = byKey.get(key);
-    if (list) list.push(value);
-    else byKey.set(key, [value]);
-  }
-  let limit: number | undefined;
-  let cursor: string | undefined;
-  let explain = false;
+  const reserved: Reserved = { limit: undefined, cursor: undefined, explain: false };
   const parsed: Parsed[] = [];
-  for (const [key, values] of byKey) {
-    if (key.startsWith('_')) {
-      const value = single(key, values);
-      if (key === '_limit' && input.allowPaging !== false) {
-        if (!/^[1-9]\d{0,3}$/.test(value) || Number(value) > MAX_LIMIT) {
-          throw invalidQuery(key, `must be an integer from 1 to ${MAX_LIMIT}`);
-        }
-        limit = Number(value);
-      } else if (key === '_cursor' && input.allowPaging !== false) {
-        if (value === '') throw invalidQuery(key, 'empty value');
-        cursor = value;
-      } else if (key === '_explain') {
-        if (value !== 'true' && value !== 'false') throw invalidQuery(key, 'must be true or false');
-        explain = value === 'true';
-      } else {
-        throw invalidQuery(key, 'unknown reserved parameter');
-      }
-      continue;
-    }
-    parsed.push(parseCondition(key, values, input.keyTypes));
+  for (const [key, values] of byKey(input.params)) {
+    if (key.startsWith('_')) readReserved(reserved, key, single(key, values), input.allowPaging !== false);
+    else parsed.push(parseCondition(key, values, input.keyTypes));
   }
-  const pathFilters = input.pathFilters ?? [];
-  const replaced = new Set(pathFilters.map((p) => p.field));
-  const kept = parsed.filter((p) => !replaced.has(p.field));
-  for (const p of pathFilters) {
-    checkFieldPath(p.param, p.field);
-    kept.push({
-      param: p.param,
-      field: p.field,
-      op: 'path',
-      filter: equality(p.param, p.field, [p.value], input.keyTypes),
-    });
-  }
+  const kept = withPathFilters(parsed, input.pathFilters ?? [], input.keyTypes);
   return {
     filter: and(kept.map((p) => p.filter)),
     conditions: kept.map(({ field, op }) => ({ field, op })),
-    limit,
-    cursor,
-    explain,
+    ...reserved,
   };
+}
+
+/** The values of each key, keys in their first order. */
+function byKey(params: QueryInput['params']): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [key, value] of params) {
+    const list = out.get(key);
+    if (list) list.push(value);
+    else out.set(key, [value]);
+  }
+  return out;
+}
+
+function readReserved(reserved: Reserved, key: string, value: string, paging: boolean): void {
+  if (key === '_limit' && paging) {
+    if (!/^[1-9]\d{0,3}$/.test(value) || Number(value) > MAX_LIMIT) {
+      throw invalidQuery(key, `must be an integer from 1 to ${MAX_LIMIT}`);
+    }
+    reserved.limit = Number(value);
+  } else if (key === '_cursor' && paging) {
+    if (value === '') throw invalidQuery(key, 'empty value');
+    reserved.cursor = value;
+  } else if (key === '_explain') {
+    if (value !== 'true' && value !== 'false') throw invalidQuery(key, 'must be true or false');
+    reserved.explain = value === 'true';
+  } else {
+    throw invalidQuery(key, 'unknown reserved parameter');
+  }
+}
+
+/** A path filter (`search_key = search_value`, a static route's field) replaces every query condition on its field. */
+function withPathFilters(
+  parsed: readonly Parsed[],
+  pathFilters: NonNullable<QueryInput['pathFilters']>,
+  keyTypes: ReadonlyMap<string, KeySpec>,
+): Parsed[] {
+  const replaced = new Set(pathFilters.map((p) => p.field));
+  const kept = parsed.filter((p) => !replaced.has(p.field));
+  for (const { param, field, value } of pathFilters) {
+    checkFieldPath(param, field);
+    const filter = eq.condition(field, queryOperand(param, 'eq', [value], keyTypes.get(field)), 'eq');
+    kept.push({ param, field, op: 'path', filter });
+  }
+  return kept;
 }
 
 function single(param: string, values: readonly string[]): string {
@@ -111,87 +112,52 @@ function single(param: string, values: readonly string[]): string {
 function parseCondition(param: string, values: readonly string[], keyTypes: ReadonlyMap<string, KeySpec>): Parsed {
   const parts = param.split('__');
   const field = checkFieldPath(param, parts[0]!);
-  const opName = parts[1];
+  const spelling = parts.slice(1).join('__');
   for (const v of values) if (v === '') throw invalidQuery(param, 'empty value');
-  if (opName === undefined) {
-    // `?a=1&a=2` means IN (SPEC.md §4)
-    return { param, field, op: values.length > 1 ? 'in' : 'eq', filter: equality(param, field, values, keyTypes) };
+  const value = (op: string) => queryOperand(param, op, values, keyTypes.get(field));
+  if (parts.length === 1) {
+    // `?a=1&a=2` means IN (docs/reference/query-language.md#operators)
+    return { param, field, op: values.length > 1 ? 'in' : 'eq', filter: eq.condition(field, value('eq'), 'eq') };
   }
   if (values.length > 1) throw invalidQuery(param, 'an operator may be given only once');
-  const value = values[0]!;
-  const operator = operatorOf(parts.slice(1).join('__'));
-  if (!operator) throw invalidQuery(param, `unknown operator '${parts.slice(1).join('__')}'`);
-  if (operator.kind === 'length') {
-    const cmp = operator.cmp;
-    if (!/^\d{1,9}$/.test(value)) throw invalidQuery(param, 'length must be a non-negative integer');
-    return {
-      param,
-      field,
-      op: `length_${cmp}`,
-      filter: { op: 'length', cmp, field, value: { N: String(Number(value)) } },
-    };
-  }
-  const op = operator.op;
-  return { param, field, op, filter: condition(param, field, op, value, keyTypes) };
+  const found = operatorSpelled(spelling);
+  if (!found) throw invalidQuery(param, `unknown operator '${spelling}'`);
+  const { operator, named } = found;
+  return { param, field, op: named, filter: operator.condition(field, value(spelling), named) };
 }
 
-function condition(
-  param: string,
-  field: string,
-  op: Operator,
-  value: string,
-  keyTypes: ReadonlyMap<string, KeySpec>,
-): Pred {
-  const key = keyTypes.get(field);
-  switch (op) {
-    case 'eq':
-      return equality(param, field, [value], keyTypes);
-    case 'ne':
-      return negate(equality(param, field, [value], keyTypes));
-    case 'in':
-    case 'notin': {
-      const elements = jsonScalars(param, value, 1);
-      const operands = dedupe(elements.flatMap((e) => equalityOperands(param, e, key)));
-      const groups = chunk(operands).map((values): Filter => ({ op: 'in', field, values }));
-      return op === 'in' ? or(groups) : and(groups.map(negate));
-    }
-    case 'between': {
-      const elements = jsonScalars(param, value, 2, 2);
-      const [low, high] = elements.map((e) => orderedOperand(param, e, key)) as [Scalar, Scalar];
-      const sameType = Object.keys(low)[0] === Object.keys(high)[0];
-      if (!sameType || 'BOOL' in low) throw invalidQuery(param, 'between needs two numbers or two strings');
-      if (order(low, high) > 0) throw invalidQuery(param, 'between needs low ≤ high');
-      return { op: 'between', field, low, high };
-    }
-    case 'gt':
-    case 'lt':
-    case 'gte':
-    case 'lte':
-      return { op, field, value: orderedOperand(param, { text: value, json: false }, key) };
-    case 'startswith':
-    case 'contains':
-      return { op, field, value: { S: value } };
-    case 'notcontains':
-      return negate({ op: 'contains', field, value: { S: value } });
-    case 'exists':
-      if (value !== 'true' && value !== 'false') throw invalidQuery(param, 'exists takes true or false');
-      return { op: 'exists', field, present: value === 'true' };
-  }
-}
-
-const negate = (p: Pred): Pred => (typeof p === 'boolean' ? !p : { op: 'not', child: p });
-
-function order(a: Scalar, b: Scalar): number {
-  if ('N' in a && 'N' in b) return compareNumbers(a.N, b.N);
-  if ('S' in a && 'S' in b) return compareStrings(a.S, b.S);
-  return 0;
-}
-
-/** One element of a value: its text, and whether it came as a JSON string (which stays a string). */
+/** One element of a query value: its text, and how it was written (a JSON string element stays a string). */
 interface Element {
   text: string;
   json: boolean; // true: a JSON string element, never a number
   kind?: 'number' | 'boolean';
+}
+
+/**
+ * A query parameter's value as the operators read it (docs/reference/query-language.md#operators): text, or a JSON array for a list; the number rule
+ * for equalities and orderings; a key attribute's values of the key schema's type. Failures are 400 INVALID_QUERY
+ * naming the parameter.
+ */
+function queryOperand(param: string, op: string, texts: readonly string[], key: KeySpec | undefined): Operand<Element> {
+  const plain = (text: string): Element => ({ text, json: false });
+  return {
+    syntax: 'query',
+    one: () => plain(texts[0]!),
+    repeated: () => texts.map(plain),
+    list: (min, max) => jsonScalars(param, texts[0]!, min, max),
+    equalTo: (e) => equalityOperands(param, e, key),
+    ordered: (e) => orderedOperand(param, op, e, key),
+    text: (e) => ({ S: e.text }),
+    flag: (e) => {
+      if (e.text !== 'true' && e.text !== 'false') throw invalidQuery(param, `${op} takes true or false`);
+      return e.text === 'true';
+    },
+    count: (e) => {
+      if (!/^\d{1,9}$/.test(e.text)) throw invalidQuery(param, 'length must be a non-negative integer');
+      return { N: String(Number(e.text)) };
+    },
+    fail: (reason) => invalidQuery(param, `${op} ${reason}`),
+  };
 }
 
 function jsonScalars(param: string, text: string, min: number, max = Number.POSITIVE_INFINITY): Element[] {
@@ -214,7 +180,7 @@ function jsonScalars(param: string, text: string, min: number, max = Number.POSI
   });
 }
 
-/** The values an equality on `text` matches (SPEC.md §4 number rule), or the schema type's value for a key. */
+/** The values an equality on `text` matches (docs/reference/query-language.md#the-number-rule), or the schema type's value for a key. */
 function equalityOperands(param: string, e: Element, key: KeySpec | undefined): Scalar[] {
   if (key) return [typedKey(param, e.text, key)];
   if (e.json) return [{ S: e.text }];
@@ -225,9 +191,9 @@ function equalityOperands(param: string, e: Element, key: KeySpec | undefined): 
   return [{ S: e.text }];
 }
 
-function orderedOperand(param: string, e: Element, key: KeySpec | undefined): Scalar {
+function orderedOperand(param: string, op: string, e: Element, key: KeySpec | undefined): Ordered {
   if (key) return typedKey(param, e.text, key);
-  if (e.kind === 'boolean') return { BOOL: e.text === 'true' };
+  if (e.kind === 'boolean') throw invalidQuery(param, `${op} needs two numbers or two strings`);
   if (!e.json && (e.kind === 'number' || looksLikeNumber(e.text))) return { N: number(param, e.text) };
   return { S: e.text };
 }
@@ -238,25 +204,11 @@ function number(param: string, text: string): string {
   return n;
 }
 
-function typedKey(param: string, text: string, { type, maxBytes }: KeySpec): Scalar {
+function typedKey(param: string, text: string, { type, maxBytes }: KeySpec): Ordered {
   const v = keyValue(type, text, maxBytes);
   if (!v || 'B' in v) {
     if (v && 'B' in v) throw invalidQuery(param, 'binary key attributes cannot be filtered from a query');
     throw invalidQuery(param, `not a valid ${type === 'N' ? 'number' : 'string'} for this key attribute`);
   }
-  return v as Scalar;
+  return v as Ordered;
 }
-
-function equality(
-  param: string,
-  field: string,
-  texts: readonly string[],
-  keyTypes: ReadonlyMap<string, KeySpec>,
-): Pred {
-  const key = keyTypes.get(field);
-  const operands = dedupe(texts.flatMap((text) => equalityOperands(param, { text, json: false }, key)));
-  if (operands.length === 1) return { op: 'eq', field, value: operands[0]! };
-  return or(chunk(operands).map((values): Filter => ({ op: 'in', field, values })));
-}
-
-const dedupe = (values: Scalar[]): NonEmpty<Scalar> => distinctScalars(values) as unknown as NonEmpty<Scalar>;

@@ -1,4 +1,4 @@
-// SPEC.md §6: every answer is cut below the 6 MB Lambda limit, measured on the whole response envelope.
+// docs/reference/pagination.md#size-and-time-limits: every answer is cut below the 6 MB Lambda limit, measured on the whole response envelope.
 
 /** Lambda answers at most 6 MB; the whole envelope counts, and the body is a JSON string inside it. */
 export const RESPONSE_BUDGET_BYTES = 6_000_000;

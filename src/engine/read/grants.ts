@@ -20,7 +20,7 @@ interface GrantsReading {
 }
 
 /**
- * SPEC.md §11 "Planning": the caller's grants rows in `item_key` order (a Query on `principal`, paged), each page's
+ * docs/reference/item-roles.md#planning-what-a-list-costs: the caller's grants rows in `item_key` order (a Query on `principal`, paged), each page's
  * items by BatchGetItem, answered in row order. A position is the grants row after which the next page resumes.
  */
 export async function* readGrants({ deps, plan, schema, start, stats, opts }: GrantsReading) {

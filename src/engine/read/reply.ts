@@ -19,7 +19,7 @@ export interface PageRequest {
   events?: (start: Position | undefined) => AsyncGenerator<ReadEvent>;
 }
 
-/** Reads one page of a plan and answers it as a JSON array, with a next link when there is more (SPEC.md §6). */
+/** Reads one page of a plan and answers it as a JSON array, with a next link when there is more (docs/reference/pagination.md#limit-and-next-links). */
 export async function pageReply(
   deps: Deps,
   ctx: Ctx,
@@ -53,7 +53,7 @@ export async function pageReply(
 const RESERVED = new Set(['_cursor', '_limit', '_explain']);
 
 /**
- * SPEC.md §6: a cursor is bound to stage, table, route, path parameters, query (without paging) and caller, and
+ * docs/reference/pagination.md#cursors: a cursor is bound to stage, table, route, path parameters, query (without paging) and caller, and
  * holds the plan's fingerprint, which the next request's plan must match.
  */
 function cursorOf(deps: Deps, ctx: Ctx, planId: string, table: string, opts: PageRequest) {

@@ -6,11 +6,11 @@ import { type ParsedQuery, parseQuery, type QueryInput } from '../../core/query/
 import { keyTypes } from '../../core/schema';
 import type { Ctx, Deps, Reply } from '../context';
 
-/** The caller's grants as a source of rows (SPEC.md §11 "Planning"), when the app has a grants table. */
+/** The caller's grants as a source of rows (docs/reference/item-roles.md#planning-what-a-list-costs), when the app has a grants table. */
 export const grantsScope = (deps: Deps, ctx: Ctx): GrantsScope | undefined =>
   deps.tables.grants ? { user: ctx.caller.id, readFilters: ctx.counting.map((r) => r.filters.read) } : undefined;
 
-/** Parse the query, then the field check: 400 before 403 (SPEC.md §3 order of checks). */
+/** Parse the query, then the field check: 400 before 403 (docs/reference/permissions.md#order-of-checks). */
 export function readRequest(
   deps: Deps,
   ctx: Ctx,
@@ -32,7 +32,7 @@ export function readRequest(
   return { query, scope, visible: and([query.filter, scope.filter]) };
 }
 
-/** `_explain=true`: the plan, and nothing read (SPEC.md §4). */
+/** `_explain=true`: the plan, and nothing read (docs/reference/query-language.md#explaining-a-plan). */
 export function explainReply(plan: Plan): Reply {
   return { status: 200, body: { plan: summarize(plan) } };
 }

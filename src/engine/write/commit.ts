@@ -21,7 +21,7 @@ export interface ItemBody {
   values: Record<string, AttributeValue | null>;
 }
 
-/** A write body: a JSON object whose keys are top-level attribute names (SPEC.md §5 "Bodies"). */
+/** A write body: a JSON object whose keys are top-level attribute names (docs/reference/writes.md#bodies). */
 export function parseItemBody(text: string | undefined, mode: 'create' | 'update'): ItemBody {
   const json = parseBody(text);
   if (!isObject(json)) throw invalidBody('body must be a JSON object');
@@ -33,7 +33,7 @@ export function checkItemBody(json: { [key: string]: Json }, mode: 'create' | 'u
   for (const [name, value] of Object.entries(json)) {
     checkAttributeName(name, name);
     if (name.startsWith('_')) throw invalidBody(`${name}: names starting with _ are reserved`, { field: name });
-    // As in queries (SPEC.md §4): a field that could never be filtered on is not written either.
+    // As in queries (docs/reference/query-language.md#names-and-nesting): a field that could never be filtered on is not written either.
     if (name === 'constructor' || name === 'prototype') throw invalidBody(`${name}: not a field name`, { field: name });
     if (value === null) {
       if (mode === 'create') throw invalidBody(`${name}: null is not a value for a create`, { field: name });
@@ -68,7 +68,7 @@ export function checkKeyTypes(deps: Deps, values: Record<string, AttributeValue 
 }
 
 /**
- * In an app with item roles, an item's canonical key is the sort key of its grants rows (SPEC.md §11), which DynamoDB
+ * In an app with item roles, an item's canonical key is the sort key of its grants rows (docs/reference/item-roles.md#storage-and-atomicity), which DynamoDB
  * limits to 1,024 bytes: a longer key could never be granted, so it is refused before anything is written.
  */
 export function checkGrantsKey(deps: Deps, keyTextValue: string, field: string, param = false): void {
@@ -81,7 +81,7 @@ export function checkGrantsKey(deps: Deps, keyTextValue: string, field: string, 
     : invalidBody(message, { field });
 }
 
-/** The audit record's `body`: the request body as sent (SPEC.md §9). */
+/** The audit record's `body`: the request body as sent (docs/reference/audit.md#the-audit-record). */
 export const auditBody = (body: ItemBody): AttributeValue | undefined =>
   body.json === undefined ? undefined : fromJson(body.json);
 
@@ -90,20 +90,20 @@ export const jsonItem = (values: Record<string, AttributeValue | null>): JsonIte
   Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === null ? null : toJson(v)])) as JsonItem;
 
 /**
- * Whether the caller can see a row, for 404 (SPEC.md §3): the read filters of their roles that permit GET on the
+ * Whether the caller can see a row, for 404 (docs/reference/permissions.md#404-or-403): the read filters of their roles that permit GET on the
  * item's path, or, if none does, of the counting roles.
  */
 export const canSee = (ctx: Ctx, deps: Deps, keyTextValue: string, stored: Item): boolean =>
   canSeeRow(ctx.roles, ctx.counting, canonicalPath(`${itemRoute(deps.app)}/{id}`, { id: keyTextValue }), stored);
 
-/** The stored item a write decides on, read consistently: 404 when absent or not visible (never 403: SPEC.md §3). */
+/** The stored item a write decides on, read consistently: 404 when absent or not visible (never 403: docs/reference/permissions.md#404-or-403). */
 export async function visibleStored(deps: Deps, ctx: Ctx, key: Item, keyTextValue: string): Promise<Item> {
   const stored = await getItem(deps.db, { table: deps.schema.table, key, consistent: true }, ctx.stats);
   if (!stored || !canSee(ctx, deps, keyTextValue, stored)) throw notFound();
   return stored;
 }
 
-/** If-Match (SPEC.md §3): `*` or a list of ETags; a mismatch is 412. */
+/** If-Match (docs/reference/writes.md#versions-and-etags): `*` or a list of ETags; a mismatch is 412. */
 export function checkIfMatch(ctx: Ctx, stored: Item): void {
   const header = ctx.req.headers['if-match'];
   if (header === undefined) return;
@@ -120,7 +120,7 @@ export function checkItemSize(item: Item): void {
   }
 }
 
-/** The change's audit record, written in the same transaction as the change (SPEC.md §9). */
+/** The change's audit record, written in the same transaction as the change (docs/reference/audit.md#the-audit-record). */
 interface ChangeRecord {
   action: string;
   key: Item;
@@ -129,7 +129,7 @@ interface ChangeRecord {
   item: Item | null;
   changed: readonly string[];
   body: AttributeValue | undefined;
-  /** a delete's: the item's last grants, kept in the record for /history (SPEC.md §11) */
+  /** a delete's: the item's last grants, kept in the record for /history (docs/reference/item-roles.md#history) */
   lastGrants?: AttributeValue | undefined;
 }
 
@@ -138,7 +138,7 @@ function changeAuditTx(deps: Deps, ctx: Ctx, a: ChangeRecord): TxItem[] {
   const table = deps.tables.audit;
   if (!table) return [];
   // Reserved attributes stay out of the record, as out of every answer: `_version` is the record's own `version`;
-  // `_acl` (who holds what) is never answered, and a grant's record names its change in `body` (SPEC.md §11).
+  // `_acl` (who holds what) is never answered, and a grant's record names its change in `body` (docs/reference/item-roles.md#who-holds-what).
   const reserved = (name: string) => RESERVED_ATTRIBUTES.has(name);
   const post = a.item && Object.fromEntries(Object.entries(a.item).filter(([name]) => !reserved(name)));
   const record = buildAuditRecord({
@@ -182,7 +182,7 @@ export function checkAuditDepth(record: Item): void {
   }
 }
 
-/** Writes a change and its audit record in one transaction (SPEC.md §3 "Atomicity", §9). */
+/** Writes a change and its audit record in one transaction (docs/reference/writes.md#atomicity-and-optimistic-concurrency, docs/reference/audit.md#the-audit-record). */
 export async function commitChange(
   deps: Deps,
   ctx: Ctx,
@@ -199,7 +199,7 @@ export async function commitChange(
 export const backoffMs = (attempt: number, random: number): number => random * Math.min(400, 10 * 2 ** attempt);
 
 /**
- * Optimistic concurrency (SPEC.md §3): `attempt` reads, decides and writes with a condition on what it read; a
+ * Optimistic concurrency (docs/reference/writes.md#atomicity-and-optimistic-concurrency): `attempt` reads, decides and writes with a condition on what it read; a
  * lost race re-reads and decides again, with jittered backoff, then gives up with 409 CONFLICT. Attempts on one item
  * (its canonical key text) are serialised within the process, so only other processes can make one lose.
  */

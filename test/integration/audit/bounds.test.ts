@@ -3,7 +3,7 @@ import { MAX_AUDIT_QUERIES } from '../../../src/core/audit-view';
 import { expectInvalidQuery } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// GET /audit makes at most MAX_AUDIT_QUERIES queries, AUDIT_CONCURRENCY at a time (SPEC.md §5; it made up to 1,464,
+// GET /audit makes at most MAX_AUDIT_QUERIES queries, AUDIT_CONCURRENCY at a time (docs/reference/audit.md#get-audit; it made up to 1,464,
 // 32 at a time, at the default 4 shards); an explicit `time` lower bound reaches change records of any age within
 // that budget (it could never reach past 366 days), and a range that needs more is 400 naming `time`.
 

@@ -1,8 +1,8 @@
 import { as, type Harness, startHarness } from '../../support/harness';
 import { scanAudit, scanData } from '../write/support';
 
-// Audit records keyed by a unique id (SPEC.md §1: Scoutr 1.2.1 keyed them by time and lost records written in the
-// same instant), change records with AUDIT_WRITE_TTL_DAYS, and a numeric partition key canonicalized (§9).
+// Audit records keyed by a unique id (docs/reference/tables.md#the-audit-table: Scoutr 1.2.1 keyed them by time and lost records written in the
+// same instant), change records with AUDIT_WRITE_TTL_DAYS, and a numeric partition key canonicalized (docs/reference/audit.md#the-audit-record).
 
 jest.setTimeout(120_000);
 

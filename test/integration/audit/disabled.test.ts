@@ -2,7 +2,7 @@ import { as, type Harness, startHarness } from '../../support/harness';
 import { storedItem } from '../write/support';
 
 // Without AUDIT_TABLE nothing is audited, /audit and /history answer 404 AUDIT_DISABLED, and writes still work
-// (SPEC.md §1).
+// (docs/reference/tables.md#the-audit-table).
 
 jest.setTimeout(30_000);
 

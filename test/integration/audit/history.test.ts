@@ -1,6 +1,6 @@
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// GET /history/{item} and GET /audit/{item} (SPEC.md §5 "Audit and history visibility", §9) after a life of
+// GET /history/{item} and GET /audit/{item} (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees, docs/reference/audit.md#the-audit-record) after a life of
 // create, update, update, a custom action, delete, and a create of the same key again.
 
 jest.setTimeout(30_000);

@@ -1,7 +1,7 @@
 import { as, type Harness, startHarness } from '../../support/harness';
 import { scanData } from '../write/support';
 
-// A change and its audit record are one transaction (SPEC.md §9): with AUDIT_TABLE naming a table that does not
+// A change and its audit record are one transaction (docs/reference/audit.md#the-audit-record): with AUDIT_TABLE naming a table that does not
 // exist, every change fails with 500 and the data table stays as it was; an unaudited read is not served either.
 
 jest.setTimeout(30_000);

@@ -1,7 +1,7 @@
 import { expectError } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// No filter on /audit or /history selects records on what the caller is not shown of them (SPEC.md §5, §11
+// No filter on /audit or /history selects records on what the caller is not shown of them (docs/reference/audit.md#no-filter-selects-on-what-you-are-not-shown, docs/reference/item-roles.md#history
 // *History*): a filter that could spell out a hidden value is 403, and every other filter on a part the answer may
 // redact is decided on the record as shown. Each attack below read a hidden value before, by counting results.
 

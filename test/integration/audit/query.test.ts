@@ -1,6 +1,6 @@
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// GET /audit (SPEC.md §1 day-index, §5, §6): query filters over audit fields, newest first, paged with _limit and a
+// GET /audit (docs/reference/tables.md#the-audit-table, docs/reference/audit.md#what-a-caller-with-hidden-fields-sees, docs/reference/pagination.md#limit-and-next-links): query filters over audit fields, newest first, paged with _limit and a
 // cursor across days and day shards.
 
 jest.setTimeout(30_000);

@@ -1,7 +1,7 @@
 import { as, type Harness, startHarness } from '../../support/harness';
 import { type Row, scanAudit } from '../write/support';
 
-// The audit records themselves (SPEC.md §9): their fields, TTLs, what is audited and what is not.
+// The audit records themselves (docs/reference/audit.md#the-audit-record): their fields, TTLs, what is audited and what is not.
 
 jest.setTimeout(30_000);
 

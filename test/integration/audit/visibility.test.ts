@@ -1,6 +1,6 @@
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// Who sees which audit records and versions, and what of them (SPEC.md §5 "Audit and history visibility").
+// Who sees which audit records and versions, and what of them (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
 
 jest.setTimeout(30_000);
 

@@ -11,7 +11,7 @@ import { as, type Harness, startHarness } from '../../support/harness';
 import { cli, policyFile } from './support';
 
 // The same requests through HTTP and through loadPolicy's can(): the decisions must agree, since both run the
-// server's own code (SPEC.md §12).
+// server's own code (docs/reference/cli.md#scoutr-check).
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ app, seed: { authRecords, groups, items }, dataTable: dataTableOf(app) });

@@ -7,7 +7,7 @@ import type { DevServer } from '../../../src/local/dev';
 import { freePort } from '../../../src/local/emulator';
 import { localDb, testCredentialsEnv, uniqueName } from '../../support/db';
 
-// `scoutr dev` (SPEC.md §14) on a project `scoutr init` wrote: its tables from the app's declaration, its policy
+// `scoutr dev` (docs/reference/cli.md#scoutr-dev) on a project `scoutr init` wrote: its tables from the app's declaration, its policy
 // applied, its seed put, curl lines from its own routes and identities; run in-process through the command line.
 
 jest.setTimeout(120_000);

@@ -5,7 +5,7 @@ import { type Io, run } from '../../../src/cli/main';
 import { findProject, loadProject } from '../../../src/local/project';
 import { loadPolicy } from '../../../src/policy';
 
-// `scoutr init [DIR]` (SPEC.md §14): a project a team edits, written without a question when there is no terminal,
+// `scoutr init [DIR]` (docs/reference/cli.md#scoutr-init): a project a team edits, written without a question when there is no terminal,
 // never over an existing file without --force. The scaffold's own `npm test` runs in scripts/try-package.sh.
 
 const FILES = [

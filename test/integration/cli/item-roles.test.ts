@@ -1,4 +1,4 @@
-// `scoutr check` and `scoutr policy validate` with an app's item roles (SPEC.md §12, §11): `--app MODULE` (or
+// `scoutr check` and `scoutr policy validate` with an app's item roles (docs/reference/cli.md#scoutr-check, docs/reference/item-roles.md#declaring-item-roles): `--app MODULE` (or
 // SCOUTR_CONFIG) gives the declaration the server checks at startup, so item_role filters decide as they do there.
 import { resolve } from 'node:path';
 import { exampleFiles } from '../../../scripts/examples';

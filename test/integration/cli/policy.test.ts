@@ -289,7 +289,7 @@ describe('--json on every command that prints results', () => {
     expect(await parsed(['policy', 'apply', file, '--yes'])).toHaveProperty('applied');
     expect(await parsed(['policy', 'export'])).toMatchObject({ version: 1, records: { alice: { type: 'USERNAME' } } });
     const schema = await parsed(['policy', 'schema']);
-    // update_check_filters (SPEC.md §2) is a field of records and groups, as editors see them
+    // update_check_filters (docs/reference/permissions.md#checking-the-new-row-update_check_filters) is a field of records and groups, as editors see them
     for (const kind of ['records', 'groups']) {
       expect(schema).toHaveProperty(
         ['properties', kind, 'additionalProperties', 'properties', 'update_check_filters', 'type'],

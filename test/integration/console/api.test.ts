@@ -8,7 +8,7 @@ import type { Harness } from '../../support/harness';
 import { cli } from '../cli/support';
 
 // Each view's answer against the API's own: the console decides through the server's functions, so what it shows
-// for an identity is what that identity gets from the local server (SPEC.md §15). The pet store here; repos for
+// for an identity is what that identity gets from the local server (docs/how-to/use-the-console.md). The pet store here; repos for
 // item roles and "who can read".
 
 type Row = { key: string; item: Record<string, unknown>; change: boolean; delete: boolean; itemRoles: string[] };

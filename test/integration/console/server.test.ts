@@ -6,7 +6,7 @@ import { expectError } from '../../factories/http';
 import { startExample } from '../../support/examples';
 import type { Harness } from '../../support/harness';
 
-// The console's guard (SPEC.md §15): loopback only, the token it printed or nothing, a loopback Host or nothing,
+// The console's guard (docs/how-to/use-the-console.md#the-guard): loopback only, the token it printed or nothing, a loopback Host or nothing,
 // only GET, and the headers that keep its page out of caches and frames. Every case through real HTTP.
 
 let h: Harness;

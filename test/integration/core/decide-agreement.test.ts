@@ -17,7 +17,7 @@ import type { Item } from '../../../src/core/values';
 import { type Harness, startHarness } from '../../support/harness';
 import { cli } from '../cli/support';
 
-// One decision, three ways (issue 19 §6; SPEC.md §12 "no second implementation of the rules"): on random identities,
+// One decision, three ways (issue 19 §6; docs/reference/policy-file.md#decisions-in-code): on random identities,
 // methods, paths (every route of the app, custom actions included, and paths of none) and items of every example, the
 // server over HTTP, `scoutr check` through the CLI's `run` (roles from the tables) and `loadPolicy(...).can()` (roles
 // from the policy file) agree. A denial is the server's status (404 route or row, 401, 403, 400 for a grant body);

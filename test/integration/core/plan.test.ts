@@ -16,7 +16,7 @@ import type { AttributeValue, Item } from '../../../src/core/values';
 import { createTable, dropTables } from '../../../src/dynamo/admin';
 import { localDb, uniqueName } from '../../support/db';
 
-// The planner splits a filter into a key, a DynamoDB filter and an in-memory residual (SPEC.md §4 "Planning").
+// The planner splits a filter into a key, a DynamoDB filter and an in-memory residual (docs/reference/query-language.md#planning).
 // Executed against DynamoDB Local, every plan must be accepted and return exactly the items the whole filter
 // matches: no row lost to a wrong split, none let through by a dropped conjunct.
 

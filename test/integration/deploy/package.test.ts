@@ -33,7 +33,7 @@ import {
 // one function per verb the deployed app (the pet store) serves, named after it (the generated `functions`)
 const FUNCTIONS = [...new Set(routesFor(app).map((r) => r.verb))];
 const READ_ONLY = ['list', 'unique', 'search', 'get', 'audit', 'history', 'user', 'hasPermission'];
-const AUDITED = FUNCTIONS.filter((f) => f !== 'user' && f !== 'hasPermission'); // SPEC.md §9
+const AUDITED = FUNCTIONS.filter((f) => f !== 'user' && f !== 'hasPermission'); // docs/reference/audit.md#the-audit-record
 const AUDIT_INDEXES = ['resource-index', 'history-index', 'day-index'];
 /** written only by @sentry/core (its global carrier): present in a bundle exactly when Sentry was bundled */
 const SENTRY_ONLY = '__SENTRY__';
@@ -224,7 +224,7 @@ describe('the tables', () => {
     const named = ['DATA_TABLE', 'AUTH_TABLE', 'GROUP_TABLE', 'AUDIT_TABLE'] as const;
     // Act
     const used = new Set(named.map((v) => tableOf('list', v)));
-    // Assess: no grants table for an app without item roles (SPEC.md §11)
+    // Assess: no grants table for an app without item roles (docs/reference/item-roles.md#storage-and-atomicity)
     expect(app.itemRoles).toBeUndefined();
     expect(functions.get('list')!.Properties.Environment).not.toHaveProperty('Variables.GRANTS_TABLE');
     expect(used.size).toBe(4);

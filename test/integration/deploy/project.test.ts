@@ -18,7 +18,7 @@ import {
 
 // A team's own project, outside this repository, as `npm install scoutr` leaves it: a `books` table keyed by
 // `isbn`, an index, its own validators and a `borrow` action, and a serverless.yml of a few lines. Everything the
-// deploy holds comes from its scoutr.config.ts (SPEC.md §14).
+// deploy holds comes from its scoutr.config.ts (docs/reference/deploy.md#what-it-adds).
 
 const SERVERLESS_YML = `service: library-api
 provider:

@@ -19,7 +19,7 @@ import {
   type Template,
 } from './serverless';
 
-// The recipes example (item roles, SPEC.md §11) packaged as its own project: the grants table, the grants routes
+// The recipes example (item roles, docs/reference/item-roles.md#storage-and-atomicity) packaged as its own project: the grants table, the grants routes
 // and function, and IAM on the grants table only for the functions that read or write grants rows.
 
 let out: string;

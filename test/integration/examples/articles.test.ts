@@ -1,4 +1,4 @@
-// The articles example (Balrog's demo, SPEC.md §13) replayed through HTTP on DynamoDB Local: anonymous visitors
+// The articles example (Balrog's demo, docs/tutorials/articles.md) replayed through HTTP on DynamoDB Local: anonymous visitors
 // read, the reader reads and comments, the writer also posts; the comment action appends {by, text} atomically.
 
 import policyDoc from '../../../example/articles/policy';

@@ -1,4 +1,4 @@
-// The recipes example (deathnut's demo, SPEC.md §13) replayed through HTTP on DynamoDB Local: its own app config,
+// The recipes example (deathnut's demo, docs/tutorials/recipes.md) replayed through HTTP on DynamoDB Local: its own app config,
 // seed and DEFAULT_ROLE, exactly as `npm start -- --example recipes` serves them.
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';

@@ -1,4 +1,4 @@
-// The repos example (Oso's demo, SPEC.md §13) replayed through HTTP on DynamoDB Local: roles on each repository,
+// The repos example (Oso's demo, docs/tutorials/repos.md) replayed through HTTP on DynamoDB Local: roles on each repository,
 // admin ⇒ maintainer ⇒ contributor, public repositories read by everyone, a denied read answered 404.
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';

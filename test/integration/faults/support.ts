@@ -5,7 +5,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
 
-// Faults injected into a client's middleware stack (SPEC.md §7). `deserialize` is the innermost step: the middleware
+// Faults injected into a client's middleware stack (docs/reference/errors.md#the-error-body). `deserialize` is the innermost step: the middleware
 // runs once per attempt, inside the SDK's retry loop (finalizeRequest), so the SDK retries an injected fault exactly as
 // it would retry DynamoDB's own answer; the request is never sent. `initialize` runs once per call, before the retries.
 

@@ -1,4 +1,4 @@
-// DynamoDB throttling through HTTP, on DynamoDB Local (SPEC.md §7): the SDK retries it (4 attempts in all), then the
+// DynamoDB throttling through HTTP, on DynamoDB Local (docs/reference/errors.md#throttled): the SDK retries it (4 attempts in all), then the
 // API answers 429 THROTTLED with Retry-After and a JSON body, and nothing is written; a throttle that clears within
 // the SDK's retries is invisible to the caller. The faults are thrown inside the SDK's retry loop (support.ts).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -93,7 +93,7 @@ it.each([
   expect(await snapshot(h)).toEqual(before);
 });
 
-it('does not serve a read whose audit record was throttled (SPEC.md §9): 429, and nothing is written', async () => {
+it('does not serve a read whose audit record was throttled (docs/reference/audit.md#the-audit-record): 429, and nothing is written', async () => {
   // Prepare
   const before = await snapshot(h);
   fault = injectFault(db, {

@@ -1,4 +1,4 @@
-// DynamoDB not answering, through HTTP, on DynamoDB Local (SPEC.md §6, §7): timeouts and dropped connections are
+// DynamoDB not answering, through HTTP, on DynamoDB Local (docs/reference/pagination.md#size-and-time-limits, docs/reference/errors.md#throttled): timeouts and dropped connections are
 // retried by the SDK, then answered 503 THROTTLED with Retry-After and a JSON body, and nothing is written; one that
 // clears within the retries is invisible. A stalled connection (a proxy that stops forwarding) is cut by the client's
 // own per-attempt timeout (src/dynamo/client.ts), so the 503 comes within READ_BUDGET_MS, not after minutes.

@@ -1,62 +1,25 @@
 // Transactions cancelled midway, through HTTP on DynamoDB Local, on the recipes example (item roles and a grants
-// table): a change's item, its grants rows and its audit record are one TransactWriteItems (SPEC.md §9, §11), so a
+// table): a change's item, its grants rows and its audit record are one TransactWriteItems (docs/reference/audit.md#the-audit-record, docs/reference/item-roles.md#storage-and-atomicity), so a
 // cancellation leaves all of them as they were, and a cancellation caused by a concurrent change is retried on a
 // fresh read and ends with both changes applied.
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import app from '../../../example/recipes/scoutr.config';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { MAX_ATTEMPTS } from '../../../src/actions/write';
 import { localDb } from '../../support/db';
-import { as, type Harness, startHarness } from '../../support/harness';
-import { type Row, scanAudit, scanTable, snapshot, storedItem } from '../write/support';
+import { as } from '../../support/harness';
+import { recipesTests } from '../grants/recipes';
+import { type Row, scanAudit, snapshot, storedItem } from '../write/support';
 import { type Injected, injectFault, rewriteInput } from './support';
 
 jest.setTimeout(60_000);
 
-let h: Harness;
-let db: DynamoDBClient; // the runtime's client, where the faults go
+const db = localDb(); // the runtime's client, where the faults go
 let faults: Injected[] = [];
-beforeAll(async () => {
-  db = localDb();
-  h = await startHarness({
-    // the recipes routes and item roles; the cooks group below stands in for the example's member role
-    app: { ...app, defaultRole: undefined },
-    seed: {
-      authRecords: ['user1', 'user2', 'user3'].map((id) => ({ id, type: 'USERNAME', groups: ['cooks'] })),
-      groups: [
-        {
-          group_id: 'cooks',
-          permitted_endpoints: [
-            { method: 'GET', endpoint: '/recipes' },
-            { method: 'POST', endpoint: '/recipe' },
-            { method: '*', endpoint: '/recipe/[^/]+(/grants)?' },
-          ],
-          read_filters: [{ item_role: 'view' }],
-          update_filters: [{ item_role: 'edit' }],
-          delete_filters: [{ item_role: 'own' }],
-        },
-      ],
-    },
-    overrides: { db },
-  });
-});
+const { h, call, newRecipe, grantRowsOf } = recipesTests(['user1', 'user2', 'user3'], { overrides: { db } });
 afterEach(() => {
   for (const f of faults) f.remove();
   faults = [];
 });
-afterAll(async () => {
-  await h.close();
-  db.destroy();
-});
-
-const call = (who: string, method: string, path: string, body?: unknown) =>
-  h.request(method, path, { headers: as.user(who), body });
-async function newRecipe(title = 'soup'): Promise<string> {
-  const res = await call('user1', 'POST', '/recipe', { title, ingredients: ['water'] });
-  expect(res.status).toBe(201);
-  return (res.body as { id: string }).id;
-}
-const grantRowsOf = async (id: string) =>
-  (await scanTable(h, h.tables.grants!, 'principal')).filter((r) => r.item_key === id);
+afterAll(() => db.destroy());
 const recordsOf = async (id: string) =>
   (await scanAudit(h)).filter((r) => r.history_key === id).sort((a, b) => Number(a.version) - Number(b.version));
 

@@ -1,4 +1,4 @@
-// DynamoDB gone, under `npm start` as its own process (SPEC.md §6, §7, §10): the test runs its own DynamoDB Local on a
+// DynamoDB gone, under `npm start` as its own process (docs/reference/pagination.md#size-and-time-limits, docs/reference/errors.md#throttled, docs/reference/configuration.md#the-local-server): the test runs its own DynamoDB Local on a
 // data directory, makes and fills the tables itself (npm start never creates tables it is pointed at), then pauses and
 // kills that DynamoDB. Each GET is answered 503 THROTTLED with Retry-After within READ_BUDGET_MS, never a hang, and
 // once DynamoDB Local is back on the same port with the same data, the same npm start process serves again.

@@ -1,24 +1,16 @@
 // A bounded fuzz run through the HTTP path on DynamoDB Local (issue 13.1): random query strings against the pet
 // store as its public key, and random update bodies as the inventory key. Properties: never a 5xx; every 4xx is
-// SPEC.md §7's JSON error; an answer never holds a field hidden from the caller, nor a row outside its filters; a
+// docs/reference/errors.md#the-error-body; an answer never holds a field hidden from the caller, nor a row outside its filters; a
 // refused write changes nothing. Paths, identities, every write route and the recipes example: the other files here.
 import fc from 'fast-check';
-import { startExample } from '../../support/examples';
-import type { Harness } from '../../support/harness';
 import { scanData } from '../write/support';
+import { fuzzServer } from './fixture';
 import { hiddenFor } from './petstore';
-import { type Recorder, recordWrites } from './state';
 import { expectAnswered, expectNoLeak, FUZZ_TIMEOUT, fuzz, runs } from './tally';
 
 jest.setTimeout(FUZZ_TIMEOUT);
 
-let h: Harness;
-let rec: Recorder;
-beforeAll(async () => {
-  h = await startExample('petstore', { env: { AUTH_CACHE_SECONDS: '300' } });
-  rec = recordWrites(h);
-});
-afterAll(() => h.close());
+const { h, rec } = fuzzServer();
 
 const FIELDS = ['id', 'name', 'type', 'status', 'price', 'cost', 'supplier', 'supplier.contact', 'supplier.name'];
 const MORE = ['tags', 'owner', 'notes', 'nope', 'a.b.c', '_version', '_acl', '__proto__', 'constructor', 'x y', 'é'];

@@ -1,25 +1,17 @@
 // Random identity headers against the pet store on DynamoDB Local (issue 13.1): API keys valid, unknown, empty or
 // huge; OIDC headers in any case, repeated, with odd unicode; junk Authorization and other headers. The model in
-// petstore.ts says which records the headers select (SPEC.md §3), so each answer is checked exactly: 401 when no
+// petstore.ts says which records the headers select (docs/reference/identity.md#sources-in-order-of-precedence), so each answer is checked exactly: 401 when no
 // record applies, else precisely the rows and fields those records show.
 import fc from 'fast-check';
 import { parseGroups } from '../../../src/http/identity';
-import { startExample } from '../../support/examples';
-import type { Harness } from '../../support/harness';
+import { fuzzServer } from './fixture';
 import { API_KEYS, expectedCaller, GROUPS, hiddenFor, PET_IDS, USERS, visiblePets } from './petstore';
-import { type Recorder, recordWrites } from './state';
 import { expectAnswered, expectNoLeak, FUZZ_TIMEOUT, fuzz, runs } from './tally';
 import { headerSafe, type WireHeaders, wire } from './wire';
 
 jest.setTimeout(FUZZ_TIMEOUT);
 
-let h: Harness;
-let rec: Recorder;
-beforeAll(async () => {
-  h = await startExample('petstore', { env: { AUTH_CACHE_SECONDS: '300' } });
-  rec = recordWrites(h);
-});
-afterAll(() => h.close());
+const { h, rec } = fuzzServer();
 
 const NAMES = [
   'x-api-key',

@@ -1,31 +1,17 @@
 // Random paths against the pet store on DynamoDB Local (issue 13.1): route names known and unknown, ids with odd
 // characters, percent-encoding (once, twice, broken), dots, slashes, unicode, trailing and doubled slashes, long
 // segments; any method, as callers from the public website to the admin. Properties: never a 5xx; every 4xx is
-// SPEC.md §7's error; nothing hidden from the caller in any answer or header; every pet answered is one the caller
+// docs/reference/errors.md#the-error-body; nothing hidden from the caller in any answer or header; every pet answered is one the caller
 // may read, exactly as they may see it; a failed request writes nothing (a successful write is undone after it).
 import fc from 'fast-check';
-import { startExample } from '../../support/examples';
-import type { Harness } from '../../support/harness';
+import { fuzzServer } from './fixture';
 import { expectedCaller, hiddenFor, PET_IDS, visiblePets } from './petstore';
-import { type Recorder, recordWrites, type Tables, tablesOf } from './state';
 import { expectAnswered, expectNoLeak, FUZZ_TIMEOUT, fuzz, runs } from './tally';
 import { type WireHeaders, wire } from './wire';
 
 jest.setTimeout(FUZZ_TIMEOUT);
 
-let h: Harness;
-let rec: Recorder;
-let tables: Tables;
-beforeAll(async () => {
-  h = await startExample('petstore', { env: { AUTH_CACHE_SECONDS: '300' } });
-  rec = recordWrites(h);
-  tables = tablesOf(h);
-  await tables.capture();
-});
-afterAll(async () => {
-  tables.close();
-  await h.close();
-});
+const { h, rec, tables } = fuzzServer();
 
 const CALLERS: Record<string, WireHeaders> = {
   public: { 'x-api-key': 'public-key' },

@@ -1,5 +1,5 @@
 // The pet store's policy (example/petstore/policy.yml) as a model the fuzz suites check answers against: which records an
-// identity's headers select (SPEC.md §3 on the local server), and what each record shows of the seeded pets.
+// identity's headers select (docs/reference/identity.md#the-local-server), and what each record shows of the seeded pets.
 import { items } from '../../../example/petstore/seed';
 import type { Hidden } from './tally';
 
@@ -29,7 +29,7 @@ export const GROUPS = ['vets'];
 /** The caller the model expects: its records (roles) and username, or a 401. */
 export type Expected = { status: 401 } | { status: 200; roles: string[]; username: string | undefined };
 
-/** SPEC.md §3 on the local server: trusted OIDC headers (one each), else exactly one x-api-key, else anonymous. */
+/** docs/reference/identity.md#the-local-server: trusted OIDC headers (one each), else exactly one x-api-key, else anonymous. */
 export function expectedCaller(
   headers: ReadonlyMap<string, readonly string[]>,
   groupsOf: (value: string) => string[],
@@ -58,7 +58,7 @@ export function expectedCaller(
   return key && API_KEYS.includes(key) ? { status: 200, roles: [key], username: undefined } : { status: 401 };
 }
 
-/** The fields a set of roles never sees: the union of their exclusions (SPEC.md §3). */
+/** The fields a set of roles never sees: the union of their exclusions (docs/reference/permissions.md#hidden-fields). */
 export const hiddenOf = (roles: readonly string[]): string[] => [...new Set(roles.flatMap((r) => VIEWS[r]!.hidden))];
 
 /** Values of hidden fields, as text: the supplier's contact (costs are numbers that also occur as prices). */

@@ -1,4 +1,4 @@
-// The recipes example (item roles own/edit/view, SPEC.md §11 and §13) fuzzed on DynamoDB Local (issue 13.1): reads,
+// The recipes example (item roles own/edit/view, docs/reference/item-roles.md#declaring-item-roles and docs/tutorials/recipes.md) fuzzed on DynamoDB Local (issue 13.1): reads,
 // writes and grants bodies by users holding different roles on seeded recipes, by users holding none, by an API
 // key with no user id, by a user id too long for a key, and anonymously. The expected visible set comes from the
 // seed's grants: a list shows only recipes the caller may view, an item the caller cannot view is 404 (never 403),
@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import app from '../../../example/recipes/scoutr.config';
 import { examplePolicyRecords } from '../../../scripts/examples';
 import { dataTableOf } from '../../../src/core/app';
-import { type Harness, startHarness } from '../../support/harness';
+import { startHarness } from '../../support/harness';
 import { scanTable } from '../write/support';
-import { type Recorder, recordWrites, type Tables, tablesOf } from './state';
+import { fuzzServer } from './fixture';
 import { expectAnswered, expectNoLeak, FUZZ_TIMEOUT, fuzz, runs } from './tally';
 import { type WireHeaders, type WireReply, wire } from './wire';
 
@@ -49,23 +49,13 @@ const CALLERS: Record<string, { headers: WireHeaders; user: string | undefined; 
 const caller = fc.constantFrom(...Object.keys(CALLERS));
 const RESERVED = { paths: ['_acl', '_version'], values: [] };
 
-let h: Harness;
-let rec: Recorder;
-let tables: Tables;
-beforeAll(async () => {
-  h = await startHarness({
+const { h, rec, tables, fromSeed } = fuzzServer(() =>
+  startHarness({
     app,
     seed: { items: RECIPES, grants: GRANTS, ...examplePolicyRecords('recipes') },
     dataTable: dataTableOf(app),
-  });
-  rec = recordWrites(h);
-  tables = tablesOf(h);
-  await tables.capture();
-});
-afterAll(async () => {
-  tables.close();
-  await h.close();
-});
+  }),
+);
 
 /** Sends one request, checks what every answer owes, and undoes a successful write so each case starts seeded. */
 async function send(
@@ -75,23 +65,21 @@ async function send(
   body?: string,
   after?: (res: WireReply) => Promise<void>,
 ) {
-  rec.clear();
-  let settled = false;
-  try {
-    const res = await wire(h.url, method, path, CALLERS[who]!.headers, body);
-    expectAnswered(res, method);
-    if (CALLERS[who]!.anonymous) expect(res.status).toBe(401);
-    if (!path.endsWith('/grants')) expectNoLeak(res, RESERVED, `${path}${body ?? ''}`);
-    if (res.status >= 400) {
-      expect({ status: res.status, writes: rec.writes }).toEqual({ status: res.status, writes: [] });
-      if (method !== 'GET') expect(await tables.changes()).toEqual([]);
-    }
-    await after?.(res);
-    settled = method === 'GET' || rec.writes.length === 0;
-    return res;
-  } finally {
-    if (!settled) await tables.reset();
-  }
+  return fromSeed(
+    async () => {
+      const res = await wire(h.url, method, path, CALLERS[who]!.headers, body);
+      expectAnswered(res, method);
+      if (CALLERS[who]!.anonymous) expect(res.status).toBe(401);
+      if (!path.endsWith('/grants')) expectNoLeak(res, RESERVED, `${path}${body ?? ''}`);
+      if (res.status >= 400) {
+        expect({ status: res.status, writes: rec.writes }).toEqual({ status: res.status, writes: [] });
+        if (method !== 'GET') expect(await tables.changes()).toEqual([]);
+      }
+      await after?.(res);
+      return res;
+    },
+    () => method === 'GET',
+  );
 }
 
 /** The id the server sees: the path segment decoded once (a broken encoding stays as it is). */

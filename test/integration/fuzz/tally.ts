@@ -1,6 +1,6 @@
 // The fuzz suites' shared pieces (issue 13.1): `fuzz` runs one fast-check property and keeps its tally (cases run,
 // a status histogram, the shrunk counterexample of a failure), printed after the file's tests when FUZZ_TALLY=1 or
-// FUZZ_RUNS is set (`npm run fuzz`); `expectSpecError` is SPEC.md §7's error shape; `expectNoLeak` looks for hidden
+// FUZZ_RUNS is set (`npm run fuzz`); `expectSpecError` is docs/reference/errors.md#the-error-body; `expectNoLeak` looks for hidden
 // field names and values anywhere in an answer, its headers and its cursor.
 import fc from 'fast-check';
 import { ERROR_CODES } from '../../../src/core/errors';
@@ -80,7 +80,7 @@ afterAll(() => {
   if (process.env.FUZZ_TALLY === '1' || process.env.FUZZ_RUNS) process.stdout.write(`\n${formatTallies()}`);
 });
 
-/** The status each code of SPEC.md §7 may come with. */
+/** The status each code of docs/reference/errors.md#the-error-body may come with. */
 const STATUS_OF: Record<string, readonly number[]> = {
   UNAUTHENTICATED: [401],
   FORBIDDEN: [403],
@@ -110,7 +110,7 @@ const headerText = (headers: Answer['headers']): string =>
         .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : (v ?? '')}`)
         .join('\n');
 
-/** SPEC.md §7: `{"error", "code", "details"?}`, a known code that goes with the status, nothing internal. */
+/** docs/reference/errors.md#the-error-body: `{"error", "code", "details"?}`, a known code that goes with the status, nothing internal. */
 export function expectSpecError(res: Answer): void {
   const body = res.body as Record<string, unknown>;
   expect(body !== null && typeof body === 'object' && !Array.isArray(body)).toBe(true);

@@ -1,31 +1,17 @@
 // Random JSON bodies on every write route of the pet store, on DynamoDB Local (issue 13.1): POST /item, PUT and
 // PATCH /item/{id}, DELETE /item/{id} and the custom action POST /item/{id}/sell, by every kind of caller. Properties:
-// never a 5xx; every 4xx is SPEC.md §7's error; a refused write writes nothing at all (no successful write command
+// never a 5xx; every 4xx is docs/reference/errors.md#the-error-body; a refused write writes nothing at all (no successful write command
 // to the data or audit table, and the data table as before); an answer holds nothing hidden from the caller. A
 // successful write is undone, so that every case starts from the seed.
 import fc from 'fast-check';
-import { startExample } from '../../support/examples';
-import type { Harness } from '../../support/harness';
+import { fuzzServer } from './fixture';
 import { expectedCaller, hiddenFor, PET_IDS } from './petstore';
-import { type Recorder, recordWrites, type Tables, tablesOf } from './state';
 import { expectAnswered, expectNoLeak, FUZZ_TIMEOUT, fuzz, runs } from './tally';
 import { type WireHeaders, wire } from './wire';
 
 jest.setTimeout(FUZZ_TIMEOUT);
 
-let h: Harness;
-let rec: Recorder;
-let tables: Tables;
-beforeAll(async () => {
-  h = await startExample('petstore', { env: { AUTH_CACHE_SECONDS: '300' } });
-  rec = recordWrites(h);
-  tables = tablesOf(h);
-  await tables.capture();
-});
-afterAll(async () => {
-  tables.close();
-  await h.close();
-});
+const { h, rec, tables, fromSeed } = fuzzServer();
 
 const CALLERS: Record<string, WireHeaders> = {
   inventory: { 'x-api-key': 'inventory-key' },
@@ -102,9 +88,8 @@ const id = fc.oneof(
 
 async function send(who: string, method: string, path: string, text: string | undefined) {
   const headers = { ...CALLERS[who]!, ...(text === undefined ? {} : { 'content-type': 'application/json' }) };
-  rec.clear();
-  let settled = false;
-  try {
+  // Every case starts from the seed: a successful write (or a failed case) is undone.
+  return fromSeed(async () => {
     const res = await wire(h.url, method, path, headers, text);
     expectAnswered(res, method);
     if (res.status >= 400) {
@@ -116,12 +101,8 @@ async function send(who: string, method: string, path: string, text: string | un
       expect(want.status).toBe(200);
       if (want.status === 200) expectNoLeak(res, hiddenFor(want.roles), text ?? '');
     }
-    settled = rec.writes.length === 0;
     return res.status;
-  } finally {
-    // Every case starts from the seed: a successful write (or a failed case) is undone.
-    if (!settled) await tables.reset();
-  }
+  });
 }
 
 it(`create: ${runs()} random POST /item bodies by every caller: no 5xx, the JSON errors, a refusal writes nothing`, async () => {

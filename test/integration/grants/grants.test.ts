@@ -1,65 +1,18 @@
-// Per-item roles and grants through the local server on DynamoDB Local (SPEC.md §11): the creator's roles, the
+// Per-item roles and grants through the local server on DynamoDB Local (docs/reference/item-roles.md#creating): the creator's roles, the
 // grants endpoints in SPEC order (400 → 404 → 403 → 409 LAST_OWNER), the item_role filter on every action, the
 // grants table kept in step with `_acl` in one transaction, audit and history, and concurrent grants.
-import { defineApp } from '../../../src/core/app';
-import { as, type Harness, startHarness } from '../../support/harness';
-import { type Row, scanAudit, scanTable, snapshot, storedItem } from '../write/support';
+import { type Row, scanAudit, snapshot, storedItem } from '../write/support';
+import { recipesTests } from './recipes';
 
 jest.setTimeout(60_000);
 
-const app = defineApp({
-  routes: { items: 'recipes', item: 'recipe' },
-  generateId: true,
-  itemRoles: {
-    roles: ['own', 'edit', 'view'],
-    creator: ['own', 'edit', 'view'],
-    grants: [
-      { requires: 'own', grants: ['own', 'edit', 'view'] },
-      { requires: 'edit', grants: ['view'] },
-    ],
-  },
-});
-const user = (id: string) => ({ id, type: 'USERNAME', groups: ['cooks'] });
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: {
-      authRecords: ['user1', 'user2', 'user3', ...Array.from({ length: 12 }, (_, i) => `friend${i}`)].map(user),
-      groups: [
-        {
-          group_id: 'cooks',
-          permitted_endpoints: [
-            { method: 'GET', endpoint: '/recipes' },
-            { method: 'POST', endpoint: '/recipe' },
-            { method: '*', endpoint: '/recipe/[^/]+(/grants)?' },
-            { method: 'GET', endpoint: '/history/[^/]+' },
-          ],
-          read_filters: [{ item_role: 'view' }],
-          update_filters: [{ item_role: 'edit' }],
-          delete_filters: [{ item_role: 'own' }],
-        },
-      ],
-    },
-  });
-});
-afterAll(() => h.close());
-
-const call = (who: string, method: string, path: string, body?: unknown) =>
-  h.request(method, path, { headers: as.user(who), body });
+const { h, call, newRecipe, grantRowsOf, expectNothingWritten } = recipesTests([
+  'user1',
+  'user2',
+  'user3',
+  ...Array.from({ length: 12 }, (_, i) => `friend${i}`),
+]);
 const grant = (who: string, id: string, body: unknown) => call(who, 'POST', `/recipe/${id}/grants`, body);
-const grantRowsOf = async (id: string) =>
-  (await scanTable(h, h.tables.grants!, 'principal')).filter((r) => r.item_key === id);
-async function newRecipe(who = 'user1', title = 'soup'): Promise<string> {
-  const res = await call(who, 'POST', '/recipe', { title, ingredients: ['water'] });
-  expect(res.status).toBe(201);
-  return (res.body as { id: string }).id;
-}
-async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
-  const before = await snapshot(h);
-  await act();
-  expect(await snapshot(h)).toEqual(before);
-}
 
 describe('create', () => {
   it('gives the creator every creator role, in _acl and in the grants table, and never answers _acl', async () => {
@@ -189,7 +142,7 @@ describe('POST /{item}/{id}/grants', () => {
   ])('answers 400 naming the field for $what, before the 404, and writes nothing', async ({ body, field }) => {
     const id = await newRecipe();
     await expectNothingWritten(async () => {
-      // user3 cannot see the item: the body's 400 comes first (SPEC.md §11 order)
+      // user3 cannot see the item: the body's 400 comes first (docs/reference/item-roles.md#order-of-checks)
       const res = await grant('user3', id, body);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'INVALID_BODY', details: { field } });
@@ -212,7 +165,7 @@ describe('POST /{item}/{id}/grants', () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'LAST_OWNER' });
     });
-    // someone else must own the item and read it (SPEC.md §11): own alone would leave nobody who sees it
+    // someone else must own the item and read it (docs/reference/item-roles.md#the-lockout-rule): own alone would leave nobody who sees it
     expect((await grant('user1', id, { user: 'user2', grants: ['own', 'view'] })).status).toBe(200);
     const res = await grant('user1', id, { user: 'user1', grants: ['own'], revoke: true });
     expect(res.status).toBe(200);

@@ -1,4 +1,4 @@
-// /history/{id} in an app with item roles (SPEC.md §11 "History"): stored versions carry no `_acl`, so `item_role`
+// /history/{id} in an app with item roles (docs/reference/item-roles.md#history): stored versions carry no `_acl`, so `item_role`
 // entries are decided on the item's current grants (a deleted item's last ones): the holders of its roles see its
 // versions as their read rules allow, everyone else gets 404.
 import { startExample } from '../../support/examples';

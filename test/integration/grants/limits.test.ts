@@ -1,7 +1,7 @@
-// Grants at DynamoDB's limits, and the record of every grant request (SPEC.md §11, §7, §9): a key the grants table
+// Grants at DynamoDB's limits, and the record of every grant request (docs/reference/item-roles.md#storage-and-atomicity, docs/reference/errors.md#the-error-body, docs/reference/audit.md#the-audit-record): a key the grants table
 // cannot hold is refused at create (400, naming the field), a grant that would push the item past 400 KB is 413, both
 // with nothing written; a grant already held or a revoke of what is not held is audited like a read.
-import { defineApp } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { auditRecords, expectError } from '../../factories/http';
 import { startExample } from '../../support/examples';
 import { as, type Harness, startHarness } from '../../support/harness';

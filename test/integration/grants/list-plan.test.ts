@@ -1,9 +1,9 @@
-// "What may I see" lists served from the caller's grants rows (SPEC.md §11 "Planning"), through the local server on
+// "What may I see" lists served from the caller's grants rows (docs/reference/item-roles.md#planning-what-a-list-costs), through the local server on
 // DynamoDB Local: the plan is chosen (by `_explain` and by the DynamoDB calls it makes), its answers equal a Scan's
 // with the same filter, it pages with `_limit` and `_cursor`, applies query filters, hides excluded fields, ignores
 // stale grants rows, and mixed roles fall back to a Scan.
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { defineApp } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { localDb } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 

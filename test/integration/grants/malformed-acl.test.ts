@@ -2,7 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';
 
-// An `_acl` written by another program (SPEC.md §11: Scoutr itself writes string sets only): a role holding a plain
+// An `_acl` written by another program (docs/reference/item-roles.md#who-holds-what: Scoutr itself writes string sets only): a role holding a plain
 // string or a list holds nobody, so user `u1` does not see a recipe whose `_acl.view` is the string 'u10 u1x'.
 
 let h: Harness;

@@ -1,4 +1,4 @@
-// An item never becomes unmanageable (SPEC.md §11): after any grant or revoke some user still holds a role that both
+// An item never becomes unmanageable (docs/reference/item-roles.md#the-lockout-rule): after any grant or revoke some user still holds a role that both
 // reads the item and grants every role (else 409 LAST_OWNER), and a revoke never takes a role from a user who holds a
 // role the caller's rule could not grant (403). The attacks change nothing; the examples' own flows keep working.
 import { expectError } from '../../factories/http';

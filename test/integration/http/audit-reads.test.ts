@@ -15,7 +15,7 @@ import {
 } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §9 for reads: one audit record per successful read, written before the answer; none for failures,
+// docs/reference/audit.md#the-audit-record for reads: one audit record per successful read, written before the answer; none for failures,
 // /user, /user/has-permission or OPTIONS; a read whose record cannot be written fails with a bare 500.
 
 const NOW = Date.parse('2026-05-04T10:20:30.123Z');

@@ -12,7 +12,7 @@ import {
 } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §3 "Canonical path": endpoint rules, key lookup and audit see the path without stage, base path, query
+// docs/reference/permissions.md#endpoint-rules-and-the-canonical-path: endpoint rules, key lookup and audit see the path without stage, base path, query
 // or trailing slash, each parameter decoded exactly once; longer than 2,048 characters is 414, after the 403 check.
 
 const ids = ['a b', '%41', 'A', 'x/y', 'café'];
@@ -188,7 +188,7 @@ describe('a number partition key', () => {
 });
 
 // A parameter is one segment of the path, so it stays one segment of the canonical path: a `/` inside it is written
-// `%2F` (README "Permission model"). Endpoint rules written per segment (`[^/]+`) then reach every id, and no id can
+// `%2F` (docs/reference/permissions.md#endpoint-rules-and-the-canonical-path). Endpoint rules written per segment (`[^/]+`) then reach every id, and no id can
 // make an item's path read as another route's.
 describe('an id containing a slash', () => {
   let s: Harness;

@@ -16,7 +16,7 @@ import {
 } from '../../factories/http';
 import { as, type Harness, type Reply, startHarness } from '../../support/harness';
 
-// SPEC.md §3 "Roles": DEFAULT_ROLE (every caller with an identity also gets it) and ANONYMOUS_ROLE (the one role of
+// docs/reference/permissions.md#roles: DEFAULT_ROLE (every caller with an identity also gets it) and ANONYMOUS_ROLE (the one role of
 // a request without an identity), both records of type ROLE that no identity lookup finds. Through the local server.
 
 const reads = [get('/items|/item/[^/]+')];

@@ -15,7 +15,7 @@ import {
 } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §2–3: endpoint rules match the whole canonical path; no permitting role → 403 before any data is read;
+// docs/reference/permissions.md#auth-records-and-groups, docs/reference/permissions.md#endpoint-rules-and-the-canonical-path: endpoint rules match the whole canonical path; no permitting role → 403 before any data is read;
 // /user and /user/has-permission are open to every caller with a role.
 
 let h: Harness;
@@ -198,7 +198,7 @@ describe('/user and /user/has-permission are open to every caller with a role', 
     },
     {
       caller: 'via-group',
-      // the item x/y: one segment, kept encoded so that [^/]+ matches it (README "Permission model")
+      // the item x/y: one segment, kept encoded so that [^/]+ matches it (docs/reference/permissions.md#endpoint-rules-and-the-canonical-path)
       ask: { method: 'GET', path: '/item/x%2Fy' },
       answer: { allowed: true, reason: "role 'via-group' permits GET /item/[^/]+ (from group readers)" },
     },

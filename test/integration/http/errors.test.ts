@@ -19,7 +19,7 @@ import {
 } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §7: every error is JSON {error, code, details?}; 5xx bodies never carry a stack, SDK text, a table name
+// docs/reference/errors.md#the-error-body: every error is JSON {error, code, details?}; 5xx bodies never carry a stack, SDK text, a table name
 // or an expression. Each code the read path can answer, provoked for real.
 
 const reads = [get('/items(/[^/]+/[^/]+)?'), get('/item/[^/]+'), post('/search/[^/]+')];

@@ -1,7 +1,7 @@
 import { apiKey, expectError, expectInvalidQuery, get, oidcGroup, post, userRecord } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §2–4: exclude_fields are fields (or nested paths) a caller never sees, filters on, searches or lists
+// docs/reference/permissions.md#hidden-fields, docs/reference/permissions.md#hidden-fields, docs/reference/permissions.md#hidden-fields: exclude_fields are fields (or nested paths) a caller never sees, filters on, searches or lists
 // distinct values of; the hidden set is the union over the roles that permit the request. A malformed request is
 // 400 before a hidden field makes it 403.
 

@@ -1,7 +1,7 @@
 import { apiKey, expectError, expectInvalidQuery, get, idsOf, oidcGroup, userRecord } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §4 "_explain=true": only for roles with `"explain": true` that permit the request, else 403; answers the
+// docs/reference/query-language.md#explaining-a-plan: only for roles with `"explain": true` that permit the request, else 403; answers the
 // plan (operation, index, key condition, filter names), never rows or counts.
 
 const everything = [{ method: '*', endpoint: '.*' }];

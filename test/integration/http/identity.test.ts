@@ -4,7 +4,7 @@ import { httpEvent, restEvent } from '../../factories/events';
 import { apiKey, expectError, get, invoke, oidcGroup, runtimeWith, userRecord } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §3 "Identity" and "Roles", through the local server and through the Lambda code path with hand-built
+// docs/reference/identity.md#sources-in-order-of-precedence and "Roles", through the local server and through the Lambda code path with hand-built
 // REST (v1) and HTTP API (v2) events.
 
 const items = [get('/items')];
@@ -56,7 +56,7 @@ describe('without a role', () => {
   });
 });
 
-describe('records apply only through their own type (SPEC.md §2)', () => {
+describe('records apply only through their own type (docs/reference/permissions.md#records-apply-only-to-their-own-type)', () => {
   it.each([
     { who: 'a user named like an OIDC_GROUP record', headers: as.user('vets') },
     { who: 'a user named like an API_KEY record', headers: as.user('bob') },

@@ -14,7 +14,7 @@ import {
 import { as, type Harness, startHarness } from '../../support/harness';
 import { type JwksServer, type SigningKey, signingKey, startJwksServer } from '../../support/jwks';
 
-// In-process JWT verification (README "JWT verification"), through the local server and the Lambda code path,
+// In-process JWT verification (docs/reference/identity.md#verified-bearer-tokens), through the local server and the Lambda code path,
 // against a key set served on loopback by the test.
 
 const AUDIENCE = 'scoutr-web';
@@ -282,7 +282,7 @@ describe('key rotation', () => {
   });
 });
 
-// SPEC.md §3: a JWT user's username is a claim that identifies the user (JWT_USERNAME_CLAIM, default
+// docs/reference/identity.md#what-each-source-gives: a JWT user's username is a claim that identifies the user (JWT_USERNAME_CLAIM, default
 // cognito:username), else the user id; never preferred_username, which OIDC says is neither unique nor stable and
 // which users may often edit. `${user.username}` row filters and the audit record see the same username.
 describe('the username of a verified token', () => {

@@ -1,13 +1,13 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import * as z from 'zod/mini';
-import { defineApp } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { routesFor } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';
 import { apiKey, expectError, get, post } from '../../factories/http';
 import { startExample } from '../../support/examples';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// GET /openapi.json answers the document for the caller (SPEC.md §15): only the routes their roles permit, the item
+// GET /openapi.json answers the document for the caller (docs/reference/endpoints.md#the-api-as-each-caller-sees-it): only the routes their roles permit, the item
 // schema without the fields hidden from them, and _explain only for roles with `explain`. Checked against the API's
 // own answers: every listed route answers that caller something other than 401/403, every unlisted one 403.
 

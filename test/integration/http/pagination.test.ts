@@ -12,7 +12,7 @@ import {
 } from '../../factories/http';
 import { as, type Harness, type Reply, startHarness } from '../../support/harness';
 
-// SPEC.md §6: `_limit` caps a page; a next link (relative `Link` and `X-Next-Cursor`) comes exactly when there may
+// docs/reference/pagination.md#limit-and-next-links: `_limit` caps a page; a next link (relative `Link` and `X-Next-Cursor`) comes exactly when there may
 // be more; walking every page sees each item once; a cursor is bound to stage, table, route, query and caller.
 
 const pad = (n: number) => String(n).padStart(2, '0');

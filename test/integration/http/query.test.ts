@@ -3,7 +3,7 @@ import { shapes } from '../../factories/events';
 import { apiKey, expectError, expectInvalidQuery, get, idsOf, invoke, userRecord } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §4, end to end against DynamoDB: every operator, the number rule, negatives matching items that lack
+// docs/reference/query-language.md#operators, end to end against DynamoDB: every operator, the number rule, negatives matching items that lack
 // the field, repeated keys, path filters, and every malformed query answered 400 INVALID_QUERY naming the parameter.
 
 const BIG = '12345678901234567890123456789012345678'; // 38 digits: a double would round it

@@ -2,7 +2,7 @@ import { restEvent } from '../../factories/events';
 import { apiKey, expectError, get, idsOf, invoke, oidcGroup, post, userRecord } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §2–3: rows visible = OR over the roles that permit the request of each role's read filter, which is
+// docs/reference/permissions.md#auth-records-and-groups, docs/reference/permissions.md#404-or-403: rows visible = OR over the roles that permit the request of each role's read filter, which is
 // the AND of filter_fields and read_filters over the record and all its groups. A row the caller cannot see is 404.
 
 /** A record value naming the caller (`${user.username}`), as stored in the auth table. */

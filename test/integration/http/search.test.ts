@@ -2,7 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { apiKey, auditRecords, expectError, expectInvalidQuery, idsOf, post } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §5: POST /search/{search_key} with a JSON array of 1..1000 scalars answers the visible items whose
+// docs/reference/endpoints.md#json-shapes: POST /search/{search_key} with a JSON array of 1..1000 scalars answers the visible items whose
 // field is one of the values, each once: by BatchGetItem on the partition key, Query on an index, Scan otherwise.
 
 const items = [
@@ -157,7 +157,7 @@ it('writes one SEARCH audit record with the values as its body and no resource k
   expect(added[0]).not.toHaveProperty('resource_key');
 });
 
-describe('answer shapes (SPEC.md §5)', () => {
+describe('answer shapes (docs/reference/endpoints.md#json-shapes)', () => {
   it('answers sets as sorted arrays, binary as base64, null as null and inexact numbers as text', async () => {
     // Prepare: written raw, since seeds are plain JSON
     await h.db.send(

@@ -2,7 +2,7 @@ import type { JsonOut } from '../../../src/core/json';
 import { apiKey, auditRecords, expectError, expectInvalidQuery, get } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
-// SPEC.md §5 "Unique routes": the distinct values of one field among visible items (query filters apply), list
+// docs/reference/endpoints.md#unique-routes: the distinct values of one field among visible items (query filters apply), list
 // elements counted one by one, ordered numbers → strings → booleans; not paginated.
 
 const shout = (values: JsonOut[]) => values.map((v) => (typeof v === 'string' ? v.toUpperCase() : v));

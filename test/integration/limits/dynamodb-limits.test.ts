@@ -1,7 +1,7 @@
 // Every limit DynamoDB enforces on a request Scoutr builds from the caller's input is caught first and answered 4xx
-// naming what is wrong, with nothing written (SPEC.md §7). Each case was a 500 or a misleading 503 before the check.
+// naming what is wrong, with nothing written (docs/reference/errors.md#the-error-body). Each case was a 500 or a misleading 503 before the check.
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { defineApp } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { fromJson, plainToJson } from '../../../src/core/json';
 import { apiKey, expectError } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
@@ -46,7 +46,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-  // Partition key: 1..2048 bytes (SPEC.md §1); the bytes are UTF-8 ones, so 1025 × 'é' is over.
+  // Partition key: 1..2048 bytes (docs/reference/tables.md#the-data-table); the bytes are UTF-8 ones, so 1025 × 'é' is over.
   {
     what: 'an id of 3000 bytes',
     method: 'POST',

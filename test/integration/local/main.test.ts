@@ -8,7 +8,7 @@ import { freePort } from '../../../src/local/emulator';
 import { localDb, testCredentialsEnv, uniqueName } from '../../support/db';
 import { signingKey, startJwksServer } from '../../support/jwks';
 
-// `npm start` against an external DynamoDB, configured only by the environment (SPEC.md §10): tables it is pointed
+// `npm start` against an external DynamoDB, configured only by the environment (docs/reference/configuration.md#the-local-server): tables it is pointed
 // at are never created, seeded or reset unless SCOUTR_SEED=example asks for it.
 
 jest.setTimeout(60_000);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../../src/local/emulator';
 
-// A route table API Gateway could not deploy (SPEC.md §14) stops `npm start` before anything starts, naming the
+// A route table API Gateway could not deploy (docs/reference/app-config.md#routes-api-gateway-can-deploy) stops `npm start` before anything starts, naming the
 // route, whether the app module uses defineApp (refused as it loads) or exports a plain object (refused by the
 // same check before the server starts).
 

@@ -1,7 +1,7 @@
 import { exampleDir } from '../../../scripts/examples';
 import { startTestServer } from '../../../src/testing';
 
-// `scoutr/testing` (SPEC.md §14): a project's API on its own embedded DynamoDB, for the project's tests.
+// `scoutr/testing` (docs/reference/package.md#testing-helpers-scoutrtesting): a project's API on its own embedded DynamoDB, for the project's tests.
 
 jest.setTimeout(120_000);
 

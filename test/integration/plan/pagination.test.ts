@@ -5,7 +5,7 @@ import { localDb, uniqueName } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 import { createPlanTable, idsIn, nextOf, type Page, putItems, repeated, spy, toItem, walk } from './support';
 
-// SPEC.md §6: walking every page through the Link header sees each visible item exactly once, whatever the plan
+// docs/reference/pagination.md#limit-and-next-links: walking every page through the Link header sees each visible item exactly once, whatever the plan
 // (Scan, Query, BatchGetItem, a filter DynamoDB applies, a residual Scoutr applies), also while items are added
 // and removed between pages; and a cursor only works for the request it was issued for, for 24 hours.
 

@@ -14,7 +14,7 @@ import {
   UNUSABLE_INDEXES,
 } from './support';
 
-// SPEC.md §4 "Planning", checked on what Scoutr actually sends to DynamoDB Local: each workload uses the cheapest
+// docs/reference/query-language.md#planning, checked on what Scoutr actually sends to DynamoDB Local: each workload uses the cheapest
 // operation the key schema allows, every answer is still exactly the visible items it asked for, and indexes that
 // do not project ALL attributes are never read.
 
@@ -107,7 +107,7 @@ const operations = () => dataReads().map((c) => c.command);
 /** The request log line of the last request. */
 const lastLine = () => log.lines.filter((l) => l.msg === 'request').at(-1)?.fields as Record<string, unknown>;
 
-/** Nothing read an index that does not project ALL attributes (SPEC.md §4). */
+/** Nothing read an index that does not project ALL attributes (docs/reference/query-language.md#planning). */
 afterEach(() => {
   const used = dataReads().map((c) => c.input.IndexName);
   for (const ix of UNUSABLE_INDEXES) expect(used).not.toContain(ix);

@@ -5,7 +5,7 @@ import { localDb, uniqueName } from '../../support/db';
 import { as, type Harness, type Reply, startHarness } from '../../support/harness';
 import { createPlanTable, idsIn, putItems, repeated, spy, walk } from './support';
 
-// SPEC.md §6: every answer, with or without _limit, is cut below the 6 MB Lambda limit measured on the whole
+// docs/reference/pagination.md#limit-and-next-links: every answer, with or without _limit, is cut below the 6 MB Lambda limit measured on the whole
 // response envelope (the body is a JSON string inside it, so quotes and backslashes count twice), and a request
 // stops reading after READ_BUDGET_MS with a cursor: never a 500 or a timeout for size.
 

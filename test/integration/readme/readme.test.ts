@@ -1,135 +1,56 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import exampleApp from '../../../example/petstore/scoutr.config';
-import * as exampleSeed from '../../../example/petstore/seed';
-import { EXAMPLES, type ExampleName, examplePolicyRecords } from '../../../scripts/examples';
-import { EnvSchema } from '../../../src/config';
-import { dataTableOf } from '../../../src/core/app';
-import { LocalEnvSchema } from '../../../src/local/config';
+import { EXAMPLES, type ExampleName } from '../../../scripts/examples';
+import { blocks, pages } from '../../docs/support/markdown';
+import { claimsAnswers, curlsOf, replay } from '../../docs/support/replay';
 import { startExample } from '../../support/examples';
-import { type Harness, startHarness } from '../../support/harness';
 
-const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+// The README's commands are true: each curl block that claims answers (`# → STATUS`) is marked with the example it
+// runs against (`<!-- replay: example NAME -->`) and answers, in order, against a fresh start of that example what
+// the README says. What the README used to hold, and its checks, moved to docs/ and test/docs: the tour of the pet
+// store and each example's demo (test/docs/run/replay.test.ts), every environment variable in the configuration
+// reference (test/docs/reference.test.ts), links and anchors (test/docs/links.test.ts).
 
-interface Curl {
-  line: string;
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  expect: number;
-}
+const readme = pages().find((p) => p.path === 'README.md')!;
+const curlBlocks = blocks(readme).filter((b) => b.lang === 'sh' && claimsAnswers(b.body));
 
-/** Splits a shell command line on spaces outside single quotes (the README only uses single quotes). */
-function words(line: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quoted = false;
-  let inWord = false;
-  for (const c of line) {
-    if (c === "'") {
-      quoted = !quoted;
-      inWord = true;
-    } else if (c === ' ' && !quoted) {
-      if (inWord) out.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += c;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(current);
-  return out;
-}
-
-function parseCurl(line: string): Curl {
-  const [command, expectText] = line.split('# →');
-  const args = words(command!.trim());
-  const curl: Curl = { line, method: 'GET', url: '', headers: {}, body: undefined, expect: Number(expectText) };
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-X') curl.method = args[++i]!;
-    else if (a === '-H') {
-      const [name, ...rest] = args[++i]!.split(':');
-      curl.headers[name!.trim()] = rest.join(':').trim();
-    } else if (a === '-d') {
-      curl.body = args[++i]!;
-      if (curl.method === 'GET') curl.method = 'POST';
-    } else if (a.startsWith('-')) {
-      if (!/^-[sig]+$/.test(a)) throw new Error(`unknown curl flag ${a} in: ${line}`);
-    } else curl.url = a;
-  }
-  return curl;
-}
-
-const tryIt = readme.slice(readme.indexOf('## Try it'));
-const block = tryIt.slice(tryIt.indexOf('```sh') + 5, tryIt.indexOf('```', tryIt.indexOf('```sh') + 5));
-const curls = block
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l.startsWith('curl '))
-  .map(parseCurl);
-
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app: exampleApp,
-    seed: { items: exampleSeed.items, ...examplePolicyRecords('petstore') },
-    dataTable: dataTableOf(exampleApp),
-  });
-});
-afterAll(() => h.close());
-
-it('has curl examples, each with its expected status', () => {
-  expect(curls.length).toBeGreaterThan(20);
-  for (const c of curls) expect(Number.isInteger(c.expect)).toBe(true);
-});
-
-/** Sends each curl in order; the lines answered with another status than the README says (none, if it is true). */
-async function replay(harness: Harness, commands: readonly Curl[]): Promise<string[]> {
-  const results: string[] = [];
-  for (const c of commands) {
-    const path = c.url.replace('http://127.0.0.1:3000', '');
-    const res = await harness.request(c.method, path, { headers: c.headers, ...(c.body ? { body: c.body } : {}) });
-    results.push(`${res.status === c.expect ? 'ok ' : 'BAD'} ${res.status} ${c.line}`);
-  }
-  return results.filter((r) => r.startsWith('BAD'));
-}
-
-it('answers every README curl, in order, with the status the README says', async () => {
-  expect(await replay(h, curls)).toEqual([]);
-});
-
-it('documents every environment variable of the configuration', () => {
-  for (const key of [...Object.keys(EnvSchema.shape), ...Object.keys(LocalEnvSchema.shape)]) {
-    expect(readme).toContain(`\`${key}\``);
+it('has a first request, each curl with its expected status, marked with the example it runs against', () => {
+  expect(curlBlocks.length).toBeGreaterThanOrEqual(1);
+  for (const b of curlBlocks) {
+    expect(b.marker).toMatch(/^replay: example \w+$/);
+    expect(EXAMPLES).toContain(b.marker!.split(' ')[2]);
+    const curls = curlsOf(b.body);
+    expect(curls.length).toBeGreaterThanOrEqual(3);
+    for (const c of curls) expect(Number.isInteger(c.expect)).toBe(true);
   }
 });
 
-// README "Examples": one ```sh block per example, under its `### name` heading, replayed against that example.
-const examples = readme.slice(readme.indexOf('## Examples'), readme.indexOf('## Performance'));
-const exampleBlocks = [...examples.matchAll(/### (\w+)[^\n]*\n[\s\S]*?```sh\n([\s\S]*?)```/g)].map((m) => ({
-  name: m[1] as ExampleName,
-  curls: m[2]!
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('curl '))
-    .map(parseCurl),
-}));
-
-it('has a replayable block for each example but the pet store', () => {
-  expect(exampleBlocks.map((b) => b.name).sort()).toEqual([...EXAMPLES].filter((n) => n !== 'petstore').sort());
-  for (const b of exampleBlocks) expect(b.curls.length).toBeGreaterThan(10);
+it('shows the install and the two commands, and this repository`s', () => {
+  const shell = blocks(readme)
+    .filter((b) => b.lang === 'sh')
+    .map((b) => b.body)
+    .join('\n');
+  for (const command of [
+    'npm install scoutr',
+    'npx scoutr init',
+    'npx scoutr dev',
+    'npm install',
+    'npm start',
+    'npm test',
+  ])
+    expect(shell).toContain(command);
 });
 
-describe.each(exampleBlocks)('the $name example', ({ name, curls: exampleCurls }) => {
+it('links into each part of the docs', () => {
+  for (const part of ['docs/README.md', 'docs/tutorials/', 'docs/how-to/', 'docs/reference/', 'docs/explanation/'])
+    expect(readme.text).toContain(`](${part}`);
+});
+
+describe.each(curlBlocks.map((b) => [b.line, b] as const))('the README block at line %s', (_, block) => {
   it('answers every curl, in order, with the status the README says', async () => {
-    const eh = await startExample(name);
+    const h = await startExample(block.marker!.split(' ')[2] as ExampleName);
     try {
-      expect(await replay(eh, exampleCurls)).toEqual([]);
+      expect(await replay(h, curlsOf(block.body))).toEqual([]);
     } finally {
-      await eh.close();
+      await h.close();
     }
   });
 });

@@ -1,78 +1,65 @@
-import { as, type Harness, startHarness } from '../../support/harness';
-import { scanAudit, scanData, snapshot, storedItem } from './support';
+import { as } from '../../support/harness';
+import { scanAudit, scanData, storedItem, writeTests } from './support';
 
-// POST /item through the local server (SPEC.md §3 "Writes", §5 "Bodies", §7): what a create accepts, what it
+// POST /item through the local server (docs/reference/permissions.md#writes, docs/reference/writes.md#bodies, docs/reference/errors.md#the-error-body): what a create accepts, what it
 // refuses, and that a refused create writes nothing.
 
 // jest.config.js's testTimeout is a global option, so inside a project it does not apply: set it here.
 jest.setTimeout(30_000);
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    dataTable: {
-      partitionKey: { name: 'id', type: 'S' },
-      indexes: [
-        { name: 'type-index', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'price', type: 'N' } },
-      ],
-    },
-    seed: {
-      items: [{ id: 'exists', team: 'a', name: 'original' }],
-      authRecords: [
-        {
-          id: 'writer',
-          type: 'API_KEY',
-          username: 'writer-user',
-          permitted_endpoints: [
-            { method: 'POST', endpoint: '/item' },
-            { method: 'GET', endpoint: '/item/[^/]+' },
-          ],
-          exclude_fields: ['secret', 'supplier.contact'],
-        },
-        { id: 'browser', type: 'API_KEY', permitted_endpoints: [{ method: 'GET', endpoint: '/items' }] },
-        {
-          id: 'ann',
-          type: 'USERNAME',
-          permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
-          create_filters: [{ field: 'team', value: 'a' }],
-          read_filters: [{ field: 'team', operator: 'in', value: ['a', 'b'] }],
-        },
-        {
-          id: 'olga',
-          type: 'USERNAME',
-          permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Scoutr placeholder, not a JS template
-          read_filters: [{ field: 'owner', value: '${user.username}' }],
-        },
-        {
-          id: 'team-a',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
-          create_filters: [{ field: 'team', value: 'a' }],
-        },
-        {
-          id: 'team-b',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
-          create_filters: [{ field: 'team', value: 'b' }],
-          exclude_fields: ['cost'],
-        },
-      ],
-    },
-  });
+const { h, expectNothingWritten } = writeTests({
+  dataTable: {
+    partitionKey: { name: 'id', type: 'S' },
+    indexes: [{ name: 'type-index', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'price', type: 'N' } }],
+  },
+  seed: {
+    items: [{ id: 'exists', team: 'a', name: 'original' }],
+    authRecords: [
+      {
+        id: 'writer',
+        type: 'API_KEY',
+        username: 'writer-user',
+        permitted_endpoints: [
+          { method: 'POST', endpoint: '/item' },
+          { method: 'GET', endpoint: '/item/[^/]+' },
+        ],
+        exclude_fields: ['secret', 'supplier.contact'],
+      },
+      { id: 'browser', type: 'API_KEY', permitted_endpoints: [{ method: 'GET', endpoint: '/items' }] },
+      {
+        id: 'ann',
+        type: 'USERNAME',
+        permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
+        create_filters: [{ field: 'team', value: 'a' }],
+        read_filters: [{ field: 'team', operator: 'in', value: ['a', 'b'] }],
+      },
+      {
+        id: 'olga',
+        type: 'USERNAME',
+        permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Scoutr placeholder, not a JS template
+        read_filters: [{ field: 'owner', value: '${user.username}' }],
+      },
+      {
+        id: 'team-a',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
+        create_filters: [{ field: 'team', value: 'a' }],
+      },
+      {
+        id: 'team-b',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: [{ method: 'POST', endpoint: '/item' }],
+        create_filters: [{ field: 'team', value: 'b' }],
+        exclude_fields: ['cost'],
+      },
+    ],
+  },
 });
-afterAll(() => h.close());
 
 const writer = { headers: { ...as.key('writer'), 'content-type': 'application/json' } };
 const post = (body: unknown, headers: Record<string, string> = writer.headers) =>
   h.request('POST', '/item', { headers, body });
-
-/** Runs `act` and asserts that neither the data table nor the audit table changed. */
-async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
-  const before = await snapshot(h);
-  await act();
-  expect(await snapshot(h)).toEqual(before);
-}
 
 describe('a successful create', () => {
   it('answers 201 with the item as the caller may see it, its ETag, and stores a time-based first version with a CREATE record', async () => {
@@ -290,7 +277,7 @@ describe('size and shape limits', () => {
   });
 });
 
-describe('order of checks (SPEC.md §3)', () => {
+describe('order of checks (docs/reference/permissions.md#order-of-checks)', () => {
   it.each([
     { what: '401 before anything', headers: {}, body: '{', want: 401 },
     { what: '403 endpoint before 413', headers: as.key('browser'), body: 'x'.repeat(400 * 1024), want: 403 },

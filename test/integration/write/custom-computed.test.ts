@@ -1,8 +1,9 @@
-import { defineApp, type JsonItem } from '../../../src/core/app';
-import { as, type Harness, startHarness } from '../../support/harness';
+import type { JsonItem } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
+import { as, harnessForFile } from '../../support/harness';
 import { snapshot, storedItem } from './support';
 
-// A custom action's view of its request (SPEC.md §8): `req.caller` says who calls, and `ops.update(id, fn)` computes
+// A custom action's view of its request (docs/reference/app-config.md#custom-actions): `req.caller` says who calls, and `ops.update(id, fn)` computes
 // the change from the stored item as that caller may see it, on each attempt.
 
 const seen: JsonItem[] = [];
@@ -32,25 +33,21 @@ const app = defineApp({
   },
 });
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: {
-      items: [{ id: 'i-1', name: 'one', cost: 7, tags: ['a'] }],
-      authRecords: [
-        {
-          id: 'tagger',
-          type: 'API_KEY',
-          permitted_endpoints: [{ method: 'POST', endpoint: '/item/[^/]+/(tag|probe)|/who' }],
-          exclude_fields: ['cost'],
-        },
-        { id: 'g-who', type: 'OIDC_GROUP', permitted_endpoints: [{ method: 'POST', endpoint: '/who' }] },
-      ],
-    },
-  });
+const h = harnessForFile({
+  app,
+  seed: {
+    items: [{ id: 'i-1', name: 'one', cost: 7, tags: ['a'] }],
+    authRecords: [
+      {
+        id: 'tagger',
+        type: 'API_KEY',
+        permitted_endpoints: [{ method: 'POST', endpoint: '/item/[^/]+/(tag|probe)|/who' }],
+        exclude_fields: ['cost'],
+      },
+      { id: 'g-who', type: 'OIDC_GROUP', permitted_endpoints: [{ method: 'POST', endpoint: '/who' }] },
+    ],
+  },
 });
-afterAll(() => h.close());
 
 it('computes the change from the stored item without the fields hidden from the caller or reserved ones', async () => {
   const res = await h.request('POST', '/item/i-1/tag', { headers: as.key('tagger'), body: { tag: 'b' } });

@@ -1,11 +1,11 @@
 import app from '../../../example/petstore/scoutr.config';
 import { items } from '../../../example/petstore/seed';
 import { dataTableOf } from '../../../src/core/app';
-import { as, type Harness, startHarness } from '../../support/harness';
-import { scanAudit, snapshot, storedItem } from './support';
+import { as } from '../../support/harness';
+import { scanAudit, storedItem, writeTests } from './support';
 
-// The example's custom action POST /item/{id}/sell (SPEC.md §8): an update under the update rules of the roles that
-// permit the custom route, audited and versioned as SELL. Also the example's generateId (§5 "Bodies").
+// The example's custom action POST /item/{id}/sell (docs/reference/app-config.md#custom-actions): an update under the update rules of the roles that
+// permit the custom route, audited and versioned as SELL. Also the example's generateId (docs/reference/writes.md#bodies).
 
 jest.setTimeout(30_000);
 
@@ -14,44 +14,34 @@ let clock = Date.parse('2035-03-01T12:00:00Z');
 const sell = { method: 'POST', endpoint: '/item/[^/]+/sell' };
 const read = { method: 'GET', endpoint: '/item/[^/]+' };
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    dataTable: dataTableOf(app),
-    overrides: { now: () => clock },
-    seed: {
-      items,
-      authRecords: [
-        { id: 'admin', type: 'API_KEY', username: 'admin', permitted_endpoints: [{ method: '*', endpoint: '.*' }] },
-        {
-          id: 'dog-seller',
-          type: 'API_KEY',
-          permitted_endpoints: [sell, read],
-          read_filters: [{ field: 'type', operator: 'in', value: ['dog', 'cat', 'rabbit'] }],
-          update_filters: [{ field: 'type', value: 'dog' }],
-        },
-        { id: 'patcher', type: 'API_KEY', permitted_endpoints: [{ method: 'PATCH', endpoint: '/item/[^/]+' }] },
-        { id: 'notes-only', type: 'API_KEY', permitted_endpoints: [sell], update_fields_permitted: ['notes'] },
-        { id: 'g-patch-all', type: 'OIDC_GROUP', permitted_endpoints: [{ method: 'PATCH', endpoint: '/item/[^/]+' }] },
-        {
-          id: 'g-sell-dogs',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: [sell],
-          update_filters: [{ field: 'type', value: 'dog' }],
-        },
-        { id: 'creator', type: 'API_KEY', permitted_endpoints: [{ method: 'POST', endpoint: '/item' }] },
-      ],
-    },
-  });
+const { h, expectNothingWritten } = writeTests({
+  app,
+  dataTable: dataTableOf(app),
+  overrides: { now: () => clock },
+  seed: {
+    items,
+    authRecords: [
+      { id: 'admin', type: 'API_KEY', username: 'admin', permitted_endpoints: [{ method: '*', endpoint: '.*' }] },
+      {
+        id: 'dog-seller',
+        type: 'API_KEY',
+        permitted_endpoints: [sell, read],
+        read_filters: [{ field: 'type', operator: 'in', value: ['dog', 'cat', 'rabbit'] }],
+        update_filters: [{ field: 'type', value: 'dog' }],
+      },
+      { id: 'patcher', type: 'API_KEY', permitted_endpoints: [{ method: 'PATCH', endpoint: '/item/[^/]+' }] },
+      { id: 'notes-only', type: 'API_KEY', permitted_endpoints: [sell], update_fields_permitted: ['notes'] },
+      { id: 'g-patch-all', type: 'OIDC_GROUP', permitted_endpoints: [{ method: 'PATCH', endpoint: '/item/[^/]+' }] },
+      {
+        id: 'g-sell-dogs',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: [sell],
+        update_filters: [{ field: 'type', value: 'dog' }],
+      },
+      { id: 'creator', type: 'API_KEY', permitted_endpoints: [{ method: 'POST', endpoint: '/item' }] },
+    ],
+  },
 });
-afterAll(() => h.close());
-
-async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
-  const before = await snapshot(h);
-  await act();
-  expect(await snapshot(h)).toEqual(before);
-}
 
 const sellPet = (id: string, who: Record<string, string>, body?: unknown) =>
   h.request('POST', `/item/${id}/sell`, { headers: who, ...(body === undefined ? {} : { body }) });

@@ -1,8 +1,8 @@
 import type { AppConfig } from '../../../src/core/app';
-import { as, type Harness, startHarness } from '../../support/harness';
-import { afterNextConsistentGet, scanAudit, snapshot, storedItem } from './support';
+import { as } from '../../support/harness';
+import { afterNextConsistentGet, scanAudit, storedItem, writeTests } from './support';
 
-// DELETE /item/{id} through the local server (SPEC.md §3, §5, §8 deleteCondition, §9).
+// DELETE /item/{id} through the local server (docs/reference/permissions.md#writes, docs/reference/endpoints.md#single-items, docs/reference/app-config.md#conditions, docs/reference/audit.md#the-audit-record).
 
 jest.setTimeout(30_000);
 
@@ -13,56 +13,46 @@ const app: AppConfig = {
 
 const row = (id: string, extra: Record<string, unknown> = {}) => ({ id, team: 'a', name: id, cost: 3, ...extra });
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: {
-      items: [
-        row('gone'),
-        row('mine'),
-        row('team-b', { team: 'b' }),
-        row('team-c', { team: 'c' }),
-        row('protected', { protected: true }),
-        row('protected-b', { team: 'b', protected: true }),
-        row('protected-c', { team: 'c', protected: true }),
-        row('stale'),
-        row('race-update'),
-        row('race-move'),
-        row('split-b', { team: 'b' }),
-      ],
-      authRecords: [
-        { id: 'admin', type: 'API_KEY', permitted_endpoints: [{ method: '*', endpoint: '.*' }] },
-        {
-          id: 'deleter',
-          type: 'API_KEY',
-          permitted_endpoints: [{ method: 'DELETE', endpoint: '/item/[^/]+' }],
-          read_filters: [{ field: 'team', operator: 'in', value: ['a', 'b'] }],
-          delete_filters: [{ field: 'team', value: 'a' }],
-          exclude_fields: ['cost'],
-        },
-        { id: 'reader', type: 'API_KEY', permitted_endpoints: [{ method: 'GET', endpoint: '/item/[^/]+' }] },
-        {
-          id: 'g-get-a',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: [{ method: 'GET', endpoint: '/item/[^/]+' }],
-          read_filters: [{ field: 'team', value: 'a' }],
-        },
-        { id: 'g-delete', type: 'OIDC_GROUP', permitted_endpoints: [{ method: 'DELETE', endpoint: '/item/[^/]+' }] },
-      ],
-    },
-  });
+const { h, expectNothingWritten } = writeTests({
+  app,
+  seed: {
+    items: [
+      row('gone'),
+      row('mine'),
+      row('team-b', { team: 'b' }),
+      row('team-c', { team: 'c' }),
+      row('protected', { protected: true }),
+      row('protected-b', { team: 'b', protected: true }),
+      row('protected-c', { team: 'c', protected: true }),
+      row('stale'),
+      row('race-update'),
+      row('race-move'),
+      row('split-b', { team: 'b' }),
+    ],
+    authRecords: [
+      { id: 'admin', type: 'API_KEY', permitted_endpoints: [{ method: '*', endpoint: '.*' }] },
+      {
+        id: 'deleter',
+        type: 'API_KEY',
+        permitted_endpoints: [{ method: 'DELETE', endpoint: '/item/[^/]+' }],
+        read_filters: [{ field: 'team', operator: 'in', value: ['a', 'b'] }],
+        delete_filters: [{ field: 'team', value: 'a' }],
+        exclude_fields: ['cost'],
+      },
+      { id: 'reader', type: 'API_KEY', permitted_endpoints: [{ method: 'GET', endpoint: '/item/[^/]+' }] },
+      {
+        id: 'g-get-a',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: [{ method: 'GET', endpoint: '/item/[^/]+' }],
+        read_filters: [{ field: 'team', value: 'a' }],
+      },
+      { id: 'g-delete', type: 'OIDC_GROUP', permitted_endpoints: [{ method: 'DELETE', endpoint: '/item/[^/]+' }] },
+    ],
+  },
 });
-afterAll(() => h.close());
 
 const del = (id: string, headers: Record<string, string> = as.key('deleter')) =>
   h.request('DELETE', `/item/${id}`, { headers });
-
-async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
-  const before = await snapshot(h);
-  await act();
-  expect(await snapshot(h)).toEqual(before);
-}
 
 it('answers 200 with the deleted item as the caller may see it, and records a DELETE version with item null', async () => {
   // Act

@@ -1,7 +1,7 @@
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { itemToJson, type JsonOut } from '../../../src/core/json';
 import type { Item } from '../../../src/core/values';
-import type { Harness } from '../../support/harness';
+import { type Harness, type HarnessOptions, harnessForFile } from '../../support/harness';
 
 export type Row = { [key: string]: JsonOut };
 
@@ -35,6 +35,20 @@ export async function snapshot(h: Harness): Promise<{ data: Row[]; audit: Row[];
     audit: h.tables.audit ? await scanAudit(h) : [],
     ...(h.tables.grants ? { grants: await scanTable(h, h.tables.grants, 'item_key') } : {}),
   };
+}
+
+/**
+ * The set-up of a write test file: its server (startHarness with `opts`, for the whole file), and the check that a
+ * refused request wrote nothing: `act` leaves the data, audit and grants tables as they were.
+ */
+export function writeTests(opts: HarnessOptions) {
+  const h = harnessForFile(opts);
+  async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
+    const before = await snapshot(h);
+    await act();
+    expect(await snapshot(h)).toEqual(before);
+  }
+  return { h, expectNothingWritten };
 }
 
 let raceCount = 0;

@@ -1,8 +1,8 @@
 import type { AppConfig } from '../../../src/core/app';
-import { as, type Harness, startHarness } from '../../support/harness';
+import { as, harnessForFile } from '../../support/harness';
 import { snapshot, storedItem } from './support';
 
-// update_check_filters (SPEC.md §2, §3 "Writes"; PostgreSQL's WITH CHECK) through the local server: the stored row is
+// update_check_filters (docs/reference/permissions.md#checking-the-new-row-update_check_filters, docs/reference/permissions.md#writes; PostgreSQL's WITH CHECK) through the local server: the stored row is
 // decided on update_filters, the row after the update on update_check_filters, or on update_filters for a role
 // without them. "Members may set `borrower` to themselves on a book nobody has borrowed."
 
@@ -28,35 +28,31 @@ const write = [
   { method: 'POST', endpoint: '/book/[^/]+/borrow' },
 ];
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: {
-      items: ['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => ({ id, title: `book ${id}` })),
-      authRecords: [
-        // the rule of the issue: update_filters on the stored row, update_check_filters on the new one
-        {
-          id: 'members',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: write,
-          update_fields_permitted: ['borrower'],
-          update_filters: notBorrowed,
-          update_check_filters: [{ field: 'borrower', value: ME }],
-        },
-        // the same without update_check_filters: the new row is checked against update_filters, as before
-        {
-          id: 'old-members',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: write,
-          update_fields_permitted: ['borrower', 'title'],
-          update_filters: notBorrowed,
-        },
-      ],
-    },
-  });
+const h = harnessForFile({
+  app,
+  seed: {
+    items: ['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => ({ id, title: `book ${id}` })),
+    authRecords: [
+      // the rule of the issue: update_filters on the stored row, update_check_filters on the new one
+      {
+        id: 'members',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: write,
+        update_fields_permitted: ['borrower'],
+        update_filters: notBorrowed,
+        update_check_filters: [{ field: 'borrower', value: ME }],
+      },
+      // the same without update_check_filters: the new row is checked against update_filters, as before
+      {
+        id: 'old-members',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: write,
+        update_fields_permitted: ['borrower', 'title'],
+        update_filters: notBorrowed,
+      },
+    ],
+  },
 });
-afterAll(() => h.close());
 
 const member = (id: string) => as.user(id, ['members']);
 const patch = (id: string, who: Record<string, string>, body: unknown) =>

@@ -1,9 +1,9 @@
 import type { AppConfig } from '../../../src/core/app';
-import { as, type Harness, startHarness } from '../../support/harness';
-import { afterNextConsistentGet, scanAudit, snapshot, storedItem } from './support';
+import { as } from '../../support/harness';
+import { afterNextConsistentGet, scanAudit, storedItem, writeTests } from './support';
 
-// PUT and PATCH /item/{id} through the local server (SPEC.md §3 "Writes", "404 or 403", "Order of checks",
-// "Atomicity"; §5): partial updates, who may change which field of which row, ETags, and lost races.
+// PUT and PATCH /item/{id} through the local server (docs/reference/permissions.md#writes, "404 or 403", "Order of checks",
+// "Atomicity"; docs/reference/endpoints.md#single-items): partial updates, who may change which field of which row, ETags, and lost races.
 
 jest.setTimeout(30_000);
 
@@ -53,75 +53,71 @@ const ids = [
 
 const endpoints = (...methods: string[]) => methods.map((method) => ({ method, endpoint: '/item/[^/]+' }));
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: {
-      items: [
-        ...ids.map((id) => pet(id)),
-        pet('row-b', { team: 'b' }),
-        pet('row-c', { team: 'c' }),
-        pet('locked', { locked: true }),
-      ],
-      authRecords: [
-        {
-          id: 'admin',
-          type: 'API_KEY',
-          username: 'admin',
-          permitted_endpoints: [{ method: '*', endpoint: '.*' }],
-        },
-        {
-          id: 'editor',
-          type: 'API_KEY',
-          permitted_endpoints: endpoints('GET', 'PUT', 'PATCH'),
-          exclude_fields: ['cost'],
-          update_fields_restricted: ['owner'],
-        },
-        {
-          id: 'namer',
-          type: 'API_KEY',
-          permitted_endpoints: endpoints('PATCH'),
-          update_fields_permitted: ['name', 'notes'],
-        },
-        {
-          id: 'team-a',
-          type: 'API_KEY',
-          permitted_endpoints: endpoints('GET', 'PUT', 'PATCH'),
-          read_filters: [{ field: 'team', operator: 'in', value: ['a', 'b'] }],
-          update_filters: [{ field: 'team', value: 'a' }],
-        },
-        {
-          id: 'only-a',
-          type: 'API_KEY',
-          permitted_endpoints: endpoints('GET', 'PATCH'),
-          read_filters: [{ field: 'team', value: 'a' }],
-          update_filters: [{ field: 'team', value: 'a' }],
-        },
-        {
-          id: 'g-name',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: endpoints('PATCH'),
-          update_fields_permitted: ['name'],
-        },
-        {
-          id: 'g-price',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: endpoints('PATCH'),
-          update_fields_permitted: ['price'],
-        },
-        {
-          id: 'g-get-a',
-          type: 'OIDC_GROUP',
-          permitted_endpoints: endpoints('GET'),
-          read_filters: [{ field: 'team', value: 'a' }],
-        },
-        { id: 'g-patch', type: 'OIDC_GROUP', permitted_endpoints: endpoints('PATCH') },
-      ],
-    },
-  });
+const { h, expectNothingWritten } = writeTests({
+  app,
+  seed: {
+    items: [
+      ...ids.map((id) => pet(id)),
+      pet('row-b', { team: 'b' }),
+      pet('row-c', { team: 'c' }),
+      pet('locked', { locked: true }),
+    ],
+    authRecords: [
+      {
+        id: 'admin',
+        type: 'API_KEY',
+        username: 'admin',
+        permitted_endpoints: [{ method: '*', endpoint: '.*' }],
+      },
+      {
+        id: 'editor',
+        type: 'API_KEY',
+        permitted_endpoints: endpoints('GET', 'PUT', 'PATCH'),
+        exclude_fields: ['cost'],
+        update_fields_restricted: ['owner'],
+      },
+      {
+        id: 'namer',
+        type: 'API_KEY',
+        permitted_endpoints: endpoints('PATCH'),
+        update_fields_permitted: ['name', 'notes'],
+      },
+      {
+        id: 'team-a',
+        type: 'API_KEY',
+        permitted_endpoints: endpoints('GET', 'PUT', 'PATCH'),
+        read_filters: [{ field: 'team', operator: 'in', value: ['a', 'b'] }],
+        update_filters: [{ field: 'team', value: 'a' }],
+      },
+      {
+        id: 'only-a',
+        type: 'API_KEY',
+        permitted_endpoints: endpoints('GET', 'PATCH'),
+        read_filters: [{ field: 'team', value: 'a' }],
+        update_filters: [{ field: 'team', value: 'a' }],
+      },
+      {
+        id: 'g-name',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: endpoints('PATCH'),
+        update_fields_permitted: ['name'],
+      },
+      {
+        id: 'g-price',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: endpoints('PATCH'),
+        update_fields_permitted: ['price'],
+      },
+      {
+        id: 'g-get-a',
+        type: 'OIDC_GROUP',
+        permitted_endpoints: endpoints('GET'),
+        read_filters: [{ field: 'team', value: 'a' }],
+      },
+      { id: 'g-patch', type: 'OIDC_GROUP', permitted_endpoints: endpoints('PATCH') },
+    ],
+  },
 });
-afterAll(() => h.close());
 
 const key = (id: string) => ({ headers: as.key(id) });
 const write = (method: string, id: string, body: unknown, headers: Record<string, string> = as.key('admin')) =>
@@ -130,12 +126,6 @@ const patch = (id: string, body: unknown, headers?: Record<string, string>) => w
 // The other writer of a race runs in another process (h.peer): in one process, writes to an item queue.
 const theirs = async (method: string, path: string, body?: unknown) =>
   (await h.peer()).request(method, path, { headers: as.key('admin'), body });
-
-async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
-  const before = await snapshot(h);
-  await act();
-  expect(await snapshot(h)).toEqual(before);
-}
 
 describe.each(['PUT', 'PATCH'])('%s', (method) => {
   it('changes only the fields the body names and bumps the version', async () => {
@@ -290,7 +280,7 @@ describe('rows a role may change', () => {
   });
 });
 
-describe('order of checks (SPEC.md §3)', () => {
+describe('order of checks (docs/reference/permissions.md#order-of-checks)', () => {
   it.each([
     { what: '400 body before 403 fields', id: 'order', body: { cost: 1, _x: 1 }, as: 'editor', want: 'INVALID_BODY' },
     { what: '403 fields before 404', id: 'absent', body: { cost: 1 }, as: 'editor', want: 'FORBIDDEN' },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppConfig, JsonItem } from '../../../src/core/app';
-import { as, type Harness, startHarness } from '../../support/harness';
-import { snapshot, storedItem } from './support';
+import { as } from '../../support/harness';
+import { storedItem, writeTests } from './support';
 
-// Validators and conditions of the app config (SPEC.md §8) through the local server: what they see, how their
+// Validators and conditions of the app config (docs/reference/app-config.md#validators) through the local server: what they see, how their
 // failures are answered, and that a failed request writes nothing.
 
 jest.setTimeout(30_000);
@@ -48,42 +48,32 @@ const app: AppConfig = {
 
 const valid = { type: 'dog', name: 'Rex', price: 10, code: 'ABC', status: 'available', probe: 'ok' };
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({
-    app,
-    seed: {
-      items: [
-        { id: 'v-1', ...valid, cost: 5 },
-        { id: 'v-2', ...valid, cost: 5 },
-        { id: 'sold', ...valid, status: 'sold', cost: 5 },
-      ],
-      authRecords: [
-        { id: 'admin', type: 'API_KEY', permitted_endpoints: [{ method: '*', endpoint: '.*' }] },
-        {
-          id: 'hider',
-          type: 'API_KEY',
-          permitted_endpoints: [
-            { method: 'POST', endpoint: '/item' },
-            { method: 'PATCH', endpoint: '/item/[^/]+' },
-          ],
-          exclude_fields: ['cost'],
-        },
-      ],
-    },
-  });
+const { h, expectNothingWritten } = writeTests({
+  app,
+  seed: {
+    items: [
+      { id: 'v-1', ...valid, cost: 5 },
+      { id: 'v-2', ...valid, cost: 5 },
+      { id: 'sold', ...valid, status: 'sold', cost: 5 },
+    ],
+    authRecords: [
+      { id: 'admin', type: 'API_KEY', permitted_endpoints: [{ method: '*', endpoint: '.*' }] },
+      {
+        id: 'hider',
+        type: 'API_KEY',
+        permitted_endpoints: [
+          { method: 'POST', endpoint: '/item' },
+          { method: 'PATCH', endpoint: '/item/[^/]+' },
+        ],
+        exclude_fields: ['cost'],
+      },
+    ],
+  },
 });
-afterAll(() => h.close());
 
 const create = (body: unknown, who = 'admin') => h.request('POST', '/item', { headers: as.key(who), body });
 const patch = (id: string, body: unknown, who = 'admin') =>
   h.request('PATCH', `/item/${id}`, { headers: as.key(who), body });
-
-async function expectNothingWritten(act: () => Promise<unknown>): Promise<void> {
-  const before = await snapshot(h);
-  await act();
-  expect(await snapshot(h)).toEqual(before);
-}
 
 describe('on create', () => {
   it('accepts an item every validator accepts', async () => {

@@ -10,7 +10,7 @@ import {
 import { ScoutrError } from '../../../src/core/errors';
 import { answered, thrown } from '../../support/errors';
 
-// SPEC.md §6: a cursor is encrypted and authenticated, expires after 24 hours, and is bound to its context; a
+// docs/reference/pagination.md#cursors: a cursor is encrypted and authenticated, expires after 24 hours, and is bound to its context; a
 // forged, expired, foreign or garbled cursor is 400 INVALID_CURSOR, never a 500.
 
 const key = cursorKey('a test secret');

@@ -4,7 +4,7 @@ import { ScoutrError } from '../../../src/core/errors';
 import type { Role } from '../../../src/core/permissions/roles';
 import { answered, thrown } from '../../support/errors';
 
-// POST /user/has-permission's body, checked by its zod schema (SPEC.md §5): {method, path}, the method in any case.
+// POST /user/has-permission's body, checked by its zod schema (docs/reference/endpoints.md#who-am-i-and-may-i): {method, path}, the method in any case.
 
 const role = {
   id: 'reader',

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import recipes from '../../../example/recipes/scoutr.config';
-import { appItemRoles, formatIssue, loadPolicyFile } from '../../../src/cli/policy-file';
 import { checkItemRoles } from '../../../src/core/item-roles';
 import type { ValidateOptions } from '../../../src/core/policy/validate';
+import { appItemRoles, formatIssue, loadPolicyFile } from '../../../src/policy-file';
 
 let dir: string;
 beforeAll(() => {
@@ -222,7 +222,7 @@ describe('policy validate: one located message per rule', () => {
     expect(got).toEqual(["FILE: records.k.groups[0]: unknown group_id 'nope'"]);
   });
 
-  it('accepts the policy of SPEC.md §12', () => {
+  it('accepts the policy of docs/reference/policy-file.md#the-document', () => {
     const spec = yaml([
       'version: 1',
       'groups:',

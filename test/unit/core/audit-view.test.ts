@@ -11,7 +11,7 @@ import type { Filter, Pred } from '../../../src/core/filter/types';
 import type { Item } from '../../../src/core/values';
 import { answered, thrown } from '../../support/errors';
 
-// What of an audit record a caller may see and filter on (SPEC.md §5 "Audit and history visibility").
+// What of an audit record a caller may see and filter on (docs/reference/audit.md#what-a-caller-with-hidden-fields-sees).
 
 const S = (s: string) => ({ S: s });
 const hidden = ['cost', 'meta.secret'];

@@ -3,7 +3,7 @@ import type { Caller } from '../../../src/core/caller';
 import { itemToJson } from '../../../src/core/json';
 import { itemSize } from '../../../src/core/values';
 
-// The audit record (SPEC.md §9).
+// The audit record (docs/reference/audit.md#the-audit-record).
 
 const now = Date.parse('2025-07-08T09:10:11.012Z');
 const base: AuditInput = {

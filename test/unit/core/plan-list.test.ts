@@ -1,4 +1,4 @@
-// The planning decision of SPEC.md §11 "Planning": a list whose every counting role needs an item role of the caller
+// The planning decision of docs/reference/item-roles.md#planning-what-a-list-costs: a list whose every counting role needs an item role of the caller
 // is served from the caller's grants rows; key lookups stay key lookups; anything else plans as before.
 import { and, type Filter, type Pred } from '../../../src/core/filter/types';
 import { checkItemRoles, isItemRolePred, itemRolePred, needsItemRole } from '../../../src/core/item-roles';

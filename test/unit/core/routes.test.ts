@@ -2,7 +2,8 @@ import articles from '../../../example/articles/scoutr.config';
 import petstore from '../../../example/petstore/scoutr.config';
 import recipes from '../../../example/recipes/scoutr.config';
 import repos from '../../../example/repos/scoutr.config';
-import { type AppConfig, defineApp } from '../../../src/core/app';
+import type { AppConfig } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import {
   canonicalPath,
   canonicalRawPath,
@@ -15,7 +16,7 @@ import {
   trimTrailingSlash,
 } from '../../../src/core/routes';
 
-// SPEC.md §3 canonical path, built from the same few functions by every edge (REST, HTTP API, has-permission).
+// docs/reference/permissions.md#endpoint-rules-and-the-canonical-path, built from the same few functions by every edge (REST, HTTP API, has-permission).
 
 describe('canonicalPath', () => {
   it.each<{ template: string; params: Record<string, string>; path: string }>([

@@ -6,7 +6,7 @@ import { checkCondition, validateBody } from '../../../src/core/validate';
 import type { Item } from '../../../src/core/values';
 import { answered } from '../../support/errors';
 
-// Validators and conditions of the app config (SPEC.md §8).
+// Validators and conditions of the app config (docs/reference/app-config.md#validators).
 
 const caller: Caller = { kind: 'oidc', id: 'u-1', username: 'ursula', groups: [] };
 

@@ -12,7 +12,7 @@ import {
   versionOf,
 } from '../../../src/core/write';
 
-// The in-memory decisions of a write (SPEC.md §3 "Writes").
+// The in-memory decisions of a write (docs/reference/permissions.md#writes).
 
 const caller: Caller = { kind: 'oidc', id: 'u-1', username: 'u-1', groups: [] };
 const role = (id: string, fields: Omit<AuthRecord, 'id'> = {}): Role =>
@@ -132,7 +132,7 @@ describe('rolesAllowingUpdate', () => {
 });
 
 describe('rolesAllowingUpdate with update_check_filters (WITH CHECK)', () => {
-  // "Members may set borrower to themselves on a book nobody has borrowed" (SPEC.md §2, §3 "Writes").
+  // "Members may set borrower to themselves on a book nobody has borrowed" (docs/reference/permissions.md#auth-records-and-groups, docs/reference/permissions.md#writes).
   const free: Item = { id: { S: 'b1' } };
   const mine: Item = { id: { S: 'b1' }, borrower: { S: 'u-1' } };
   const theirs: Item = { id: { S: 'b1' }, borrower: { S: 'u-2' } };

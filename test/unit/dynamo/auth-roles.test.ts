@@ -6,7 +6,7 @@ import { resolveRoles } from '../../../src/core/permissions/resolve';
 import { AuthStore } from '../../../src/dynamo/auth';
 import { expectAuthConfig } from '../../support/errors';
 
-// AuthStore.load with DEFAULT_ROLE / ANONYMOUS_ROLE (SPEC.md §3 "Roles"): the named ROLE record comes in the same
+// AuthStore.load with DEFAULT_ROLE / ANONYMOUS_ROLE (docs/reference/permissions.md#roles): the named ROLE record comes in the same
 // BatchGetItem as the caller's own records, and through the same cache; core's resolveRoles makes the roles.
 
 const user = (id: string, groups: string[] = []): Caller => ({ kind: 'oidc', id, groups });

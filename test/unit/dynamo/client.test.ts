@@ -1,6 +1,6 @@
 import { attemptTimeoutMs, createClient, SDK_MAX_ATTEMPTS } from '../../../src/dynamo/client';
 
-// A DynamoDB that stops answering must cost a request about READ_BUDGET_MS, then 503 (SPEC.md §6, §7): every
+// A DynamoDB that stops answering must cost a request about READ_BUDGET_MS, then 503 (docs/reference/pagination.md#size-and-time-limits, docs/reference/errors.md#throttled): every
 // attempt is bounded, and all attempts with their backoff fit in the budget.
 
 describe('attemptTimeoutMs', () => {

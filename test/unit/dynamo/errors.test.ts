@@ -19,7 +19,7 @@ import { getItem, readPages } from '../../../src/dynamo/read';
 import { errorResult } from '../../../src/http/respond';
 import { answered } from '../../support/errors';
 
-// SDK errors → ScoutrError (SPEC.md §7): throttling is 429 with Retry-After, anything unexpected reaches the boundary
+// SDK errors → ScoutrError (docs/reference/errors.md#throttled): throttling is 429 with Retry-After, anything unexpected reaches the boundary
 // untouched and is answered 500 INTERNAL without a word of SDK text.
 
 const ddb = mockClient(DynamoDBClient);

@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { ScoutrError } from '../../../src/core/errors';
 import type { Item } from '../../../src/core/values';
-import { batchGet, newStats } from '../../../src/dynamo/read';
+import { batchGet, batchGetTables, newStats } from '../../../src/dynamo/read';
 import { answered } from '../../support/errors';
 
 // BatchGetItem (src/dynamo/read.ts): calls of at most 100 keys, and the UnprocessedKeys DynamoDB hands back under
@@ -141,4 +141,43 @@ it('turns a throttled call (after the SDK retries) into 429 THROTTLED', async ()
 it('sends nothing for no keys', async () => {
   expect(await batchGet(db, { table: 't', keys: [] })).toEqual([]);
   expect(ddb.commandCalls(BatchGetItemCommand)).toHaveLength(0);
+});
+
+it('reads two tables in one call, and asks again for what one of them left unprocessed', async () => {
+  // Prepare: the first call leaves g1 of table g unprocessed
+  let call = 0;
+  ddb.on(BatchGetItemCommand).callsFake((input: BatchGetItemCommandInput) => {
+    const asked = input.RequestItems!;
+    const first = call++ === 0;
+    return {
+      Responses: {
+        t: (asked.t?.Keys ?? []).map(item),
+        g: (asked.g?.Keys ?? []).filter((k) => !first || k.id!.S !== 'k1').map(item),
+      },
+      ...(first ? { UnprocessedKeys: { g: { Keys: [key(1)] } } } : {}),
+    };
+  });
+  const stats = newStats();
+  // Act
+  const got = await batchGetTables(
+    db,
+    [
+      { table: 't', keys: keys(2) },
+      { table: 'g', keys: keys(2), consistent: true },
+    ],
+    stats,
+  );
+  // Assess
+  expect(ddb.commandCalls(BatchGetItemCommand).map((c) => c.args[0].input.RequestItems)).toEqual([
+    {
+      t: { ConsistentRead: false, Keys: keys(2) },
+      g: { ConsistentRead: true, Keys: keys(2) },
+    },
+    { g: { ConsistentRead: true, Keys: [key(1)] } },
+  ]);
+  expect([...got].map(([table, items]) => [table, items.map((i) => (i.id as { S: string }).S)])).toEqual([
+    ['t', ['k0', 'k1']],
+    ['g', ['k0', 'k1']],
+  ]);
+  expect(stats).toMatchObject({ calls: 2, scanned: 4 });
 });

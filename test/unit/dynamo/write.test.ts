@@ -20,7 +20,7 @@ import {
 import { errorResult } from '../../../src/http/respond';
 import { answered } from '../../support/errors';
 
-// The transactional write (SPEC.md §3 "Atomicity", §9): which SDK failures mean "lost a race" (re-read and decide
+// The transactional write (docs/reference/writes.md#atomicity-and-optimistic-concurrency, docs/reference/audit.md#the-audit-record): which SDK failures mean "lost a race" (re-read and decide
 // again), which mean "throttled" (429), and which are ours to answer 500.
 
 const ddb = mockClient(DynamoDBClient);

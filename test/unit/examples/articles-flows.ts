@@ -1,4 +1,4 @@
-// The articles example's flows and who may run them (Balrog's roles, SPEC.md §13): one table, checked through
+// The articles example's flows and who may run them (Balrog's roles, docs/tutorials/articles.md): one table, checked through
 // `can()` (test/unit/examples/articles-policy.test.ts) and through HTTP (test/integration/examples/articles.test.ts).
 import type { RoleName } from '../../../example/articles/policy';
 

@@ -1,4 +1,4 @@
-// The articles example's roles (Balrog, SPEC.md §13), tested as Balrog recommends: one test per role and flow,
+// The articles example's roles (Balrog, docs/tutorials/articles.md), tested as Balrog recommends: one test per role and flow,
 // through the package's `loadPolicy(...).can()` (the server's own evaluator), without a database. The same table is
 // replayed through HTTP by test/integration/examples/articles.test.ts.
 

@@ -16,7 +16,7 @@ const sources = (s: Partial<IdentitySources> & { headerList?: Record<string, str
   userAgent: s.userAgent,
 });
 
-describe('resolveCaller precedence (SPEC.md §3: JWT, custom authorizer, OIDC headers, API key)', () => {
+describe('resolveCaller precedence (docs/reference/identity.md#sources-in-order-of-precedence: JWT, custom authorizer, OIDC headers, API key)', () => {
   const jwt = { sub: 'jwt-user' };
   const authorizer = { principalId: 'authz-user' };
   const oidc = { 'Oidc-Claim-Sub': ['oidc-user'] };
@@ -65,7 +65,7 @@ describe('resolveCaller precedence (SPEC.md §3: JWT, custom authorizer, OIDC he
 describe('JWT claims', () => {
   it.each([
     { claims: { sub: 'u1' }, want: { id: 'u1', username: 'u1' } },
-    // never preferred_username: not unique, and often the user's to edit (SPEC.md §3)
+    // never preferred_username: not unique, and often the user's to edit (docs/reference/identity.md#what-each-source-gives)
     { claims: { sub: 'u1', preferred_username: 'pref' }, want: { id: 'u1', username: 'u1' } },
     {
       claims: { sub: 'u1', preferred_username: 'pref', 'cognito:username': 'cog' },

@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient, ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EnvSchema, parseEnv } from '../../../src/config';
-import { defineApp } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { silentLogger } from '../../../src/core/log';
 import { lambdaHandler } from '../../../src/http/lambda';
 import { noReporter } from '../../../src/http/sentry';

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import * as z from 'zod/mini';
 import app from '../../../example/petstore/scoutr.config';
-import { type AppConfig, defineApp } from '../../../src/core/app';
+import type { AppConfig } from '../../../src/core/app';
+import { defineApp } from '../../../src/core/define-app';
 import { routesFor, templateParams } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';
 

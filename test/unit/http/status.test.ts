@@ -1,7 +1,7 @@
 import { ERROR_CODES, ScoutrError, throttled } from '../../../src/core/errors';
 import { httpAnswer, statusOf } from '../../../src/http/status';
 
-// SPEC.md §7: domain errors carry a code; the edge's one table turns it into a status (issue 22, item 5).
+// docs/reference/errors.md#codes: domain errors carry a code; the edge's one table turns it into a status (issue 22, item 5).
 
 describe('the status of each code', () => {
   it.each([

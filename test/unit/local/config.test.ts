@@ -1,6 +1,6 @@
 import { loadLocalConfig } from '../../../src/local/config';
 
-// The local server trusts OIDC headers by default (SPEC.md §3), unless it was asked to verify tokens.
+// The local server trusts OIDC headers by default (docs/reference/identity.md#the-local-server), unless it was asked to verify tokens.
 
 const JWT = {
   OIDC_JWKS_URL: 'http://127.0.0.1:8080/jwks',

@@ -1,4 +1,4 @@
-import { and, chunk, conjuncts, type Filter, fieldsOf, or } from '../../../../src/core/filter/types';
+import { and, conjuncts, type Filter, fieldsOf, or } from '../../../../src/core/filter/types';
 
 const a: Filter = { op: 'eq', field: 'a', value: { S: 'x' } };
 const b: Filter = { op: 'exists', field: 'b.c', present: true };
@@ -36,24 +36,6 @@ describe('or', () => {
     },
   ])('simplifies OR of $preds', ({ preds, want }) => {
     expect(or(preds as (Filter | boolean)[])).toEqual(want);
-  });
-});
-
-describe('chunk', () => {
-  it.each([
-    { n: 1, sizes: [1] },
-    { n: 100, sizes: [100] },
-    { n: 101, sizes: [100, 1] },
-    { n: 250, sizes: [100, 100, 50] },
-  ])('splits $n values into IN groups of at most 100', ({ n, sizes }) => {
-    const values = Array.from({ length: n }, (_, i) => i);
-    const groups = chunk(values);
-    expect(groups.map((g) => g.length)).toEqual(sizes);
-    expect(groups.flat()).toEqual(values);
-  });
-
-  it('returns no group for no values', () => {
-    expect(chunk([])).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { AuthRecordSchema, describeIssues, GroupSchema } from '../../../../src/core/permissions/record';
 
 describe('AuthRecordSchema', () => {
-  it('accepts a record with every field of SPEC 2', () => {
+  it('accepts a record with every field of docs/reference/permissions.md#auth-records-and-groups', () => {
     const record = {
       id: 'key-1',
       type: 'API_KEY',

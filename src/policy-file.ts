@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { AppConfig } from '../core/app';
-import { checkItemRoles, type ItemRoles, type ItemRolesConfig } from '../core/item-roles';
-import { formatPath } from '../core/policy/load-policy';
-import type { PolicyDocument } from '../core/policy/schema';
-import { unroutedEndpoints } from '../core/policy/unrouted';
-import { type PolicyIssue, type PolicyPath, type ValidateOptions, validatePolicy } from '../core/policy/validate';
-import type { Route } from '../core/routes';
-import { requireDefault } from '../modules';
+import { ConfigError } from './config';
+import type { AppConfig } from './core/app';
+import { checkItemRoles, type ItemRoles, type ItemRolesConfig } from './core/item-roles';
+import { formatPath } from './core/policy/load-policy';
+import type { PolicyDocument } from './core/policy/schema';
+import { unroutedEndpoints } from './core/policy/unrouted';
+import { type PolicyIssue, type PolicyPath, type ValidateOptions, validatePolicy } from './core/policy/validate';
+import type { Route } from './core/routes';
+import { requireDefault } from './modules';
 
-/** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (SPEC.md §12). */
+/** A problem in a policy file, located: `FILE:LINE:COL: <field path>: <message>` (docs/reference/policy-file.md#validation). */
 export interface LocatedIssue {
   file: string;
   line?: number;
@@ -22,10 +23,6 @@ export interface LocatedIssue {
 export const formatIssue = (i: LocatedIssue) =>
   `${i.file}${i.line === undefined ? '' : `:${i.line}:${i.col}`}: ${i.path ? `${i.path}: ` : ''}${i.message}`;
 
-export class CliError extends Error {
-  override readonly name = 'CliError';
-}
-
 const MODULES = new Set(['.ts', '.js', '.cjs', '.mjs', '.mts', '.cts']);
 
 /** A TS/JS module's default export (src/modules.ts). */
@@ -33,7 +30,7 @@ function loadDefault(file: string, what: string): unknown {
   try {
     return requireDefault(resolve(file));
   } catch (err) {
-    throw new CliError(`${file}: cannot load the ${what}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`${file}: cannot load the ${what}: ${(err as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -47,13 +44,13 @@ export function appItemRoles(file: string): {
   roles: ItemRoles | null;
 } {
   const app = loadDefault(file, 'app config');
-  if (!app || typeof app !== 'object') throw new CliError(`${file}: the app config module has no default export`);
+  if (!app || typeof app !== 'object') throw new ConfigError(`${file}: the app config module has no default export`);
   const declared = (app as AppConfig).itemRoles;
   if (declared === undefined) return { app: app as AppConfig, declared, roles: null };
   try {
     return { app: app as AppConfig, declared, roles: checkItemRoles(declared) };
   } catch (err) {
-    throw new CliError(`${file}: ${(err as Error).message}`);
+    throw new ConfigError(`${file}: ${(err as Error).message}`);
   }
 }
 
@@ -77,7 +74,7 @@ export function readPolicyFile(file: string):
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`}`);
+    throw new ConfigError(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`}`);
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });

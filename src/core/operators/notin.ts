@@ -1,0 +1,13 @@
+import { and, not } from '../filter/types';
+import { inGroups, listOperands } from './in';
+import type { Operator } from './operator';
+
+/**
+ * `field__notin=["a","b"]`: none of the values, and also true of an item without the field (docs/reference/query-language.md#operators).
+ * The list is read as `in` reads it; each IN group is negated and the groups AND-ed: `(NOT #n0 IN (:v0, :v1))`.
+ */
+export const noneOf: Operator = {
+  name: 'notin',
+  spellings: { notin: 'notin' },
+  condition: (field, v) => and(inGroups(field, listOperands(v)).map(not)),
+};
