@@ -26,11 +26,12 @@ import { routesFor } from '../core/routes';
 import { type IndexSchema, keyTypes, type TableSchema } from '../core/schema';
 import { type AttributeValue, compareStrings, type Item, keyText } from '../core/values';
 import { getItem, type Page, readPages } from '../dynamo/read';
-import type { Ctx, Deps, Reply } from './context';
-import type { Position } from './cursor';
-import type { ReadEvent } from './execute';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import type { Position } from '../engine/cursor';
+import { auditRead } from '../engine/read/audit-record';
+import type { ReadEvent } from '../engine/read/events';
+import { pageReply } from '../engine/read/reply';
 import { itemKey } from './get';
-import { auditRead, pageReply } from './reads';
 
 function auditTable(deps: Deps): TableSchema {
   if (!deps.tables.audit) throw new ScoutrError('AUDIT_DISABLED', 'Auditing is not enabled (no AUDIT_TABLE)');

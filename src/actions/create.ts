@@ -5,20 +5,13 @@ import { checkCondition, validateBody } from '../core/validate';
 import { type AttributeValue, type Item, keyText } from '../core/values';
 import { initialVersion, rolesAllowingCreate, VERSION } from '../core/write';
 import { absentCondition, putGrantRow, putItem } from '../dynamo/write';
-import type { Ctx, Deps, Reply } from './context';
-import { etagOf } from './page';
-import {
-  auditBody,
-  checkGrantsKey,
-  checkItemBody,
-  checkItemSize,
-  checkKeyTypes,
-  commitChange,
-  type ItemBody,
-  jsonItem,
-  parseItemBody,
-  withRetries,
-} from './write';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { etagOf } from '../engine/etag';
+import { auditBody, checkItemBody, type ItemBody, jsonItem, parseItemBody } from '../engine/write/body';
+import { commitChange } from '../engine/write/commit';
+import { checkGrantsKey, checkKeyTypes } from '../engine/write/keys';
+import { withRetries } from '../engine/write/retry';
+import { checkItemSize } from '../engine/write/size';
 
 /** A time-ordered unique id: milliseconds in base 36 (fixed width, so ids sort by time), then random text. */
 const generatedId = (now: number, nonce: string) => `${now.toString(36).padStart(9, '0')}-${nonce}`;

@@ -3,12 +3,12 @@ import type { Caller } from '../core/caller';
 import { invalidBody, ScoutrError } from '../core/errors';
 import { plainToJson } from '../core/json';
 import { routePath } from '../core/routes';
-import { parseBody } from './body';
-import type { Ctx, Deps, Reply } from './context';
+import { parseBody } from '../engine/body';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { checkItemBody } from '../engine/write/body';
 import { createItem } from './create';
 import { deleteItem } from './delete';
 import { updateItem } from './update';
-import { checkItemBody } from './write';
 
 /**
  * The create/update/delete a custom action may run, bound to this request and audited as `action`. Given `runs`

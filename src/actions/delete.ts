@@ -5,9 +5,11 @@ import { checkCondition } from '../core/validate';
 import { type Item, keyText } from '../core/values';
 import { rolesAllowingDelete, versionOf } from '../core/write';
 import { deleteGrantRow, deleteGrantRows, deleteItem as deleteTx, versionCondition } from '../dynamo/write';
-import type { Ctx, Deps, Reply } from './context';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { commitChange } from '../engine/write/commit';
+import { withRetries } from '../engine/write/retry';
+import { checkIfMatch, visibleStored } from '../engine/write/stored';
 import { itemKey } from './get';
-import { checkIfMatch, commitChange, visibleStored, withRetries } from './write';
 
 /** How many grants rows a delete removes in its own transaction (with the item and its audit record). */
 const GRANT_ROWS_IN_DELETE = 90;

@@ -4,9 +4,10 @@ import { visibleJson } from '../core/permissions/access';
 import type { Plan } from '../core/plan';
 import { type Item, keyText, keyValue } from '../core/values';
 import { getItem } from '../dynamo/read';
-import type { Ctx, Deps, Reply } from './context';
-import { etagOf } from './page';
-import { auditRead, explainReply, readRequest } from './reads';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { etagOf } from '../engine/etag';
+import { auditRead } from '../engine/read/audit-record';
+import { explainReply, readRequest } from '../engine/read/request';
 
 /** The item key named by a path parameter, typed by the key schema (`/item/1.0` and `/item/1` are one N key). */
 export function itemKey(deps: Deps, text: string | undefined, param = 'id'): Item {

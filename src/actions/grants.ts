@@ -17,11 +17,15 @@ import { fromJson, type Json } from '../core/json';
 import { type Item, keyText } from '../core/values';
 import { VERSION, versionOf } from '../core/write';
 import { deleteGrantRow, putGrantRow, putItem, versionCondition } from '../dynamo/write';
-import { parseBody } from './body';
-import type { Ctx, Deps, Reply } from './context';
+import { parseBody } from '../engine/body';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { auditRead } from '../engine/read/audit-record';
+import { commitChange } from '../engine/write/commit';
+import { checkGrantsKey } from '../engine/write/keys';
+import { withRetries } from '../engine/write/retry';
+import { checkItemSize } from '../engine/write/size';
+import { canSee, visibleStored } from '../engine/write/stored';
 import { itemKey } from './get';
-import { auditRead } from './reads';
-import { canSee, checkGrantsKey, checkItemSize, commitChange, visibleStored, withRetries } from './write';
 
 function itemRolesOf(deps: Deps): ItemRoles {
   if (!deps.itemRoles) throw notFound();

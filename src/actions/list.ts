@@ -4,8 +4,10 @@ import { planList } from '../core/plan';
 import type { QueryInput } from '../core/query/parse';
 import type { ScoutrRequest } from '../core/request';
 import { itemsRoute, templateParams } from '../core/routes';
-import type { Ctx, Deps, Reply } from './context';
-import { auditRead, explainReply, grantsScope, pageReply, readRequest } from './reads';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { auditRead } from '../engine/read/audit-record';
+import { pageReply } from '../engine/read/reply';
+import { explainReply, grantsScope, readRequest } from '../engine/read/request';
 
 /** The conditions a list route adds from its path (docs/reference/query-language.md#path-filters). */
 function listPathFilters(app: AppConfig, req: ScoutrRequest): NonNullable<QueryInput['pathFilters']> {

@@ -2,9 +2,10 @@ import { ScoutrError } from '../core/errors';
 import type { ScoutrRequest } from '../core/request';
 import type { Verb } from '../core/routes';
 import { newStats } from '../dynamo/read';
+import { authenticate, authorizeEndpoint } from '../engine/authorize';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import type { RequestLog } from '../engine/request-log';
 import { audit, history } from './audit';
-import { authenticate, authorizeEndpoint } from './authorize';
-import type { Ctx, Deps, Reply } from './context';
 import { create } from './create';
 import { custom } from './custom';
 import { remove } from './delete';
@@ -41,12 +42,7 @@ const ACTIONS: Record<Verb, Action> = {
  * One request, in docs/reference/permissions.md#order-of-checks: 401 → 403 endpoint → 413/414 size → then the action (400 parse and
  * query → 403 fields → 404 → 403 row → 400 validation → 400 condition → 409).
  */
-export async function runRequest(
-  deps: Deps,
-  verb: Verb,
-  req: ScoutrRequest,
-  note: Record<string, unknown> = {},
-): Promise<Reply> {
+export async function runRequest(deps: Deps, verb: Verb, req: ScoutrRequest, note: RequestLog = {}): Promise<Reply> {
   const started = deps.now();
   // Auth reads are counted apart, so items_read is the data the request read, whatever the auth cache held.
   const authStats = newStats();

@@ -5,9 +5,11 @@ import { MAX_SEARCH_QUERIES, planSearch, searchIndex } from '../core/plan';
 import { checkFieldPath } from '../core/query/names';
 import { keyTypes } from '../core/schema';
 import { canonicalNumber, distinctScalars, type KeySpec, keyValue, type Scalar } from '../core/values';
-import { parseBody } from './body';
-import type { Ctx, Deps, Reply } from './context';
-import { auditRead, explainReply, grantsScope, pageReply, readRequest } from './reads';
+import { parseBody } from '../engine/body';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { auditRead } from '../engine/read/audit-record';
+import { pageReply } from '../engine/read/reply';
+import { explainReply, grantsScope, readRequest } from '../engine/read/request';
 
 const MAX_SEARCH_VALUES = 1000;
 

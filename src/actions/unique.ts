@@ -5,10 +5,11 @@ import { type JsonOut, toJson } from '../core/json';
 import { keyAttributes, planList } from '../core/plan';
 import { uniqueRoutes } from '../core/routes';
 import { type AttributeValue, compareNumbers, compareStrings, getPath } from '../core/values';
-import type { Ctx, Deps, Reply } from './context';
-import { execute } from './execute';
-import { envelopeBytes, RESPONSE_BUDGET_BYTES } from './page';
-import { auditRead, explainReply, grantsScope, readRequest } from './reads';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { envelopeBytes, RESPONSE_BUDGET_BYTES } from '../engine/page/budget';
+import { auditRead } from '../engine/read/audit-record';
+import { execute } from '../engine/read/execute';
+import { explainReply, grantsScope, readRequest } from '../engine/read/request';
 
 function elements(v: AttributeValue): AttributeValue[] {
   if ('L' in v) return v.L;

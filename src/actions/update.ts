@@ -5,22 +5,16 @@ import { checkCondition, validateBody } from '../core/validate';
 import { type Item, keyText, valuesEqual } from '../core/values';
 import { applyChanges, fieldsNoRoleMayUpdate, rolesAllowingUpdate, VERSION, versionOf } from '../core/write';
 import { putItem, versionCondition } from '../dynamo/write';
-import type { Ctx, Deps, Reply } from './context';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { etagOf } from '../engine/etag';
+import { auditRead } from '../engine/read/audit-record';
+import { auditBody, type ItemBody, jsonItem, parseItemBody } from '../engine/write/body';
+import { commitChange } from '../engine/write/commit';
+import { checkKeyTypes } from '../engine/write/keys';
+import { withRetries } from '../engine/write/retry';
+import { checkItemSize } from '../engine/write/size';
+import { checkIfMatch, visibleStored } from '../engine/write/stored';
 import { itemKey } from './get';
-import { etagOf } from './page';
-import { auditRead } from './reads';
-import {
-  auditBody,
-  checkIfMatch,
-  checkItemSize,
-  checkKeyTypes,
-  commitChange,
-  type ItemBody,
-  jsonItem,
-  parseItemBody,
-  visibleStored,
-  withRetries,
-} from './write';
 
 /** PUT and PATCH /item/{id}: a partial update; `null` removes an attribute (docs/reference/endpoints.md#single-items). */
 export async function update(deps: Deps, ctx: Ctx): Promise<Reply> {

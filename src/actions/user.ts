@@ -5,8 +5,8 @@ import { explainPermission } from '../core/permissions/access';
 import type { Role } from '../core/permissions/roles';
 import { METHODS } from '../core/request';
 import { canonicalRawPath } from '../core/routes';
-import { parseBody } from './body';
-import type { Ctx, Reply } from './context';
+import { parseBody } from '../engine/body';
+import type { Ctx, Reply } from '../engine/context';
 
 function describeRole(r: Role) {
   return {

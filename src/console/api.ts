@@ -1,8 +1,5 @@
 import { readAudit, readHistory } from '../actions/audit';
-import { authenticate, authorizeEndpoint } from '../actions/authorize';
-import type { Ctx, Deps, Reply } from '../actions/context';
 import { itemKey } from '../actions/get';
-import { grantsScope, pageReply, readRequest } from '../actions/reads';
 import { canonicalizePath } from '../actions/user';
 import { ConfigError } from '../config';
 import type { Caller } from '../core/caller';
@@ -23,13 +20,17 @@ import { mayUpdateField } from '../core/write';
 import { parseGroup, parseRecord } from '../dynamo/auth';
 import { planPolicy, scanAll } from '../dynamo/policy';
 import { getItem, newStats } from '../dynamo/read';
+import { authenticate, authorizeEndpoint } from '../engine/authorize';
+import type { Ctx, Deps, Reply } from '../engine/context';
+import { pageReply } from '../engine/read/reply';
+import { grantsScope, readRequest } from '../engine/read/request';
 import { type Decision, decisionJson, shownDecision } from '../http/decision';
 import { callerView, openApiDocument } from '../http/openapi';
 import { httpAnswer } from '../http/status';
 import { loadPolicyFile } from '../policy-file';
 
 // The console's answers (docs/how-to/use-the-console.md). Every decision is the server's own: the caller's roles from
-// actions/authorize.ts, decide() (what `scoutr check` prints), the list action's steps and planner, the policy
+// engine/authorize.ts, decide() (what `scoutr check` prints), the list action's steps and planner, the policy
 // file's validation and plan, the audit and history reads. Nothing here is a rule; it arranges their answers.
 
 /** What the console reads with: the server's dependencies for the app and tables, and the project's policy file. */
@@ -86,7 +87,7 @@ const request = (_cx: ConsoleContext, caller: Caller, method: string, path: stri
   }) satisfies ScoutrRequest;
 
 /**
- * The caller's roles as the server resolves them on every request (actions/authorize.ts): their records, their
+ * The caller's roles as the server resolves them on every request (engine/authorize.ts): their records, their
  * groups, DEFAULT_ROLE or ANONYMOUS_ROLE. No role: an empty list and the server's 401.
  */
 async function rolesOf(cx: ConsoleContext, caller: Caller) {

@@ -230,7 +230,7 @@ const parseAll = <T>(source: Source<T>, items: readonly Item[]): Map<string, T> 
   new Map(items.map((item) => [String((item[source.keyName] as { S?: string }).S), source.parse(item)]));
 
 /**
- * A caller's roles from the tables, resolved by core's resolveRoles as the server resolves them (actions/authorize.ts):
+ * A caller's roles from the tables, resolved by core's resolveRoles as the server resolves them (engine/authorize.ts):
  * the lookup's records and the ROLE record DEFAULT_ROLE or ANONYMOUS_ROLE names, merged with their groups. No role:
  * an empty list (the server's 401).
  */

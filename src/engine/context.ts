@@ -9,6 +9,7 @@ import type { Breadcrumb } from '../core/trace';
 import type { AuthStore } from '../dynamo/auth';
 import type { DynamoDBClient } from '../dynamo/client';
 import type { ReadStats } from '../dynamo/read';
+import type { RequestLog } from './request-log';
 import type { Serializer } from './serialize';
 
 interface Tables {
@@ -29,6 +30,8 @@ interface Settings {
   cursorKey: Buffer;
   /** DEFAULT_ROLE, ANONYMOUS_ROLE */
   roles: RoleSettings;
+  /** the byte budget of one answer (default: just under Lambda's 6 MB, page/budget.ts); tests and benches lower it */
+  answerBytes?: number | undefined;
 }
 
 // What the engine and every action are given: Deps once per container, Ctx once per request.
@@ -67,7 +70,7 @@ export interface Ctx {
   stats: ReadStats;
   started: number;
   /** fields for the request's log line (plan, item count): never values */
-  note: Record<string, unknown>;
+  note: RequestLog;
 }
 
 export interface Reply {

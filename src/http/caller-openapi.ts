@@ -1,5 +1,5 @@
-import { authenticate } from '../actions/authorize';
 import { newStats } from '../dynamo/read';
+import { authenticate } from '../engine/authorize';
 import type { ApiEvent } from './event';
 import { toRequest } from './event';
 import { verifiedClaims } from './lambda';

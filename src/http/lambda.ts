@@ -2,9 +2,9 @@ import type { Context } from 'aws-lambda';
 import { runRequest } from '../actions/run';
 import type { Config } from '../config';
 import type { AppConfig } from '../core/app';
-import { type Caller, callerLabel } from '../core/caller';
+import { callerLabel } from '../core/caller';
 import type { Verb } from '../core/routes';
-import type { ReadStats } from '../dynamo/read';
+import type { RequestLog } from '../engine/request-log';
 import { corsHeaders, preflightHeaders } from './cors';
 import { type ApiEvent, bearerToken, isHttpApiEvent, toRequest } from './event';
 import { InvalidToken, type TokenVerifier } from './jwt';
@@ -22,11 +22,7 @@ const originOf = (e: ApiEvent) => {
  * The claims of the event's bearer token, when Scoutr verifies tokens itself (OIDC_JWKS_URL). Why a token was
  * refused goes to the log line (`token_error`), never to the caller.
  */
-export async function verifiedClaims(
-  verify: TokenVerifier | undefined,
-  event: ApiEvent,
-  note: Record<string, unknown>,
-) {
+export async function verifiedClaims(verify: TokenVerifier | undefined, event: ApiEvent, note: RequestLog) {
   const token = verify && bearerToken(event);
   if (!verify || token === undefined) return undefined;
   try {
@@ -51,7 +47,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
       body: '',
     };
   }
-  const note: Record<string, unknown> = {};
+  const note: RequestLog = {};
   let code: string | undefined;
   let route = method;
   let captured = false;
@@ -71,9 +67,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
     }
   });
   if (captured) await rt.reporter.flush();
-  const caller = note.caller as Caller | undefined;
-  const stats = note.stats as ReadStats | undefined;
-  const authStats = note.authStats as ReadStats | undefined;
+  const { caller, stats, authStats } = note;
   const line = {
     requestId,
     verb,

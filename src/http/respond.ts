@@ -1,6 +1,6 @@
-import type { Reply } from '../actions/context';
 import { ScoutrError } from '../core/errors';
 import type { Logger } from '../core/log';
+import type { Reply } from '../engine/context';
 import { errorFields } from './log';
 import { httpAnswer } from './status';
 

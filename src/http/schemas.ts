@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { ERROR_CODES } from '../core/errors';
 
 // The shapes of the API's answers and bodies (docs/reference/endpoints.md#json-shapes, docs/reference/errors.md#the-error-body, docs/reference/audit.md#the-audit-record), for openapi.json. Item bodies are checked by
-// src/actions/write.ts (lossless numbers, DynamoDB's rules), so only their documented shape lives here.
+// src/engine/write/body.ts (lossless numbers, DynamoDB's rules), so only their documented shape lives here.
 const str = z.string();
 const opt = z.optional;
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

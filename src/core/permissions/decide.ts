@@ -337,7 +337,9 @@ function decideOnRow(asked: Asked, seen: { row: boolean }): Decision {
       : refused(base, 'FORBIDDEN', 'no role may delete this row', true, false);
   }
   const allowing = changes ? updaters(counting, item, changes) : rolesMayUpdateRow(counting, item);
-  return allowing.length > 0 ? withItem(base, true) : refused(base, 'FORBIDDEN', 'no role may change this row', true, false);
+  return allowing.length > 0
+    ? withItem(base, true)
+    : refused(base, 'FORBIDDEN', 'no role may change this row', true, false);
 }
 
 /** The item's path as GET answers it (`/item/<id>`): visibility is decided there, as the server decides it. */

@@ -30,7 +30,7 @@ export interface ResolvedRoles {
 /**
  * The caller's roles (docs/reference/permissions.md#roles): the records their lookup selects (an API key's, or a user's and their
  * groups', each only of its own type), plus DEFAULT_ROLE's record for an identified caller, or ANONYMOUS_ROLE's alone
- * without an identity; each merged with its groups. The server (actions/authorize.ts), `scoutr check` and
+ * without an identity; each merged with its groups. The server (engine/authorize.ts), `scoutr check` and
  * `loadPolicy` all resolve roles here, and only here.
  */
 export function resolveRoles(

@@ -116,7 +116,7 @@ export function policyOf(
   const declared = options.itemRoles ?? options.app?.itemRoles;
   const itemRoles = declared && checkItemRoles(declared);
   const table = decisionRoutes(options.app, itemRoles);
-  // The server's own resolution (actions/authorize.ts): the lookup's records, then the role a setting names.
+  // The server's own resolution (engine/authorize.ts): the lookup's records, then the role a setting names.
   const rolesOf = (identity: Identity) => {
     const { caller, roles } = resolveRoles(
       typeof identity === 'string' ? parseIdentity(identity) : identity,

@@ -6,6 +6,13 @@ export const RESPONSE_BUDGET_BYTES = 6_000_000;
 /** The envelope around the body: status and headers are counted by the budget's margin. */
 const ENVELOPE_BYTES = 64;
 
+/**
+ * At most the envelope bytes of one UTF-16 unit of a JSON text: a quote or a backslash takes 2 (it is escaped), any
+ * other character of the basic plane at most 3 in UTF-8, and a pair of surrogates 4. JSON.stringify has already
+ * escaped control characters and lone surrogates into ASCII.
+ */
+const MOST_BYTES_PER_UNIT = 3;
+
 /** Bytes a JSON text adds to the envelope once it is escaped as a JSON string. */
 export function envelopeBytes(text: string): number {
   // indexOf jumps from one quote or backslash to the next natively, instead of a JS step per character.
@@ -16,60 +23,76 @@ export function envelopeBytes(text: string): number {
 }
 
 /**
- * The bytes of one answer: what is spent, and whether a text still fits. Chunks (the JSON of several items) are taken
- * without counting their escapes while even twice their UTF-8 bytes fits: escaping at most doubles a text, so nobody
- * needs to know how many quotes they hold until the answer comes near its limit.
+ * The bytes of one answer: what is spent, whether a text still fits, and about how many more bytes it can take.
+ *
+ * A chunk (the JSON of several items) is taken without measuring it while even three bytes per UTF-16 unit fit: its
+ * `length` bounds it, so an answer far from its limit (most answers) measures nothing. Near the limit every text is
+ * measured exactly (envelopeBytes), so the cut is where an item-at-a-time count would put it. The estimate that sizes
+ * reads (spent, left) takes the bytes per unit of what was measured, measuring one chunk as a sample if need be.
  */
 export class ByteBudget {
-  /** bytes counted exactly */
+  /** bytes counted exactly, and the UTF-16 units of the texts they count */
   private counted = ENVELOPE_BYTES;
-  /** chunks taken but not counted exactly yet, and at most how many bytes they take */
+  private countedUnits = 0;
+  /** chunks taken but not measured yet, and their UTF-16 units */
   private uncounted: string[] = [];
-  private uncountedMost = 0;
+  private uncountedUnits = 0;
 
   constructor(readonly max: number = RESPONSE_BUDGET_BYTES) {}
 
-  /**
-   * Takes the JSON array text of several items if they all fit. Their sizes (each item's text plus a comma) come to
-   * envelopeBytes(text) - 1, at most twice the text's UTF-8 bytes.
-   */
+  /** Takes the JSON array text of several items if they all fit. Their sizes (each item's text plus a comma) come to envelopeBytes(text) - 1. */
   takeChunk(text: string): boolean {
-    const most = 2 * Buffer.byteLength(text) - 1;
-    if (this.counted + this.uncountedMost + most <= this.max) {
+    if (this.counted + MOST_BYTES_PER_UNIT * (this.uncountedUnits + text.length) <= this.max) {
       this.uncounted.push(text);
-      this.uncountedMost += most;
+      this.uncountedUnits += text.length;
       return true;
     }
     this.countExactly();
-    const size = envelopeBytes(text) - 1;
-    if (this.counted + size > this.max) return false;
-    this.counted += size;
-    return true;
+    return this.take(text, envelopeBytes(text) - 1);
   }
 
   /** Takes one item's JSON text (and its comma) if it fits, counted exactly. */
   takeItem(text: string): boolean {
     this.countExactly();
-    const size = envelopeBytes(text) + 1;
-    if (this.counted + size > this.max) return false;
-    this.counted += size;
-    return true;
+    return this.take(text, envelopeBytes(text) + 1);
   }
 
-  /** At most the bytes spent on items so far (exactly, once the answer nears its limit). */
-  spentMost(): number {
-    return this.counted + this.uncountedMost - ENVELOPE_BYTES;
+  /** About the bytes spent on items so far: exact for what was measured, estimated for the rest. */
+  spent(): number {
+    const perUnit = this.bytesPerUnit(); // first: it may measure a sample
+    return this.counted - ENVELOPE_BYTES + this.uncountedUnits * perUnit;
   }
 
-  /** At least the bytes still free. */
-  leftLeast(): number {
-    return this.max - this.counted - this.uncountedMost;
+  /** About the bytes still free. */
+  left(): number {
+    return Math.max(0, this.max - ENVELOPE_BYTES - this.spent());
   }
 
   /** From here on every text's size decides. */
   countExactly(): void {
-    for (const text of this.uncounted) this.counted += envelopeBytes(text) - 1;
+    for (const text of this.uncounted) this.count(text, envelopeBytes(text) - 1);
     this.uncounted = [];
-    this.uncountedMost = 0;
+    this.uncountedUnits = 0;
+  }
+
+  private take(text: string, size: number): boolean {
+    if (this.counted + size > this.max) return false;
+    this.count(text, size);
+    return true;
+  }
+
+  private count(text: string, size: number): void {
+    this.counted += size;
+    this.countedUnits += text.length;
+  }
+
+  /** The envelope bytes per UTF-16 unit of the texts measured; when none was, the first chunk is measured as a sample. */
+  private bytesPerUnit(): number {
+    if (this.countedUnits === 0 && this.uncounted.length > 0) {
+      const sample = this.uncounted.shift()!;
+      this.uncountedUnits -= sample.length;
+      this.count(sample, envelopeBytes(sample) - 1);
+    }
+    return this.countedUnits === 0 ? 1 : (this.counted - ENVELOPE_BYTES) / this.countedUnits;
   }
 }

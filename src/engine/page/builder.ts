@@ -34,8 +34,20 @@ export interface PageResult {
 /** Items held before they are answered together: one DynamoDB page, or this many of a longer run. */
 const CHUNK_ITEMS = 1000;
 
-/** Before any item is seen, the bytes an item is guessed to take: a 6 MB answer still reads whole 1 MB pages. */
+/** Before any item is seen, the bytes an item is guessed to take. */
 const FIRST_ITEM_GUESS = 1024;
+
+/**
+ * While an answer can still take this many bytes, reads are not sized: a DynamoDB page (at most 1 MB of items) fits
+ * in it even if its JSON is three times as large, so the call may as well read the whole page.
+ */
+const UNSIZED_BYTES = 3_000_000;
+
+/**
+ * A sized read asks for a little less than the bytes left hold at the average size: items vary, and one read past
+ * the cut is read again by the next page, while one short of it costs a small further call.
+ */
+const SHADE = 0.95;
 
 type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
 
@@ -97,14 +109,17 @@ export class PageBuilder {
 
   /**
    * How many more items the reads may bring: what the limit leaves, and what the bytes left hold at the bytes per
-   * item read so far. A Query or Scan sized to it stops about where the answer will be cut, instead of reading a whole
-   * 1 MB page that the next request reads again.
+   * item examined so far. A Query or Scan sized to it stops about where the answer will be cut, instead of reading a
+   * whole 1 MB page of which the next request reads again what this one could not answer (issue 22, item 2).
    */
-  room(): number {
-    const byCount = this.opts.limit === undefined ? Number.POSITIVE_INFINITY : this.opts.limit - this.count;
-    const perItem = this.seen === 0 ? FIRST_ITEM_GUESS : this.budget.spentMost() / this.seen;
-    const byBytes = perItem > 0 ? Math.floor(this.budget.leftLeast() / perItem) : Number.POSITIVE_INFINITY;
-    return Math.max(0, Math.min(byCount, byBytes, Number.MAX_SAFE_INTEGER));
+  room(): number | undefined {
+    const byCount = this.opts.limit === undefined ? undefined : Math.max(0, this.opts.limit - this.count);
+    const left = this.budget.left();
+    if (left >= UNSIZED_BYTES) return byCount; // a whole DynamoDB page fits in what is left
+    const perItem = this.seen === 0 ? FIRST_ITEM_GUESS : this.budget.spent() / this.seen;
+    if (perItem <= 0) return byCount; // nothing examined so far was answered: bytes say nothing yet
+    const byBytes = Math.floor((SHADE * left) / perItem);
+    return byCount === undefined ? byBytes : Math.min(byCount, byBytes);
   }
 
   async collect(events: AsyncGenerator<ReadEvent>): Promise<PageResult> {

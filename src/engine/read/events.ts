@@ -22,7 +22,7 @@ export interface ReadOptions {
    * Scan call: the call then reads about that many, not a whole 1 MB page of which the next request reads again what
    * this one could not answer.
    */
-  room?: () => number;
+  room?: () => number | undefined;
 }
 
 export const projectionOf = (paths: readonly string[] | undefined) => {

@@ -30,9 +30,10 @@ export async function* readGrants({ deps, plan, schema, start, stats, opts }: Gr
   let kept = 0;
   let rows = 0;
   // The visible filter is applied to every item (the page builder): a row whose item is not shown only costs its read.
-  const room = opts.room;
-  const limit = () =>
-    Math.min(GRANTS_PAGE, room === undefined ? GRANTS_PAGE : callLimit(kept + room(), kept, rows, true));
+  const limit = () => {
+    const room = opts.room?.();
+    return room === undefined ? GRANTS_PAGE : Math.min(GRANTS_PAGE, callLimit(kept + room, kept, rows, true));
+  };
   const startKey = start && 's' in start ? start.k : undefined;
   for await (const page of readPages(deps.db, rowsQuery(table, principal), startKey, stats, limit)) {
     rows += page.items.length;

@@ -19,7 +19,9 @@ export function callLimit(want: number, kept: number, scanned: number, filtered:
 /**
  * The Limit of the next Query/Scan call when the page can take `room` more items: exactly that without a filter
  * (every item read is kept, and a call past the page's cut would be read twice), else as callLimit scales it.
+ * No room (undefined): no Limit, DynamoDB's 1 MB page.
  */
-export function readLimit(room: number, kept: number, scanned: number, filtered: boolean): number {
+export function readLimit(room: number | undefined, kept: number, scanned: number, filtered: boolean) {
+  if (room === undefined) return undefined;
   return filtered ? callLimit(kept + room, kept, scanned, true) : Math.max(1, room);
 }

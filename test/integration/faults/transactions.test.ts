@@ -3,7 +3,7 @@
 // cancellation leaves all of them as they were, and a cancellation caused by a concurrent change is retried on a
 // fresh read and ends with both changes applied.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { MAX_ATTEMPTS } from '../../../src/actions/write';
+import { MAX_ATTEMPTS } from '../../../src/engine/write/retry';
 import { localDb } from '../../support/db';
 import { as } from '../../support/harness';
 import { recipesTests } from '../grants/recipes';

@@ -1,7 +1,7 @@
-import type { Ctx } from '../../../src/actions/context';
 import { hasPermission } from '../../../src/actions/user';
 import { ScoutrError } from '../../../src/core/errors';
 import type { Role } from '../../../src/core/permissions/roles';
+import type { Ctx } from '../../../src/engine/context';
 import { answered, thrown } from '../../support/errors';
 
 // POST /user/has-permission's body, checked by its zod schema (docs/reference/endpoints.md#who-am-i-and-may-i): {method, path}, the method in any case.

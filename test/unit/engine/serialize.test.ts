@@ -1,5 +1,5 @@
-import { createSerializer } from '../../../src/actions/serialize';
-import { backoffMs, MAX_ATTEMPTS } from '../../../src/actions/write';
+import { createSerializer } from '../../../src/engine/serialize';
+import { backoffMs, MAX_ATTEMPTS } from '../../../src/engine/write/retry';
 
 const tick = () => new Promise((r) => setImmediate(r));
 

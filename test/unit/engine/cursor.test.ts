@@ -1,4 +1,5 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { ScoutrError } from '../../../src/core/errors';
 import {
   binding,
   CURSOR_TTL_MS,
@@ -6,8 +7,7 @@ import {
   decodeCursor,
   encodeCursor,
   type Position,
-} from '../../../src/actions/cursor';
-import { ScoutrError } from '../../../src/core/errors';
+} from '../../../src/engine/cursor';
 import { answered, thrown } from '../../support/errors';
 
 // docs/reference/pagination.md#cursors: a cursor is encrypted and authenticated, expires after 24 hours, and is bound to its context; a

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import type { Position } from '../../../src/actions/cursor';
-import type { ReadEvent } from '../../../src/actions/execute';
-import { collectPage, envelopeBytes, type PageOptions } from '../../../src/actions/page';
-import { ScoutrError } from '../../../src/core/errors';
-import { matches } from '../../../src/core/filter/evaluate';
-import type { Pred } from '../../../src/core/filter/types';
-import { visibleJson } from '../../../src/core/permissions/access';
-import type { Item } from '../../../src/core/values';
+import { ScoutrError } from '../../../../src/core/errors';
+import { matches } from '../../../../src/core/filter/evaluate';
+import type { Pred } from '../../../../src/core/filter/types';
+import { visibleJson } from '../../../../src/core/permissions/access';
+import type { Item } from '../../../../src/core/values';
+import type { Position } from '../../../../src/engine/cursor';
+import { envelopeBytes } from '../../../../src/engine/page/budget';
+import { collectPage, type PageOptions } from '../../../../src/engine/page/builder';
+import type { ReadEvent } from '../../../../src/engine/read/events';
 
 describe('envelopeBytes: what a JSON text adds to the Lambda envelope as a JSON string', () => {
   // The rule, one character at a time: its UTF-8 bytes, plus a backslash before each quote and backslash.

@@ -1,4 +1,4 @@
-import { callLimit } from '../../../src/actions/execute';
+import { callLimit } from '../../../../src/engine/read/limit';
 
 describe('callLimit: the Limit of the next Query/Scan call of a page with _limit', () => {
   it.each([
