@@ -2,7 +2,7 @@
 // one run against DynamoDB Local (in memory). For each size it seeds the table (~300-byte items, category 1%
 // selective and indexed with price, status 50/50 and not indexed), then measures each workload in a fresh process
 // per (implementation, size, workload), so peak RSS is that workload's alone; unpaged lists also against the bare
-// baseline (the same Scan + JSON.stringify, `Bare` in bench/baseline.ts); then an HTTP load test. Prints
+// baseline (the same Scan + JSON.stringify, `Bare` in bench/baseline.ts); a full walk of the list page by page (bench/walk.ts: items read per item answered); then an HTTP load test. Prints
 // tables and the issue's targets next to the numbers; asserts nothing. Numbers from a busy machine are noise.
 //
 // Environment: SIZES (default 10000,100000), BENCH_SECONDS (time per workload, default 5; at least BENCH_MIN_ITER
@@ -14,6 +14,7 @@ import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { benchClient, createBenchTables, GROUP_DEPTH, ITEMS_PER_CATEGORY, seedItems, WORKLOADS } from './fixtures';
 import { table } from './format';
 import { httpLoad, type LoadResult } from './http-load';
+import { fullWalk, type Walk } from './walk';
 import type { Impl, Measurement } from './worker';
 
 // The SDK's notice that releases after January 2027 need Node 22 (docs/reference/package.md#requirements), once per process.
@@ -28,6 +29,8 @@ const HTTP_SECONDS = Number(process.env.HTTP_SECONDS ?? 10);
 const HTTP_WARMUP = Number(process.env.HTTP_WARMUP ?? 2);
 const HTTP_CONNECTIONS = Number(process.env.HTTP_CONNECTIONS ?? 10);
 const IMPLS: Impl[] = ['scoutr', 'baseline'];
+/** A full walk of the list, page by page, reads at most this many items per item answered (issue 22, item 2). */
+const WALK_TARGET = 1.02;
 /** An unpaged Scan list answers within this factor of the bare Scan + JSON.stringify (issue 10, item 6). */
 const BARE_TARGET = 1.3;
 
@@ -137,6 +140,24 @@ function sizeTable(size: number, results: Measurement[]): string {
   ].join('\n');
 }
 
+function walkTable(walks: readonly (Walk & { size: number })[]): string {
+  const rows = walks.map((w) => [
+    num(w.size),
+    num(w.pages),
+    num(w.answered),
+    num(w.read),
+    `${num(w.read / w.answered, 4)}×`,
+    num(w.dataCalls),
+    ms(w.ms),
+  ]);
+  return [
+    '\n== Full walk: GET /items page by page, following X-Next-Cursor, each answer cut below 6 MB ==\n',
+    table(['items', 'pages', 'answered', 'items read', 'read/answered', 'data calls', 'ms'], rows, 1),
+    'items read: ScannedCount on the data table over the whole walk; an item read past a cut is read again by the',
+    'next page, so read/answered above 1 is what the walk read twice.',
+  ].join('\n');
+}
+
 function httpTable(results: LoadResult[]): string {
   const names = [...new Set(results.map((r) => r.target))];
   const rows: string[][] = [];
@@ -169,7 +190,7 @@ function httpTable(results: LoadResult[]): string {
   return table(['target', 'server', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'], rows);
 }
 
-function targets(all: Measurement[], http: LoadResult[]): string {
+function targets(all: Measurement[], http: LoadResult[], walks: readonly (Walk & { size: number })[]): string {
   const largest = Math.max(...all.map((r) => r.size));
   const smallest = Math.min(...all.map((r) => r.size));
   const at = (impl: Impl, workload: number, size: number) =>
@@ -225,6 +246,13 @@ function targets(all: Measurement[], http: LoadResult[]): string {
     `auth: cold ≤ ${cold} DynamoDB calls (target ≤ 1 + depth = ${1 + GROUP_DEPTH}), warm ${num(warm, 1)} (target 0; ` +
       `requests under 1 s, so within the 10 s cache): ${verdict(cold <= 1 + GROUP_DEPTH && warm === 0)}`,
   );
+  for (const w of walks) {
+    const r = w.read / w.answered;
+    lines.push(
+      `full walk @${num(w.size)}: ${num(w.read)} items read for ${num(w.answered)} answered → ${num(r, 4)}×` +
+        ` (target ≤ ${WALK_TARGET}×): ${verdict(r <= WALK_TARGET)}`,
+    );
+  }
   const get = http.filter((r) => r.target === 'get by id');
   if (get.length === 2) {
     const share = (100 * get.find((r) => r.server === 'scoutr')!.rps) / get.find((r) => r.server === 'bare')!.rps;
@@ -243,6 +271,7 @@ async function main() {
   try {
     await createBenchTables(db);
     const all: Measurement[] = [];
+    const walks: (Walk & { size: number })[] = [];
     let seeded = 0;
     for (const size of SIZES) {
       const t = Date.now();
@@ -260,6 +289,10 @@ async function main() {
       }
       all.push(...results);
       console.log(sizeTable(size, results));
+      process.stdout.write('  scoutr   full walk of the list …');
+      const walk = await fullWalk(emulator.endpoint);
+      process.stdout.write(` ${walk.pages} pages, ${num(walk.read / walk.answered, 4)}×\n`);
+      walks.push({ ...walk, size });
     }
     let http: LoadResult[] = [];
     if (HTTP_SECONDS > 0) {
@@ -277,7 +310,8 @@ async function main() {
         'bare: node:http making the same DynamoDB calls without Scoutr (GetItem or Query, then the audit PutItem)',
       );
     }
-    console.log(targets(all, http));
+    console.log(walkTable(walks));
+    console.log(targets(all, http, walks));
     console.log(`\ntotal ${num((Date.now() - started) / 1000)} s`);
   } finally {
     db.destroy();
