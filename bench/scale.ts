@@ -2,7 +2,8 @@
 // one run against DynamoDB Local (in memory). For each size it seeds the table (~300-byte items, category 1%
 // selective and indexed with price, status 50/50 and not indexed), then measures each workload in a fresh process
 // per (implementation, size, workload), so peak RSS is that workload's alone; unpaged lists also against the bare
-// baseline (the same Scan + JSON.stringify, `Bare` in bench/baseline.ts); a full walk of the list page by page (bench/walk.ts: items read per item answered); then an HTTP load test. Prints
+// baseline (the same Scan + JSON.stringify, `Bare` in bench/baseline.ts); a full walk of the list page by page
+// (bench/walk.ts: items read per item answered); then an HTTP load test. Prints
 // tables and the issue's targets next to the numbers; asserts nothing. Numbers from a busy machine are noise.
 //
 // Environment: SIZES (default 10000,100000), BENCH_SECONDS (time per workload, default 5; at least BENCH_MIN_ITER

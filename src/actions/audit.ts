@@ -7,7 +7,6 @@ import {
   checkAuditValues,
   historyRedactable,
   itemAuditRedactable,
-  MAX_AUDIT_QUERIES,
   shownAuditRecord,
   shownItemRecord,
   shownVersion,
@@ -24,12 +23,12 @@ import { indexQuery, readParams } from '../core/plan';
 import { parseQuery } from '../core/query/parse';
 import { routesFor } from '../core/routes';
 import { type IndexSchema, keyTypes, type TableSchema } from '../core/schema';
-import { type AttributeValue, compareStrings, type Item, keyText } from '../core/values';
-import { getItem, type Page, readPages } from '../dynamo/read';
+import { type AttributeValue, type Item, keyText } from '../core/values';
+import { getItem, readPages } from '../dynamo/read';
 import type { Ctx, Deps, Reply } from '../engine/context';
 import type { Position } from '../engine/cursor';
+import { mergeDays } from '../engine/read/audit-days';
 import { auditRead } from '../engine/read/audit-record';
-import type { ReadEvent } from '../engine/read/events';
 import { pageReply } from '../engine/read/reply';
 import { itemKey } from './get';
 
@@ -110,7 +109,7 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
   const plan = indexPlan(schema, AUDIT_INDEX.day, { op: 'eq', field: 'day_shard', value: { S: '' } }, view.stored);
   const residual = plan.kind === 'query' ? plan.residual : true;
   const events = (start: Position | undefined) =>
-    mergeDays(deps, ctx, schema, plan, days, shards, start && 's' in start ? start : undefined);
+    mergeDays({ deps, stats: ctx.stats, schema, plan, days, shards }, start && 's' in start ? start : undefined);
   const { reply } = await pageReply(deps, ctx, { ...plan, residual } as Plan, {
     query,
     hidden,
@@ -121,116 +120,6 @@ async function auditAll(deps: Deps, ctx: Ctx, schema: TableSchema): Promise<Repl
   });
   return reply;
 }
-
-/** Queries of one GET /audit in flight at once, whatever AUDIT_SHARDS is. */
-export const AUDIT_CONCURRENCY = 16;
-
-interface ShardSource {
-  pages: AsyncGenerator<Page>;
-  buffer: Item[];
-  done: boolean;
-  pending: Promise<void> | undefined;
-}
-
-/**
- * The records of these days, newest first: every shard of a day read and merged by id (ids are time-ordered). The
- * first pages of the next days are read ahead while a day is merged, at most AUDIT_CONCURRENCY queries in flight.
- * A request makes at most MAX_AUDIT_QUERIES queries; a busy range that needs more ends its page there, with a
- * cursor (as a read past READ_BUDGET_MS does).
- */
-async function* mergeDays(
-  deps: Deps,
-  ctx: Ctx,
-  schema: TableSchema,
-  plan: Plan,
-  days: readonly string[],
-  shards: number,
-  start: { s: number; k?: Item } | undefined,
-): AsyncGenerator<ReadEvent> {
-  if (plan.kind !== 'query') return;
-  let issued = 0;
-  let inFlight = 0;
-  const waiting: Array<() => void> = [];
-  const pull = (src: ShardSource): Promise<void> | undefined => {
-    if (src.pending) return src.pending;
-    if (issued >= MAX_AUDIT_QUERIES) return undefined;
-    issued++;
-    src.pending = (async () => {
-      while (inFlight >= AUDIT_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
-      inFlight++;
-      try {
-        const next = await src.pages.next();
-        if (!next.done) src.buffer.push(...next.value.items);
-        // A page without a LastEvaluatedKey is the last: no further call is made (each call counts as a query).
-        if (next.done || next.value.lastKey === undefined) src.done = true;
-      } finally {
-        inFlight--;
-        waiting.shift()?.();
-        src.pending = undefined;
-      }
-    })();
-    // Handled here so a read-ahead nobody waits for (the page filled first) is never an unhandled rejection;
-    // whoever awaits it still gets the error.
-    src.pending.catch(() => {});
-    return src.pending;
-  };
-  const openDay = (d: number): ShardSource[] => {
-    const before = d === start?.s ? start.k?.id : undefined;
-    return Array.from({ length: shards }, (_, n) => {
-      const key = {
-        op: 'and',
-        children: [
-          { op: 'eq', field: 'day_shard', value: { S: `${days[d]}#${n}` } },
-          ...(before && 'S' in before ? [{ op: 'lt', field: 'id', value: { S: before.S } }] : []),
-        ],
-      } as Filter;
-      const params = readParams({ ...plan, keyConditions: [key] }, schema)[0]!;
-      const src: ShardSource = {
-        pages: readPages(deps.db, { operation: 'Query', input: params.input }, undefined, ctx.stats),
-        buffer: [],
-        done: false,
-        pending: undefined,
-      };
-      void pull(src);
-      return src;
-    });
-  };
-  // Each empty day costs AUDIT_SHARDS small queries: read ahead as many days as keep the queries in flight busy.
-  const daysAhead = Math.max(1, Math.floor(AUDIT_CONCURRENCY / shards));
-  const opened = new Map<number, ShardSource[]>();
-  for (let d = start?.s ?? 0; d < days.length; d++) {
-    for (let ahead = d; ahead < Math.min(days.length, d + daysAhead); ahead++) {
-      if (!opened.has(ahead)) opened.set(ahead, openDay(ahead));
-    }
-    const sources = opened.get(d)!;
-    opened.delete(d);
-    let resume: Position = d === start?.s && start.k ? { s: d, k: start.k } : { s: d };
-    for (;;) {
-      const empty = sources.filter((src) => src.buffer.length === 0 && !src.done);
-      const reads = empty.map(pull);
-      if (reads.includes(undefined)) {
-        yield { kind: 'page', after: resume }; // the request's queries are spent: the next page goes on from here
-        return;
-      }
-      await Promise.all(reads);
-      // A page may be empty yet not the last (the FilterExpression kept nothing of it): read on until every shard
-      // has an item to merge or is done, else a record later in that shard's day would be skipped.
-      if (sources.some((src) => src.buffer.length === 0 && !src.done)) continue;
-      const live = sources.filter((src) => src.buffer.length > 0);
-      if (live.length === 0) break;
-      // Newest first across shards: the largest id (ids are time-ordered).
-      let best = live[0]!;
-      for (const src of live) if (compareStrings(idOf(src.buffer[0]!), idOf(best.buffer[0]!)) > 0) best = src;
-      const item = best.buffer.shift()!;
-      resume = { s: d, k: { id: { S: idOf(item) } } };
-      yield { kind: 'item', item, after: resume };
-      if (best.buffer.length === 0 && !best.done) yield { kind: 'page', after: resume };
-    }
-    yield { kind: 'page', after: d + 1 < days.length ? { s: d + 1 } : undefined };
-  }
-}
-
-const idOf = (item: Item) => (item.id && 'S' in item.id ? item.id.S : '');
 
 /**
  * The item's latest existing version (the one before a DELETE, if deleted) must satisfy the caller's read filters,

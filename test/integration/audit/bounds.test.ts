@@ -1,5 +1,5 @@
-import { AUDIT_CONCURRENCY } from '../../../src/actions/audit';
 import { MAX_AUDIT_QUERIES } from '../../../src/core/audit-view';
+import { AUDIT_CONCURRENCY } from '../../../src/engine/read/audit-days';
 import { expectInvalidQuery } from '../../factories/http';
 import { as, type Harness, startHarness } from '../../support/harness';
 
