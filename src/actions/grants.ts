@@ -14,7 +14,7 @@ import {
   parseGrantRequest,
 } from '../core/item-roles';
 import { fromJson, type Json } from '../core/json';
-import { type Item, keyText } from '../core/values';
+import { type AttributeValue, type Item, keyText } from '../core/values';
 import { VERSION, versionOf } from '../core/write';
 import { deleteGrantRow, putGrantRow, putItem, versionCondition } from '../dynamo/write';
 import { parseBody } from '../engine/body';
@@ -50,7 +50,11 @@ async function readGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
   return { status: 200, body: aclOf(stored) };
 }
 
-/** POST: grant or revoke roles of one user, as a write of the item (optimistic on `_version`, retried). */
+/**
+ * POST: grant or revoke roles of one user, as a write of the item (optimistic on `_version`, retried): the body
+ * (400) → 404 → the caller may grant this (403) → a revoke targets what the user holds → nothing changes (recorded
+ * as a read) | the item keeps an owner (409) → the write.
+ */
 async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
   const roles = itemRolesOf(deps);
   const json = parseBody(ctx.req.body);
@@ -58,7 +62,7 @@ async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
   const key = itemKey(deps, ctx.req.pathParams.id);
   const text = keyText(key[deps.schema.partitionKey.name]!);
   checkGrantsKey(deps, text, 'id', true);
-  const table = deps.tables.grants!;
+  const action = req.revoke ? 'REVOKE' : 'GRANT';
   return withRetries(deps, text, async () => {
     const stored = await visibleStored(deps, ctx, key, text);
     const held = heldRoles(roles, stored, ctx.caller.id);
@@ -69,37 +73,49 @@ async function changeGrants(deps: Deps, ctx: Ctx): Promise<Reply> {
     const body = fromJson(json as Json); // the request body as sent: user, roles, revoke
     if (!changed) {
       // Already so: nothing is written but the record of the request, as for a read (docs/reference/item-roles.md#granting-and-revoking).
-      await auditRead(deps, ctx, req.revoke ? 'REVOKE' : 'GRANT', { resource: key, resourceKey: text }, body);
+      await auditRead(deps, ctx, action, { resource: key, resourceKey: text }, body);
       return { status: 200, body: before };
     }
-    // Whether a user with these grants reads the item is decided by the caller's own read rules, as if the caller
-    // held that user's roles on it: another user's records (and the groups their token carries) are not known here.
-    const caller = ctx.caller.id!;
-    const reads = (grants: Readonly<Record<string, readonly string[]>>, user: string) =>
-      canSee(ctx, deps, text, {
-        ...stored,
-        [ACL]: aclValue(Object.fromEntries(directRoles(grants, user).map((r) => [r, [caller]]))),
-      });
-    checkNotLastOwner(roles, before, acl, reads);
-    const version = versionOf(stored);
-    const next: Item = { ...stored, [ACL]: aclValue(acl), [VERSION]: { N: String(version + 1) } };
-    checkItemSize(next);
-    const left = directRoles(acl, req.user);
-    const row = left.length > 0 ? putGrantRow(table, req.user, text, left) : deleteGrantRow(table, req.user, text);
-    await commitChange(
-      deps,
-      ctx,
-      putItem(deps.schema.table, next, versionCondition(deps.schema.partitionKey.name, version)),
-      {
-        action: req.revoke ? 'REVOKE' : 'GRANT',
-        key,
-        version: version + 1,
-        item: next,
-        changed: [ACL],
-        body,
-      },
-      [row],
-    );
+    checkNotLastOwner(roles, before, acl, readsAs(deps, ctx, text, stored));
+    await commitGrant(deps, ctx, { action, key, text, stored, acl, user: req.user, body });
     return { status: 200, body: acl };
   });
+}
+
+/**
+ * Whether a user with these grants reads the item, decided by the caller's own read rules, as if the caller held
+ * that user's roles on it: another user's records (and the groups their token carries) are not known here.
+ */
+function readsAs(deps: Deps, ctx: Ctx, text: string, stored: Item) {
+  const caller = ctx.caller.id!;
+  return (grants: Readonly<Record<string, readonly string[]>>, user: string) =>
+    canSee(ctx, deps, text, {
+      ...stored,
+      [ACL]: aclValue(Object.fromEntries(directRoles(grants, user).map((r) => [r, [caller]]))),
+    });
+}
+
+/** The item's next version with the new `_acl`, the user's grants row put or deleted, and the audit record. */
+async function commitGrant(
+  deps: Deps,
+  ctx: Ctx,
+  g: {
+    action: string;
+    key: Item;
+    text: string;
+    stored: Item;
+    acl: Record<string, string[]>;
+    user: string;
+    body: AttributeValue;
+  },
+): Promise<void> {
+  const table = deps.tables.grants!;
+  const version = versionOf(g.stored);
+  const next: Item = { ...g.stored, [ACL]: aclValue(g.acl), [VERSION]: { N: String(version + 1) } };
+  checkItemSize(next);
+  const left = directRoles(g.acl, g.user);
+  const row = left.length > 0 ? putGrantRow(table, g.user, g.text, left) : deleteGrantRow(table, g.user, g.text);
+  const change = putItem(deps.schema.table, next, versionCondition(deps.schema.partitionKey.name, version));
+  const record = { action: g.action, key: g.key, version: version + 1, item: next, changed: [ACL], body: g.body };
+  await commitChange(deps, ctx, change, record, [row]);
 }
