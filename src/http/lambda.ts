@@ -65,7 +65,7 @@ export async function handleEvent(rt: Runtime, verb: Verb, event: ApiEvent): Pro
   return withCors(outcome.result, rt.corsOrigins, origin);
 }
 
-/** CORS preflight (docs/reference/endpoints.md): no identity, no log line. */
+/** CORS preflight (docs/reference/endpoints.md#cors): no identity, no log line. */
 const preflight = (origins: readonly string[], origin: string | undefined): HttpResult => ({
   statusCode: 204,
   headers: preflightHeaders(origins, origin, 'GET, POST, PUT, PATCH, DELETE'),
