@@ -11,7 +11,7 @@ import { putAuditRecord } from '../dynamo/audit';
 import type { Ctx, Deps, Reply } from './context';
 import { binding, decodeCursor, encodeCursor, type Position } from './cursor';
 import { execute, type ReadEvent, type ReadOptions } from './execute';
-import { collectPage } from './page';
+import { collectPage, jsonArray } from './page';
 import { checkAuditDepth } from './write';
 
 /** The caller's grants as a source of rows (docs/reference/item-roles.md#planning-what-a-list-costs), when the app has a grants table. */
@@ -113,7 +113,7 @@ export async function pageReply(
     headers.Link = nextLink(ctx, cursor);
     headers['X-Next-Cursor'] = cursor;
   }
-  return { reply: { status: 200, headers, rawBody: `[${page.parts.join(',')}]` }, count: page.count };
+  return { reply: { status: 200, headers, rawBody: jsonArray(page.parts) }, count: page.count };
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Position } from '../../../src/actions/cursor';
 import type { ReadEvent } from '../../../src/actions/execute';
-import { collectPage, envelopeBytes, type PageOptions } from '../../../src/actions/page';
+import { collectPage, envelopeBytes, jsonArray, type PageOptions } from '../../../src/actions/page';
 import { ScoutrError } from '../../../src/core/errors';
 import { matches } from '../../../src/core/filter/evaluate';
 import type { Pred } from '../../../src/core/filter/types';
@@ -39,6 +39,14 @@ describe('envelopeBytes: what a JSON text adds to the Lambda envelope as a JSON 
       }),
     );
   });
+});
+
+it('jsonArray writes the parts as join does, comma-separated in brackets', () => {
+  fc.assert(
+    fc.property(fc.array(fc.string()), (parts) => {
+      expect(jsonArray(parts)).toBe(`[${parts.join(',')}]`);
+    }),
+  );
 });
 
 describe('visibleJson', () => {
