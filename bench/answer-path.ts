@@ -2,13 +2,16 @@
 // `npm run bench:answer -- [workload index, default 5] [size, default 10000]` (also the last part of `npm run bench`).
 // - A big answer (the list workload): seeds DynamoDB Local, then replays its Scan replies from memory (a middleware
 //   answers the data table's Scans and the audit PutItem without sending them), so each request is the answer path
-//   alone: no SDK parsing, no waiting. Runs Scoutr's Lambda code path and the bare baseline (bench/baseline.ts) in
-//   turn and prints the median and best ms per request of each.
+//   alone: no SDK parsing, no waiting. Then the same with real round trips to DynamoDB Local (the same reads, parsed
+//   by the SDK; the audit PutItem still answered without being sent). Runs Scoutr's Lambda code path and the bare
+//   floor (bench/baseline.ts) in turn and prints, per mode, Scoutr ÷ floor for wall time and for this process's CPU,
+//   and the garbage collector's ms per request of each. `ANSWER_GET=0` skips the get by id below; ANSWER_ROUNDS and
+//   ANSWER_SENT_ROUNDS set the rounds of each list mode (more rounds under `node --cpu-prof` give a steadier profile).
 // - Get by id: real round trips to DynamoDB Local (a get is mostly its two calls), Scoutr's Lambda code path against
 //   the floor that sends the same GetItem and audit PutItem concurrently; with the auth cache warm, with the caller's
 //   entries past AUTH_CACHE_SECONDS, and past twice that (a fake clock, see getById below).
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { buildAuditRecord } from '../src/core/audit';
 import { itemToJson } from '../src/core/json';
@@ -36,7 +39,11 @@ import { table } from './format';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [workloadArg = '5', sizeArg = '10000'] = process.argv.slice(2);
-const ROUNDS = 30;
+const ROUNDS = Number(process.env.ANSWER_ROUNDS ?? 30);
+/** Rounds of the list against DynamoDB Local itself (each a full read of the table, so fewer). */
+const SENT_ROUNDS = Number(process.env.ANSWER_SENT_ROUNDS ?? 12);
+/** An unpaged list costs at most this factor of the bare floor's time and CPU (issue 22, item 8). */
+const LIST_TARGET = 1.1;
 
 async function main() {
   const workload = WORKLOADS[Number(workloadArg)]!;
@@ -48,10 +55,11 @@ async function main() {
     await seedItems(db, 0, size);
     const replies = new Map<string, unknown>();
     let replay = false;
+    let skipAudit = false;
     db.middlewareStack.add(
       (next) => async (args) => {
         const input = args.input as { TableName?: string; FilterExpression?: string; ExclusiveStartKey?: unknown };
-        if (replay && input.TableName === TABLES.audit) return { output: {}, response: {} } as never;
+        if ((replay || skipAudit) && input.TableName === TABLES.audit) return { output: {}, response: {} } as never;
         if (input.TableName !== TABLES.data) return next(args);
         const key = JSON.stringify([input.FilterExpression ?? '', input.ExclusiveStartKey ?? null]);
         if (replay && replies.has(key)) return { output: replies.get(key), response: {} } as never;
@@ -67,29 +75,98 @@ async function main() {
     const runtime = await createRuntime(APP, benchConfig(emulator.endpoint), { db, log });
     const bare = new Bare(db);
     const runs: [string, () => Promise<unknown>][] = [
-      ['scoutr', () => handleEvent(runtime, route.verb, restEvent(call, 'answer-path'))],
+      // The body's bytes, as the floor counts its own: what Lambda's runtime and the local server do with the answer
+      // (serialize or write it) reads every character, so a body left as a rope of parts pays its flattening here.
+      ['scoutr', async () => Buffer.byteLength((await handleEvent(runtime, route.verb, restEvent(call, 'ap'))).body)],
       ['bare', () => bare.handle(call)],
     ];
     for (const [, run] of runs) await run(); // records the replies, warms the auth cache
     replay = true;
-    const times = new Map<string, number[]>(runs.map(([name]) => [name, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, run] of runs) {
-        const t = performance.now();
-        await run();
-        times.get(name)!.push(performance.now() - t);
-      }
-    }
-    console.log(`${workload.name} @${size}, DynamoDB replies replayed from memory, ${ROUNDS} rounds:`);
-    for (const [name, ts] of times) {
-      ts.sort((a, b) => a - b);
-      console.log(`  ${name.padEnd(8)} median ${ts[ts.length >> 1]!.toFixed(1)} ms, best ${ts[0]!.toFixed(1)} ms`);
-    }
-    await getById(emulator.endpoint, size);
+    const replayed = await listVsFloor(runs, ROUNDS);
+    replay = false;
+    skipAudit = true;
+    const sent = await listVsFloor(runs, SENT_ROUNDS);
+    skipAudit = false;
+    console.log(`${workload.name} @${size} against the bare floor (the same Scan, JSON.stringify), in one process:`);
+    console.log(
+      table(
+        ['DynamoDB replies', 'rounds', 'median ms', 'median ÷ floor', 'cpu ms', 'cpu ÷ floor', 'gc ms', 'floor gc ms'],
+        [
+          listRow('replayed from memory', ROUNDS, replayed),
+          ...(SENT_ROUNDS > 0 ? [listRow('DynamoDB Local round trips', SENT_ROUNDS, sent)] : []),
+        ],
+        2,
+      ),
+    );
+    console.log(
+      `ms and cpu: Scoutr / floor per request (median ms, mean CPU of this process); target ≤ ${LIST_TARGET}× ` +
+        '(issue 22, item 8). The audit PutItem is answered without being sent in both rows.',
+    );
+    if (process.env.ANSWER_GET !== '0') await getById(emulator.endpoint, size);
   } finally {
     db.destroy();
     await emulator.stop();
   }
+}
+
+// ---- list against the bare floor ----
+
+interface ListSamples {
+  ms: number[];
+  cpuMs: number[];
+  gcMs: number[];
+}
+
+/**
+ * Runs each variant once per round, in turn, and returns per variant its wall time, this process's CPU and the
+ * garbage collector's pauses that started within the request (PerformanceObserver reports them later, with their
+ * start time, so each is matched to the request it interrupted).
+ */
+async function listVsFloor(runs: [string, () => Promise<unknown>][], rounds: number): Promise<ListSamples[]> {
+  const gcs: { start: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const spans = runs.map((): [number, number][] => []);
+  const out = runs.map((): ListSamples => ({ ms: [], cpuMs: [], gcMs: [] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, run]] of runs.entries()) {
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      await run();
+      const end = performance.now();
+      const used = process.cpuUsage(cpu);
+      out[i]!.ms.push(end - t);
+      out[i]!.cpuMs.push((used.user + used.system) / 1000);
+      spans[i]!.push([t, end]);
+    }
+  }
+  await new Promise((r) => setTimeout(r, 50)); // let the observer deliver the last entries
+  observer.disconnect();
+  for (const [i, ss] of spans.entries()) {
+    for (const [t, end] of ss) {
+      out[i]!.gcMs.push(gcs.filter((g) => g.start >= t && g.start < end).reduce((sum, g) => sum + g.ms, 0));
+    }
+  }
+  return out;
+}
+
+function listRow(label: string, rounds: number, [scoutr, floor]: ListSamples[]): string[] {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  const s = scoutr!;
+  const f = floor!;
+  return [
+    label,
+    String(rounds),
+    `${median(s.ms).toFixed(1)} / ${median(f.ms).toFixed(1)}`,
+    `${(median(s.ms) / median(f.ms)).toFixed(2)}×`,
+    `${mean(s.cpuMs).toFixed(1)} / ${mean(f.cpuMs).toFixed(1)}`,
+    `${(mean(s.cpuMs) / mean(f.cpuMs)).toFixed(2)}×`,
+    mean(s.gcMs).toFixed(1),
+    mean(f.gcMs).toFixed(1),
+  ];
 }
 
 // ---- get by id ----

@@ -136,6 +136,28 @@ export function itemToJsonExcept(item: Item, omit: ReadonlySet<string>): { [key:
   return out;
 }
 
+/**
+ * An item as a plain object for JSON.stringify, each attribute as `shown` gives it: undefined leaves it out. For items
+ * with hidden paths (docs/reference/permissions.md#hidden-fields), so no copy of the item is made to drop them.
+ */
+export function itemToJsonShown(
+  item: Item,
+  shown: (name: string, value: AttributeValue) => AttributeValue | undefined,
+): { [key: string]: JsonOut } {
+  const out: { [key: string]: JsonOut } = {};
+  for (const k of Object.keys(item)) {
+    const value = shown(k, item[k]!);
+    if (value === undefined) continue;
+    const v = toJson(value);
+    if (k === '__proto__') {
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true }); // as above
+    } else {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
 /** Plain JS data (auth records, config) → Json, for code paths that share fromJson. */
 export function plainToJson(value: unknown): Json {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;

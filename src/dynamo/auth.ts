@@ -41,7 +41,7 @@ interface Entry<T> {
 }
 
 /**
- * One table's entries, with stale-while-revalidate (docs/reference/configuration.md#the-server AUTH_CACHE_SECONDS). By age, counted from when the
+ * One table's entries, with stale-while-revalidate (docs/reference/permissions.md#how-long-a-change-takes). By age, counted from when the
  * read began: under `freshMs` an entry is served; under STALE_FACTOR × `freshMs` it is served while one background
  * read per id refreshes it; older, it is read again on the request path. So a change to a record (a revoked API key)
  * applies within STALE_FACTOR × AUTH_CACHE_SECONDS, and within about AUTH_CACHE_SECONDS while the caller keeps

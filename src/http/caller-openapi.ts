@@ -1,7 +1,7 @@
 import { newStats } from '../dynamo/read';
 import { authenticate } from '../engine/authorize';
 import type { ApiEvent } from './event';
-import { toRequest } from './event';
+import { eventHeaders, toRequest } from './event';
 import { verifiedClaims } from './lambda';
 import { callerView, openApiDocument } from './openapi';
 import { errorResult, type HttpResult, json } from './respond';
@@ -15,7 +15,8 @@ import type { Runtime } from './runtime';
 export async function callerOpenApi(rt: Runtime, event: ApiEvent): Promise<HttpResult> {
   const requestId = event.requestContext?.requestId ?? '';
   try {
-    const req = toRequest(event, rt.identity, await verifiedClaims(rt.verifyToken, event, {}));
+    const headers = eventHeaders(event);
+    const req = toRequest(event, rt.identity, await verifiedClaims(rt.verifyToken, headers, {}), headers);
     const { roles } = await authenticate(rt.deps, req, newStats());
     // Per caller: a shared cache must not hand one caller's document to another.
     return json(200, openApiDocument(rt.deps.app, {}, callerView(rt.deps.app, roles)), {

@@ -43,15 +43,22 @@ function bodyOf(body: string | null | undefined, base64: boolean): string | unde
   return base64 ? Buffer.from(body, 'base64').toString('utf8') : body;
 }
 
-const headersOf = (e: ApiEvent) =>
+/** An event's headers by lower-case name, each with every value it was sent with, in order. */
+export type EventHeaders = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * The event's headers, read once per request: the bearer token, the caller's identity, the request's headers and
+ * the CORS origin all come from this one map.
+ */
+export const eventHeaders = (e: ApiEvent): EventHeaders =>
   isHttpApiEvent(e) ? headerMap(e.headers, undefined) : headerMap(e.headers, e.multiValueHeaders);
 
 /**
  * The token of an `Authorization: Bearer <token>` header (the scheme is case-insensitive), for in-process JWT
  * verification. Another scheme is not ours and is ignored; a bearer header without a token, or sent twice, is 401.
  */
-export function bearerToken(event: ApiEvent): string | undefined {
-  const values = headersOf(event).get('authorization');
+export function bearerToken(headers: EventHeaders): string | undefined {
+  const values = headers.get('authorization');
   if (!values) return undefined;
   if (values.length > 1) throw new ScoutrError('UNAUTHENTICATED', 'Header Authorization was sent more than once');
   const [scheme = '', ...rest] = (values[0] ?? '').trim().split(/\s+/);
@@ -69,15 +76,20 @@ export function toRequest(
   event: ApiEvent,
   identity: IdentityConfig,
   verifiedClaims?: Record<string, unknown>,
+  headers: EventHeaders = eventHeaders(event),
 ): ScoutrRequest {
   return isHttpApiEvent(event)
-    ? fromHttpApi(event, identity, verifiedClaims)
-    : fromRest(event, identity, verifiedClaims);
+    ? fromHttpApi(event, identity, headers, verifiedClaims)
+    : fromRest(event, identity, headers, verifiedClaims);
 }
 
-function fromRest(e: RestEvent, identity: IdentityConfig, verifiedClaims?: Record<string, unknown>): ScoutrRequest {
+function fromRest(
+  e: RestEvent,
+  identity: IdentityConfig,
+  headers: EventHeaders,
+  verifiedClaims?: Record<string, unknown>,
+): ScoutrRequest {
   const rc = e.requestContext;
-  const headers = headerMap(e.headers, e.multiValueHeaders);
   const authorizer = identity.verifiesTokens
     ? undefined
     : ((rc?.authorizer ?? undefined) as Record<string, unknown> | undefined);
@@ -136,6 +148,7 @@ function encodedPublicPath(rawPath: string, template: string, params: Record<str
 function fromHttpApi(
   e: HttpApiEvent,
   identity: IdentityConfig,
+  headers: EventHeaders,
   verifiedClaims?: Record<string, unknown>,
 ): ScoutrRequest {
   const rc = e.requestContext;
@@ -151,7 +164,6 @@ function fromHttpApi(
     path = canonicalPath(raw, {});
   }
   const query: Array<[string, string]> = [...new URLSearchParams(e.rawQueryString ?? '')];
-  const headers = headerMap(e.headers, undefined);
   const jwt = identity.verifiesTokens
     ? { claims: verifiedClaims }
     : (rc.authorizer as { jwt?: { claims?: Record<string, unknown> } } | undefined)?.jwt;

@@ -48,7 +48,7 @@ export interface IdentitySources {
   jwtClaims: Record<string, unknown> | undefined;
   customAuthorizer: Record<string, unknown> | undefined; // REST Lambda authorizer: principalId + context
   /** header name (lower-case) → every value it was sent with */
-  headers: Map<string, string[]>;
+  headers: ReadonlyMap<string, readonly string[]>;
   apiKeyId: string | undefined;
   sourceIp: string | undefined;
   userAgent: string | undefined;

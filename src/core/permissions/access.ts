@@ -2,7 +2,7 @@ import { forbidden } from '../errors';
 import { matches } from '../filter/evaluate';
 import { or, type Pred } from '../filter/types';
 import { ACL } from '../item-roles';
-import { itemToJsonExcept, type JsonOut } from '../json';
+import { itemToJsonExcept, itemToJsonShown, type JsonOut } from '../json';
 import { pathsOverlap } from '../query/names';
 import type { AttributeValue, Item } from '../values';
 import { VERSION } from '../write';
@@ -102,9 +102,40 @@ function removePath(map: Record<string, AttributeValue>, segments: readonly stri
 /** Reserved attributes no answer shows: the item's version (its ETag) and its grants (docs/reference/tables.md#reserved-attributes, docs/reference/item-roles.md#who-holds-what). */
 export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([VERSION, ACL]);
 
-/** An item as the caller may see it: without hidden fields and without the reserved `_version` and `_acl`. */
+/** Hidden paths indexed for a test per attribute: only a name in `heads`, or spelling `head.…`, lies on one. */
+interface HiddenIndex {
+  /** paths of one segment: an attribute so named is hidden whole */
+  whole: ReadonlySet<string>;
+  /** the first segment of every path */
+  heads: ReadonlySet<string>;
+}
+const INDEXES = new WeakMap<readonly string[], HiddenIndex>(); // a list is one request's, and is read per item
+function hiddenIndex(hidden: readonly string[]): HiddenIndex {
+  const known = INDEXES.get(hidden);
+  if (known) return known;
+  const index = {
+    whole: new Set(hidden.filter((path) => !path.includes('.'))),
+    heads: new Set(hidden.map((path) => path.split('.')[0]!)),
+  };
+  INDEXES.set(hidden, index);
+  return index;
+}
+
+/**
+ * An item as the caller may see it: without hidden fields and without the reserved `_version` and `_acl`. Attributes
+ * are converted one by one, and only one on a hidden path is redacted (alone: what `redact` removes from an attribute
+ * depends on its name and value only), so no item is copied to drop a field.
+ */
 export function visibleJson(item: Item, hidden: readonly string[]): { [key: string]: JsonOut } {
-  return itemToJsonExcept(redact(item, hidden), RESERVED_ATTRIBUTES); // redact returns the item itself when nothing is hidden
+  if (hidden.length === 0) return itemToJsonExcept(item, RESERVED_ATTRIBUTES);
+  const { whole, heads } = hiddenIndex(hidden);
+  return itemToJsonShown(item, (name, value) => {
+    if (RESERVED_ATTRIBUTES.has(name) || whole.has(name)) return undefined;
+    const dot = name.indexOf('.');
+    if (!heads.has(dot === -1 ? name : name.slice(0, dot))) return value;
+    const kept = redact({ [name]: value }, hidden);
+    return Object.hasOwn(kept, name) ? kept[name] : undefined;
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ParsedQuery } from '../../core/query/parse';
 import type { Item } from '../../core/values';
 import type { Ctx, Deps, Reply } from '../context';
 import { binding, decodeCursor, encodeCursor, type Position } from '../cursor';
-import { PageBuilder } from '../page/builder';
+import { jsonArray, PageBuilder } from '../page/builder';
 import type { ReadEvent, ReadOptions } from './events';
 import { execute } from './execute';
 
@@ -47,7 +47,7 @@ export async function pageReply(
   const { parts, count, next } = await page.collect(events);
   ctx.note.count = count;
   const headers: Record<string, string> = next ? nextHeaders(ctx, cursor.encode(next)) : {};
-  return { reply: { status: 200, headers, rawBody: `[${parts.join(',')}]` }, count };
+  return { reply: { status: 200, headers, rawBody: jsonArray(parts) }, count };
 }
 
 const RESERVED = new Set(['_cursor', '_limit', '_explain']);

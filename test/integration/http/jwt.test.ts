@@ -212,6 +212,34 @@ describe('with a key set on loopback', () => {
       const both = event({ route: '/user', claims: { sub: 'mallory' }, headers: bearer(await token()) });
       expect((await invoke(h.runtime, 'user', both)).body).toMatchObject({ id: 'alice' });
     });
+
+    it('answers 401 to two Authorization headers whose names differ only in case, each with a valid token', async () => {
+      // Prepare: REST keeps both names apart, HTTP APIs join them into one header; either way two tokens
+      const twice = { Authorization: `Bearer ${await token()}`, authorization: `Bearer ${await token()}` };
+      log.lines.length = 0;
+      // Act
+      const res = await invoke(h.runtime, 'user', event({ route: '/user', headers: twice }));
+      // Assess: refused, and the log line still names the route
+      expectError(res, 401, 'UNAUTHENTICATED');
+      const denied = log.lines.find((l) => l.msg === 'request denied');
+      expect(denied?.fields).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', route: 'GET', caller: 'unknown' });
+    });
+
+    it('reads the event headers once for the token, the request and CORS', async () => {
+      // Prepare: count every read of the event's header fields
+      const reads = new Map<PropertyKey, number>();
+      const counted = new Proxy(event({ route: '/user', headers: { ...bearer(await token()), Origin: 'https://a' } }), {
+        get(target, name, receiver) {
+          if (name === 'headers' || name === 'multiValueHeaders') reads.set(name, (reads.get(name) ?? 0) + 1);
+          return Reflect.get(target, name, receiver);
+        },
+      });
+      // Act
+      const res = await invoke(h.runtime, 'user', counted);
+      // Assess
+      expect(res.body).toMatchObject({ id: 'alice' });
+      expect(Math.max(...reads.values())).toBe(1);
+    });
   });
 
   it('ignores a REST custom authorizer principal as well', async () => {

@@ -1,5 +1,5 @@
 import { ScoutrError } from '../../../src/core/errors';
-import { bearerToken, isHttpApiEvent, toRequest } from '../../../src/http/event';
+import { bearerToken, eventHeaders, isHttpApiEvent, toRequest } from '../../../src/http/event';
 import { type EventSpec, httpEvent, identityFrom, restEvent, shapes } from '../../factories/events';
 import { answered, thrown } from '../../support/errors';
 
@@ -243,21 +243,25 @@ describe.each(shapes)('bearerToken, $shape event', ({ event }) => {
     { what: 'the scheme in any case', headers: { authorization: 'bearer a.b.c' }, token: 'a.b.c' },
     { what: 'another scheme, which is not ours', headers: { Authorization: 'Basic dTpw' }, token: undefined },
   ])('reads $what', ({ headers, token }) => {
-    expect(bearerToken(event({ headers }))).toBe(token);
+    expect(bearerToken(eventHeaders(event({ headers })))).toBe(token);
   });
 
   it.each([
     { what: 'a bearer header without a token', value: 'Bearer' },
     { what: 'a bearer header with two tokens', value: 'Bearer a.b.c d.e.f' },
   ])('answers 401 to $what', ({ value }) => {
-    expect(answered(thrown(() => bearerToken(event({ headers: { Authorization: value } }))))).toMatchObject({
+    expect(
+      answered(thrown(() => bearerToken(eventHeaders(event({ headers: { Authorization: value } }))))),
+    ).toMatchObject({
       status: 401,
       code: 'UNAUTHENTICATED',
     });
   });
 
   it('answers 401 to a header sent twice', () => {
-    const err = thrown(() => bearerToken(event({ headers: { Authorization: ['Bearer a.b.c', 'Bearer d.e.f'] } })));
+    const err = thrown(() =>
+      bearerToken(eventHeaders(event({ headers: { Authorization: ['Bearer a.b.c', 'Bearer d.e.f'] } }))),
+    );
     // HTTP APIs join the two lines with a comma: one header holding two tokens
     expect(answered(err)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });

@@ -1,17 +1,21 @@
+import fc from 'fast-check';
 import type { Caller } from '../../../../src/core/caller';
 import { ScoutrError } from '../../../../src/core/errors';
 import { matches } from '../../../../src/core/filter/evaluate';
+import { itemToJsonExcept } from '../../../../src/core/json';
 import {
   checkVisible,
   countingRoles,
   explainPermission,
   grantFor,
+  RESERVED_ATTRIBUTES,
   readScope,
   redact,
+  visibleJson,
 } from '../../../../src/core/permissions/access';
 import type { AuthRecord, GroupRecord } from '../../../../src/core/permissions/record';
 import { buildRole, type Role } from '../../../../src/core/permissions/roles';
-import type { Item } from '../../../../src/core/values';
+import type { AttributeValue, Item } from '../../../../src/core/values';
 import { answered, thrown } from '../../../support/errors';
 
 const caller: Caller = { kind: 'jwt', id: 'u-1', groups: [] };
@@ -193,5 +197,34 @@ describe('redact', () => {
 
   it('hides every dotted name below a hidden map, and no name that only shares its first letters', () => {
     expect(redact({ 'meta.a.b': { S: 'x' }, metab: { S: 'y' } }, ['meta'])).toEqual({ metab: { S: 'y' } });
+  });
+});
+
+describe('visibleJson', () => {
+  // Names from a small alphabet, so that hidden paths, dotted names and prefixes ('a', 'a.b', 'ab') meet often.
+  const name = fc.constantFrom('a', 'b', 'ab', 'a.b', 'b.a', 'a.b.c', '.a', '_version', '_acl', '__proto__');
+  const value: fc.Arbitrary<AttributeValue> = fc.letrec<{ v: AttributeValue }>((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.string().map((S) => ({ S })),
+      fc.integer().map((n) => ({ N: String(n) })),
+      fc.dictionary(name, tie('v'), { maxKeys: 4 }).map((M) => ({ M })),
+    ),
+  })).v;
+  const item = fc.dictionary(name, value, { maxKeys: 6 });
+  const hidden = fc.array(fc.constantFrom('a', 'b', 'a.b', 'a.b.c', 'ab.a', 'b.a.b', 'x'), { maxLength: 3 });
+
+  it('answers what redact, then leaving out the reserved attributes, answers, and leaves the item as it was', () => {
+    fc.assert(
+      fc.property(item, hidden, (it, paths) => {
+        const before = structuredClone(it);
+        const want = itemToJsonExcept(redact(it, paths), RESERVED_ATTRIBUTES);
+        const got = visibleJson(it, paths);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        expect(got).toStrictEqual(want);
+        expect(it).toEqual(before);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
