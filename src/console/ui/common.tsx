@@ -71,6 +71,34 @@ export function RecordLink({ id, kind = 'record' }: { id: string; kind?: 'record
   return <a href={`/identities#${kind}-${encodeURIComponent(id)}`}>{id}</a>;
 }
 
+/** A list of roles, each a link to its record; "none" for an empty list. */
+export function RoleLinks({ roles }: { roles: readonly string[] }) {
+  if (roles.length === 0) return <>none</>;
+  return (
+    <>
+      {roles.map((r, i) => (
+        <span key={r}>
+          {i > 0 && ', '}
+          <RecordLink id={r} />
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** The one-field form of the views about an item: its key, sent to `action` as `?item=`. */
+export function ItemForm({ action, item, submit }: { action: string; item: string; submit: string }) {
+  return (
+    <form method="get" action={action} class="inline">
+      <label>
+        Item
+        <input name="item" defaultValue={item} required placeholder="its key" spellcheck={false} />
+      </label>
+      <button type="submit">{submit}</button>
+    </form>
+  );
+}
+
 /** Links about one item: who can read it, its history. */
 export function ItemLinks({ item }: { item: string }) {
   return (

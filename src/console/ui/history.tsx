@@ -1,5 +1,5 @@
 import { href, type Json, param, show } from './api';
-import { ErrorBox, ItemLinks, Loading, Table, useApi } from './common';
+import { ErrorBox, ItemForm, ItemLinks, Loading, Table, useApi } from './common';
 
 interface Version {
   time: string;
@@ -30,13 +30,7 @@ export function HistoryView() {
   return (
     <>
       <h1>History</h1>
-      <form method="get" action="/history" class="inline">
-        <label>
-          Item
-          <input name="item" defaultValue={item} required placeholder="its key" spellcheck={false} />
-        </label>
-        <button type="submit">Show</button>
-      </form>
+      <ItemForm action="/history" item={item} submit="Show" />
       {item === '' && <p>An item's versions, newest first, each with what changed since the one before.</p>}
       {loading && <Loading />}
       {error && <ErrorBox error={error} />}

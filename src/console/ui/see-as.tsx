@@ -1,5 +1,5 @@
 import { href, type Json, param, show } from './api';
-import { ErrorBox, ItemLinks, Loading, RecordLink, Section, Table, useApi, YesNo } from './common';
+import { ErrorBox, ItemLinks, Loading, RoleLinks, Section, Table, useApi, YesNo } from './common';
 import { IdentityField } from './identities';
 
 interface Row {
@@ -65,14 +65,7 @@ function SeeAsAnswer({ data }: { data: SeeAs }) {
       <p data-testid="who">
         <strong>{data.identity}</strong> — user id {data.caller.id ?? '(none)'}
         {data.caller.groups.length > 0 && `, groups ${data.caller.groups.join(', ')}`}; roles:{' '}
-        {data.roles.length === 0
-          ? 'none'
-          : data.roles.map((r, i) => (
-              <span key={r}>
-                {i > 0 && ', '}
-                <RecordLink id={r} />
-              </span>
-            ))}
+        <RoleLinks roles={data.roles} />
         {' · '}
         <a href={href('/api/openapi', { as: data.identity })} data-testid="openapi-link">
           its API (openapi.json)

@@ -1,5 +1,5 @@
 import { href, type Json, param } from './api';
-import { Code, ErrorBox, Loading, RecordLink, Table, useApi, YesNo } from './common';
+import { Code, ErrorBox, ItemForm, Loading, RecordLink, Table, useApi, YesNo } from './common';
 
 interface WhoRow {
   identity: string;
@@ -30,13 +30,7 @@ export function WhoView() {
   return (
     <>
       <h1>Who can read this item?</h1>
-      <form method="get" action="/who" class="inline">
-        <label>
-          Item
-          <input name="item" defaultValue={item} required placeholder="its key" spellcheck={false} />
-        </label>
-        <button type="submit">Ask</button>
-      </form>
+      <ItemForm action="/who" item={item} submit="Ask" />
       {item === '' && (
         <p>
           Every identity the tables name — API keys, users, a member of each OIDC group, the holders of the item's

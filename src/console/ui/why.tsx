@@ -1,5 +1,5 @@
 import { href, param } from './api';
-import { Code, ErrorBox, Loading, RecordLink, useApi } from './common';
+import { Code, ErrorBox, Loading, RecordLink, RoleLinks, useApi } from './common';
 import { IdentityField } from './identities';
 
 interface Why {
@@ -67,14 +67,7 @@ export function WhyView() {
           <dl class="facts">
             <dt>Roles that counted</dt>
             <dd data-testid="roles">
-              {data.roles.length === 0
-                ? 'none'
-                : data.roles.map((r, i) => (
-                    <span key={r}>
-                      {i > 0 && ', '}
-                      <RecordLink id={r} />
-                    </span>
-                  ))}
+              <RoleLinks roles={data.roles} />
             </dd>
             <dt>Rule that decided</dt>
             <dd data-testid="rule">
