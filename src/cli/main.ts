@@ -51,8 +51,12 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   }
 }
 
+const NO_CREDENTIALS =
+  'no AWS credentials in the default chain. For a local DynamoDB, set DYNAMODB_ENDPOINT and the variables ' +
+  '`scoutr dev` prints under "Permissions as a policy file"; for AWS, configure credentials (AWS_PROFILE, ...)';
+
 /** A clean message: ours, the configuration's, or the SDK's name and message. Never a stack. */
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   if (err instanceof CliError || err instanceof ConfigError) return err.message;
   if (err instanceof ScoutrError) {
     const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
@@ -62,6 +66,11 @@ function messageOf(err: unknown): string {
       ? ' (the app config is --app MODULE or SCOUTR_CONFIG)'
       : '';
     return `${err.message}${cause}${hint}`;
+  }
+  if (err instanceof Error && err.name === 'CredentialsProviderError') {
+    // A newcomer's first `scoutr console` or `check` outside `scoutr dev`: say which variables reach a local DynamoDB
+    // (docs/reference/configuration.md#the-command-line).
+    return `${err.name}: ${err.message}: ${NO_CREDENTIALS}`;
   }
   if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
   return String(err);

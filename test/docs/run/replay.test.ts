@@ -107,12 +107,23 @@ describe('docs/tutorials/your-own-api.md', () => {
   const page = docs.find((p) => p.path === 'docs/tutorials/your-own-api.md')!;
   const own = blocks(page);
 
-  it('shows what `scoutr init --table books --key isbn` writes', async () => {
-    const { out } = await initProject(['--table', 'books', '--key', 'isbn']);
-    const shown = own.find((b) => b.lang === 'text' && b.body.startsWith('wrote '))!.body.split('\n');
-    const printed = out.split('\n\n')[0]!.split('\n');
-    // The page shows the install that runs without --no-install: the same packages, at the same versions.
-    expect(shown).toEqual(printed.map((l) => l.replace(/^skipped: npm install/, 'npm install')));
+  it('shows what `scoutr init --table books --key isbn` prints after `npm init -y` and `npm install scoutr`', async () => {
+    // The folder as the page's first two commands leave it: scoutr already a dependency, npm's placeholder test.
+    const dir = join(mkdtempSync(join(tmpdir(), 'scoutr-docs-init-')), 'library-api');
+    mkdirSync(dir);
+    const npmTest = 'echo "Error: no test specified" && exit 1';
+    const pkg = { name: 'library-api', scripts: { test: npmTest }, dependencies: { scoutr: '^2.0.0' } };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+    const { code, out } = await scoutr(['init', dir, '--table', 'books', '--key', 'isbn', '--no-install'], {});
+    expect(code).toBe(0);
+    const printed = out.trimEnd().replaceAll(dir, '…/library-api').split('\n');
+    // With the install (the page's run), its line comes first, before the files are listed; the same packages.
+    const install = printed.filter((l) => l.startsWith('skipped: npm install')).map((l) => l.replace('skipped: ', ''));
+    const shown = own
+      .find((b) => b.lang === 'text' && b.body.startsWith('npm install '))!
+      .body.trimEnd()
+      .split('\n');
+    expect(shown).toEqual([...install, ...printed.filter((l) => !l.startsWith('skipped: npm install'))]);
   });
 
   it('runs the commands scripts/try-package.ts runs on the packed tarball (CI)', () => {
