@@ -212,7 +212,12 @@ export function banner({ url, endpoint, config, emulator, project, cwd = process
   const key = emulator
     ? ` AWS_REGION=${emulator.region} AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=local`
     : '';
-  const env = `DYNAMODB_ENDPOINT=${endpoint}${key} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}`;
+  // Every table the server uses, so that `scoutr console` started with these shows the audit log and the grants too.
+  const optional = [
+    config.AUDIT_TABLE ? ` AUDIT_TABLE=${config.AUDIT_TABLE}` : '',
+    config.GRANTS_TABLE ? ` GRANTS_TABLE=${config.GRANTS_TABLE}` : '',
+  ].join('');
+  const env = `DYNAMODB_ENDPOINT=${endpoint}${key} AUTH_TABLE=${config.AUTH_TABLE} GROUP_TABLE=${config.GROUP_TABLE} DATA_TABLE=${config.DATA_TABLE}${optional}`;
   lines.push(
     '',
     `Permissions as a policy file, against this DynamoDB (${endpoint}${emulator ? ', whose tables only this access key reaches' : ''}):`,

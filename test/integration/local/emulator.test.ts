@@ -46,7 +46,11 @@ it('serves npm start on it: an intruder who makes its own auth table gets 401, a
       string
     >;
     const endpoint = env.DYNAMODB_ENDPOINT!;
-    expect(env).toMatchObject({ AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(env).toMatchObject({
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: expect.stringMatching(/^[0-9a-f]{32}$/),
+      AUDIT_TABLE: 'scoutr-audit',
+    });
     // Act: someone else on the network, with any other key, finds no table, cannot write to the server's, and
     // makes its own auth table under the same name with an admin record
     const intruder = other(endpoint, 'local');
