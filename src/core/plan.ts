@@ -212,7 +212,7 @@ interface ReadParams {
   };
 }
 
-interface Projection {
+export interface Projection {
   ProjectionExpression: string;
   ExpressionAttributeNames: Record<string, string>;
 }

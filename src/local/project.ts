@@ -47,16 +47,24 @@ export function findProject(
   env: Record<string, string | undefined>,
   cwd: string,
 ): ProjectFiles {
-  const app =
-    given(flags.app, cwd, '--app') ??
-    given(env.SCOUTR_CONFIG || undefined, cwd, 'SCOUTR_CONFIG') ??
-    firstIn(cwd, APP_FILES);
+  const app = appFileOf(flags.app, env, cwd);
   if (!app) {
     throw new ConfigError(
       `no app config in ${cwd}: expected ${APP_FILES[0]} (npx scoutr init makes one), --app MODULE or SCOUTR_CONFIG`,
     );
   }
   return { app, ...companionFiles(dirname(app), flags, cwd) };
+}
+
+/** The app config module: `--app`, else SCOUTR_CONFIG, else ./scoutr.config.ts (or .js, ...) if there is one. */
+export function appFileOf(
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+  cwd: string,
+): string | undefined {
+  return (
+    given(flag, cwd, '--app') ?? given(env.SCOUTR_CONFIG || undefined, cwd, 'SCOUTR_CONFIG') ?? firstIn(cwd, APP_FILES)
+  );
 }
 
 /** The policy and seed files: from their flags, else the ones in `dir`. */

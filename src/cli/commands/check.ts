@@ -13,6 +13,7 @@ import { AuthStore } from '../../dynamo/auth';
 import { getItem } from '../../dynamo/read';
 import { describeDataTable } from '../../dynamo/schema';
 import { type Decision, decisionJson, shownDecision } from '../../http/decision';
+import { appFileOf } from '../../local/project';
 import { appItemRoles } from '../../policy-file';
 import { type CliContext, CliError, EXIT } from '../context';
 import { rolesEnv } from '../env';
@@ -44,11 +45,14 @@ export function checkCommand(cx: CliContext): Command {
         'for a custom action, the change it makes',
     )
     .option('--policy <file>', 'decide from this file alone, not from the auth tables')
-    .option('--app <module>', 'the app config module: its routes and item roles (default: SCOUTR_CONFIG)')
+    .option(
+      '--app <module>',
+      'the app config module: its routes and item roles (default: SCOUTR_CONFIG, else ./scoutr.config.ts)',
+    )
     .option('--json', 'print the decision as JSON')
     .action(async (method: string, rawPath: string, opts: CheckOptions) => {
       const path = canonicalizePath(rawPath);
-      const appFile = opts.app ?? (cx.io.env.SCOUTR_CONFIG || undefined);
+      const appFile = appFileOf(opts.app, cx.io.env, cx.io.cwd ?? process.cwd());
       const app = appFile === undefined ? undefined : appItemRoles(appFile);
       const body = opts.body === undefined ? undefined : jsonObject(opts.body);
       const asked = parseIdentity(opts.as);

@@ -17,8 +17,9 @@ import { claimsAnswers, curlsOf, replay, words } from '../support/replay';
 //   (`npm start -- --example NAME`), each with the status after `# →`.
 // - <!-- replay: init ARGS --> before a ```sh block: the same against the project `scoutr init ARGS` writes.
 // - <!-- replay: cli [example NAME] --> before a ```console block: each `$ npx scoutr ...` line run in an empty folder
-//   holding the page's files so far (<!-- file: NAME --> before a block), against fresh empty tables (or the example's),
-//   and its output compared line by line.
+//   holding the page's files so far (<!-- file: NAME --> before a block), against fresh empty tables; with an example,
+//   in that example's folder (its scoutr.config.ts is the app a command finds) against its tables. Each line's
+//   output is compared line by line.
 // The README's own blocks are replayed by test/integration/readme.
 
 const docs = pages().filter((p) => p.path !== 'README.md');
@@ -170,9 +171,12 @@ describe.each(cliPages.map((p) => [p.path, p] as const))('%s', (_, page) => {
         if (!block.marker?.startsWith('replay: cli')) continue;
         const example = /example (\w+)/.exec(block.marker)?.[1] as ExampleName | undefined;
         const h = example ? await startExample(example) : empty;
+        // against an example, in its folder (its scoutr.config.ts is the app a command finds), as after `npm start`
+        if (example) process.chdir(join(ROOT, 'example', example));
         try {
           problems.push(...(await replayConsole(block, h)));
         } finally {
+          process.chdir(dir);
           if (example) await h.close();
         }
       }

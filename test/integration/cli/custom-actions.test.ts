@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicy } from '../../../src';
 import { policyRecords } from '../../../src/core/policy/records';
@@ -121,4 +123,18 @@ it('answers 404 for a path no route of the app has, as the server does', async (
 it('refuses a malformed --body in one line', async () => {
   const res = await scoutr()(['check', '--as', 'user:mo', 'GET', '/books', '--app', APP, '--body', '[1]']);
   expect(res).toEqual({ code: 1, out: '', err: 'scoutr: --body: not a JSON object\n' });
+});
+
+it('finds ./scoutr.config.ts without --app, as scoutr dev, openapi and console do', async () => {
+  // Prepare: a project folder whose scoutr.config.ts is the books app, and no --app nor SCOUTR_CONFIG
+  const dir = mkdtempSync(join(tmpdir(), 'scoutr-check-'));
+  writeFileSync(
+    join(dir, 'scoutr.config.ts'),
+    `export { default } from ${JSON.stringify(APP.replace(/\.ts$/, ''))};\n`,
+  );
+  // Act
+  const res = await scoutr()(['check', '--as', 'user:mo:members', 'POST', '/book/free/borrow', '--json'], { cwd: dir });
+  // Assert: the custom route is the app's, decided as the update it runs
+  expect(res.code).toBe(0);
+  expect(JSON.parse(res.out)).toMatchObject({ allowed: true, route: { method: 'POST', path: '/book/{id}/borrow' } });
 });

@@ -12,7 +12,7 @@ export interface CliResult {
 
 /** `scoutr ARGS` in-process, against the given client and environment. */
 export function cli(db: DynamoDBClient, env: Record<string, string | undefined>) {
-  return async (args: string[], opts: { ask?: Io['ask'] } = {}): Promise<CliResult> => {
+  return async (args: string[], opts: { ask?: Io['ask']; cwd?: string } = {}): Promise<CliResult> => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await run(args, {
@@ -22,6 +22,7 @@ export function cli(db: DynamoDBClient, env: Record<string, string | undefined>)
       interactive: opts.ask !== undefined,
       ask: opts.ask ?? (async () => ''),
       db,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
     return { code, out: out.join(''), err: err.join('') };
   };
