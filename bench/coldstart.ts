@@ -14,7 +14,8 @@ import { bundleFunctions } from '../src/deploy/bundle';
 const RUNS = Number(process.env.RUNS ?? 15);
 const root = resolve(__dirname, '..');
 const out = mkdtempSync(join(tmpdir(), 'scoutr-coldstart-'));
-const scoutr = resolve(root, process.env.FROM_SOURCES ? 'src/index.ts' : 'dist/index.js');
+// the ES-module copy of the built package, as scoutr/serverless bundles it (src/deploy/serverless.ts)
+const scoutr = resolve(root, process.env.FROM_SOURCES ? 'src/index.ts' : 'dist/esm/index.js');
 if (!existsSync(scoutr)) throw new Error(`${scoutr} is missing: run npm run build first`);
 
 const floorSource = join(out, 'floor.ts');

@@ -127,6 +127,19 @@ describe('the packaged functions', () => {
     }).toEqual({ app: 1, handler: 1, config: 1, sources: 0, jiti: 0 });
   });
 
+  it.each(FUNCTIONS)('leaves what only the command line uses out of %s (the package has no side effects)', (fn) => {
+    // Act
+    const sources = bundledSources(readZip(join(dir, `${fn}.zip`)), bundleOf(fn));
+    // Assess: the policy file reader (yaml), the unrouted-rule check (refa) and the CLI are not in a Lambda bundle
+    const count = (re: RegExp) => sources.filter((s) => re.test(s)).length;
+    expect({
+      yaml: count(/node_modules\/yaml\//),
+      refa: count(/node_modules\/refa\//),
+      commander: count(/node_modules\/commander\//),
+      policyFile: count(/dist\/esm\/policy-file\.js$/),
+    }).toEqual({ yaml: 0, refa: 0, commander: 0, policyFile: 0 });
+  });
+
   it('leaves @sentry/node out of every bundle when SENTRY_DSN is unset while packaging', () => {
     // The marker is real: Sentry's own code carries it, so a bundle with Sentry in it would contain it.
     const carrier = join(dirname(require.resolve('@sentry/core')), 'carrier.js');
