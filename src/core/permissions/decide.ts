@@ -29,6 +29,7 @@ import {
 import type { AttributeValue, Item } from '../values';
 import {
   applyChanges,
+  fieldsNoRoleMayUpdate,
   rolesAllowingCreate,
   rolesAllowingDelete,
   rolesAllowingUpdate,
@@ -337,9 +338,11 @@ function decideOnRow(asked: Asked, seen: { row: boolean }): Decision {
       : refused(base, 'FORBIDDEN', 'no role may delete this row', true, false);
   }
   const allowing = changes ? updaters(counting, item, changes) : rolesMayUpdateRow(counting, item);
-  return allowing.length > 0
-    ? withItem(base, true)
-    : refused(base, 'FORBIDDEN', 'no role may change this row', true, false);
+  if (allowing.length > 0) return withItem(base, true);
+  // as the server's 403 says it (actions/update.ts): the fields no counting role may update, when there are some
+  const fields = changes ? fieldsNoRoleMayUpdate(counting, Object.keys(changes)) : [];
+  const reason = fields.length > 0 ? `not permitted to update: ${fields.join(', ')}` : 'no role may change this row';
+  return refused(base, 'FORBIDDEN', reason, true, false);
 }
 
 /** The item's path as GET answers it (`/item/<id>`): visibility is decided there, as the server decides it. */

@@ -77,6 +77,26 @@ describe('loadPolicy', () => {
     });
   });
 
+  it('names the fields no role may update, as the server does', () => {
+    // Prepare: a vet may change the status of any pet, and nothing else
+    const vets = loadPolicy({
+      version: 1,
+      groups: {},
+      records: {
+        vera: { type: 'USERNAME', permitted_endpoints: ['PATCH /item/[^/]+'], update_fields_permitted: ['status'] },
+      },
+    });
+    // Act + Assess
+    expect(vets.can('user:vera', 'PATCH', '/item/p-1', pets[0], { status: 'sold' }).allowed).toBe(true);
+    expect(vets.can('user:vera', 'PATCH', '/item/p-1', pets[0], { status: 'sold', cost: 1, owner: 'x' })).toMatchObject(
+      {
+        allowed: false,
+        reason: 'not permitted to update: cost, owner (403)',
+        item: { visible: true, changeable: false },
+      },
+    );
+  });
+
   it('filters items to the visible rows, without hidden fields', () => {
     expect(policy.filter('key:public-key', 'GET', '/items', pets)).toEqual([
       { id: 'p-1', status: 'available', owner: 'owen' },
