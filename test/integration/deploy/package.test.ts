@@ -8,12 +8,11 @@ import { dataTableOf } from '../../../src/core/app';
 import { routesFor } from '../../../src/core/routes';
 import { openApiDocument } from '../../../src/http/openapi';
 import { restEvent } from '../../factories/events';
-import { localDb, testCredentialsEnv } from '../../support/db';
+import { testCredentialsEnv } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 import {
   allowedBy,
   apiRoutes,
-  asGrants,
   bundledSources,
   entrySourceOf,
   type Grant,
@@ -22,6 +21,7 @@ import {
   osls,
   type Resource,
   readZip,
+  recordingDb,
   resourcesOf,
   type Template,
 } from './serverless';
@@ -523,15 +523,7 @@ describe('every DynamoDB call of every function, against its role', () => {
   // Each route runs through the local server against DynamoDB Local, with every command recorded; each command
   // must be allowed by the packaged role of the function that serves the route (an AccessDenied in AWS otherwise).
   let h: Harness;
-  let calls: Grant[] = [];
-  const db = localDb();
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push(...asGrants(context.commandName ?? '', args.input as Record<string, unknown>));
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordCalls' },
-  );
+  const { db, take } = recordingDb();
   const ADMIN = as.key('admin-key');
   const item = (id: string, type: string, price: number) => ({ id, type, price, status: 'available', colour: 'red' });
 
@@ -593,12 +585,13 @@ describe('every DynamoDB call of every function, against its role', () => {
     { verb: 'user', method: 'GET', path: '/user' },
     { verb: 'hasPermission', method: 'POST', path: '/user/has-permission', body: { method: 'GET', path: '/items' } },
   ])('$verb: $method $path', async ({ verb, method, path, body }) => {
-    // Prepare
-    calls = [];
+    // Prepare: what earlier requests recorded is not this one's
+    take();
     // Act
     const res = await h.request(method, path, { headers: ADMIN, ...(body === undefined ? {} : { body }) });
     // Assess
     expect(res.status < 300 ? 'ok' : `${res.status} ${res.text}`).toBe('ok');
+    const calls = take();
     expect(calls.length).toBeGreaterThan(0);
     const denied = calls
       .map((c) => ({ action: c.action, resource: logical(c.resource, verb) }))

@@ -3,18 +3,17 @@ import { resolve } from 'node:path';
 import { examplePolicyRecords, loadExample } from '../../../scripts/examples';
 import { dataTableOf } from '../../../src/core/app';
 import { routesFor } from '../../../src/core/routes';
-import { localDb } from '../../support/db';
 import { as, type Harness, startHarness } from '../../support/harness';
 import {
   allowedBy,
   apiRoutes,
-  asGrants,
   type Grant,
   grantsOf,
   logicalId,
   packageProject,
   type Resource,
   ROOT,
+  recordingDb,
   resourcesOf,
   type Template,
 } from './serverless';
@@ -101,15 +100,7 @@ it('lets only the functions that change grants rows write the grants table, and 
 
 describe('every DynamoDB call of the sharing demo, against the role of the function that serves it', () => {
   let h: Harness;
-  let calls: Grant[] = [];
-  const db = localDb();
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push(...asGrants(context.commandName ?? '', args.input as Record<string, unknown>));
-      return next(args);
-    },
-    { step: 'initialize', name: 'recordCalls' },
-  );
+  const { db, take } = recordingDb();
   let id = '';
   /** the verbs whose calls reached the grants table */
   const onGrants = new Set<string>();
@@ -157,8 +148,8 @@ describe('every DynamoDB call of the sharing demo, against the role of the funct
     { verb: 'history', method: 'GET', path: () => `/history/${id}` },
     { verb: 'delete', method: 'DELETE', path: () => `/recipe/${id}` },
   ])('$verb: $method', async ({ verb, method, path, body, as: user }) => {
-    // Prepare
-    calls = [];
+    // Prepare: what earlier requests recorded is not this one's
+    take();
     // Act
     const res = await h.request(method, path(), {
       headers: as.user(user ?? 'user1'),
@@ -167,6 +158,7 @@ describe('every DynamoDB call of the sharing demo, against the role of the funct
     // Assess
     expect(res.status < 300 ? 'ok' : `${res.status} ${res.text}`).toBe('ok');
     if (verb === 'create') id = (res.body as { id: string }).id;
+    const calls = take();
     expect(calls.length).toBeGreaterThan(0);
     const made = calls.map((c) => ({ action: c.action, resource: logical(c.resource) }));
     if (made.some((c) => c.resource === 'GrantsTable')) onGrants.add(verb);

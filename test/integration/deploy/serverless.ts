@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildPackage } from '../../support/build';
+import { localDb } from '../../support/db';
 
 export { buildPackage };
 
@@ -190,6 +192,28 @@ export async function packageProject(
   });
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   return { dir, template: template as Template };
+}
+
+/**
+ * A client of the test DynamoDB that records every command it sends as the IAM grants it needs; `take()` answers
+ * those recorded since the last take.
+ */
+export function recordingDb(): { db: DynamoDBClient; take: () => Grant[] } {
+  let calls: Grant[] = [];
+  const db = localDb();
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.push(...asGrants(context.commandName ?? '', args.input as Record<string, unknown>));
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCalls' },
+  );
+  const take = () => {
+    const taken = calls;
+    calls = [];
+    return taken;
+  };
+  return { db, take };
 }
 
 /** A DynamoDB command as the IAM actions and resources it is authorized as (`table` or `table/index/name`). */
