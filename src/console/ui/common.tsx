@@ -56,12 +56,38 @@ export function Section({ title, children, id }: { title: string; children: Comp
   );
 }
 
-/** A table that scrolls sideways on a narrow screen instead of squeezing its columns. */
-export function Table({ children, label, testid }: { children: ComponentChildren; label: string; testid?: string }) {
+/**
+ * A table that scrolls sideways on a narrow screen instead of squeezing its columns; `columns`, when given, are its
+ * header row (plain column names).
+ */
+export function Table({
+  children,
+  label,
+  testid,
+  columns,
+}: {
+  children: ComponentChildren;
+  label: string;
+  testid?: string;
+  columns?: readonly string[];
+}) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
     <section class="table-wrap" tabIndex={0} aria-label={label}>
-      <table data-testid={testid}>{children}</table>
+      <table data-testid={testid}>
+        {columns && (
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+        )}
+        {children}
+      </table>
     </section>
   );
 }

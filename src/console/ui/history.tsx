@@ -51,14 +51,7 @@ export function HistoryView() {
                 {v.item === null && <p class="no">{v.redacted ? 'redacted' : 'deleted'}</p>}
                 {v.first && <p class="hint">The oldest version recorded: every field it holds.</p>}
                 {v.diff.length > 0 && (
-                  <Table label={`Changes at ${v.time}`}>
-                    <thead>
-                      <tr>
-                        <th scope="col">Field</th>
-                        <th scope="col">Before</th>
-                        <th scope="col">After</th>
-                      </tr>
-                    </thead>
+                  <Table label={`Changes at ${v.time}`} columns={['Field', 'Before', 'After']}>
                     <tbody>
                       {v.diff.map((d) => (
                         <tr key={d.field} data-field={d.field}>
@@ -150,17 +143,11 @@ export function AuditView() {
           <p class="hint" data-testid="since">
             Newest first, since {data.from}.
           </p>
-          <Table label="Audit records, newest first" testid="audit">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Action</th>
-                <th scope="col">Request</th>
-                <th scope="col">User</th>
-                <th scope="col">Item</th>
-                <th scope="col">Changed</th>
-              </tr>
-            </thead>
+          <Table
+            label="Audit records, newest first"
+            testid="audit"
+            columns={['Time', 'Action', 'Request', 'User', 'Item', 'Changed']}
+          >
             <tbody>
               {data.records.map((r) => (
                 <tr key={r.id} data-action={r.action}>

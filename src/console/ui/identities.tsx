@@ -85,18 +85,11 @@ export function IdentitiesView() {
             <strong>{data.settings.anonymousRole ?? '(unset)'}</strong>
           </p>
           <Section title={`Records (${data.records.length})`} id="records">
-            <Table label="Auth records" testid="records">
-              <thead>
-                <tr>
-                  <th scope="col">Record</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Groups (inherited)</th>
-                  <th scope="col">Endpoints</th>
-                  <th scope="col">Hidden fields</th>
-                  <th scope="col">Look</th>
-                </tr>
-              </thead>
+            <Table
+              label="Auth records"
+              testid="records"
+              columns={['Record', 'Type', 'Name', 'Groups (inherited)', 'Endpoints', 'Hidden fields', 'Look']}
+            >
               <tbody>
                 {data.records.map((r) => (
                   <tr key={r.id} id={`record-${encodeURIComponent(r.id)}`} data-record={r.id}>
@@ -146,16 +139,11 @@ export function IdentitiesView() {
             </Table>
           </Section>
           <Section title={`Groups (${data.groups.length})`} id="groups">
-            <Table label="Groups" testid="groups">
-              <thead>
-                <tr>
-                  <th scope="col">Group</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Inherits</th>
-                  <th scope="col">Endpoints</th>
-                  <th scope="col">Used by</th>
-                </tr>
-              </thead>
+            <Table
+              label="Groups"
+              testid="groups"
+              columns={['Group', 'Description', 'Inherits', 'Endpoints', 'Used by']}
+            >
               <tbody>
                 {data.groups.map((g) => (
                   <tr key={g.group_id} id={`group-${encodeURIComponent(g.group_id)}`}>

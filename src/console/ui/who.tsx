@@ -58,18 +58,11 @@ export function WhoView() {
                 .join(' · ')}
             </p>
           )}
-          <Table label="Who can read, change and delete the item" testid="who">
-            <thead>
-              <tr>
-                <th scope="col">Identity</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Item roles</th>
-                <th scope="col">Read</th>
-                <th scope="col">Change</th>
-                <th scope="col">Delete</th>
-                <th scope="col">Fields seen</th>
-              </tr>
-            </thead>
+          <Table
+            label="Who can read, change and delete the item"
+            testid="who"
+            columns={['Identity', 'Roles', 'Item roles', 'Read', 'Change', 'Delete', 'Fields seen']}
+          >
             <tbody>
               {data.rows.map((r) => (
                 <tr key={r.identity} data-identity={r.identity}>
