@@ -2,7 +2,7 @@ import { forbidden } from '../errors';
 import { matches } from '../filter/evaluate';
 import { or, type Pred } from '../filter/types';
 import { ACL } from '../item-roles';
-import { itemToJsonExcept, itemToJsonShown, type JsonOut } from '../json';
+import { itemToJsonExcept, itemToJsonShown, type JsonOut, underscoreNames } from '../json';
 import { pathsOverlap } from '../query/names';
 import type { AttributeValue, Item } from '../values';
 import { VERSION } from '../write';
@@ -100,7 +100,7 @@ function removePath(map: Record<string, AttributeValue>, segments: readonly stri
 }
 
 /** Reserved attributes no answer shows: the item's version (its ETag) and its grants (docs/reference/tables.md#reserved-attributes, docs/reference/item-roles.md#who-holds-what). */
-export const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([VERSION, ACL]);
+export const RESERVED_ATTRIBUTES = underscoreNames([VERSION, ACL]);
 
 /** Hidden paths indexed for a test per attribute: only a name in `heads`, or spelling `head.…`, lies on one. */
 interface HiddenIndex {

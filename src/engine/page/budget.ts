@@ -4,7 +4,7 @@
 export const RESPONSE_BUDGET_BYTES = 6_000_000;
 
 /** The envelope around the body: status and headers are counted by the budget's margin. */
-const ENVELOPE_BYTES = 64;
+export const ENVELOPE_BYTES = 64;
 
 /**
  * At most the envelope bytes of one UTF-16 unit of a JSON text: a quote or a backslash takes 2 (it is escaped), any
@@ -25,26 +25,36 @@ export function envelopeBytes(text: string): number {
 /**
  * The bytes of one answer: what is spent, whether a text still fits, and about how many more bytes it can take.
  *
- * A chunk (the JSON of several items) is taken without measuring it while even three bytes per UTF-16 unit fit: its
- * `length` bounds it, so an answer far from its limit (most answers) measures nothing. Near the limit every text is
- * measured exactly (envelopeBytes), so the cut is where an item-at-a-time count would put it. The estimate that sizes
- * reads (spent, left) takes the bytes per unit of what was measured, measuring one chunk as a sample if need be.
+ * A chunk (the JSON of several items) is taken without measuring it while its bound fits, in two steps: first its
+ * `length` (at most 3 bytes per UTF-16 unit), which reads none of it; then, once that is too loose,
+ * `Buffer.byteLength` plus one byte per unit (every quote or backslash is one unit), a native count that holds an
+ * ASCII answer of up to about 3 MB without counting its quotes. Near the limit every text is measured exactly
+ * (envelopeBytes), so the cut is where an item-at-a-time count would put it. The estimate that sizes reads (spent,
+ * left) takes the bytes per unit of what was measured, measuring one chunk as a sample if need be.
  */
 export class ByteBudget {
   /** bytes counted exactly, and the UTF-16 units of the texts they count */
   private counted = ENVELOPE_BYTES;
   private countedUnits = 0;
-  /** chunks taken but not measured yet, and their UTF-16 units */
+  /** chunks taken but not measured exactly yet, and their UTF-16 units */
   private uncounted: string[] = [];
   private uncountedUnits = 0;
+  /** whether each of those is bounded by its length alone (else each by tightBound), and the sum of their bounds */
+  private loose = true;
+  private bound = 0;
 
   constructor(readonly max: number = RESPONSE_BUDGET_BYTES) {}
 
   /** Takes the JSON array text of several items if they all fit. Their sizes (each item's text plus a comma) come to envelopeBytes(text) - 1. */
   takeChunk(text: string): boolean {
-    if (this.counted + MOST_BYTES_PER_UNIT * (this.uncountedUnits + text.length) <= this.max) {
-      this.uncounted.push(text);
-      this.uncountedUnits += text.length;
+    if (this.loose && this.fits(MOST_BYTES_PER_UNIT * text.length)) {
+      this.hold(text, MOST_BYTES_PER_UNIT * text.length);
+      return true;
+    }
+    this.tighten();
+    const tight = tightBound(text);
+    if (this.fits(tight)) {
+      this.hold(text, tight);
       return true;
     }
     this.countExactly();
@@ -73,6 +83,25 @@ export class ByteBudget {
     for (const text of this.uncounted) this.count(text, envelopeBytes(text) - 1);
     this.uncounted = [];
     this.uncountedUnits = 0;
+    this.loose = true;
+    this.bound = 0;
+  }
+
+  private fits(size: number): boolean {
+    return this.counted + this.bound + size <= this.max;
+  }
+
+  private hold(text: string, bound: number): void {
+    this.uncounted.push(text);
+    this.uncountedUnits += text.length;
+    this.bound += bound;
+  }
+
+  /** Bounds the chunks held by their length alone more closely. */
+  private tighten(): void {
+    if (!this.loose) return;
+    this.bound = this.uncounted.reduce((sum, text) => sum + tightBound(text), 0);
+    this.loose = false;
   }
 
   private take(text: string, size: number): boolean {
@@ -91,8 +120,15 @@ export class ByteBudget {
     if (this.countedUnits === 0 && this.uncounted.length > 0) {
       const sample = this.uncounted.shift()!;
       this.uncountedUnits -= sample.length;
+      this.bound -= this.loose ? MOST_BYTES_PER_UNIT * sample.length : tightBound(sample);
       this.count(sample, envelopeBytes(sample) - 1);
     }
     return this.countedUnits === 0 ? 1 : (this.counted - ENVELOPE_BYTES) / this.countedUnits;
   }
 }
+
+/**
+ * At least envelopeBytes(text) - 1, without reading the text in JS: its UTF-8 bytes (native), and at most one escape per
+ * UTF-16 unit, less the two brackets, which are not escaped.
+ */
+const tightBound = (text: string) => Buffer.byteLength(text) + text.length - 3;

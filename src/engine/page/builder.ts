@@ -1,223 +1,139 @@
-import { ScoutrError } from '../../core/errors';
+// docs/reference/pagination.md#size-and-time-limits: the page an answer holds, cut by _limit, size and time.
 import { matches } from '../../core/filter/evaluate';
-import type { Pred } from '../../core/filter/types';
 import { visibleJson } from '../../core/permissions/access';
 import type { Item } from '../../core/values';
 import type { Position } from '../cursor';
 import type { ReadEvent } from '../read/events';
-import { ByteBudget, RESPONSE_BUDGET_BYTES } from './budget';
+import { ByteBudget, ENVELOPE_BYTES, envelopeBytes, RESPONSE_BUDGET_BYTES } from './budget';
+import { ChunkedPage, FIRST_ITEM_GUESS, type PageOptions, type PageResult, SHADE, UNSIZED_BYTES } from './chunked';
 
-export interface PageOptions {
-  start: Position | undefined;
-  limit: number | undefined;
-  residual: Pred;
-  hidden: readonly string[];
-  /** stop reading (with a cursor) once this time is reached: epoch ms */
-  deadline: number;
-  now: () => number;
-  maxBytes?: number;
-  /** how an item is answered (default: without hidden fields and `_version`) */
-  render?: (item: Item) => unknown;
-  /** a further test after the residual filter (audit and history: filters decided on what the caller is shown) */
-  keep?: (item: Item) => boolean;
-}
+export type { PageOptions, PageResult };
 
-export interface PageResult {
-  /** the items' JSON texts, each part one or more items joined with commas */
-  parts: string[];
-  /** items answered */
-  count: number;
-  /** where the next page resumes; undefined when there is nothing more */
-  next: Position | undefined;
-}
-
-/**
- * The answer's body: the parts as one JSON array. Concatenated, not joined: `join` copies the parts (slices of the
- * chunks' texts) about three times slower than V8 flattens a concatenation (25 vs 8 ms for 10,000 items of
- * bench:answer's list; docs/explanation/performance.md#per-item-cost-of-big-answers).
- */
-export function jsonArray(parts: readonly string[]): string {
-  let body = '[';
-  for (let i = 0; i < parts.length; i++) body += i === 0 ? parts[i] : `,${parts[i]}`;
-  return `${body}]`;
-}
-
-/** Items held before they are answered together: one DynamoDB page, or this many of a longer run. */
-const CHUNK_ITEMS = 1000;
-
-/** Before any item is seen, the bytes an item is guessed to take. */
-const FIRST_ITEM_GUESS = 1024;
-
-/**
- * While an answer can still take this many bytes, reads are not sized: a DynamoDB page (at most 1 MB of items) fits
- * in it even if its JSON is three times as large, so the call may as well read the whole page.
- */
-const UNSIZED_BYTES = 3_000_000;
-
-/**
- * A sized read asks for a little less than the bytes left hold at the average size: items vary, and one read past
- * the cut is read again by the next page, while one short of it costs a small further call.
- */
-const SHADE = 0.95;
+/** The items of a DynamoDB page whose JSON is measured to estimate the bytes of the whole page. */
+const SAMPLE_ITEMS = 64;
 
 type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
 
 /**
- * The items since the last answer, in order: the event and index each came in (its position is computed only if the
- * page resumes after it), whether it passed the filters, and the rendered items that did.
- */
-class Held {
-  readonly from: ItemEvent[] = [];
-  readonly index: number[] = [];
-  readonly passed: boolean[] = [];
-  readonly shown: unknown[] = [];
-
-  get length(): number {
-    return this.from.length;
-  }
-
-  add(ev: ItemEvent, i: number, shown: unknown, pass: boolean): void {
-    this.from.push(ev);
-    this.index.push(i);
-    this.passed.push(pass);
-    if (pass) this.shown.push(shown);
-  }
-
-  /** The position right after held item i. */
-  after(i: number): Position {
-    const ev = this.from[i]!;
-    return ev.kind === 'item' ? ev.after : ev.after(this.index[i]!);
-  }
-}
-
-/**
- * One page of an answer: reads events until it is full (limit, size or time), holding at most one DynamoDB page. A
- * page resumes after the last item it examined, so nothing returned repeats and nothing unreturned is skipped.
+ * One page of an answer, as ChunkedPage (the rule) cuts it, with less work for the common answer that fits.
  *
- * The items of a DynamoDB page are rendered as they arrive, then answered together: one JSON.stringify of the chunk,
- * whose size is the sum of the items' sizes, costs a third of one call per item. When the chunk would pass the limit
- * or the byte budget, its items are answered one at a time, exactly as an item-at-a-time loop would.
+ * Without a _limit, the items are rendered and held as they arrive, and the body is one JSON.stringify of them all,
+ * checked against the byte budget once: the work a bare Scan-and-stringify does, and nothing measured per chunk (a
+ * chunk's text, measured then kept, was a second copy of the answer; docs/explanation/performance.md#a-list-against-the-floor-in-one-run).
+ * The held bytes are estimated from a sample of each DynamoDB page, to size the reads and to stop early. When the
+ * whole does not fit, or once the estimate reaches the budget, the events so far are replayed through ChunkedPage,
+ * which takes the rest: whatever the estimate says, the answer is the rule's.
  */
 export class PageBuilder {
-  private readonly parts: string[] = [];
-  private count = 0;
-  private resume: Position | undefined;
-  /** an item arrived, so the read is not over until a final page event says so */
-  private more = false;
-  /** the limit is reached: another item beyond it means there is a next page */
-  private full = false;
+  /** the rule, once it decides (a _limit, a cut near or past the budget) */
+  private exact: ChunkedPage | undefined;
+  /** the events taken so far, for the rule to replay */
+  private readonly events: ReadEvent[] = [];
+  /** the rendered items that passed the filters, in order */
+  private readonly shown: unknown[] = [];
+  private readonly render: (item: Item) => unknown;
+  private readonly max: number;
   /** items examined (read), answered or not: the unit of the read's Limit */
   private seen = 0;
-  private held = new Held();
-  private readonly budget: ByteBudget;
-  private readonly render: (item: Item) => unknown;
+  /** an item arrived, so the read is not over until a final page event says so */
+  private more = false;
+  /** where the page resumes if it ends here: after the last item examined, or after the last page event */
+  private last: { ev: ItemEvent; i: number } | { after: Position | undefined } | undefined;
+  /** the estimated bytes of the shown items, up to the last page event, and where that page's items start */
+  private estimate = 0;
+  private pageStart = 0;
 
   constructor(private readonly opts: PageOptions) {
-    this.resume = opts.start ?? { s: 0 };
-    this.budget = new ByteBudget(opts.maxBytes ?? RESPONSE_BUDGET_BYTES);
     this.render = opts.render ?? ((item: Item) => visibleJson(item, opts.hidden));
+    this.max = opts.maxBytes ?? RESPONSE_BUDGET_BYTES;
+    if (opts.limit !== undefined) this.exact = new ChunkedPage(opts);
   }
 
   /**
-   * How many more items the reads may bring: what the limit leaves, and what the bytes left hold at the bytes per
-   * item examined so far. A Query or Scan sized to it stops about where the answer will be cut, instead of reading a
-   * whole 1 MB page of which the next request reads again what this one could not answer (issue 22, item 2).
+   * How many more items the reads may bring: what the bytes left hold at the bytes per item examined so far (see
+   * ChunkedPage.room; the bytes are the estimate until the rule decides).
    */
   room(): number | undefined {
-    const byCount = this.opts.limit === undefined ? undefined : Math.max(0, this.opts.limit - this.count);
-    const left = this.budget.left();
-    if (left >= UNSIZED_BYTES) return byCount; // a whole DynamoDB page fits in what is left
-    const perItem = this.seen === 0 ? FIRST_ITEM_GUESS : this.budget.spent() / this.seen;
-    if (perItem <= 0) return byCount; // nothing examined so far was answered: bytes say nothing yet
-    const byBytes = Math.floor((SHADE * left) / perItem);
-    return byCount === undefined ? byBytes : Math.min(byCount, byBytes);
+    if (this.exact) return this.exact.room();
+    const left = this.max - ENVELOPE_BYTES - this.estimate;
+    if (left >= UNSIZED_BYTES) return undefined; // a whole DynamoDB page fits in what is left
+    const perItem = this.seen === 0 ? FIRST_ITEM_GUESS : this.estimate / this.seen;
+    if (perItem <= 0) return undefined; // nothing examined so far was answered: bytes say nothing yet
+    return Math.floor((SHADE * Math.max(0, left)) / perItem);
   }
 
   async collect(events: AsyncGenerator<ReadEvent>): Promise<PageResult> {
-    let ended = false;
     for await (const ev of events) {
-      ended = ev.kind === 'page' ? this.endOfPage(ev.after) : this.take(ev);
-      if (ended) break;
+      if (this.exact ? this.exact.feed(ev) : this.take(ev)) break;
     }
-    if (!ended) this.answerHeld();
-    return { parts: this.parts, count: this.count, next: this.more ? this.resume : undefined };
+    return this.exact ? this.exact.finish() : this.finish();
   }
 
-  /** A DynamoDB page ended: answer what is held; true when the page is over (cut, full, the end, or out of time). */
-  private endOfPage(after: Position | undefined): boolean {
-    if (this.answerHeld()) return true;
-    this.resume = after;
-    this.more = after !== undefined;
-    return !this.more || this.full || this.opts.now() >= this.opts.deadline;
-  }
-
-  /** Holds the event's items; true when the page ended among them. */
-  private take(ev: ItemEvent): boolean {
-    if (ev.kind === 'item') return this.hold(ev, ev.item, 0);
-    for (let i = 0; i < ev.items.length; i++) if (this.hold(ev, ev.items[i]!, i)) return true;
+  /** Holds one event; true when the page ended with it. */
+  private take(ev: ReadEvent): boolean {
+    this.events.push(ev);
+    if (ev.kind === 'page') return this.endOfPage(ev.after);
+    if (ev.kind === 'item') {
+      this.hold(ev.item);
+      this.last = { ev, i: 0 };
+    } else if (ev.items.length > 0) {
+      for (const item of ev.items) this.hold(item);
+      this.last = { ev, i: ev.items.length - 1 };
+    }
     return false;
   }
 
-  /** Holds one item; true when the page ended (the limit was reached before it, or among the items held). */
-  private hold(ev: ItemEvent, item: Item, i: number): boolean {
+  private hold(item: Item): void {
     this.more = true;
-    if (this.full) return true; // another item exists beyond the limit: the next page starts with it
     this.seen++;
-    const pass = matches(this.opts.residual, item) && (this.opts.keep === undefined || this.opts.keep(item));
-    this.held.add(ev, i, pass ? this.render(item) : undefined, pass);
-    return this.held.length >= CHUNK_ITEMS && this.answerHeld();
-  }
-
-  /** Answers the held items; true when the page ended among them (limit or size). */
-  private answerHeld(): boolean {
-    const held = this.held;
-    this.held = new Held();
-    if (held.length === 0) return false;
-    return !this.answerChunk(held) && this.answerOneByOne(held);
-  }
-
-  /** All held items at once, if none reaches the limit and all fit; true when they were answered. */
-  private answerChunk(held: Held): boolean {
-    const k = held.shown.length;
-    if (this.full || (this.opts.limit !== undefined && this.count + k >= this.opts.limit)) return false;
-    if (k > 0) {
-      const text = JSON.stringify(held.shown);
-      if (!this.budget.takeChunk(text)) return false;
-      this.parts.push(text.slice(1, -1));
-      this.count += k;
+    if (matches(this.opts.residual, item) && (this.opts.keep === undefined || this.opts.keep(item))) {
+      this.shown.push(this.render(item));
     }
-    this.resume = held.after(held.length - 1);
-    return true;
   }
 
-  /** Each held item in turn until the limit or the budget stops the page; true when it did. */
-  private answerOneByOne(held: Held): boolean {
-    this.budget.countExactly();
-    let last = -1; // the last item examined: the page resumes after it
-    let next = 0;
-    let ended = false;
-    for (let i = 0; i < held.length; i++) {
-      if (this.full) {
-        ended = true; // another item exists beyond the limit: the next page starts with it
-        break;
-      }
-      if (!held.passed[i]) {
-        last = i;
-        continue;
-      }
-      const text = JSON.stringify(held.shown[next++]);
-      if (!this.budget.takeItem(text)) {
-        if (this.count === 0) throw new ScoutrError('PAYLOAD_TOO_LARGE', 'An item is too large to answer');
-        ended = true; // cut: the page resumes after the last item examined before this one
-        break;
-      }
-      this.parts.push(text);
-      this.count++;
-      last = i;
-      if (this.opts.limit !== undefined && this.count >= this.opts.limit) this.full = true;
+  /** A DynamoDB page ended: true when the page is over (the end, out of time, or cut by the rule). */
+  private endOfPage(after: Position | undefined): boolean {
+    this.last = { after };
+    this.more = after !== undefined;
+    this.estimatePage();
+    if (ENVELOPE_BYTES + this.estimate > this.max) return this.decide();
+    return !this.more || this.opts.now() >= this.opts.deadline;
+  }
+
+  /** Adds the page's shown items at the bytes per item of a sample of them. */
+  private estimatePage(): void {
+    const n = this.shown.length - this.pageStart;
+    if (n > 0) {
+      const sample = this.shown.slice(this.pageStart, this.pageStart + SAMPLE_ITEMS);
+      const bytes = envelopeBytes(JSON.stringify(sample)) - 1; // each item and its comma
+      this.estimate += (n * bytes) / sample.length;
     }
-    if (last >= 0) this.resume = held.after(last);
-    return ended;
+    this.pageStart = this.shown.length;
+  }
+
+  /** The rule takes over: it replays the events so far; true when the page ended among them. */
+  private decide(): boolean {
+    const exact = new ChunkedPage(this.opts);
+    this.exact = exact;
+    for (const ev of this.events) if (exact.feed(ev)) return true;
+    return false;
+  }
+
+  /** The page, once the events ended it or ran out: all that is held, if it fits, else as the rule cuts it. */
+  private finish(): PageResult {
+    const body = JSON.stringify(this.shown);
+    if (this.shown.length === 0 || new ByteBudget(this.max).takeChunk(body)) {
+      return { body, count: this.shown.length, next: this.more ? this.resumeHere() : undefined };
+    }
+    this.decide();
+    return this.exact!.finish();
+  }
+
+  private resumeHere(): Position | undefined {
+    const last = this.last;
+    if (last === undefined) return this.opts.start ?? { s: 0 };
+    if ('after' in last) return last.after;
+    return last.ev.kind === 'item' ? last.ev.after : last.ev.after(last.i);
   }
 }
 

@@ -4,7 +4,7 @@ import type { ParsedQuery } from '../../core/query/parse';
 import type { Item } from '../../core/values';
 import type { Ctx, Deps, Reply } from '../context';
 import { binding, decodeCursor, encodeCursor, type Position } from '../cursor';
-import { jsonArray, PageBuilder } from '../page/builder';
+import { PageBuilder } from '../page/builder';
 import type { ReadEvent, ReadOptions } from './events';
 import { execute } from './execute';
 
@@ -44,10 +44,10 @@ export async function pageReply(
   const events = opts.events
     ? opts.events(start)
     : execute(deps, plan, start, ctx.stats, { ...opts.read, room: () => page.room() });
-  const { parts, count, next } = await page.collect(events);
+  const { body, count, next } = await page.collect(events);
   ctx.note.count = count;
   const headers: Record<string, string> = next ? nextHeaders(ctx, cursor.encode(next)) : {};
-  return { reply: { status: 200, headers, rawBody: jsonArray(parts) }, count };
+  return { reply: { status: 200, headers, rawBody: body }, count };
 }
 
 const RESERVED = new Set(['_cursor', '_limit', '_explain']);

@@ -13,6 +13,7 @@ import {
   numberOut,
   plainToJson,
   toJson,
+  underscoreNames,
 } from '../../../src/core/json';
 import { type AttributeValue, canonicalNumber } from '../../../src/core/values';
 import { answered, thrown } from '../../support/errors';
@@ -178,8 +179,15 @@ describe('itemToJson', () => {
 
   it('leaves out only the attribute named, in the stored order otherwise', () => {
     const item = { b: { S: 'x' }, _version: { N: '3' }, ['__proto__']: { N: '1' }, a: { NULL: true as const } };
-    expect(JSON.stringify(itemToJsonExcept(item, new Set(['_version'])))).toBe('{"b":"x","__proto__":1,"a":null}');
-    expect(JSON.stringify(itemToJsonExcept(item, new Set()))).toBe('{"b":"x","_version":3,"__proto__":1,"a":null}');
+    const only = underscoreNames(['_version']);
+    expect(JSON.stringify(itemToJsonExcept(item, only))).toBe('{"b":"x","__proto__":1,"a":null}');
+    expect(JSON.stringify(itemToJsonExcept(item, underscoreNames([])))).toBe(
+      '{"b":"x","_version":3,"__proto__":1,"a":null}',
+    );
+  });
+
+  it('omits only names starting with _, and says so when given another', () => {
+    expect(() => underscoreNames(['_version', 'secret'])).toThrow('not a name starting with _: secret');
   });
 });
 
