@@ -173,7 +173,11 @@ function listRow(label: string, rounds: number, [scoutr, floor]: ListSamples[]):
 
 const GET_ROUNDS = 200;
 const GET_WARMUP = 20;
-/** A get answers within this factor of the floor that makes its two calls concurrently (issue 22, item 8). */
+/**
+ * A get answers within this factor of the floor that makes its two calls as the contract allows: the audit PutItem
+ * after the GetItem, since only a read that succeeded is audited (docs/reference/audit.md#the-audit-record); a
+ * concurrent PutItem would record the 404s too. The concurrent floor is printed as well.
+ */
 const GET_TARGET = 1.2;
 
 /**
@@ -309,6 +313,8 @@ async function getById(endpoint: string, size: number) {
     const mean = (ss: Sample[], k: keyof Sample) => ss.reduce((sum, x) => sum + x[k], 0) / ss.length;
     const floorMs = median(samples[0]!, 'ms');
     const floorCpu = mean(samples[0]!, 'cpuMs');
+    const sequentialMs = median(samples[2]!, 'ms');
+    const sequentialCpu = mean(samples[2]!, 'cpuMs');
     const rows = variants.map(([label], i) => {
       const ss = samples[i]!;
       const target = i === 3 ? ` (target ≤ ${GET_TARGET}×)` : '';
@@ -316,16 +322,22 @@ async function getById(endpoint: string, size: number) {
         label,
         median(ss, 'ms').toFixed(2),
         p90(ss, 'ms').toFixed(2),
-        `${(median(ss, 'ms') / floorMs).toFixed(2)}×${target}`,
+        `${(median(ss, 'ms') / floorMs).toFixed(2)}×`,
+        `${(median(ss, 'ms') / sequentialMs).toFixed(2)}×${target}`,
         mean(ss, 'cpuMs').toFixed(2),
         `${(mean(ss, 'cpuMs') / floorCpu).toFixed(2)}×`,
+        `${(mean(ss, 'cpuMs') / sequentialCpu).toFixed(2)}×`,
       ];
     });
     console.log(
       `\nget by id @${size}, DynamoDB Local round trips, ${GET_ROUNDS} rounds (AUTH_CACHE_SECONDS=${config.AUTH_CACHE_SECONDS}):`,
     );
-    console.log(table(['variant', 'median ms', 'p90 ms', 'median ÷ floor', 'cpu ms', 'cpu ÷ floor'], rows, 1));
-    console.log('cpu ms: mean CPU of this process per request (DynamoDB Local runs in its own).');
+    const header = ['variant', 'median ms', 'p90 ms', '÷ concurrent', '÷ sequential', 'cpu ms', 'cpu ÷ conc.', 'cpu ÷ seq.'];
+    console.log(table(header, rows, 1));
+    console.log(
+      'cpu ms: mean CPU of this process per request (DynamoDB Local runs in its own). ÷ sequential: against ' +
+        'GetItem, then audit PutItem, the order the contract requires (only a read that succeeded is audited).',
+    );
   } finally {
     db.destroy();
   }

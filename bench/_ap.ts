@@ -1,0 +1,343 @@
+// Scoutr's answer path against floors that make the same DynamoDB calls and nothing else, in one process:
+// `npm run bench:answer -- [workload index, default 5] [size, default 10000]` (also the last part of `npm run bench`).
+// - A big answer (the list workload): seeds DynamoDB Local, then replays its Scan replies from memory (a middleware
+//   answers the data table's Scans and the audit PutItem without sending them), so each request is the answer path
+//   alone: no SDK parsing, no waiting. Then the same with real round trips to DynamoDB Local (the same reads, parsed
+//   by the SDK; the audit PutItem still answered without being sent). Runs Scoutr's Lambda code path and the bare
+//   floor (bench/baseline.ts) in turn and prints, per mode, Scoutr ÷ floor for wall time and for this process's CPU,
+//   and the garbage collector's ms per request of each. `ANSWER_GET=0` skips the get by id below; ANSWER_ROUNDS and
+//   ANSWER_SENT_ROUNDS set the rounds of each list mode (more rounds under `node --cpu-prof` give a steadier profile).
+// - Get by id: real round trips to DynamoDB Local (a get is mostly its two calls), Scoutr's Lambda code path against
+//   the floor that sends the same GetItem and audit PutItem concurrently; with the auth cache warm, with the caller's
+//   entries past AUTH_CACHE_SECONDS, and past twice that (a fake clock, see getById below).
+import { randomBytes } from 'node:crypto';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { buildAuditRecord } from '../src/core/audit';
+import { itemToJson } from '../src/core/json';
+import type { Logger } from '../src/core/log';
+import { routesFor } from '../src/core/routes';
+import type { Item } from '../src/core/values';
+import { putAuditRecord } from '../src/dynamo/audit';
+import { handleEvent } from '../src/http/lambda';
+import { createRuntime } from '../src/http/runtime';
+import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
+import { Bare } from './baseline';
+import {
+  API_KEY,
+  APP,
+  benchClient,
+  benchConfig,
+  type Call,
+  createBenchTables,
+  restEvent,
+  seedItems,
+  TABLES,
+  WORKLOADS,
+} from './fixtures';
+import { table } from './format';
+import { PageBuilder } from '../src/engine/page/builder';
+export const T = { collect: 0, body: 0, n: 0, wait: 0 };
+const orig = PageBuilder.prototype.collect;
+PageBuilder.prototype.collect = async function (e0) {
+  const e = (async function* () { const it = e0[Symbol.asyncIterator](); for (;;) { const t = performance.now(); const r = await it.next(); T.wait += performance.now() - t; if (r.done) return; yield r.value; } })() as typeof e0; const t = performance.now(); const r = await orig.call(this, e); T.collect += performance.now() - t; T.n++; return r; };
+
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const [workloadArg = '5', sizeArg = '10000'] = process.argv.slice(2);
+const ROUNDS = Number(process.env.ANSWER_ROUNDS ?? 30);
+/** Rounds of the list against DynamoDB Local itself (each a full read of the table, so fewer). */
+const SENT_ROUNDS = Number(process.env.ANSWER_SENT_ROUNDS ?? 12);
+/** An unpaged list costs at most this factor of the bare floor's time and CPU (issue 22, item 8). */
+const LIST_TARGET = 1.1;
+
+async function main() {
+  const workload = WORKLOADS[Number(workloadArg)]!;
+  const size = Number(sizeArg);
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
+  const db = benchClient(emulator.endpoint);
+  try {
+    await createBenchTables(db);
+    await seedItems(db, 0, size);
+    const replies = new Map<string, unknown>();
+    let replay = false;
+    let skipAudit = false;
+    db.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { TableName?: string; FilterExpression?: string; ExclusiveStartKey?: unknown };
+        if ((replay || skipAudit) && input.TableName === TABLES.audit) return { output: {}, response: {} } as never;
+        if (input.TableName !== TABLES.data) return next(args);
+        const key = JSON.stringify([input.FilterExpression ?? '', input.ExclusiveStartKey ?? null]);
+        if (replay && replies.has(key)) return { output: replies.get(key), response: {} } as never;
+        const out = await next(args);
+        replies.set(key, out.output);
+        return out;
+      },
+      { step: 'initialize', name: 'replay' },
+    );
+    const call = workload.call(0, size);
+    const route = routesFor(APP).find((r) => r.method === call.method && r.path === call.resource)!;
+    const log: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) };
+    const runtime = await createRuntime(APP, benchConfig(emulator.endpoint), { db, log });
+    const bare = new Bare(db);
+    const runs: [string, () => Promise<unknown>][] = [
+      // The body's bytes, as the floor counts its own: what Lambda's runtime and the local server do with the answer
+      // (serialize or write it) reads every character, so a body left as a rope of parts pays its flattening here.
+      ['scoutr', async () => { const b = (await handleEvent(runtime, route.verb, restEvent(call, 'ap'))).body; const t = performance.now(); const n = Buffer.byteLength(b); T.body += performance.now() - t; return n; }],
+      ['bare', () => bare.handle(call)],
+    ];
+    for (const [, run] of runs) await run(); // records the replies, warms the auth cache
+    replay = true; T.collect = 0; T.body = 0; T.wait = 0; (globalThis as any).__T = { s: 0, b: 0, n: 0, t: 0, p: 0 }; T.n = 0;
+    const replayed = await listVsFloor(runs, ROUNDS);
+    replay = false;
+    skipAudit = true;
+    const G = (globalThis as any).__T; console.log('take', G.t / G.n, 'page', G.p / G.n, 'stringify', G.s / G.n, 'bound', G.b / G.n, 'collect', T.collect / T.n, 'wait', T.wait / T.n, 'body', T.body / T.n); const sent = await listVsFloor(runs, SENT_ROUNDS);
+    skipAudit = false;
+    console.log(`${workload.name} @${size} against the bare floor (the same Scan, JSON.stringify), in one process:`);
+    console.log(
+      table(
+        ['DynamoDB replies', 'rounds', 'median ms', 'median ÷ floor', 'cpu ms', 'cpu ÷ floor', 'gc ms', 'floor gc ms'],
+        [
+          listRow('replayed from memory', ROUNDS, replayed),
+          ...(SENT_ROUNDS > 0 ? [listRow('DynamoDB Local round trips', SENT_ROUNDS, sent)] : []),
+        ],
+        2,
+      ),
+    );
+    console.log(
+      `ms and cpu: Scoutr / floor per request (median ms, mean CPU of this process); target ≤ ${LIST_TARGET}× ` +
+        '(issue 22, item 8). The audit PutItem is answered without being sent in both rows.',
+    );
+    if (process.env.ANSWER_GET !== '0') await getById(emulator.endpoint, size);
+  } finally {
+    db.destroy();
+    await emulator.stop();
+  }
+}
+
+// ---- list against the bare floor ----
+
+interface ListSamples {
+  ms: number[];
+  cpuMs: number[];
+  gcMs: number[];
+}
+
+/**
+ * Runs each variant once per round, in turn, and returns per variant its wall time, this process's CPU and the
+ * garbage collector's pauses that started within the request (PerformanceObserver reports them later, with their
+ * start time, so each is matched to the request it interrupted).
+ */
+async function listVsFloor(runs: [string, () => Promise<unknown>][], rounds: number): Promise<ListSamples[]> {
+  const gcs: { start: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const spans = runs.map((): [number, number][] => []);
+  const out = runs.map((): ListSamples => ({ ms: [], cpuMs: [], gcMs: [] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, run]] of runs.entries()) {
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      await run();
+      const end = performance.now();
+      const used = process.cpuUsage(cpu);
+      out[i]!.ms.push(end - t);
+      out[i]!.cpuMs.push((used.user + used.system) / 1000);
+      spans[i]!.push([t, end]);
+    }
+  }
+  await new Promise((r) => setTimeout(r, 50)); // let the observer deliver the last entries
+  observer.disconnect();
+  for (const [i, ss] of spans.entries()) {
+    for (const [t, end] of ss) {
+      out[i]!.gcMs.push(gcs.filter((g) => g.start >= t && g.start < end).reduce((sum, g) => sum + g.ms, 0));
+    }
+  }
+  return out;
+}
+
+function listRow(label: string, rounds: number, [scoutr, floor]: ListSamples[]): string[] {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+  const s = scoutr!;
+  const f = floor!;
+  return [
+    label,
+    String(rounds),
+    `${median(s.ms).toFixed(1)} / ${median(f.ms).toFixed(1)}`,
+    `${(median(s.ms) / median(f.ms)).toFixed(2)}×`,
+    `${mean(s.cpuMs).toFixed(1)} / ${mean(f.cpuMs).toFixed(1)}`,
+    `${(mean(s.cpuMs) / mean(f.cpuMs)).toFixed(2)}×`,
+    mean(s.gcMs).toFixed(1),
+    mean(f.gcMs).toFixed(1),
+  ];
+}
+
+// ---- get by id ----
+
+const GET_ROUNDS = 200;
+const GET_WARMUP = 20;
+/** A get answers within this factor of the floor that makes its two calls concurrently (issue 22, item 8). */
+const GET_TARGET = 1.2;
+
+/**
+ * The floor of a get by id: the same GetItem Scoutr sends (strongly consistent, capacity returned) and the same audit
+ * PutItem (the record built by src/core/audit.ts, with the attribute_not_exists(id) condition), sent concurrently,
+ * then the item as JSON. Nothing else: no auth, no permission check, no log line. `sequential` sends the PutItem
+ * after the GetItem instead, as a Scoutr that waits for the item before it audits must.
+ */
+class GetFloor {
+  constructor(private readonly db: DynamoDBClient) {}
+
+  private get(call: Call) {
+    return this.db.send(
+      new GetItemCommand({
+        TableName: TABLES.data,
+        Key: { id: { S: call.pathParams!.id! } },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+  }
+
+  private audit(call: Call) {
+    const id = call.pathParams!.id!;
+    return putAuditRecord(
+      this.db,
+      TABLES.audit,
+      buildAuditRecord({
+        now: Date.now(),
+        nonce: randomBytes(8).toString('hex'),
+        shard: Math.floor(Math.random() * 4),
+        action: 'GET',
+        method: call.method,
+        path: call.path,
+        pathParams: { id },
+        query: [],
+        resource: { id: { S: id } },
+        resourceKey: id,
+        caller: { kind: 'api_key', id: API_KEY, apiKeyId: API_KEY, name: 'bench', sourceIp: '127.0.0.1', groups: [] },
+        ttlDays: 30,
+      }),
+    );
+  }
+
+  private answer(item: unknown): string {
+    if (!item) throw new Error('the floor found no item');
+    return JSON.stringify(itemToJson(item as Item));
+  }
+
+  async concurrent(call: Call): Promise<string> {
+    const [out] = await Promise.all([this.get(call), this.audit(call)]);
+    return this.answer(out.Item);
+  }
+
+  async sequential(call: Call): Promise<string> {
+    const out = await this.get(call);
+    await this.audit(call);
+    return this.answer(out.Item);
+  }
+
+  async alone(call: Call): Promise<string> {
+    return this.answer((await this.get(call)).Item);
+  }
+}
+
+/**
+ * Get by id over real round trips: each round runs every variant once, in turn, on a different item. The Scoutr
+ * variants are three runtimes on one client, each with its own clock: `warm` reads the real clock (its auth entries
+ * stay within AUTH_CACHE_SECONDS), `stale` moves AUTH_CACHE_SECONDS + 1 s forward before each request (every request
+ * finds the caller's entries older than the cache time), `past the bound` 2 × AUTH_CACHE_SECONDS + 1 s. A refresh left
+ * running in the background is waited for after the timed request, so it never lands in another variant's time.
+ */
+interface Sample {
+  ms: number;
+  /** this process's CPU (user + system) over the same span: Node's own work, apart from DynamoDB Local's */
+  cpuMs: number;
+}
+
+async function sample(run: () => Promise<unknown>): Promise<Sample> {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  await run();
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 };
+}
+
+async function getById(endpoint: string, size: number) {
+  const db = benchClient(endpoint);
+  try {
+    const config = benchConfig(endpoint);
+    const log: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) };
+    const route = routesFor(APP).find((r) => r.method === 'GET' && r.path === '/item/{id}')!;
+    type Variant = [label: string, run: (call: Call) => Promise<Sample>];
+    const scoutr = async (label: string, step: number): Promise<Variant> => {
+      let offset = 0;
+      const runtime = await createRuntime(APP, config, { db, log, now: () => Date.now() + offset });
+      return [
+        label,
+        async (call) => {
+          offset += step;
+          let status = 0;
+          const s = await sample(async () => {
+            status = (await handleEvent(runtime, route.verb, restEvent(call, 'get-by-id'))).statusCode;
+          });
+          if (status !== 200) throw new Error(`${label}: status ${status}`);
+          await runtime.deps.auth.settled();
+          return s;
+        },
+      ];
+    };
+    const floor = new GetFloor(db);
+    const cache = config.AUTH_CACHE_SECONDS * 1000;
+    const variants: Variant[] = [
+      ['floor: GetItem ‖ audit PutItem', (call) => sample(() => floor.concurrent(call))],
+      ['GetItem alone', (call) => sample(() => floor.alone(call))],
+      ['GetItem, then audit PutItem', (call) => sample(() => floor.sequential(call))],
+      await scoutr('scoutr, auth cached', 0),
+      await scoutr(`scoutr, auth entries > ${config.AUTH_CACHE_SECONDS} s old`, cache + 1000),
+      await scoutr(`scoutr, auth entries > ${2 * config.AUTH_CACHE_SECONDS} s old`, 2 * cache + 1000),
+    ];
+    const samples = variants.map((): Sample[] => []);
+    for (let round = 0; round < GET_WARMUP + GET_ROUNDS; round++) {
+      const call = WORKLOADS[0]!.call(round, size);
+      for (const [i, [, run]] of variants.entries()) {
+        const s = await run(call);
+        if (round >= GET_WARMUP) samples[i]!.push(s);
+      }
+    }
+    const sorted = (ss: Sample[], k: keyof Sample) => ss.map((x) => x[k]).sort((a, b) => a - b);
+    const median = (ss: Sample[], k: keyof Sample) => sorted(ss, k)[ss.length >> 1]!;
+    const p90 = (ss: Sample[], k: keyof Sample) => sorted(ss, k)[Math.floor(ss.length * 0.9)]!;
+    const mean = (ss: Sample[], k: keyof Sample) => ss.reduce((sum, x) => sum + x[k], 0) / ss.length;
+    const floorMs = median(samples[0]!, 'ms');
+    const floorCpu = mean(samples[0]!, 'cpuMs');
+    const rows = variants.map(([label], i) => {
+      const ss = samples[i]!;
+      const target = i === 3 ? ` (target ≤ ${GET_TARGET}×)` : '';
+      return [
+        label,
+        median(ss, 'ms').toFixed(2),
+        p90(ss, 'ms').toFixed(2),
+        `${(median(ss, 'ms') / floorMs).toFixed(2)}×${target}`,
+        mean(ss, 'cpuMs').toFixed(2),
+        `${(mean(ss, 'cpuMs') / floorCpu).toFixed(2)}×`,
+      ];
+    });
+    console.log(
+      `\nget by id @${size}, DynamoDB Local round trips, ${GET_ROUNDS} rounds (AUTH_CACHE_SECONDS=${config.AUTH_CACHE_SECONDS}):`,
+    );
+    console.log(table(['variant', 'median ms', 'p90 ms', 'median ÷ floor', 'cpu ms', 'cpu ÷ floor'], rows, 1));
+    console.log('cpu ms: mean CPU of this process per request (DynamoDB Local runs in its own).');
+  } finally {
+    db.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
