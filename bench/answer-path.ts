@@ -332,7 +332,16 @@ async function getById(endpoint: string, size: number) {
     console.log(
       `\nget by id @${size}, DynamoDB Local round trips, ${GET_ROUNDS} rounds (AUTH_CACHE_SECONDS=${config.AUTH_CACHE_SECONDS}):`,
     );
-    const header = ['variant', 'median ms', 'p90 ms', '÷ concurrent', '÷ sequential', 'cpu ms', 'cpu ÷ conc.', 'cpu ÷ seq.'];
+    const header = [
+      'variant',
+      'median ms',
+      'p90 ms',
+      '÷ concurrent',
+      '÷ sequential',
+      'cpu ms',
+      'cpu ÷ conc.',
+      'cpu ÷ seq.',
+    ];
     console.log(table(header, rows, 1));
     console.log(
       'cpu ms: mean CPU of this process per request (DynamoDB Local runs in its own). ÷ sequential: against ' +
