@@ -139,6 +139,9 @@ describe('numberOut', () => {
     { text: 'Infinity', want: 'Infinity' },
     { text: 'NaN', want: 'NaN' },
     { text: '0.1', want: 0.1 },
+    { text: '1e23', want: 1e23 }, // the double's shortest text, 1e+23, is the same number
+    { text: '1.0', want: 1 },
+    { text: '00', want: '00' }, // not a number DynamoDB writes: answered as stored
   ])('answers $text as $want', ({ text, want }) => {
     expect(numberOut(text)).toBe(want);
   });
@@ -152,6 +155,8 @@ describe('numberOut', () => {
     fc.double().map(String),
     fc.integer().map(String),
     fc.stringMatching(/^-?(0|[1-9]\d{0,40})(\.\d{1,40})?([eE][+-]?\d{1,3})?$/),
+    // Short texts, leading zeros and exponents included: 007, 1.0, 5e-1, 1e23.
+    fc.stringMatching(/^-?\d{1,8}(\.\d{1,4})?([eE][+-]?\d{1,2})?$/),
   );
 
   it('answers every number text as the exact comparison does', () => {
