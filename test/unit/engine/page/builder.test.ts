@@ -208,6 +208,63 @@ describe('collectPage', () => {
     expect(page.next).toEqual(count === 5 ? undefined : { s: 0, k: { id: { N: '3' } } });
   });
 
+  /** `pages` DynamoDB pages of `per` items each, of about `bytes` bytes, the last page final. */
+  const pagesOf = (pages: number, per: number, bytes: number): Spec[] =>
+    Array.from({ length: pages }, (_, p): Spec[] => [
+      ...Array.from(
+        { length: per },
+        (_, n): Spec => ({
+          kind: 'item',
+          keep: true,
+          text: 'x'.repeat(bytes),
+          n,
+          joined: true,
+        }),
+      ),
+      { kind: 'page', end: p === pages - 1 },
+    ]).flat();
+  const unlimited: PageOptions = {
+    start: undefined,
+    limit: undefined,
+    residual: true,
+    hidden: [],
+    deadline: 1,
+    now: () => 0,
+  };
+
+  it('answers a page without _limit that fits with one JSON.stringify of the body, and one sample a DynamoDB page', async () => {
+    // Prepare: 10 DynamoDB pages of 1,000 items, far below 6 MB
+    const specs = pagesOf(10, 1_000, 100);
+    const stringify = jest.spyOn(JSON, 'stringify');
+    // Act
+    const page = await collectPage(eventsOf(specs), unlimited);
+    const calls = stringify.mock.calls.length;
+    stringify.mockRestore();
+    // Assess: the rule measured each chunk (hundreds of calls); this is 10 samples and the body
+    expect(page.count).toBe(10_000);
+    expect(calls).toBe(11);
+    expect(page.body).toBe((await referencePage(oneByOne(specs), unlimited)).body);
+  });
+
+  it('stops reading once the sampled bytes reach the budget, not at the end of the table', async () => {
+    // Prepare: 100 DynamoDB pages of 100 items of about 1 KB; the budget holds about 150 items
+    const specs = pagesOf(100, 100, 1_000);
+    let pagesRead = 0;
+    async function* counted(): AsyncGenerator<ReadEvent> {
+      for await (const ev of eventsOf(specs)) {
+        if (ev.kind === 'page') pagesRead++;
+        yield ev;
+      }
+    }
+    const opts = { ...unlimited, maxBytes: 150_000 };
+    // Act
+    const page = await collectPage(counted(), opts);
+    // Assess: the page is the rule's, and the read stopped within the page where the cut fell
+    expect(page).toEqual(await referencePage(oneByOne(specs), opts));
+    expect(page.count).toBeGreaterThan(100);
+    expect(pagesRead).toBe(2);
+  });
+
   it('counts the sizes it skipped before the limit makes it answer item by item', async () => {
     // 1,000 small items are answered at once, their size bounded; then the limit falls among 500 large ones.
     const small = Array.from(
