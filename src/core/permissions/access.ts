@@ -102,40 +102,32 @@ function removePath(map: Record<string, AttributeValue>, segments: readonly stri
 /** Reserved attributes no answer shows: the item's version (its ETag) and its grants (docs/reference/tables.md#reserved-attributes, docs/reference/item-roles.md#who-holds-what). */
 export const RESERVED_ATTRIBUTES = underscoreNames([VERSION, ACL]);
 
-/** Hidden paths indexed for a test per attribute: only a name in `heads`, or spelling `head.…`, lies on one. */
-interface HiddenIndex {
-  /** paths of one segment: an attribute so named is hidden whole */
-  whole: ReadonlySet<string>;
-  /** the first segment of every path */
-  heads: ReadonlySet<string>;
-}
-const INDEXES = new WeakMap<readonly string[], HiddenIndex>(); // a list is one request's, and is read per item
-function hiddenIndex(hidden: readonly string[]): HiddenIndex {
-  const known = INDEXES.get(hidden);
-  if (known) return known;
-  const index = {
-    whole: new Set(hidden.filter((path) => !path.includes('.'))),
-    heads: new Set(hidden.map((path) => path.split('.')[0]!)),
-  };
-  INDEXES.set(hidden, index);
-  return index;
-}
-
 /**
  * An item as the caller may see it: without hidden fields and without the reserved `_version` and `_acl`. Attributes
  * are converted one by one, and only one on a hidden path is redacted (alone: what `redact` removes from an attribute
  * depends on its name and value only), so no item is copied to drop a field.
  */
 export function visibleJson(item: Item, hidden: readonly string[]): { [key: string]: JsonOut } {
-  if (hidden.length === 0) return itemToJsonExcept(item, RESERVED_ATTRIBUTES);
-  const { whole, heads } = hiddenIndex(hidden);
-  return itemToJsonShown(item, (name, value) => {
+  return visibleRenderer(hidden)(item);
+}
+
+const SHOW_ALL = (item: Item) => itemToJsonExcept(item, RESERVED_ATTRIBUTES);
+
+/** visibleJson for many items with the same hidden paths, indexed once (a page renders thousands). */
+export function visibleRenderer(hidden: readonly string[]): (item: Item) => { [key: string]: JsonOut } {
+  if (hidden.length === 0) return SHOW_ALL;
+  // Indexed for a test per attribute: only a name in `heads`, or spelling `head.…`, lies on a hidden path; one in
+  // `whole` is hidden whole.
+  const whole = new Set(hidden.filter((path) => !path.includes('.')));
+  const heads = new Set(hidden.map((path) => path.split('.')[0]!));
+  const shown = (name: string, value: AttributeValue): AttributeValue | undefined => {
     if (RESERVED_ATTRIBUTES.has(name) || whole.has(name)) return undefined;
     const dot = name.indexOf('.');
     if (!heads.has(dot === -1 ? name : name.slice(0, dot))) return value;
     const kept = redact({ [name]: value }, hidden);
     return Object.hasOwn(kept, name) ? kept[name] : undefined;
-  });
+  };
+  return (item) => itemToJsonShown(item, shown);
 }
 
 /**

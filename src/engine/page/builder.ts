@@ -1,6 +1,6 @@
 // docs/reference/pagination.md#size-and-time-limits: the page an answer holds, cut by _limit, size and time.
 import { matches } from '../../core/filter/evaluate';
-import { visibleJson } from '../../core/permissions/access';
+import { visibleRenderer } from '../../core/permissions/access';
 import type { Item } from '../../core/values';
 import type { Position } from '../cursor';
 import type { ReadEvent } from '../read/events';
@@ -44,7 +44,7 @@ export class PageBuilder {
   private pageStart = 0;
 
   constructor(private readonly opts: PageOptions) {
-    this.render = opts.render ?? ((item: Item) => visibleJson(item, opts.hidden));
+    this.render = opts.render ?? visibleRenderer(opts.hidden);
     this.max = opts.maxBytes ?? RESPONSE_BUDGET_BYTES;
     if (opts.limit !== undefined) this.exact = new ChunkedPage(opts);
   }
@@ -73,22 +73,17 @@ export class PageBuilder {
   private take(ev: ReadEvent): boolean {
     this.events.push(ev);
     if (ev.kind === 'page') return this.endOfPage(ev.after);
-    if (ev.kind === 'item') {
-      this.hold(ev.item);
-      this.last = { ev, i: 0 };
-    } else if (ev.items.length > 0) {
-      for (const item of ev.items) this.hold(item);
-      this.last = { ev, i: ev.items.length - 1 };
+    const items = ev.kind === 'item' ? [ev.item] : ev.items;
+    if (items.length === 0) return false;
+    const { residual, keep } = this.opts;
+    const all = residual === true && keep === undefined; // a Scan's: DynamoDB applied the filter
+    for (const item of items) {
+      if (all || (matches(residual, item) && (keep === undefined || keep(item)))) this.shown.push(this.render(item));
     }
-    return false;
-  }
-
-  private hold(item: Item): void {
+    this.seen += items.length;
     this.more = true;
-    this.seen++;
-    if (matches(this.opts.residual, item) && (this.opts.keep === undefined || this.opts.keep(item))) {
-      this.shown.push(this.render(item));
-    }
+    this.last = { ev, i: items.length - 1 };
+    return false;
   }
 
   /** A DynamoDB page ended: true when the page is over (the end, out of time, or cut by the rule). */

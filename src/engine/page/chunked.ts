@@ -1,7 +1,7 @@
 import { ScoutrError } from '../../core/errors';
 import { matches } from '../../core/filter/evaluate';
 import type { Pred } from '../../core/filter/types';
-import { visibleJson } from '../../core/permissions/access';
+import { visibleRenderer } from '../../core/permissions/access';
 import type { Item } from '../../core/values';
 import type { Position } from '../cursor';
 import type { ReadEvent } from '../read/events';
@@ -117,7 +117,7 @@ export class ChunkedPage {
   constructor(private readonly opts: PageOptions) {
     this.resume = opts.start ?? { s: 0 };
     this.budget = new ByteBudget(opts.maxBytes ?? RESPONSE_BUDGET_BYTES);
-    this.render = opts.render ?? ((item: Item) => visibleJson(item, opts.hidden));
+    this.render = opts.render ?? visibleRenderer(opts.hidden);
   }
 
   /**
