@@ -36,9 +36,10 @@ const CHUNK_ITEMS = 1000;
 
 /**
  * The UTF-16 units a chunk's JSON text is aimed at. V8 builds JSON.stringify's result as a rope, which the first read
- * of its characters copies into one string; above about 128 KB that string is allocated outside the young generation,
- * and the copy costs ten times as much (10,000 items of 290 units answered in chunks of 1,000: 1.76× one
- * JSON.stringify of the whole answer; in chunks of 100: 1.03×). docs/explanation/performance.md#a-list-against-the-floor-in-one-run
+ * of its characters (a byte count near the cut) copies into one string; above about 128 KB that string is allocated
+ * outside the young generation, and the copy costs ten times as much (10,000 items of 290 units in chunks of 1,000:
+ * 1.76× one JSON.stringify of the whole answer; in chunks of 100: 1.03×). A chunk's text is measured, never kept: the
+ * body is one JSON.stringify of the answered items. docs/explanation/performance.md#a-list-against-the-floor-in-one-run
  */
 const CHUNK_UNITS = 32_768;
 
