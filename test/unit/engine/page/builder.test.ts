@@ -182,6 +182,16 @@ describe('collectPage', () => {
     }
   };
 
+  /** A page without `_limit`, unfiltered, with nothing hidden and time to spare. */
+  const unlimited: PageOptions = {
+    start: undefined,
+    limit: undefined,
+    residual: true,
+    hidden: [],
+    deadline: 1,
+    now: () => 0,
+  };
+
   it.each([
     { what: 'to the byte', spare: 0, count: 5 },
     { what: 'one byte short: the last item waits for the next page', spare: -1, count: 4 },
@@ -195,15 +205,7 @@ describe('collectPage', () => {
     }));
     const sizes = [...eventsOfSync(specs)].map((item) => envelopeBytes(JSON.stringify(visibleJson(item, []))) + 1);
     const maxBytes = 64 + sizes.reduce((a, b) => a + b, 0) + spare;
-    const opts: PageOptions = {
-      start: undefined,
-      limit: undefined,
-      residual: true,
-      hidden: [],
-      deadline: 1,
-      now: () => 0,
-    };
-    const page = await collectPage(eventsOf([...specs, { kind: 'page', end: true }]), { ...opts, maxBytes });
+    const page = await collectPage(eventsOf([...specs, { kind: 'page', end: true }]), { ...unlimited, maxBytes });
     expect(page.count).toBe(count);
     expect(page.next).toEqual(count === 5 ? undefined : { s: 0, k: { id: { N: '3' } } });
   });
@@ -223,14 +225,6 @@ describe('collectPage', () => {
       ),
       { kind: 'page', end: p === pages - 1 },
     ]).flat();
-  const unlimited: PageOptions = {
-    start: undefined,
-    limit: undefined,
-    residual: true,
-    hidden: [],
-    deadline: 1,
-    now: () => 0,
-  };
 
   it('answers a page without _limit that fits with one JSON.stringify of the body, and one sample a DynamoDB page', async () => {
     // Prepare: 10 DynamoDB pages of 1,000 items, far below 6 MB
