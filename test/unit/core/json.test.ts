@@ -142,6 +142,10 @@ describe('numberOut', () => {
     { text: '1e23', want: 1e23 }, // the double's shortest text, 1e+23, is the same number
     { text: '1.0', want: 1 },
     { text: '00', want: '00' }, // not a number DynamoDB writes: answered as stored
+    { text: '0', want: 0 },
+    { text: '-999999999999999', want: -999999999999999 }, // 15 digits: the short-integer path
+    { text: '9007199254740993', want: '9007199254740993' }, // 2^53 + 1: no double holds it
+    { text: '-007', want: '-007' }, // leading zeros, as '00'
   ])('answers $text as $want', ({ text, want }) => {
     expect(numberOut(text)).toBe(want);
   });
@@ -157,6 +161,8 @@ describe('numberOut', () => {
     fc.stringMatching(/^-?(0|[1-9]\d{0,40})(\.\d{1,40})?([eE][+-]?\d{1,3})?$/),
     // Short texts, leading zeros and exponents included: 007, 1.0, 5e-1, 1e23.
     fc.stringMatching(/^-?\d{1,8}(\.\d{1,4})?([eE][+-]?\d{1,2})?$/),
+    // Integers on both sides of the short-integer path's 15 digits, with and without leading zeros.
+    fc.stringMatching(/^-?\d{1,18}$/),
   );
 
   it('answers every number text as the exact comparison does', () => {
