@@ -6,7 +6,8 @@ import { visibleJson } from '../../../../src/core/permissions/access';
 import type { Item } from '../../../../src/core/values';
 import type { Position } from '../../../../src/engine/cursor';
 import { envelopeBytes } from '../../../../src/engine/page/budget';
-import { collectPage, type PageOptions } from '../../../../src/engine/page/builder';
+import { collectPage, PageBuilder, type PageOptions } from '../../../../src/engine/page/builder';
+import { ChunkedPage } from '../../../../src/engine/page/chunked';
 import type { ReadEvent } from '../../../../src/engine/read/events';
 
 describe('envelopeBytes: what a JSON text adds to the Lambda envelope as a JSON string', () => {
@@ -257,6 +258,32 @@ describe('collectPage', () => {
     expect(page).toEqual(await referencePage(oneByOne(specs), opts));
     expect(page.count).toBeGreaterThan(100);
     expect(pagesRead).toBe(2);
+  });
+
+  it('sizes the reads before a cut by the bytes counted once the sampled estimate passes 90% of the budget', async () => {
+    // Prepare: a DynamoDB page of 100 items whose first 64 (the sample) are ~1 KB and the rest ~70 bytes: the sample
+    // puts the page at about 95% of the budget, the count at about 63%
+    const specs: Spec[] = [
+      ...Array.from(
+        { length: 100 },
+        (_, n): Spec => ({ kind: 'item', keep: true, text: n < 64 ? 'x'.repeat(1_000) : 'x', n, joined: true }),
+      ),
+      { kind: 'page', end: false },
+    ];
+    const opts = { ...unlimited, maxBytes: 112_000 };
+    const builder = new PageBuilder(opts);
+    let room: number | undefined;
+    async function* thenAsk(): AsyncGenerator<ReadEvent> {
+      yield* eventsOf(specs);
+      room = builder.room(); // what the next read would ask for
+    }
+    // Act
+    await builder.collect(thenAsk());
+    // Assess: the room is the rule's, from the bytes counted (about 55 items), not the sample's (about 4)
+    const rule = new ChunkedPage(opts);
+    for await (const ev of eventsOf(specs)) rule.feed(ev);
+    expect(room).toBe(rule.room());
+    expect(room).toBeGreaterThan(40);
   });
 
   it('counts the sizes it skipped before the limit makes it answer item by item', async () => {
