@@ -12,32 +12,25 @@ export type { PageOptions, PageResult };
 /** The items of a DynamoDB page whose JSON is measured to estimate the bytes of the whole page. */
 const SAMPLE_ITEMS = 64;
 
-/**
- * Once the estimate passes this share of the budget, the rule decides: the last reads before a cut are sized by the
- * bytes counted, not by a sample, which is off by a few tenths of a percent (tens of KB near 6 MB). Sized by the
- * estimate, a walk of 40,000 items read 78 items twice and made 22 calls; sized by the count, 2 and 18.
- */
-const ESTIMATE_UP_TO = 0.9;
-
 type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
 
 /**
  * One page of an answer, as ChunkedPage (the rule) cuts it, with less work for the common answer that fits.
  *
  * Without a _limit, the items are rendered and held as they arrive, and the body is one JSON.stringify of them all,
- * checked against the byte budget once: the work a bare Scan-and-stringify does, and nothing measured per chunk (a
- * chunk's text, measured then kept, was a second copy of the answer; docs/explanation/performance.md#a-list-against-the-floor-in-one-run).
- * The held bytes are estimated from a sample of each DynamoDB page, to size the reads and to stop early. When the
- * whole does not fit, or once the estimate passes ESTIMATE_UP_TO of the budget, the events so far are replayed through ChunkedPage,
- * which takes the rest: whatever the estimate says, the answer is the rule's.
+ * checked against the byte budget once: the work a bare Scan-and-stringify does, and nothing measured per chunk
+ * (docs/explanation/performance.md#a-list-against-the-floor-in-one-run). The held bytes are estimated from a sample
+ * of each DynamoDB page, to size the reads and to stop early. When the whole does not fit, or once the estimate leaves
+ * less than UNSIZED_BYTES and there is more to read (the next read would be sized), the events so far are replayed
+ * through ChunkedPage, which takes the rest: whatever the estimate says, the answer is the rule's.
  */
 export class PageBuilder {
   /** the rule, once it decides (a _limit, a cut near or past the budget) */
   private exact: ChunkedPage | undefined;
   /** the events taken so far, for the rule to replay */
-  private readonly events: ReadEvent[] = [];
+  private events: ReadEvent[] = [];
   /** the rendered items that passed the filters, in order */
-  private readonly shown: unknown[] = [];
+  private shown: unknown[] = [];
   private readonly render: (item: Item) => unknown;
   private readonly max: number;
   /** items examined (read), answered or not: the unit of the read's Limit */
@@ -98,7 +91,12 @@ export class PageBuilder {
     this.last = { after };
     this.more = after !== undefined;
     this.estimatePage();
-    if (ENVELOPE_BYTES + this.estimate > ESTIMATE_UP_TO * this.max) return this.decide();
+    // The rule decides once the answer is past the budget, or once the next read must be sized (see room): near a
+    // cut the reads are sized by the bytes counted, not by a sample that is off by tens of KB near 6 MB, and an
+    // answer that big is held as the rule holds it, as texts, not as thousands of rendered items that outlive the
+    // young generation.
+    const left = this.max - ENVELOPE_BYTES - this.estimate;
+    if (left < 0 || (this.more && left < UNSIZED_BYTES)) return this.decide();
     return !this.more || this.opts.now() >= this.opts.deadline;
   }
 
@@ -115,9 +113,16 @@ export class PageBuilder {
 
   /** The rule takes over: it replays the events so far; true when the page ended among them. */
   private decide(): boolean {
-    const exact = new ChunkedPage(this.opts);
+    // The rule renders each item that passes, once and in order: it is handed those already rendered. What was held
+    // is let go, so that the items answered from here on die young (see CHUNK_UNITS).
+    const { shown, events, render } = this;
+    let next = 0;
+    const handed = (item: Item) => (next < shown.length ? shown[next++] : render(item));
+    const exact = new ChunkedPage({ ...this.opts, render: handed });
     this.exact = exact;
-    for (const ev of this.events) if (exact.feed(ev)) return true;
+    this.events = [];
+    this.shown = [];
+    for (const ev of events) if (exact.feed(ev)) return true;
     return false;
   }
 

@@ -36,10 +36,11 @@ const CHUNK_ITEMS = 1000;
 
 /**
  * The UTF-16 units a chunk's JSON text is aimed at. V8 builds JSON.stringify's result as a rope, which the first read
- * of its characters (a byte count near the cut) copies into one string; above about 128 KB that string is allocated
- * outside the young generation, and the copy costs ten times as much (10,000 items of 290 units in chunks of 1,000:
- * 1.76× one JSON.stringify of the whole answer; in chunks of 100: 1.03×). A chunk's text is measured, never kept: the
- * body is one JSON.stringify of the answered items. docs/explanation/performance.md#a-list-against-the-floor-in-one-run
+ * of its characters (a byte count near the cut, the slice that drops its brackets) copies into one string; above about
+ * 128 KB that string is allocated outside the young generation, and the copy costs ten times as much (10,000 items of
+ * 290 units in chunks of 1,000: 1.76× one JSON.stringify of the whole answer; in chunks of 100: 1.03×). The body is
+ * the chunks' texts joined into a rope, copied once when it is written; the rendered items die young.
+ * docs/explanation/performance.md#a-list-against-the-floor-in-one-run
  */
 const CHUNK_UNITS = 32_768;
 
@@ -98,8 +99,8 @@ class Held {
  * or the byte budget, its items are measured one at a time, exactly as an item-at-a-time loop would.
  */
 export class ChunkedPage {
-  /** the rendered items answered, in order: the body is one JSON.stringify of them all */
-  private readonly answered: unknown[] = [];
+  /** the JSON texts of the items answered, in order and comma-separated, without the array's brackets */
+  private answered = '';
   private count = 0;
   private resume: Position | undefined;
   /** an item arrived, so the read is not over until a final page event says so */
@@ -145,7 +146,7 @@ export class ChunkedPage {
   /** The page, once the events ended it or ran out. */
   finish(): PageResult {
     if (!this.ended) this.answerHeld();
-    const body = JSON.stringify(this.answered);
+    const body = `[${this.answered}]`;
     return { body, count: this.count, next: this.more ? this.resume : undefined };
   }
 
@@ -188,14 +189,20 @@ export class ChunkedPage {
     const k = held.shown.length;
     if (this.full || (this.opts.limit !== undefined && this.count + k >= this.opts.limit)) return false;
     if (k > 0) {
-      const text = JSON.stringify(held.shown); // measured only, never kept (see CHUNK_UNITS)
+      const text = JSON.stringify(held.shown);
       this.chunkItems = Math.max(1, Math.floor((CHUNK_UNITS * k) / text.length));
       if (!this.budget.takeChunk(text)) return false;
-      for (const shown of held.shown) this.answered.push(shown);
+      this.answer(text.slice(1, -1));
       this.count += k;
     }
     this.resume = held.after(held.length - 1);
     return true;
+  }
+
+  /** Adds the JSON text of answered items (one, or a chunk's without its brackets) to the body. */
+  private answer(text: string): void {
+    // Concatenated, not joined: a rope of the texts, which the body's writer copies once.
+    this.answered = this.answered === '' ? text : `${this.answered},${text}`;
   }
 
   /** Each held item in turn until the limit or the budget stops the page; true when it did. */
@@ -220,7 +227,7 @@ export class ChunkedPage {
         ended = true; // cut: the page resumes after the last item examined before this one
         break;
       }
-      this.answered.push(shown);
+      this.answer(text);
       this.count++;
       last = i;
       if (this.opts.limit !== undefined && this.count >= this.opts.limit) this.full = true;

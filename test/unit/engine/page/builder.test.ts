@@ -241,7 +241,7 @@ describe('collectPage', () => {
     expect(page.body).toBe((await referencePage(oneByOne(specs), unlimited)).body);
   });
 
-  it('stops reading once the sampled bytes reach the budget, not at the end of the table', async () => {
+  it('stops reading in the DynamoDB page where the cut falls, not at the end of the table', async () => {
     // Prepare: 100 DynamoDB pages of 100 items of about 1 KB; the budget holds about 150 items
     const specs = pagesOf(100, 100, 1_000);
     let pagesRead = 0;
@@ -254,15 +254,15 @@ describe('collectPage', () => {
     const opts = { ...unlimited, maxBytes: 150_000 };
     // Act
     const page = await collectPage(counted(), opts);
-    // Assess: the page is the rule's, and the read stopped within the page where the cut fell
+    // Assess: the page is the rule's, and the read stopped within the second page, where the cut fell
     expect(page).toEqual(await referencePage(oneByOne(specs), opts));
     expect(page.count).toBeGreaterThan(100);
-    expect(pagesRead).toBe(2);
+    expect(pagesRead).toBe(1);
   });
 
-  it('sizes the reads before a cut by the bytes counted once the sampled estimate passes 90% of the budget', async () => {
+  it('sizes the reads before a cut by the bytes counted, not by the sample', async () => {
     // Prepare: a DynamoDB page of 100 items whose first 64 (the sample) are ~1 KB and the rest ~70 bytes: the sample
-    // puts the page at about 95% of the budget, the count at about 63%
+    // puts the page at about 95% of the budget, the count at about 63%; the next read is sized
     const specs: Spec[] = [
       ...Array.from(
         { length: 100 },
