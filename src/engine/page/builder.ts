@@ -114,16 +114,18 @@ export class PageBuilder {
   /** The rule takes over: it replays the events so far; true when the page ended among them. */
   private decide(): boolean {
     // The rule renders each item that passes, once and in order: it is handed those already rendered. What was held
-    // is let go, so that the items answered from here on die young (see CHUNK_UNITS).
-    const { shown, events, render } = this;
+    // is let go once replayed, so that the items answered from here on die young (see CHUNK_UNITS).
+    const { events, render } = this;
+    let rendered: unknown[] | undefined = this.shown;
     let next = 0;
-    const handed = (item: Item) => (next < shown.length ? shown[next++] : render(item));
+    const handed = (item: Item) => (rendered && next < rendered.length ? rendered[next++] : render(item));
     const exact = new ChunkedPage({ ...this.opts, render: handed });
     this.exact = exact;
     this.events = [];
     this.shown = [];
-    for (const ev of events) if (exact.feed(ev)) return true;
-    return false;
+    const ended = events.some((ev) => exact.feed(ev)); // stops at the event that ended the page
+    rendered = undefined;
+    return ended;
   }
 
   /** The page, once the events ended it or ran out: all that is held, if it fits, else as the rule cuts it. */
