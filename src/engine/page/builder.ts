@@ -20,9 +20,10 @@ type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
  * Without a _limit, the items are rendered and held as they arrive, and the body is one JSON.stringify of them all,
  * checked against the byte budget once: the work a bare Scan-and-stringify does, and nothing measured per chunk
  * (docs/explanation/performance.md#a-list-against-the-floor-in-one-run). The held bytes are estimated from a sample
- * of each DynamoDB page, to size the reads and to stop early. When the whole does not fit, or once the estimate leaves
- * less than UNSIZED_BYTES and there is more to read (the next read would be sized), the events so far are replayed
- * through ChunkedPage, which takes the rest: whatever the estimate says, the answer is the rule's.
+ * of each DynamoDB page; when the whole does not fit, or once the estimate leaves less than UNSIZED_BYTES and there is
+ * more to read (the next read would be sized), the events so far are replayed through ChunkedPage, which takes the
+ * rest and sizes the reads: whatever the estimate says, the answer is the rule's. With a _limit it decides from the
+ * start.
  */
 export class PageBuilder {
   /** the rule, once it decides (a _limit, a cut near or past the budget) */
@@ -33,8 +34,6 @@ export class PageBuilder {
   private shown: unknown[] = [];
   private readonly render: (item: Item) => unknown;
   private readonly max: number;
-  /** items examined (read), answered or not: the unit of the read's Limit */
-  private seen = 0;
   /** an item arrived, so the read is not over until a final page event says so */
   private more = false;
   /** where the page resumes if it ends here: after the last item examined, or after the last page event */
@@ -50,16 +49,14 @@ export class PageBuilder {
   }
 
   /**
-   * How many more items the reads may bring: what the bytes left hold at the bytes per item examined so far (see
-   * ChunkedPage.room; the bytes are the estimate until the rule decides).
+   * How many more items the reads may bring (see ChunkedPage.room). Until the rule decides, every DynamoDB page ended
+   * with UNSIZED_BYTES left (see endOfPage), so a read is sized only when it is the first and the budget is smaller:
+   * at the first-item guess.
    */
   room(): number | undefined {
     if (this.exact) return this.exact.room();
-    const left = this.max - ENVELOPE_BYTES - this.estimate;
-    if (left >= UNSIZED_BYTES) return undefined; // a whole DynamoDB page fits in what is left
-    const perItem = this.seen === 0 ? FIRST_ITEM_GUESS : this.estimate / this.seen;
-    if (perItem <= 0) return undefined; // nothing examined so far was answered: bytes say nothing yet
-    return Math.floor((SHADE * Math.max(0, left)) / perItem);
+    const left = this.max - ENVELOPE_BYTES;
+    return left >= UNSIZED_BYTES ? undefined : Math.floor((SHADE * Math.max(0, left)) / FIRST_ITEM_GUESS);
   }
 
   async collect(events: AsyncGenerator<ReadEvent>): Promise<PageResult> {
@@ -80,7 +77,6 @@ export class PageBuilder {
     for (const item of items) {
       if (all || (matches(residual, item) && (keep === undefined || keep(item)))) this.shown.push(this.render(item));
     }
-    this.seen += items.length;
     this.more = true;
     this.last = { ev, i: items.length - 1 };
     return false;

@@ -260,18 +260,17 @@ describe('collectPage', () => {
     expect(pagesRead).toBe(1);
   });
 
-  it('sizes the reads before a cut by the bytes counted, not by the sample', async () => {
-    // Prepare: a DynamoDB page of 100 items whose first 64 (the sample) are ~1 KB and the rest ~70 bytes: the sample
-    // puts the page at about 95% of the budget, the count at about 63%; the next read is sized
+  it('lets the rule size the reads before a cut, from the bytes counted, once the estimate leaves less than 3 MB', async () => {
+    // Prepare: with the 6 MB budget, a DynamoDB page of 100 items whose first 64 (the sample) are ~50 KB and the rest
+    // ~70 bytes: the sample puts the page at about 5 MB, the count at about 3.2 MB; more is to be read
     const specs: Spec[] = [
       ...Array.from(
         { length: 100 },
-        (_, n): Spec => ({ kind: 'item', keep: true, text: n < 64 ? 'x'.repeat(1_000) : 'x', n, joined: true }),
+        (_, n): Spec => ({ kind: 'item', keep: true, text: n < 64 ? 'x'.repeat(50_000) : 'x', n, joined: true }),
       ),
       { kind: 'page', end: false },
     ];
-    const opts = { ...unlimited, maxBytes: 112_000 };
-    const builder = new PageBuilder(opts);
+    const builder = new PageBuilder(unlimited);
     let room: number | undefined;
     async function* thenAsk(): AsyncGenerator<ReadEvent> {
       yield* eventsOf(specs);
@@ -279,11 +278,12 @@ describe('collectPage', () => {
     }
     // Act
     await builder.collect(thenAsk());
-    // Assess: the room is the rule's, from the bytes counted (about 55 items), not the sample's (about 4)
-    const rule = new ChunkedPage(opts);
+    // Assess: the next read is sized, and by the rule from the bytes counted (about 80 items), not left to a whole
+    // DynamoDB page nor sized by the sample (about 20)
+    const rule = new ChunkedPage(unlimited);
     for await (const ev of eventsOf(specs)) rule.feed(ev);
     expect(room).toBe(rule.room());
-    expect(room).toBeGreaterThan(40);
+    expect(room).toBeGreaterThan(60);
   });
 
   it('counts the sizes it skipped before the limit makes it answer item by item', async () => {
