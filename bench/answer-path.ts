@@ -15,13 +15,10 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { buildAuditRecord } from '../src/core/audit';
 import { itemToJson } from '../src/core/json';
-import type { Logger } from '../src/core/log';
-import { routesFor } from '../src/core/routes';
 import type { Item } from '../src/core/values';
 import { putAuditRecord } from '../src/dynamo/audit';
 import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';
-import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { Bare } from './baseline';
 import {
   API_KEY,
@@ -29,11 +26,12 @@ import {
   benchClient,
   benchConfig,
   type Call,
-  createBenchTables,
+  quietLog,
   restEvent,
-  seedItems,
+  routeOf,
   TABLES,
   WORKLOADS,
+  withSeededTables,
 } from './fixtures';
 import { table } from './format';
 
@@ -48,11 +46,7 @@ const LIST_TARGET = 1.1;
 async function main() {
   const workload = WORKLOADS[Number(workloadArg)]!;
   const size = Number(sizeArg);
-  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
-  const db = benchClient(emulator.endpoint);
-  try {
-    await createBenchTables(db);
-    await seedItems(db, 0, size);
+  await withSeededTables(size, async (endpoint, db) => {
     const replies = new Map<string, unknown>();
     let replay = false;
     let skipAudit = false;
@@ -70,9 +64,8 @@ async function main() {
       { step: 'initialize', name: 'replay' },
     );
     const call = workload.call(0, size);
-    const route = routesFor(APP).find((r) => r.method === call.method && r.path === call.resource)!;
-    const log: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) };
-    const runtime = await createRuntime(APP, benchConfig(emulator.endpoint), { db, log });
+    const route = routeOf(call.method, call.resource);
+    const runtime = await createRuntime(APP, benchConfig(endpoint), { db, log: quietLog });
     const bare = new Bare(db);
     const runs: [string, () => Promise<unknown>][] = [
       // The body's bytes, as the floor counts its own: what Lambda's runtime and the local server do with the answer
@@ -102,11 +95,8 @@ async function main() {
       `ms and cpu: Scoutr / floor per request (median ms, mean CPU of this process); target ≤ ${LIST_TARGET}× ` +
         '(issue 22, item 8). The audit PutItem is answered without being sent in both rows.',
     );
-    if (process.env.ANSWER_GET !== '0') await getById(emulator.endpoint, size);
-  } finally {
-    db.destroy();
-    await emulator.stop();
-  }
+    if (process.env.ANSWER_GET !== '0') await getById(endpoint, size);
+  });
 }
 
 // ---- list against the bare floor ----
@@ -269,12 +259,11 @@ async function getById(endpoint: string, size: number) {
   const db = benchClient(endpoint);
   try {
     const config = benchConfig(endpoint);
-    const log: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) };
-    const route = routesFor(APP).find((r) => r.method === 'GET' && r.path === '/item/{id}')!;
+    const route = routeOf('GET', '/item/{id}');
     type Variant = [label: string, run: (call: Call) => Promise<Sample>];
     const scoutr = async (label: string, step: number): Promise<Variant> => {
       let offset = 0;
-      const runtime = await createRuntime(APP, config, { db, log, now: () => Date.now() + offset });
+      const runtime = await createRuntime(APP, config, { db, log: quietLog, now: () => Date.now() + offset });
       return [
         label,
         async (call) => {

@@ -4,12 +4,9 @@
 // mean CPU, and the garbage collector's ms per request. The answer path of a cut page differs from a page that fits
 // (src/engine/page/builder.ts: the rule decides once the next read must be sized); compare trees by running it in each.
 import { PerformanceObserver } from 'node:perf_hooks';
-import type { Logger } from '../src/core/log';
-import { routesFor } from '../src/core/routes';
 import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';
-import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
-import { APP, benchClient, benchConfig, createBenchTables, restEvent, seedItems, WORKLOADS } from './fixtures';
+import { APP, benchConfig, quietLog, restEvent, routeOf, WORKLOADS, withSeededTables } from './fixtures';
 import { table } from './format';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -18,15 +15,10 @@ const ROUNDS = 10;
 
 async function main() {
   const size = Number(process.argv[2] ?? 25_000);
-  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
-  const db = benchClient(emulator.endpoint);
-  try {
-    await createBenchTables(db);
-    await seedItems(db, 0, size);
+  await withSeededTables(size, async (endpoint, db) => {
     const call = WORKLOADS[5]!.call(0, size); // list everything
-    const route = routesFor(APP).find((r) => r.method === call.method && r.path === call.resource)!;
-    const log: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) };
-    const runtime = await createRuntime(APP, benchConfig(emulator.endpoint), { db, log });
+    const route = routeOf(call.method, call.resource);
+    const runtime = await createRuntime(APP, benchConfig(endpoint), { db, log: quietLog });
     let gc = 0;
     const observer = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) gc += e.duration;
@@ -71,10 +63,7 @@ async function main() {
         0,
       ),
     );
-  } finally {
-    db.destroy();
-    await emulator.stop();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -12,10 +12,12 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { type Config, EnvSchema, parseEnv } from '../src/config';
 import type { AppConfig } from '../src/core/app';
 import { fromJson, plainToJson } from '../src/core/json';
+import type { Logger } from '../src/core/log';
+import { type Route, routesFor } from '../src/core/routes';
 import type { AttributeValue, Item } from '../src/core/values';
 import { auditTableSpec, authTableSpec, createTable, groupTableSpec, type TableSpec } from '../src/dynamo/admin';
 import { createClient } from '../src/dynamo/client';
-import { LOCAL_CREDENTIALS } from '../src/local/emulator';
+import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 
 export const TABLES = {
   data: 'bench-items',
@@ -114,6 +116,26 @@ export async function seedItems(
   await Promise.all(Array.from({ length: parallel }, worker));
 }
 
+/**
+ * Runs `fn` against a DynamoDB Local of its own that holds the bench tables and items [0, size), then stops it; `db` is
+ * a benchClient on it, destroyed afterwards.
+ */
+export async function withSeededTables<T>(
+  size: number,
+  fn: (endpoint: string, db: DynamoDBClient) => Promise<T>,
+): Promise<T> {
+  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
+  const db = benchClient(emulator.endpoint);
+  try {
+    await createBenchTables(db);
+    await seedItems(db, 0, size);
+    return await fn(emulator.endpoint, db);
+  } finally {
+    db.destroy();
+    await emulator.stop();
+  }
+}
+
 /** The Config a deployed Scoutr would have, against the bench tables (auth cache on, as deployed). */
 export function benchConfig(endpoint: string): Config {
   return parseEnv(EnvSchema, {
@@ -126,6 +148,18 @@ export function benchConfig(endpoint: string): Config {
     LOG_LEVEL: 'warn',
   });
 }
+
+/** A logger for runtimes under a benchmark: errors only, so that the log lines cost nothing measured. */
+export const quietLog: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error: (msg, fields) => console.error(msg, fields),
+};
+
+/** The bench app's route that serves `method` on the resource template `resource`. */
+export const routeOf = (method: string, resource: string): Route =>
+  routesFor(APP).find((r) => r.method === method && r.path === resource)!;
 
 /** What one request asks for, in a form both implementations understand. */
 export interface Call {

@@ -6,8 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
-import { benchClient, createBenchTables, seedItems, WORKLOADS } from './fixtures';
+import { WORKLOADS, withSeededTables } from './fixtures';
 
 interface ProfileNode {
   id: number;
@@ -77,13 +76,9 @@ async function main() {
     return;
   }
   mkdirSync(dir, { recursive: true });
-  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
-  const db = benchClient(emulator.endpoint);
-  try {
-    await createBenchTables(db);
-    await seedItems(db, 0, size);
+  await withSeededTables(size, async (endpoint) => {
     const started = Date.now();
-    console.log(`${impl} ${WORKLOADS[Number(workloadArg)]!.name} @${size}: ${await run(emulator.endpoint)}`);
+    console.log(`${impl} ${WORKLOADS[Number(workloadArg)]!.name} @${size}: ${await run(endpoint)}`);
     const newest = readdirSync(dir)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => join(dir, f))
@@ -91,10 +86,7 @@ async function main() {
       .sort((a, b) => statSync(b).size - statSync(a).size)[0]; // the main thread's, not tsx's loader thread
     if (!newest) throw new Error(`no profile written to ${dir}`);
     console.log(`\n${newest}\n${summarize(JSON.parse(readFileSync(newest, 'utf8')) as Profile)}`);
-  } finally {
-    db.destroy();
-    await emulator.stop();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -2,11 +2,9 @@
 // Counts the items DynamoDB read on the data table (ScannedCount, the bench meter) against the items answered: each
 // answer is cut below 6 MB, and a page that reads past its cut reads those items again on the next page (issue 22,
 // item 2). Used by bench/scale.ts; alone: `npx tsx bench/walk.ts [size, default 100000]` seeds and walks.
-import type { Logger } from '../src/core/log';
 import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';
-import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
-import { APP, benchClient, benchConfig, createBenchTables, meter, restEvent, seedItems } from './fixtures';
+import { APP, benchClient, benchConfig, meter, quietLog, restEvent, withSeededTables } from './fixtures';
 
 export interface Walk {
   pages: number;
@@ -20,8 +18,7 @@ export interface Walk {
 export async function fullWalk(endpoint: string): Promise<Walk> {
   const db = benchClient(endpoint);
   const m = meter(db);
-  const log: Logger = { debug() {}, info() {}, warn() {}, error: (msg, f) => console.error(msg, f) };
-  const runtime = await createRuntime(APP, benchConfig(endpoint), { db, log });
+  const runtime = await createRuntime(APP, benchConfig(endpoint), { db, log: quietLog });
   m.take();
   const started = Date.now();
   let cursor: string | undefined;
@@ -50,20 +47,13 @@ export async function fullWalk(endpoint: string): Promise<Walk> {
 async function main() {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const size = Number(process.argv[2] ?? 100_000);
-  const emulator = await startEmulator({ accessKeyId: LOCAL_CREDENTIALS.accessKeyId }); // benchClient's fixed key
-  const db = benchClient(emulator.endpoint);
-  try {
-    await createBenchTables(db);
-    await seedItems(db, 0, size);
-    const w = await fullWalk(emulator.endpoint);
+  await withSeededTables(size, async (endpoint) => {
+    const w = await fullWalk(endpoint);
     console.log(
       `full walk of ${size} items: ${w.pages} pages, ${w.answered} answered, ${w.read} read ` +
         `(${(w.read / w.answered).toFixed(4)}×), ${w.dataCalls} DynamoDB calls, ${w.ms} ms`,
     );
-  } finally {
-    db.destroy();
-    await emulator.stop();
-  }
+  });
 }
 
 if (require.main === module) {
