@@ -9,8 +9,11 @@ import { ChunkedPage, FIRST_ITEM_GUESS, type PageOptions, type PageResult, SHADE
 
 export type { PageOptions, PageResult };
 
-/** The items of a DynamoDB page whose JSON is measured to estimate the bytes of the whole page. */
-const SAMPLE_ITEMS = 64;
+/**
+ * The items of a DynamoDB page whose JSON is measured to estimate the bytes of the whole page, spread evenly over it.
+ * The estimate only says when the rule takes over (UNSIZED_BYTES ahead of the budget), never where the page is cut.
+ */
+const SAMPLE_ITEMS = 16;
 
 type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
 
@@ -100,7 +103,11 @@ export class PageBuilder {
   private estimatePage(): void {
     const n = this.shown.length - this.pageStart;
     if (n > 0) {
-      const sample = this.shown.slice(this.pageStart, this.pageStart + SAMPLE_ITEMS);
+      const step = Math.max(1, Math.floor(n / SAMPLE_ITEMS));
+      const sample: unknown[] = [];
+      for (let i = this.pageStart; i < this.shown.length && sample.length < SAMPLE_ITEMS; i += step) {
+        sample.push(this.shown[i]);
+      }
       const bytes = envelopeBytes(JSON.stringify(sample)) - 1; // each item and its comma
       this.estimate += (n * bytes) / sample.length;
     }

@@ -57,21 +57,27 @@ const RESERVED = new Set(['_cursor', '_limit', '_explain']);
  * holds the plan's fingerprint, which the next request's plan must match.
  */
 function cursorOf(deps: Deps, ctx: Ctx, planId: string, table: string, opts: PageRequest) {
-  const query = ctx.req.query.filter(([k]) => !RESERVED.has(k)).map(([k, v]) => `${k}=${v}`);
-  query.sort();
-  const bound = binding([
-    ctx.req.stage,
-    table,
-    ctx.req.resource,
-    JSON.stringify(Object.entries(ctx.req.pathParams).sort()),
-    JSON.stringify(query),
-    callerLabel(ctx.caller),
-    ...(opts.bindingExtra ?? []),
-  ]);
+  // Hashed when a cursor is read or written, not on every request: most answers fit one page.
+  let bound: Buffer | undefined;
+  const boundOf = () => {
+    if (bound) return bound;
+    const query = ctx.req.query.filter(([k]) => !RESERVED.has(k)).map(([k, v]) => `${k}=${v}`);
+    query.sort();
+    bound = binding([
+      ctx.req.stage,
+      table,
+      ctx.req.resource,
+      JSON.stringify(Object.entries(ctx.req.pathParams).sort()),
+      JSON.stringify(query),
+      callerLabel(ctx.caller),
+      ...(opts.bindingExtra ?? []),
+    ]);
+    return bound;
+  };
   const key = deps.settings.cursorKey;
   return {
-    decode: (text: string) => decodeCursor(key, bound, planId, text, deps.now()),
-    encode: (pos: Position) => encodeCursor(key, bound, planId, pos, deps.now()),
+    decode: (text: string) => decodeCursor(key, boundOf(), planId, text, deps.now()),
+    encode: (pos: Position) => encodeCursor(key, boundOf(), planId, pos, deps.now()),
   };
 }
 
