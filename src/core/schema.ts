@@ -16,6 +16,11 @@ export interface TableSchema {
   table: string;
   partitionKey: KeyAttribute;
   indexes: IndexSchema[];
+  /**
+   * The table's stored size when it was described (DescribeTable's TableSizeBytes, which DynamoDB updates about every
+   * six hours): a hint that a Scan's answer will not fit one page, never a limit.
+   */
+  storedBytes?: number;
 }
 
 /** DynamoDB's size limits on a key value (S and B): a partition key 2048 bytes, a sort key 1024. */

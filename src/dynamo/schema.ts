@@ -32,5 +32,6 @@ export async function describeDataTable(db: DynamoDBClient, table: string): Prom
       projectsAll: gsi.Projection?.ProjectionType === 'ALL',
     };
   });
-  return { table, partitionKey: attr(hash?.AttributeName), indexes };
+  const stored = Table.TableSizeBytes === undefined ? {} : { storedBytes: Table.TableSizeBytes };
+  return { table, partitionKey: attr(hash?.AttributeName), indexes, ...stored };
 }

@@ -26,7 +26,9 @@ type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
  * of each DynamoDB page; when the whole does not fit, or once the estimate leaves less than UNSIZED_BYTES and there is
  * more to read (the next read would be sized), the events so far are replayed through ChunkedPage, which takes the
  * rest and sizes the reads: whatever the estimate says, the answer is the rule's. With a _limit it decides from the
- * start.
+ * start, and so it does when the reads cover more stored bytes than the budget (a Scan of a table that big): such an
+ * answer is likely cut, and the rule holds it as texts from the start instead of holding its first 3 MB as items
+ * (docs/explanation/performance.md#a-page-cut-below-6-mb).
  */
 export class PageBuilder {
   /** the rule, once it decides (a _limit, a cut near or past the budget) */
@@ -48,7 +50,7 @@ export class PageBuilder {
   constructor(private readonly opts: PageOptions) {
     this.render = opts.render ?? visibleRenderer(opts.hidden);
     this.max = opts.maxBytes ?? RESPONSE_BUDGET_BYTES;
-    if (opts.limit !== undefined) this.exact = new ChunkedPage(opts);
+    if (opts.limit !== undefined || (opts.storedBytes ?? 0) > this.max) this.exact = new ChunkedPage(opts);
   }
 
   /**

@@ -20,6 +20,11 @@ export interface PageOptions {
   render?: (item: Item) => unknown;
   /** a further test after the residual filter (audit and history: filters decided on what the caller is shown) */
   keep?: (item: Item) => boolean;
+  /**
+   * The stored bytes the reads may cover, when known (a Scan: the table's size, see TableSchema.storedBytes). Past the
+   * budget the answer is likely cut, so PageBuilder lets the rule decide from the start.
+   */
+  storedBytes?: number;
 }
 
 export interface PageResult {

@@ -30,9 +30,11 @@ export async function pageReply(
   ctx.note.plan = summary;
   const cursor = cursorOf(deps, ctx, fingerprint(summary), (opts.read?.schema ?? deps.schema).table, opts);
   const start = opts.query.cursor ? cursor.decode(opts.query.cursor) : undefined;
+  const stored = plan.kind === 'scan' ? (opts.read?.schema ?? deps.schema).storedBytes : undefined;
   const page = new PageBuilder({
     start,
     limit: opts.query.limit,
+    ...(stored === undefined ? {} : { storedBytes: stored }),
     residual: plan.kind === 'none' ? false : plan.residual,
     hidden: opts.hidden,
     ...(opts.render ? { render: opts.render } : {}),

@@ -70,6 +70,12 @@ function expectWhole(pages: Awaited<ReturnType<typeof walk>>, want: string[]) {
 }
 
 describe('6 MB', () => {
+  it("knows the table's stored size from DescribeTable: a hint that a Scan's answer will be cut", () => {
+    // 300 items of ~49 KB stored (docs/explanation/performance.md#a-page-cut-below-6-mb)
+    expect(h.runtime.deps.schema.storedBytes).toBeGreaterThan(COUNT * 45_000);
+    expect(h.runtime.deps.schema.storedBytes).toBeLessThan(COUNT * 55_000);
+  });
+
   it('a list without _limit is cut below 6 MB with a next link, and the pages return every item once', async () => {
     const first = await h.request('GET', '/items', { headers: reader });
     expect(first.status).toBe(200);

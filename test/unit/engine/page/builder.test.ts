@@ -261,8 +261,9 @@ describe('collectPage', () => {
   });
 
   it('lets the rule size the reads before a cut, from the bytes counted, once the estimate leaves less than 3 MB', async () => {
-    // Prepare: with the 6 MB budget, a DynamoDB page of 100 items whose first 64 (the sample) are ~50 KB and the rest
-    // ~70 bytes: the sample puts the page at about 5 MB, the count at about 3.2 MB; more is to be read
+    // Prepare: with the 6 MB budget, a DynamoDB page of 100 items whose first 64 are ~50 KB and the rest ~70 bytes:
+    // the sample (16 items spread over the page, 11 of them large) puts it at about 3.4 MB, the count at about 3.2 MB;
+    // more is to be read
     const specs: Spec[] = [
       ...Array.from(
         { length: 100 },
@@ -279,11 +280,30 @@ describe('collectPage', () => {
     // Act
     await builder.collect(thenAsk());
     // Assess: the next read is sized, and by the rule from the bytes counted (about 80 items), not left to a whole
-    // DynamoDB page nor sized by the sample (about 20)
+    // DynamoDB page nor sized by the sample
     const rule = new ChunkedPage(unlimited);
     for await (const ev of eventsOf(specs)) rule.feed(ev);
     expect(room).toBe(rule.room());
     expect(room).toBeGreaterThan(60);
+  });
+
+  it.each([
+    { what: 'more stored bytes than the budget: the rule answers chunk by chunk', storedBytes: 6_000_001, held: false },
+    { what: 'at most the budget: the items are held', storedBytes: 6_000_000, held: true },
+    { what: 'no stored size: the items are held', storedBytes: undefined, held: true },
+  ])('when the reads cover $what', async ({ storedBytes, held }) => {
+    // Prepare: 10 DynamoDB pages of 1,000 items, far below 6 MB
+    const opts: PageOptions = { ...unlimited, ...(storedBytes === undefined ? {} : { storedBytes }) };
+    const specs = pagesOf(10, 1_000, 100);
+    const stringify = jest.spyOn(JSON, 'stringify');
+    // Act
+    const page = await collectPage(eventsOf(specs), opts);
+    const calls = stringify.mock.calls.length;
+    stringify.mockRestore();
+    // Assess: held, 10 samples and the body; decided, one text per chunk of ~32,768 units (dozens); the same page
+    if (held) expect(calls).toBe(11);
+    else expect(calls).toBeGreaterThan(20);
+    expect(page).toEqual(await referencePage(oneByOne(specs), unlimited));
   });
 
   it('counts the sizes it skipped before the limit makes it answer item by item', async () => {
@@ -333,7 +353,9 @@ describe('collectPage', () => {
         ),
         fc.boolean(),
         fc.boolean(),
-        async (specs, limitSpec, budget, late, allVisible) => {
+        // the stored size of what is read, a hint that the rule may decide from the start
+        fc.option(fc.integer({ min: 0, max: 8_000_000 }), { nil: undefined }),
+        async (specs, limitSpec, budget, late, allVisible, storedBytes) => {
           const shown = [...eventsOfSync(specs)].filter((item) => allVisible || matches(residual, item));
           const total = shown.reduce(
             (sum, item) => sum + envelopeBytes(JSON.stringify(visibleJson(item, ['secret']))) + 1,
@@ -352,6 +374,7 @@ describe('collectPage', () => {
             deadline: late ? 0 : 1,
             now: () => 0,
             maxBytes,
+            ...(storedBytes === undefined ? {} : { storedBytes }),
           };
           const got = await outcome(async () => {
             const page = await collectPage(eventsOf(specs), opts);
