@@ -6,8 +6,9 @@
 //   by the SDK; the audit PutItem still answered without being sent). Runs Scoutr's Lambda code path and two floors in
 //   turn: the bare floor (bench/baseline.ts: the same reads, JSON.stringify) and the same with the audit PutItem
 //   Scoutr must send (the calls Scoutr makes, as the get's floor below). Prints, per mode, Scoutr ÷ each floor for
-//   wall time and for this process's CPU, and the garbage collector's ms per request. `ANSWER_GET=0` skips the get by id below; ANSWER_ROUNDS and
-//   ANSWER_SENT_ROUNDS set the rounds of each list mode (more rounds under `node --cpu-prof` give a steadier profile).
+//   wall time and for this process's CPU, and the garbage collector's ms per request. `ANSWER_GET=0` skips the get by
+//   id below; ANSWER_ROUNDS and ANSWER_SENT_ROUNDS set the rounds of each list mode (more rounds under
+//   `node --cpu-prof` give a steadier profile).
 // - Get by id: real round trips to DynamoDB Local (a get is mostly its two calls), Scoutr's Lambda code path against
 //   the floor that sends the same GetItem and audit PutItem concurrently; with the auth cache warm, with the caller's
 //   entries past AUTH_CACHE_SECONDS, and past twice that (a fake clock, see getById below).

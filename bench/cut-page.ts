@@ -2,7 +2,8 @@
 // Seeds `size` items in DynamoDB Local (25,000 of ~300 bytes: the first page answers about 19,400 and is cut), then
 // times Scoutr's Lambda code path over real round trips, 10 rounds after 2 warm-ups: median wall time, this process's
 // mean CPU, and the garbage collector's ms per request. The answer path of a cut page differs from a page that fits
-// (src/engine/page/builder.ts: the rule decides once the next read must be sized); compare trees by running it in each.
+// (src/engine/page/builder.ts: the table, stored bigger than 6 MB, makes the rule decide from the start); compare trees
+// by running it in each.
 import { PerformanceObserver } from 'node:perf_hooks';
 import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';

@@ -31,7 +31,7 @@ type ItemEvent = Exclude<ReadEvent, { kind: 'page' }>;
  * (docs/explanation/performance.md#a-page-cut-below-6-mb).
  */
 export class PageBuilder {
-  /** the rule, once it decides (a _limit, a cut near or past the budget) */
+  /** the rule, once it decides (a _limit, a Scan of a table stored bigger than the budget, a cut near or past it) */
   private exact: ChunkedPage | undefined;
   /** the events taken so far, for the rule to replay */
   private events: ReadEvent[] = [];

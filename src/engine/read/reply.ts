@@ -28,9 +28,10 @@ export async function pageReply(
 ): Promise<{ reply: Reply; count: number }> {
   const summary: PlanSummary = summarize(plan);
   ctx.note.plan = summary;
-  const cursor = cursorOf(deps, ctx, fingerprint(summary), (opts.read?.schema ?? deps.schema).table, opts);
+  const schema = opts.read?.schema ?? deps.schema;
+  const cursor = cursorOf(deps, ctx, fingerprint(summary), schema.table, opts);
   const start = opts.query.cursor ? cursor.decode(opts.query.cursor) : undefined;
-  const stored = plan.kind === 'scan' ? (opts.read?.schema ?? deps.schema).storedBytes : undefined;
+  const stored = plan.kind === 'scan' ? schema.storedBytes : undefined;
   const page = new PageBuilder({
     start,
     limit: opts.query.limit,
