@@ -90,7 +90,9 @@ async function main() {
     skipAudit = true;
     const sent = await listVsFloor(runs, SENT_ROUNDS);
     skipAudit = false;
-    console.log(`${workload.name} @${size} against the bare floor (the same Scan, JSON.stringify), in one process:`);
+    console.log(
+      `${workload.name} @${size} against the bare floor (the same Scan, JSON.stringify), in one process, Node ${process.versions.node}:`,
+    );
     console.log(
       table(
         [

@@ -1,4 +1,5 @@
 // docs/reference/pagination.md#size-and-time-limits: every answer is cut below the 6 MB Lambda limit, measured on the whole response envelope.
+import * as v8 from 'node:v8';
 
 /** Lambda answers at most 6 MB; the whole envelope counts, and the body is a JSON string inside it. */
 export const RESPONSE_BUDGET_BYTES = 6_000_000;
@@ -13,6 +14,20 @@ export const ENVELOPE_BYTES = 64;
  */
 const MOST_BYTES_PER_UNIT = 3;
 
+/**
+ * At most the envelope bytes of one UTF-16 unit of a text V8 holds as Latin-1 (every unit below 0x100): a quote or a
+ * backslash takes 2, a unit from 0x80 to 0xFF 2 in UTF-8, any other 1.
+ */
+const MOST_BYTES_PER_LATIN1_UNIT = 2;
+
+/**
+ * Whether V8 holds a text as Latin-1, read from the string's representation without reading its characters: Node
+ * 22.15 and later (Lambda's nodejs22.x). V8 may hold a Latin-1 text as two-byte, never the reverse, so false only
+ * costs a measurement. On older Node, always false: every bound is 3 bytes per unit.
+ */
+export const heldAsLatin1: (text: string) => boolean =
+  (v8 as { isStringOneByteRepresentation?: (text: string) => boolean }).isStringOneByteRepresentation ?? (() => false);
+
 /** Bytes a JSON text adds to the envelope once it is escaped as a JSON string. */
 export function envelopeBytes(text: string): number {
   // indexOf jumps from one quote or backslash to the next natively, instead of a JS step per character.
@@ -26,7 +41,8 @@ export function envelopeBytes(text: string): number {
  * The bytes of one answer: what is spent, whether a text still fits, and about how many more bytes it can take.
  *
  * A chunk (the JSON of several items) is taken without measuring it while its bound fits, in two steps: first its
- * `length` (at most 3 bytes per UTF-16 unit), which reads none of it; then, once that is too loose,
+ * `length` (at most 3 bytes per UTF-16 unit, 2 for a text held as Latin-1), which reads none of it; then, once that is
+ * too loose,
  * `Buffer.byteLength` plus one byte per unit (every quote or backslash is one unit), a native count that holds an
  * ASCII answer of up to about 3 MB without counting its quotes. Near the limit every text is measured exactly
  * (envelopeBytes), so the cut is where an item-at-a-time count would put it. The estimate that sizes reads (spent,
@@ -43,12 +59,17 @@ export class ByteBudget {
   private loose = true;
   private bound = 0;
 
-  constructor(readonly max: number = RESPONSE_BUDGET_BYTES) {}
+  /** `latin1`: whether a text is held as Latin-1 (heldAsLatin1; tests pass their own) */
+  constructor(
+    readonly max: number = RESPONSE_BUDGET_BYTES,
+    private readonly latin1: (text: string) => boolean = heldAsLatin1,
+  ) {}
 
   /** Takes the JSON array text of several items if they all fit. Their sizes (each item's text plus a comma) come to envelopeBytes(text) - 1. */
   takeChunk(text: string): boolean {
-    if (this.loose && this.fits(MOST_BYTES_PER_UNIT * text.length)) {
-      this.hold(text, MOST_BYTES_PER_UNIT * text.length);
+    const loose = this.looseBound(text);
+    if (this.loose && this.fits(loose)) {
+      this.hold(text, loose);
       return true;
     }
     this.tighten();
@@ -97,6 +118,11 @@ export class ByteBudget {
     this.bound += bound;
   }
 
+  /** A bound read from the text's length and representation alone. */
+  private looseBound(text: string): number {
+    return (this.latin1(text) ? MOST_BYTES_PER_LATIN1_UNIT : MOST_BYTES_PER_UNIT) * text.length;
+  }
+
   /** Bounds the chunks held by their length alone more closely. */
   private tighten(): void {
     if (!this.loose) return;
@@ -120,7 +146,7 @@ export class ByteBudget {
     if (this.countedUnits === 0 && this.uncounted.length > 0) {
       const sample = this.uncounted.shift()!;
       this.uncountedUnits -= sample.length;
-      this.bound -= this.loose ? MOST_BYTES_PER_UNIT * sample.length : tightBound(sample);
+      this.bound -= this.loose ? this.looseBound(sample) : tightBound(sample);
       this.count(sample, envelopeBytes(sample) - 1);
     }
     return this.countedUnits === 0 ? 1 : (this.counted - ENVELOPE_BYTES) / this.countedUnits;

@@ -1,8 +1,11 @@
-import { ByteBudget, envelopeBytes } from '../../../../src/engine/page/budget';
+import * as v8 from 'node:v8';
+import fc from 'fast-check';
+import { ByteBudget, envelopeBytes, heldAsLatin1 } from '../../../../src/engine/page/budget';
 
 // The byte budget of one answer (docs/reference/pagination.md#size-and-time-limits): a chunk far from the limit is
 // bounded by its length alone, never measured (issue 22, item 8); near the limit every text is measured, so the
-// cut is exact; the estimate that sizes reads is close to what an exact count gives.
+// cut is exact; the estimate that sizes reads is close to what an exact count gives. A text V8 holds as Latin-1 is
+// bounded at 2 bytes a unit, still without reading it.
 
 const chunk = (n: number, text = 'x'.repeat(200)) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ i, text })));
 
@@ -41,4 +44,51 @@ it('estimates what is spent within 1% of the exact count on alike chunks, measur
   expect(byteLength).toHaveBeenCalledTimes(1);
   expect(Math.abs(spent - exact) / exact).toBeLessThan(0.01);
   expect(budget.left()).toBeCloseTo(6_000_000 - 64 - spent, 0);
+});
+
+describe('a text held as Latin-1: at most 2 envelope bytes a unit, known without reading it', () => {
+  // Every unit below 0x100, as JSON.stringify writes it: quotes, backslashes, control characters (escaped to \u00XX)
+  // and the upper half of Latin-1 (2 bytes in UTF-8).
+  const latin1Text = fc
+    .array(
+      fc.dictionary(
+        fc.string({ unit: 'binary-ascii' }),
+        fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)) }),
+      ),
+      { minLength: 1, maxLength: 20 },
+    )
+    .map((items) => JSON.stringify(items));
+
+  it('takes any such text when it fits and refuses it when it is one byte too big', () => {
+    fc.assert(
+      fc.property(latin1Text, (text) => {
+        expect([...text].every((c) => c.charCodeAt(0) < 0x100)).toBe(true);
+        const size = envelopeBytes(text) - 1;
+        expect(new ByteBudget(64 + size - 1, () => true).takeChunk(text)).toBe(false);
+        expect(new ByteBudget(64 + size, () => true).takeChunk(text)).toBe(true);
+      }),
+    );
+  });
+
+  it('takes such a chunk past the 3-bytes-a-unit bound without measuring it, and measures any other', () => {
+    // Prepare: a chunk of quotes, backslashes and é, whose 3 bytes a unit do not fit but 2 do
+    const text = chunk(200, '"\\é'.repeat(40));
+    const max = 64 + 2 * text.length;
+    const byteLength = jest.spyOn(Buffer, 'byteLength');
+    // Act
+    const asLatin1 = new ByteBudget(max, () => true).takeChunk(text);
+    const unmeasured = byteLength.mock.calls.length;
+    const asTwoByte = new ByteBudget(max, () => false).takeChunk(text);
+    // Assess
+    expect(asLatin1).toBe(true);
+    expect(unmeasured).toBe(0);
+    expect(byteLength).toHaveBeenCalled();
+    expect(asTwoByte).toBe(envelopeBytes(text) - 1 <= max - 64);
+  });
+
+  it("reads V8's representation where Node has it (22.15 and later), and never calls a wider text Latin-1", () => {
+    const native = (v8 as { isStringOneByteRepresentation?: unknown }).isStringOneByteRepresentation;
+    expect(heldAsLatin1(chunk(10, '€uro'))).toBe(false);
+    expect(heldAsLatin1(chunk(10, 'é'))).toBe(typeof native === 'function');
+  });
 });
