@@ -26,8 +26,15 @@ run(process.argv.slice(2), {
   now: () => Date.now(),
   untilStopped: () =>
     new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
+      // docs/reference/cli.md#stopping: Ctrl-C, a supervisor's SIGTERM, a closed terminal's SIGHUP, or the process
+      // that started this one gone (`kill` of an npx alone leaves its child running, handed to init).
+      const parent = process.ppid;
+      const orphaned = setInterval(() => process.ppid !== parent && stop(), 1000).unref();
+      const stop = () => {
+        clearInterval(orphaned);
+        resolve();
+      };
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
     }),
 }).then((code) => {
   process.exitCode = code;

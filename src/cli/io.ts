@@ -14,7 +14,7 @@ export interface Io {
   /** a client to use instead of one built from the environment (tests) */
   db?: DynamoDBClient;
   now?: () => number;
-  /** resolves when a long-running command (dev, console) should stop: Ctrl-C, or the test is done */
+  /** resolves when a long-running command (dev, console) should stop (docs/reference/cli.md#stopping), or the test is done */
   untilStopped?(): Promise<void>;
   /** told when `scoutr dev` is serving (tests) */
   started?(server: DevServer): void;

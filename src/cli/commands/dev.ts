@@ -7,7 +7,7 @@ import { consoleBanner } from './console';
 
 /**
  * `scoutr dev`: the project's API on 127.0.0.1 over the embedded DynamoDB Local (docs: reference/cli#scoutr-dev),
- * until stopped (Ctrl-C).
+ * until stopped (docs: reference/cli#stopping).
  */
 export function devCommand(cx: CliContext): Command {
   const { io } = cx;
