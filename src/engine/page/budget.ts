@@ -41,12 +41,11 @@ export function envelopeBytes(text: string): number {
  * The bytes of one answer: what is spent, whether a text still fits, and about how many more bytes it can take.
  *
  * A chunk (the JSON of several items) is taken without measuring it while its bound fits, in two steps: first its
- * `length` (at most 3 bytes per UTF-16 unit, 2 for a text held as Latin-1), which reads none of it; then, once that is
- * too loose,
- * `Buffer.byteLength` plus one byte per unit (every quote or backslash is one unit), a native count that holds an
- * ASCII answer of up to about 3 MB without counting its quotes. Near the limit every text is measured exactly
- * (envelopeBytes), so the cut is where an item-at-a-time count would put it. The estimate that sizes reads (spent,
- * left) takes the bytes per unit of what was measured, measuring one chunk as a sample if need be.
+ * `length` (at most 3 bytes per UTF-16 unit, 2 for a text held as Latin-1), which reads none of it; then, once that
+ * is too loose, `Buffer.byteLength` plus one byte per unit (every quote or backslash is one unit), a native count
+ * that holds an ASCII answer of up to about 3 MB without counting its quotes. Near the limit every text is measured
+ * exactly (envelopeBytes), so the cut is where an item-at-a-time count would put it. The estimate that sizes reads
+ * (spent, left) takes the bytes per unit of what was measured, measuring one chunk as a sample if need be.
  */
 export class ByteBudget {
   /** bytes counted exactly, and the UTF-16 units of the texts they count */
@@ -67,9 +66,9 @@ export class ByteBudget {
 
   /** Takes the JSON array text of several items if they all fit. Their sizes (each item's text plus a comma) come to envelopeBytes(text) - 1. */
   takeChunk(text: string): boolean {
-    const loose = this.looseBound(text);
-    if (this.loose && this.fits(loose)) {
-      this.hold(text, loose);
+    const byLength = this.looseBound(text);
+    if (this.loose && this.fits(byLength)) {
+      this.hold(text, byLength);
       return true;
     }
     this.tighten();
