@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../src/local/emulator';
+import { groupMembers } from '../test/support/processes';
 
 // `npm run try-package` (a step of .ci/run): Scoutr as a team adopts it, from the tarball `npm pack` makes, in an
 // empty folder with nothing else installed by hand: install, `scoutr init`, the scaffold's own `npm test`, `scoutr
@@ -80,8 +81,8 @@ async function main(): Promise<void> {
   step('kill npx alone: scoutr dev and its DynamoDB Local stop too (docs/reference/cli.md#stopping)');
   process.kill(dev.pid!, 'SIGTERM');
   const group = dev.pid!;
-  for (let i = 0; running(group).length > 0; i++) {
-    assert.ok(i < 200, `still running 20 s after npx was killed:\n${running(group).join('\n')}`);
+  for (let i = 0; groupMembers(group).length > 0; i++) {
+    assert.ok(i < 200, `still running 20 s after npx was killed:\n${groupMembers(group).join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   console.log('nothing of it is left running');
@@ -115,21 +116,6 @@ function checkTemplate(resources: Record<string, { Type: string; Properties: Rec
   const roles = of('AWS::IAM::Role');
   assert.ok(roles.length >= 3, 'IAM roles per kind of function');
   assert.ok(!JSON.stringify(roles).includes('"dynamodb:*"'), 'no dynamodb:* in IAM');
-}
-
-/** The processes of a process group that still run (not zombies): what npx started, through sh, node and Java. */
-function running(group: number): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      if (Number(pgrp) === group && state !== 'Z') found.push(stat.slice(0, stat.lastIndexOf(')') + 1));
-    } catch {
-      // gone while listing
-    }
-  }
-  return found;
 }
 
 function stopDev(): void {

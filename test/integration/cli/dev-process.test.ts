@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../../src/cli/main';
 import { freePort } from '../../../src/local/emulator';
+import { groupMembers } from '../../support/processes';
 
 // `scoutr dev` as a process, over its embedded DynamoDB Local (docs/reference/cli.md#stopping): it stops, and stops
 // its Java process, on SIGHUP (a closed terminal) and when the process that started it goes. `kill` of an npx alone
@@ -26,18 +27,6 @@ beforeAll(async () => {
   app = join(project, 'scoutr.config.ts');
 });
 
-/** Whether a process runs (a zombie, exited but not yet reaped, does not). */
-function alive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  try {
-    const text = readFileSync(stat, 'utf8');
-    return text[text.lastIndexOf(') ') + 2] !== 'Z'; // the state, after the command's name in parentheses
-  } catch {
-    return false; // gone between the two reads
-  }
-}
-
 /** The DynamoDB Local processes `pid` started (tsx may have started an esbuild service beside it). */
 const emulatorsOf = (pid: number): number[] =>
   execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
@@ -45,10 +34,13 @@ const emulatorsOf = (pid: number): number[] =>
     .filter((l) => l.includes('DynamoDBLocal'))
     .map((l) => Number.parseInt(l, 10));
 
-async function gone(pids: number[], withinMs = 30_000): Promise<number[]> {
+const pidsOf = (group: number): number[] => groupMembers(group).map((m) => Number.parseInt(m, 10));
+
+/** What still runs of a process group `withinMs` after it was told to stop (nothing, once it all stopped). */
+async function leftOf(group: number, withinMs = 30_000): Promise<string[]> {
   const until = Date.now() + withinMs;
-  while (pids.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-  return pids.filter(alive);
+  while (groupMembers(group).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+  return groupMembers(group);
 }
 
 /**
@@ -86,10 +78,11 @@ it('stops, with its DynamoDB Local, when the process that started it is killed',
   });
   try {
     const { dev, java } = await startDev(sh, true);
+    expect(pidsOf(sh.pid!)).toEqual(expect.arrayContaining([dev, java]));
     // Act: the parent alone is killed, and can forward nothing
     sh.kill('SIGKILL');
     // Assess
-    expect(await gone([dev, java])).toEqual([]);
+    expect(await leftOf(sh.pid!)).toEqual([]);
   } finally {
     try {
       process.kill(-sh.pid!, 'SIGKILL');
@@ -104,12 +97,13 @@ it('stops, with its DynamoDB Local, on SIGHUP (its terminal closed), exiting 0',
   const child = spawn(process.execPath, await devArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   try {
     const { java } = await startDev(child, false);
+    expect(pidsOf(child.pid!)).toContain(java);
     // Act
     child.kill('SIGHUP');
     const [code] = await once(child, 'exit');
     // Assess
     expect(code).toBe(0);
-    expect(await gone([java])).toEqual([]);
+    expect(await leftOf(child.pid!)).toEqual([]);
   } finally {
     try {
       process.kill(-child.pid!, 'SIGKILL');
