@@ -15,18 +15,25 @@ export const ENVELOPE_BYTES = 64;
 const MOST_BYTES_PER_UNIT = 3;
 
 /**
- * At most the envelope bytes of one UTF-16 unit of a text V8 holds as Latin-1 (every unit below 0x100): a quote or a
+ * At most the envelope bytes of one UTF-16 unit of a text whose every unit is below 0x100: a quote or a
  * backslash takes 2, a unit from 0x80 to 0xFF 2 in UTF-8, any other 1.
  */
 const MOST_BYTES_PER_LATIN1_UNIT = 2;
 
+/** A UTF-16 unit above U+00FF. */
+const ABOVE_LATIN1 = /[\u0100-\uffff]/;
+
 /**
- * Whether V8 holds a text as Latin-1, read from the string's representation without reading its characters: Node
- * 22.15 and later (Lambda's nodejs22.x). V8 may hold a Latin-1 text as two-byte, never the reverse, so false only
- * costs a measurement. On older Node, always false: every bound is 3 bytes per unit.
+ * Whether every UTF-16 unit of a text is below U+0100, known without reading the text when V8 holds it as Latin-1
+ * (one byte a unit). Node 22.15 and later (Lambda's nodejs22.x) tell the representation (v8.isStringOneByteRepresentation,
+ * which does not even join a rope); V8 may hold such a text as two-byte, never the reverse, so false only costs a
+ * measurement. Older Node: a regex test, which V8 answers at once for a string held as Latin-1 (its pattern compiled
+ * for such strings cannot match), after joining a rope into one string, as writing the text would; a text held as
+ * two-byte is read up to its first unit above U+00FF.
  */
-export const heldAsLatin1: (text: string) => boolean =
-  (v8 as { isStringOneByteRepresentation?: (text: string) => boolean }).isStringOneByteRepresentation ?? (() => false);
+export const withinLatin1: (text: string) => boolean =
+  (v8 as { isStringOneByteRepresentation?: (text: string) => boolean }).isStringOneByteRepresentation ??
+  ((text) => !ABOVE_LATIN1.test(text));
 
 /** Bytes a JSON text adds to the envelope once it is escaped as a JSON string. */
 export function envelopeBytes(text: string): number {
@@ -41,7 +48,7 @@ export function envelopeBytes(text: string): number {
  * The bytes of one answer: what is spent, whether a text still fits, and about how many more bytes it can take.
  *
  * A chunk (the JSON of several items) is taken without measuring it while its bound fits, in two steps: first its
- * `length` (at most 3 bytes per UTF-16 unit, 2 for a text held as Latin-1), which reads none of it; then, once that
+ * `length` (at most 3 bytes per UTF-16 unit, 2 for a text within Latin-1: see withinLatin1); then, once that
  * is too loose, `Buffer.byteLength` plus one byte per unit (every quote or backslash is one unit), a native count
  * that holds an ASCII answer of up to about 3 MB without counting its quotes. Near the limit every text is measured
  * exactly (envelopeBytes), so the cut is where an item-at-a-time count would put it. The estimate that sizes reads
@@ -58,10 +65,10 @@ export class ByteBudget {
   private loose = true;
   private bound = 0;
 
-  /** `latin1`: whether a text is held as Latin-1 (heldAsLatin1; tests pass their own) */
+  /** `latin1`: whether a text has no unit above U+00FF (withinLatin1; tests pass their own) */
   constructor(
     readonly max: number = RESPONSE_BUDGET_BYTES,
-    private readonly latin1: (text: string) => boolean = heldAsLatin1,
+    private readonly latin1: (text: string) => boolean = withinLatin1,
   ) {}
 
   /** Takes the JSON array text of several items if they all fit. Their sizes (each item's text plus a comma) come to envelopeBytes(text) - 1. */
@@ -117,7 +124,7 @@ export class ByteBudget {
     this.bound += bound;
   }
 
-  /** A bound read from the text's length and representation alone. */
+  /** A bound read from the text's length, and whether it is within Latin-1 (withinLatin1). */
   private looseBound(text: string): number {
     return (this.latin1(text) ? MOST_BYTES_PER_LATIN1_UNIT : MOST_BYTES_PER_UNIT) * text.length;
   }

@@ -1,11 +1,11 @@
 import * as v8 from 'node:v8';
 import fc from 'fast-check';
-import { ByteBudget, envelopeBytes, heldAsLatin1 } from '../../../../src/engine/page/budget';
+import { ByteBudget, envelopeBytes, withinLatin1 } from '../../../../src/engine/page/budget';
 
 // The byte budget of one answer (docs/reference/pagination.md#size-and-time-limits): a chunk far from the limit is
 // bounded by its length alone, never measured (issue 22, item 8); near the limit every text is measured, so the
-// cut is exact; the estimate that sizes reads is close to what an exact count gives. A text V8 holds as Latin-1 is
-// bounded at 2 bytes a unit, still without reading it.
+// cut is exact; the estimate that sizes reads is close to what an exact count gives. A text with no unit above
+// U+00FF is bounded at 2 bytes a unit, still without counting it.
 
 const chunk = (n: number, text = 'x'.repeat(200)) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ i, text })));
 
@@ -46,7 +46,7 @@ it('estimates what is spent within 1% of the exact count on alike chunks, measur
   expect(budget.left()).toBeCloseTo(6_000_000 - 64 - spent, 0);
 });
 
-describe('a text held as Latin-1: at most 2 envelope bytes a unit, known without reading it', () => {
+describe('a text within Latin-1: at most 2 envelope bytes a unit, known without counting it', () => {
   // Every unit below 0x100, as JSON.stringify writes it: quotes, backslashes, control characters (escaped to \u00XX)
   // and the upper half of Latin-1 (2 bytes in UTF-8).
   const latin1Text = fc
@@ -86,9 +86,25 @@ describe('a text held as Latin-1: at most 2 envelope bytes a unit, known without
     expect(asTwoByte).toBe(envelopeBytes(text) - 1 <= max - 64);
   });
 
-  it("reads V8's representation where Node has it (22.15 and later), and never calls a wider text Latin-1", () => {
+  it('is told by default: such a chunk is taken past the 3-bytes-a-unit bound without Buffer.byteLength', () => {
+    // Node 22.15 and later read V8's representation; older Node a regex V8 answers at once for a Latin-1 string.
+    const text = chunk(200, '"\\é'.repeat(40));
+    const byteLength = jest.spyOn(Buffer, 'byteLength');
+    expect(new ByteBudget(64 + 2 * text.length).takeChunk(text)).toBe(true);
+    expect(byteLength).not.toHaveBeenCalled();
+    // one unit above U+00FF: counted, with the exact answer
+    const wide = `${text.slice(0, -3)}€"}]`;
+    expect(new ByteBudget(64 + 2 * text.length).takeChunk(wide)).toBe(envelopeBytes(wide) - 1 <= 2 * text.length);
+    expect(byteLength).toHaveBeenCalled();
+  });
+
+  it('never calls a wider text within Latin-1, and answers by representation only where Node has it', () => {
     const native = (v8 as { isStringOneByteRepresentation?: unknown }).isStringOneByteRepresentation;
-    expect(heldAsLatin1(chunk(10, '€uro'))).toBe(false);
-    expect(heldAsLatin1(chunk(10, 'é'))).toBe(typeof native === 'function');
+    expect(withinLatin1(chunk(10, '€uro'))).toBe(false);
+    expect(withinLatin1(chunk(10, 'é'))).toBe(true);
+    expect(withinLatin1(`${'x'.repeat(1000)}\u0100`)).toBe(false);
+    // V8 keeps a slice of a two-byte text two-byte: by representation false (only a count more), by the regex true
+    const twoByteLatin1 = `é${'x'.repeat(100)}€`.slice(0, -1);
+    expect(withinLatin1(twoByteLatin1)).toBe(typeof native !== 'function');
   });
 });
