@@ -73,10 +73,13 @@ export class ByteBudget {
 
   /** Takes the JSON array text of several items if they all fit. Their sizes (each item's text plus a comma) come to envelopeBytes(text) - 1. */
   takeChunk(text: string): boolean {
-    const byLength = this.looseBound(text);
-    if (this.loose && this.fits(byLength)) {
-      this.hold(text, byLength);
-      return true;
+    if (this.loose) {
+      // once the chunks are bounded tightly, no text is asked whether it is within Latin-1 (on older Node, a read)
+      const byLength = this.looseBound(text);
+      if (this.fits(byLength)) {
+        this.hold(text, byLength);
+        return true;
+      }
     }
     this.tighten();
     const tight = tightBound(text);

@@ -98,6 +98,18 @@ describe('a text within Latin-1: at most 2 envelope bytes a unit, known without 
     expect(byteLength).toHaveBeenCalled();
   });
 
+  it('is not asked once the chunks are bounded by their byte counts', () => {
+    // Prepare: a budget whose length bound no longer fits after the first chunk
+    const text = chunk(200);
+    const latin1 = jest.fn(() => false);
+    const budget = new ByteBudget(64 + 4 * text.length, latin1);
+    // Act
+    const taken = [budget.takeChunk(text), budget.takeChunk(text), budget.takeChunk(text)];
+    // Assess: asked for the first (fits at 3 bytes a unit) and the second (does not: tightened); not for the third
+    expect(taken).toEqual([true, true, true]);
+    expect(latin1).toHaveBeenCalledTimes(2);
+  });
+
   it('never calls a wider text within Latin-1, and answers by representation only where Node has it', () => {
     const native = (v8 as { isStringOneByteRepresentation?: unknown }).isStringOneByteRepresentation;
     expect(withinLatin1(chunk(10, '€uro'))).toBe(false);
