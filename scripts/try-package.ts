@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../src/local/emulator';
-import { groupMembers } from '../test/support/processes';
+import { leftAfter } from '../test/support/processes';
 
 // `npm run try-package` (a step of .ci/run): Scoutr as a team adopts it, from the tarball `npm pack` makes, in an
 // empty folder with nothing else installed by hand: install, `scoutr init`, the scaffold's own `npm test`, `scoutr
@@ -80,11 +80,8 @@ async function main(): Promise<void> {
 
   step('kill npx alone: scoutr dev and its DynamoDB Local stop too (docs/reference/cli.md#stopping)');
   process.kill(dev.pid!, 'SIGTERM');
-  const group = dev.pid!;
-  for (let i = 0; groupMembers(group).length > 0; i++) {
-    assert.ok(i < 200, `still running 20 s after npx was killed:\n${groupMembers(group).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const left = await leftAfter(dev.pid!, 20_000); // npx leads its own process group (detached)
+  assert.deepEqual(left, [], `still running 20 s after npx was killed:\n${left.join('\n')}`);
   console.log('nothing of it is left running');
   dev = undefined;
 

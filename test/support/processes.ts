@@ -18,3 +18,10 @@ export function groupMembers(group: number): string[] {
   }
   return found;
 }
+
+/** What still runs of a process group once all of it stopped or `withinMs` passed: empty when it all stopped. */
+export async function leftAfter(group: number, withinMs: number): Promise<string[]> {
+  const until = Date.now() + withinMs;
+  while (groupMembers(group).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  return groupMembers(group);
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../../../src/cli/main';
 import { freePort } from '../../../src/local/emulator';
-import { groupMembers } from '../../support/processes';
+import { groupMembers, leftAfter } from '../../support/processes';
 
 // `scoutr dev` as a process, over its embedded DynamoDB Local (docs/reference/cli.md#stopping): it stops, and stops
 // its Java process, on SIGHUP (a closed terminal) and when the process that started it goes. `kill` of an npx alone
@@ -35,13 +35,6 @@ const emulatorsOf = (pid: number): number[] =>
     .map((l) => Number.parseInt(l, 10));
 
 const pidsOf = (group: number): number[] => groupMembers(group).map((m) => Number.parseInt(m, 10));
-
-/** What still runs of a process group `withinMs` after it was told to stop (nothing, once it all stopped). */
-async function leftOf(group: number, withinMs = 30_000): Promise<string[]> {
-  const until = Date.now() + withinMs;
-  while (groupMembers(group).length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-  return groupMembers(group);
-}
 
 /**
  * Waits until the `scoutr dev` that `child` runs serves; `readPid`: child is the sh that started it, which printed its
@@ -82,7 +75,7 @@ it('stops, with its DynamoDB Local, when the process that started it is killed',
     // Act: the parent alone is killed, and can forward nothing
     sh.kill('SIGKILL');
     // Assess
-    expect(await leftOf(sh.pid!)).toEqual([]);
+    expect(await leftAfter(sh.pid!, 30_000)).toEqual([]);
   } finally {
     try {
       process.kill(-sh.pid!, 'SIGKILL');
@@ -103,7 +96,7 @@ it('stops, with its DynamoDB Local, on SIGHUP (its terminal closed), exiting 0',
     const [code] = await once(child, 'exit');
     // Assess
     expect(code).toBe(0);
-    expect(await leftOf(child.pid!)).toEqual([]);
+    expect(await leftAfter(child.pid!, 30_000)).toEqual([]);
   } finally {
     try {
       process.kill(-child.pid!, 'SIGKILL');

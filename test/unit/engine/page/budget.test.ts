@@ -58,6 +58,8 @@ describe('a text within Latin-1: at most 2 envelope bytes a unit, known without 
       { minLength: 1, maxLength: 20 },
     )
     .map((items) => JSON.stringify(items));
+  // quotes, backslashes and é: 2 envelope bytes a unit
+  const escapedLatin1 = chunk(200, '"\\é'.repeat(40));
 
   it('takes any such text when it fits and refuses it when it is one byte too big', () => {
     fc.assert(
@@ -71,8 +73,8 @@ describe('a text within Latin-1: at most 2 envelope bytes a unit, known without 
   });
 
   it('takes such a chunk past the 3-bytes-a-unit bound without measuring it, and measures any other', () => {
-    // Prepare: a chunk of quotes, backslashes and é, whose 3 bytes a unit do not fit but 2 do
-    const text = chunk(200, '"\\é'.repeat(40));
+    // Prepare: a chunk whose 3 bytes a unit do not fit but 2 do
+    const text = escapedLatin1;
     const max = 64 + 2 * text.length;
     const byteLength = jest.spyOn(Buffer, 'byteLength');
     // Act
@@ -88,7 +90,7 @@ describe('a text within Latin-1: at most 2 envelope bytes a unit, known without 
 
   it('is told by default: such a chunk is taken past the 3-bytes-a-unit bound without Buffer.byteLength', () => {
     // Node 22.15 and later read V8's representation; older Node a regex V8 answers at once for a Latin-1 string.
-    const text = chunk(200, '"\\é'.repeat(40));
+    const text = escapedLatin1;
     const byteLength = jest.spyOn(Buffer, 'byteLength');
     expect(new ByteBudget(64 + 2 * text.length).takeChunk(text)).toBe(true);
     expect(byteLength).not.toHaveBeenCalled();
