@@ -10,7 +10,7 @@ import { order } from './order';
  */
 export type BetweenFilter = { op: 'between'; field: string; low: Scalar; high: Scalar };
 
-export const between: Operator & Node<BetweenFilter> = {
+export const between: Operator<BetweenFilter> & Node<BetweenFilter> = {
   name: 'between',
   spellings: { between: 'between' },
   condition: (field, v) => {

@@ -17,7 +17,7 @@ function holds(a: AttributeValue, value: Scalar): boolean {
   return false;
 }
 
-export const contains: Operator & Node<ContainsFilter> = {
+export const contains: Operator<ContainsFilter> & Node<ContainsFilter> = {
   name: 'contains',
   spellings: { contains: 'contains' },
   condition: (field, v) => ({ op: 'contains', field, value: v.text(v.one()) }),

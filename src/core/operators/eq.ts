@@ -1,7 +1,7 @@
-import { or, type Pred } from '../filter/types';
+import { or, type PredOf } from '../filter/tree';
 import { toJson } from '../json';
 import { distinctScalars, getPath, type Scalar, valuesEqual } from '../values';
-import { inGroups } from './in';
+import { type InFilter, inGroups } from './in';
 import type { Comparison, Node, Operator } from './operator';
 
 /**
@@ -13,13 +13,13 @@ import type { Comparison, Node, Operator } from './operator';
 export type EqFilter = { op: 'eq'; field: string; value: Scalar };
 
 /** Equality with any of `operands`: one `=`, or IN groups when the number rule or a repeated key gives several. */
-export function equality(field: string, operands: readonly Scalar[]): Pred {
+export function equality(field: string, operands: readonly Scalar[]): PredOf<EqFilter | InFilter> {
   const distinct = distinctScalars(operands);
   if (distinct.length === 1) return { op: 'eq', field, value: distinct[0]! };
   return or(inGroups(field, distinct));
 }
 
-export const eq: Operator & Node<EqFilter> & Comparison = {
+export const eq: Operator<EqFilter | InFilter> & Node<EqFilter> & Comparison = {
   name: 'eq',
   spellings: { eq: 'eq' },
   condition: (field, v) =>

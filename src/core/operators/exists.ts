@@ -7,7 +7,7 @@ import type { Node, Operator } from './operator';
  */
 export type ExistsFilter = { op: 'exists'; field: string; present: boolean };
 
-export const exists: Operator & Node<ExistsFilter> = {
+export const exists: Operator<ExistsFilter> & Node<ExistsFilter> = {
   name: 'exists',
   spellings: { exists: 'exists' },
   condition: (field, v) => ({ op: 'exists', field, present: v.flag(v.one()) }),

@@ -1,4 +1,4 @@
-import { type NonEmpty, or } from '../filter/types';
+import { type NonEmpty, or } from '../filter/tree';
 import { toJson } from '../json';
 import { distinctScalars, getPath, type Scalar, valuesEqual } from '../values';
 import type { Node, Operand, Operator } from './operator';
@@ -27,7 +27,7 @@ export const inGroups = (field: string, operands: readonly Scalar[]): InFilter[]
 /** Every stored value a list of 1..N elements matches, each once (in and notin). */
 export const listOperands = <E>(v: Operand<E>): Scalar[] => distinctScalars(v.list(1).flatMap((e) => v.equalTo(e)));
 
-export const oneOf: Operator & Node<InFilter> = {
+export const oneOf: Operator<InFilter> & Node<InFilter> = {
   name: 'in',
   spellings: { in: 'in' },
   condition: (field, v) => or(inGroups(field, listOperands(v))),

@@ -21,7 +21,7 @@ import { type StartswithFilter, startswith } from './startswith';
 // fails until it has a row of random values too, and test/unit/core/operators/ until it has a test file.
 
 /** Every operator a query (`field__op=value`) and a filter entry (`{field, operator, value}`) may use. */
-export const OPERATORS: readonly Operator[] = [
+export const OPERATORS: readonly Operator<LeafFilter>[] = [
   eq,
   ne,
   oneOf,
@@ -81,7 +81,7 @@ const SPELLED = new Map(
 );
 
 /** `gt`, `ge` (alias of `gte`), `length__gt`… → its operator and the name it is known by, or undefined. */
-export const operatorSpelled = (spelling: string): { operator: Operator; named: string } | undefined =>
+export const operatorSpelled = (spelling: string): { operator: Operator<LeafFilter>; named: string } | undefined =>
   SPELLED.get(spelling);
 
 /** Every way to write an operator after `__` (aliases and the size forms included): openapi.json lists them. */

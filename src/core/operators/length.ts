@@ -31,7 +31,7 @@ function sizeOf(v: AttributeValue): number | undefined {
   return undefined;
 }
 
-export const length: Operator & Node<LengthFilter> = {
+export const length: Operator<LengthFilter> & Node<LengthFilter> = {
   name: 'length',
   // The names in the log and `_explain` (`length_gte`): a comparison of the size, not of the value.
   spellings: {

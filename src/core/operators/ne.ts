@@ -1,7 +1,8 @@
-import { not } from '../filter/types';
+import { not } from '../filter/tree';
 import { toJson } from '../json';
 import { getPath, type Scalar, valuesEqual } from '../values';
-import { equality } from './eq';
+import { type EqFilter, equality } from './eq';
+import type { InFilter } from './in';
 import type { Node, Operator } from './operator';
 
 /**
@@ -11,7 +12,7 @@ import type { Node, Operator } from './operator';
  */
 export type NeFilter = { op: 'ne'; field: string; value: Scalar };
 
-export const ne: Operator & Node<NeFilter> = {
+export const ne: Operator<NeFilter | EqFilter | InFilter> & Node<NeFilter> = {
   name: 'ne',
   spellings: { ne: 'ne' },
   condition: (field, v) => {

@@ -1,4 +1,4 @@
-import type { Pred } from '../filter/types';
+import type { PredOf } from '../filter/tree';
 import type { AttributeValue, Item, KeyType, Scalar } from '../values';
 
 // What one module of this folder says about its operator (STYLE.md §2 "Where does X go?"). The table is index.ts.
@@ -38,13 +38,13 @@ export interface Operand<E = unknown> {
  * An operator as written: `field__<spelling>=value` in a query (docs/reference/query-language.md#operators) and `{field, operator: <spelling>, value}`
  * in a filter entry (docs/reference/permissions.md#auth-records-and-groups). `{"item_role": ...}` is not an operator (core/item-roles.ts), though it builds a `member`.
  */
-export interface Operator {
+export interface Operator<L = unknown> {
   /** its name in the table and the completeness tests */
   readonly name: string;
   /** each way to write it (aliases included) → the name the request log and `_explain` give it */
   readonly spellings: Readonly<Record<string, string>>;
   /** the condition on `field` that the value asks for; `named` is the spelling's name ('gte' for `ge`) */
-  condition<E>(field: string, value: Operand<E>, named: string): Pred;
+  condition<E>(field: string, value: Operand<E>, named: string): PredOf<L>;
 }
 
 /** Counter placeholders (core/filter/compile.ts): no name or value is ever spliced into an expression. */

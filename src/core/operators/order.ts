@@ -25,7 +25,7 @@ export function ordering<F extends OrderingFilter>(spec: {
   symbol: Comparison['symbol'];
   holds: (order: number) => boolean;
   bound: 'low' | 'high';
-}): Operator & Node<F> & Comparison {
+}): Operator<OrderingFilter> & Node<F> & Comparison {
   return {
     name: spec.op,
     spellings: spec.spellings,

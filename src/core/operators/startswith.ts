@@ -5,7 +5,7 @@ import type { Node, Operator } from './operator';
 /** `field__startswith=Re`: a string with that prefix (`begins_with(#n0, :v0)`); the value is always a string. */
 export type StartswithFilter = { op: 'startswith'; field: string; value: { S: string } };
 
-export const startswith: Operator & Node<StartswithFilter> = {
+export const startswith: Operator<StartswithFilter> & Node<StartswithFilter> = {
   name: 'startswith',
   spellings: { startswith: 'startswith' },
   condition: (field, v) => ({ op: 'startswith', field, value: v.text(v.one()) }),
