@@ -133,105 +133,124 @@ const HANDLERS: Record<string, (cx: api.ConsoleContext, params: URLSearchParams)
  * listens; the token is new on every start.
  */
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
-  const host = options.host ?? '127.0.0.1';
-  if (!LOOPBACK_HOSTS.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
-    throw new ConsoleError(
-      `the console listens on a loopback address only, not ${host}: it holds your database rights`,
-    );
-  }
+  const host = loopbackOnly(options.host ?? '127.0.0.1');
   const assets = loadAssets(options.assets ?? defaultAssets());
   const log = options.log ?? silentLogger;
-  const runtime = await createRuntime(options.app, options.config, { db: options.db, log });
-  const tables = runtime.deps.tables;
-  // The console shows the tables as they are now: no auth cache between a change and the next look.
-  const deps = { ...runtime.deps, auth: new AuthStore(options.db, tables, { cacheSeconds: 0, now: runtime.deps.now }) };
-  const cx: api.ConsoleContext = { deps, policyFile: options.policyFile };
-  const token = randomBytes(24).toString('base64url');
-  let port = 0;
-  const cookie = () => `scoutr_console_${port}`;
-
-  const send = (res: ServerResponse, status: number, body: Buffer | string, type: string, extra = {}) => {
-    res.writeHead(status, {
-      ...SECURITY_HEADERS,
-      'Content-Type': type,
-      'Content-Length': Buffer.byteLength(body),
-      ...extra,
-    });
-    res.end(res.req.method === 'HEAD' ? undefined : body);
+  const site: Site = {
+    cx: await consoleContext(options, log),
+    assets,
+    token: randomBytes(24).toString('base64url'),
+    port: 0,
   };
-  const json = (res: ServerResponse, status: number, body: unknown, extra = {}) =>
-    send(res, status, JSON.stringify(body), 'application/json; charset=utf-8', extra);
-
-  const server = createServer(async (req, res) => {
-    try {
-      if (!loopbackHost(req.headers.host, port)) {
-        return json(res, 403, { error: "Host is not this console's loopback address", code: 'FORBIDDEN' });
-      }
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        return json(
-          res,
-          405,
-          { error: 'The console only reads: GET', code: 'METHOD_NOT_ALLOWED' },
-          { Allow: 'GET, HEAD' },
-        );
-      }
-      const inQuery = url.searchParams.get('token') ?? undefined;
-      const header = req.headers['x-scoutr-token'];
-      const given = inQuery ?? (typeof header === 'string' ? header : undefined) ?? cookieValue(req, cookie());
-      if (!sameToken(given, token)) {
-        return json(res, 401, {
-          error: 'This console needs the token printed with its address',
-          code: 'UNAUTHENTICATED',
-        });
-      }
-      const setCookie = { 'Set-Cookie': `${cookie()}=${token}; HttpOnly; SameSite=Strict; Path=/` };
-      if (inQuery !== undefined && !url.pathname.startsWith('/api/')) {
-        // The token leaves the address bar (and the history) at once: the cookie carries it from now on.
-        url.searchParams.delete('token');
-        return send(res, 302, '', 'text/plain', { ...setCookie, Location: `${url.pathname}${url.search}` });
-      }
-      if (url.pathname.startsWith('/api/')) {
-        const handler = HANDLERS[url.pathname.slice('/api/'.length)];
-        if (!handler) return json(res, 404, { error: 'No such console API', code: 'NOT_FOUND' });
-        url.searchParams.delete('token');
-        return json(res, 200, await handler(cx, url.searchParams));
-      }
-      const asset = ASSETS[url.pathname];
-      if (asset) return send(res, 200, assets[url.pathname]!, asset);
-      if ((VIEWS as readonly string[]).includes(url.pathname)) {
-        return send(res, 200, assets['/index.html']!, 'text/html; charset=utf-8');
-      }
-      return json(res, 404, { error: 'No such page', code: 'NOT_FOUND' });
-    } catch (err) {
-      if (err instanceof api.ConsoleInputError) return json(res, 400, { error: err.message, code: 'INVALID_QUERY' });
-      if (err instanceof ScoutrError && err.expose) {
-        return json(res, httpAnswer(err).status, { error: err.message, code: err.code });
-      }
-      if (err instanceof ScoutrError && err.code === 'AUTH_CONFIG') {
-        // The operator's own records are wrong: say which, as `scoutr check` does.
-        const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-        return json(res, 500, { error: `${err.message}${cause}`, code: err.code });
-      }
-      log.error('console request failed', { error: String(err) });
-      return json(res, 500, { error: `Internal error: ${(err as Error).message}`, code: 'INTERNAL' });
-    }
+  const server = createServer((req, res) => {
+    answer(site, req, res).catch((err: unknown) => failed(res, err, log));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  port = address.port;
-  const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${port}`;
+  site.port = address.port;
+  const base = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${site.port}`;
   return {
     url: base,
-    token,
-    link: `${base}/?token=${token}`,
+    token: site.token,
+    link: `${base}/?token=${site.token}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
+}
+
+/** What every request is answered from: the views' context, the page, the token, and the port once listening. */
+interface Site {
+  cx: api.ConsoleContext;
+  assets: Record<string, Buffer>;
+  token: string;
+  port: number;
+}
+
+function loopbackOnly(host: string): string {
+  if (!LOOPBACK_HOSTS.has(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
+    throw new ConsoleError(
+      `the console listens on a loopback address only, not ${host}: it holds your database rights`,
+    );
+  }
+  return host;
+}
+
+/** The server's own runtime, reading the tables as they are now: no auth cache between a change and the next look. */
+async function consoleContext(options: ConsoleOptions, log: Logger): Promise<api.ConsoleContext> {
+  const runtime = await createRuntime(options.app, options.config, { db: options.db, log });
+  const auth = new AuthStore(options.db, runtime.deps.tables, { cacheSeconds: 0, now: runtime.deps.now });
+  return { deps: { ...runtime.deps, auth }, policyFile: options.policyFile };
+}
+
+function send(res: ServerResponse, status: number, body: Buffer | string, type: string, extra = {}): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    ...extra,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, extra = {}) =>
+  send(res, status, JSON.stringify(body), 'application/json; charset=utf-8', extra);
+
+/** One request, through the guard (Host, method, token) to a view's API, an asset or the page. */
+async function answer(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!loopbackHost(req.headers.host, site.port)) {
+    return json(res, 403, { error: "Host is not this console's loopback address", code: 'FORBIDDEN' });
+  }
+  const url = new URL(req.url ?? '/', `http://127.0.0.1:${site.port}`);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return json(res, 405, { error: 'The console only reads: GET', code: 'METHOD_NOT_ALLOWED' }, { Allow: 'GET, HEAD' });
+  }
+  const cookie = `scoutr_console_${site.port}`;
+  const inQuery = url.searchParams.get('token') ?? undefined;
+  const header = req.headers['x-scoutr-token'];
+  const given = inQuery ?? (typeof header === 'string' ? header : undefined) ?? cookieValue(req, cookie);
+  if (!sameToken(given, site.token)) {
+    return json(res, 401, { error: 'This console needs the token printed with its address', code: 'UNAUTHENTICATED' });
+  }
+  if (inQuery !== undefined && !url.pathname.startsWith('/api/')) {
+    // The token leaves the address bar (and the history) at once: the cookie carries it from now on.
+    url.searchParams.delete('token');
+    const setCookie = `${cookie}=${site.token}; HttpOnly; SameSite=Strict; Path=/`;
+    return send(res, 302, '', 'text/plain', { 'Set-Cookie': setCookie, Location: `${url.pathname}${url.search}` });
+  }
+  if (url.pathname.startsWith('/api/')) {
+    const handler = HANDLERS[url.pathname.slice('/api/'.length)];
+    if (!handler) return json(res, 404, { error: 'No such console API', code: 'NOT_FOUND' });
+    url.searchParams.delete('token');
+    return json(res, 200, await handler(site.cx, url.searchParams));
+  }
+  const asset = ASSETS[url.pathname];
+  if (asset) return send(res, 200, site.assets[url.pathname]!, asset);
+  if ((VIEWS as readonly string[]).includes(url.pathname)) {
+    return send(res, 200, site.assets['/index.html']!, 'text/html; charset=utf-8');
+  }
+  return json(res, 404, { error: 'No such page', code: 'NOT_FOUND' });
+}
+
+/** A request that failed: a 400 for the console's own input, the API's answer for its errors, else a 500. */
+function failed(res: ServerResponse, err: unknown, log: Logger): void {
+  const [status, error] = failure(err, log);
+  json(res, status, error);
+}
+
+function failure(err: unknown, log: Logger): [status: number, { error: string; code: string }] {
+  if (err instanceof api.ConsoleInputError) return [400, { error: err.message, code: 'INVALID_QUERY' }];
+  if (err instanceof ScoutrError && err.expose) return [httpAnswer(err).status, { error: err.message, code: err.code }];
+  if (err instanceof ScoutrError && err.code === 'AUTH_CONFIG') {
+    // The operator's own records are wrong: say which, as `scoutr check` does.
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return [500, { error: `${err.message}${cause}`, code: err.code }];
+  }
+  log.error('console request failed', { error: String(err) });
+  return [500, { error: `Internal error: ${(err as Error).message}`, code: 'INTERNAL' }];
 }
