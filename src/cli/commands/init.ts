@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { type CliContext, CliError } from '../context';
 import * as t from '../init/templates';
+import type { Io } from '../io';
 
 interface InitOptions {
   json?: boolean;
@@ -48,57 +49,16 @@ export function initCommand(cx: CliContext): Command {
     .option('--json', 'print what was written and installed as JSON')
     .action(async (dirArg: string | undefined, opts: InitOptions) => {
       const dir = resolve(io.cwd ?? process.cwd(), dirArg ?? '.');
-      const ask = async (question: string, fallback: string) =>
-        io.interactive ? (await io.ask(`${question} (${fallback}): `)).trim() || fallback : fallback;
-      const table = opts.table ?? (await ask('Table name', 'items'));
-      if (!NAME.test(table) || !ROUTE.test(table)) {
-        throw new CliError(`--table ${table}: 3 to 255 letters, digits, '_' or '-' (it is also the list route)`);
-      }
-      const { key, keyType } = keyOf(opts.key ?? (await ask('Partition key, NAME or NAME:N for a number', 'id')));
       const manifest = ownManifest();
-      const scaffold: t.Scaffold = {
-        table,
-        key,
-        keyType,
-        item: singular(table),
-        versions: manifest.devDependencies,
-        scoutrVersion: manifest.version,
-      };
-      const service =
-        basename(dir)
-          .replace(/[^A-Za-z0-9-]/g, '-')
-          .replace(/^-+|-+$/g, '') || 'scoutr-api';
-      const files: Record<string, string> = {
-        'scoutr.config.ts': t.appConfig(scaffold),
-        'policy.yml': t.policy(scaffold),
-        'seed.json': t.seed(scaffold),
-        'serverless.yml': t.serverless(scaffold, service),
-        'tsconfig.json': t.tsconfig(),
-        'test/api.test.ts': t.apiTest(scaffold),
-        'README.md': t.readme(scaffold, service),
-        '.gitignore': t.gitignore(),
-      };
-      const existing = Object.keys(files).filter((f) => existsSync(join(dir, f)));
-      if (existing.length > 0 && !opts.force) {
-        throw new CliError(`${existing.join(', ')} already exist in ${dir}: nothing was written (--force overwrites)`);
-      }
-      for (const [file, text] of Object.entries(files)) {
-        mkdirSync(dirname(join(dir, file)), { recursive: true });
-        writeFileSync(join(dir, file), text);
-      }
+      const scaffold = await scaffoldFor(io, opts, manifest);
+      const service = serviceName(dir);
+      const files = projectFiles(scaffold, service);
+      writeProject(dir, files, opts.force === true);
       const added = updateManifest(dir, service, scaffold.scoutrVersion);
       const wanted = t.DEV_DEPENDENCIES.map((name) => `${name}@${manifest.devDependencies[name] ?? 'latest'}`);
       if (opts.install) {
         if (!opts.json) io.out(`npm install --save-dev ${wanted.join(' ')}\n`);
-        const npm = spawnSync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', ...wanted], {
-          cwd: dir,
-          stdio: ['ignore', 'ignore', 'pipe'],
-          encoding: 'utf8',
-          env: io.env as NodeJS.ProcessEnv,
-        });
-        if (npm.status !== 0) {
-          throw new CliError(`npm install failed (${npm.stderr.trim().split('\n').at(-1) ?? npm.error?.message})`);
-        }
+        installDevDependencies(io, dir, wanted);
       }
       const result = {
         dir,
@@ -118,6 +78,66 @@ export function initCommand(cx: CliContext): Command {
         '  npx serverless package      # offline deploy package',
       ]);
     });
+}
+
+/** The table and key from the flags, else asked on a terminal, else the defaults; checked. */
+async function scaffoldFor(io: Io, opts: InitOptions, manifest: ReturnType<typeof ownManifest>): Promise<t.Scaffold> {
+  const ask = async (question: string, fallback: string) =>
+    io.interactive ? (await io.ask(`${question} (${fallback}): `)).trim() || fallback : fallback;
+  const table = opts.table ?? (await ask('Table name', 'items'));
+  if (!NAME.test(table) || !ROUTE.test(table)) {
+    throw new CliError(`--table ${table}: 3 to 255 letters, digits, '_' or '-' (it is also the list route)`);
+  }
+  const { key, keyType } = keyOf(opts.key ?? (await ask('Partition key, NAME or NAME:N for a number', 'id')));
+  return {
+    table,
+    key,
+    keyType,
+    item: singular(table),
+    versions: manifest.devDependencies,
+    scoutrVersion: manifest.version,
+  };
+}
+
+/** The serverless service: the folder's name, made of letters, digits and dashes. */
+const serviceName = (dir: string) =>
+  basename(dir)
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .replace(/^-+|-+$/g, '') || 'scoutr-api';
+
+const projectFiles = (scaffold: t.Scaffold, service: string): Record<string, string> => ({
+  'scoutr.config.ts': t.appConfig(scaffold),
+  'policy.yml': t.policy(scaffold),
+  'seed.json': t.seed(scaffold),
+  'serverless.yml': t.serverless(scaffold, service),
+  'tsconfig.json': t.tsconfig(),
+  'test/api.test.ts': t.apiTest(scaffold),
+  'README.md': t.readme(scaffold, service),
+  '.gitignore': t.gitignore(),
+});
+
+/** Writes every file, or none when one exists and `force` is not given. */
+function writeProject(dir: string, files: Record<string, string>, force: boolean): void {
+  const existing = Object.keys(files).filter((f) => existsSync(join(dir, f)));
+  if (existing.length > 0 && !force) {
+    throw new CliError(`${existing.join(', ')} already exist in ${dir}: nothing was written (--force overwrites)`);
+  }
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+}
+
+function installDevDependencies(io: Io, dir: string, wanted: readonly string[]): void {
+  const npm = spawnSync('npm', ['install', '--save-dev', '--no-audit', '--no-fund', ...wanted], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    env: io.env as NodeJS.ProcessEnv,
+  });
+  if (npm.status !== 0) {
+    throw new CliError(`npm install failed (${npm.stderr.trim().split('\n').at(-1) ?? npm.error?.message})`);
+  }
 }
 
 /** Adds Scoutr and the project's scripts to package.json (made if missing), keeping whatever it already says. */
