@@ -56,25 +56,15 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
   // The SDK's notice that its 2027 releases need Node 22 says nothing about this server (docs: reference/package#requirements).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { app } = project;
-  const config = loadLocalConfig({
-    ...(app.table?.name ? { DATA_TABLE: app.table.name } : {}),
-    ...o.env,
-    ...(o.port === undefined ? {} : { PORT: String(o.port) }),
-    ...(o.dataDir === undefined ? {} : { SCOUTR_DATA_DIR: o.dataDir }),
-  });
-  // The embedded DynamoDB is ours: an app with item roles gets its grants table there by default. Against an
-  // external DynamoDB, GRANTS_TABLE is honoured exactly (the runtime refuses item roles without it).
-  if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
+  const config = devConfig(app, o);
   // A route table API Gateway could not deploy is refused before anything starts (also for an app not written with
   // defineApp, which refuses it as the module loads).
   const routes = routesFor(app);
-  let emulator: Emulator | undefined;
-  let endpoint = config.DYNAMODB_ENDPOINT;
   const region = config.AWS_REGION ?? 'us-east-1';
-  if (!endpoint) {
-    emulator = await startEmulator({ dataDir: config.SCOUTR_DATA_DIR, region });
-    endpoint = emulator.endpoint;
-  }
+  const emulator = config.DYNAMODB_ENDPOINT
+    ? undefined
+    : await startEmulator({ dataDir: config.SCOUTR_DATA_DIR, region });
+  const endpoint = emulator?.endpoint ?? config.DYNAMODB_ENDPOINT!;
   const db = createClient({
     endpoint,
     region,
@@ -83,16 +73,8 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
     credentials: emulator ? emulator.credentials : localCredentials(endpoint, o.env),
   });
   try {
-    const specs = tableSpecs(app, config);
-    const mayCreate = emulator !== undefined || config.SCOUTR_SEED === 'example';
     const say = o.print ?? (() => {});
-    if (mayCreate) {
-      const created = await createMissingTables(db, specs);
-      if (created.length > 0) say(`created tables: ${created.join(', ')}`);
-      say(await seedProject(db, config, project));
-    } else {
-      await requireTables(db, specs);
-    }
+    await prepareTables(db, { project, config, embedded: emulator !== undefined, say });
     const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
     const server = await startServer({ runtime, routes, host: config.HOST, port: config.PORT });
     say(banner({ url: server.url, endpoint, config, emulator, project, cwd: o.cwd }));
@@ -115,6 +97,40 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
     await emulator?.stop();
     throw err;
   }
+}
+
+/** The environment, over the app's table name, and the flags over both. */
+function devConfig(app: AppConfig, o: DevOptions): LocalConfig {
+  const config = loadLocalConfig({
+    ...(app.table?.name ? { DATA_TABLE: app.table.name } : {}),
+    ...o.env,
+    ...(o.port === undefined ? {} : { PORT: String(o.port) }),
+    ...(o.dataDir === undefined ? {} : { SCOUTR_DATA_DIR: o.dataDir }),
+  });
+  // The embedded DynamoDB is ours: an app with item roles gets its grants table there by default. Against an
+  // external DynamoDB, GRANTS_TABLE is honoured exactly (the runtime refuses item roles without it).
+  if (!config.DYNAMODB_ENDPOINT && app.itemRoles && !config.GRANTS_TABLE) config.GRANTS_TABLE = 'scoutr-grants';
+  return config;
+}
+
+/**
+ * The embedded DynamoDB's tables are made and seeded (and an external one's when SCOUTR_SEED=example asks for it);
+ * tables we were pointed at must exist, and are left as they are.
+ */
+async function prepareTables(
+  db: DynamoDBClient,
+  {
+    project,
+    config,
+    embedded,
+    say,
+  }: { project: Project; config: LocalConfig; embedded: boolean; say: (text: string) => void },
+): Promise<void> {
+  const specs = tableSpecs(project.app, config);
+  if (!embedded && config.SCOUTR_SEED !== 'example') return requireTables(db, specs);
+  const created = await createMissingTables(db, specs);
+  if (created.length > 0) say(`created tables: ${created.join(', ')}`);
+  say(await seedProject(db, config, project));
 }
 
 /** The tables the app needs, with the data table as the app declares it. */
