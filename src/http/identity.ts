@@ -89,6 +89,9 @@ export function parseGroups(value: unknown): string[] {
     .filter(Boolean);
 }
 
+/** What a source says of the caller; resolveCaller adds the request's API key id, source IP and user agent. */
+type Identified = Omit<Caller, 'apiKeyId' | 'sourceIp' | 'userAgent'>;
+
 /** docs/reference/identity.md#sources-in-order-of-precedence: JWT claims, then a custom authorizer, then trusted OIDC headers, then the API key. */
 export function resolveCaller(src: IdentitySources, cfg: IdentityConfig): Caller {
   const base = {
@@ -96,59 +99,67 @@ export function resolveCaller(src: IdentitySources, cfg: IdentityConfig): Caller
     ...(src.sourceIp ? { sourceIp: src.sourceIp } : {}),
     ...(src.userAgent ? { userAgent: src.userAgent } : {}),
   };
+  const identified: Identified =
+    fromJwt(src, cfg) ??
+    fromAuthorizer(src) ??
+    (cfg.trustOidcHeaders ? fromOidcHeaders(src, cfg) : undefined) ??
+    (src.apiKeyId ? { kind: 'api_key', id: src.apiKeyId, groups: [] } : { kind: 'anonymous', groups: [] });
+  return { ...base, ...identified };
+}
+
+/** A JWT's claims (verified here, or by API Gateway's authorizer), when they name the user. */
+function fromJwt(src: IdentitySources, cfg: IdentityConfig): Identified | undefined {
   const claims = src.jwtClaims;
   const jwtUser = claims && text(claims[cfg.jwtUserClaim]);
-  if (claims && jwtUser) {
-    const verified = claims.email_verified === true || claims.email_verified === 'true';
-    return {
-      ...base,
-      kind: 'jwt',
-      id: jwtUser,
-      // Only claims that identify the user, never preferred_username (docs/reference/identity.md#what-each-source-gives): a name the user may choose
-      // would feed `${user.username}` row filters and the audit record.
-      username: firstText(claims, cfg.jwtUsernameClaims) ?? jwtUser,
-      ...optional('email', verified ? text(claims.email) : undefined),
-      ...optional('name', text(claims.name)),
-      groups: parseGroups(claims[cfg.jwtGroupsClaim]),
-    };
-  }
+  if (!claims || !jwtUser) return undefined;
+  const verified = claims.email_verified === true || claims.email_verified === 'true';
+  return {
+    kind: 'jwt',
+    id: jwtUser,
+    // Only claims that identify the user, never preferred_username (docs/reference/identity.md#what-each-source-gives): a name the user may choose
+    // would feed `${user.username}` row filters and the audit record.
+    username: firstText(claims, cfg.jwtUsernameClaims) ?? jwtUser,
+    ...optional('email', verified ? text(claims.email) : undefined),
+    ...optional('name', text(claims.name)),
+    groups: parseGroups(claims[cfg.jwtGroupsClaim]),
+  };
+}
+
+/** A custom authorizer's context, when it names a principal. */
+function fromAuthorizer(src: IdentitySources): Identified | undefined {
   const auth = src.customAuthorizer;
   const principal = auth && text(auth.principalId);
-  if (auth && principal) {
-    return {
-      ...base,
-      kind: 'authorizer',
-      id: principal,
-      username: text(auth.username) ?? principal,
-      ...optional('email', text(auth.email)),
-      ...optional('name', text(auth.name)),
-      groups: parseGroups(auth.groups),
-    };
-  }
-  if (cfg.trustOidcHeaders) {
-    const one = (name: string): string | undefined => {
-      const values = src.headers.get(name.toLowerCase());
-      if (values && values.length > 1) {
-        throw new ScoutrError('UNAUTHENTICATED', `Header ${name} was sent more than once`);
-      }
-      return values?.[0] === '' ? undefined : values?.[0];
-    };
-    const user = one(cfg.oidcUserHeader);
-    if (user) {
-      const nameParts = cfg.oidcNameHeaders.map(one).filter((v): v is string => v !== undefined);
-      return {
-        ...base,
-        kind: 'oidc',
-        id: user,
-        username: user,
-        ...optional('email', one(cfg.oidcEmailHeader)),
-        ...optional('name', nameParts.length > 0 ? nameParts.join(' ') : undefined),
-        groups: parseGroups(one(cfg.oidcGroupsHeader) ?? ''),
-      };
+  if (!auth || !principal) return undefined;
+  return {
+    kind: 'authorizer',
+    id: principal,
+    username: text(auth.username) ?? principal,
+    ...optional('email', text(auth.email)),
+    ...optional('name', text(auth.name)),
+    groups: parseGroups(auth.groups),
+  };
+}
+
+/** A trusted proxy's OIDC headers, when the user header is sent; a header sent twice is a 401. */
+function fromOidcHeaders(src: IdentitySources, cfg: IdentityConfig): Identified | undefined {
+  const one = (name: string): string | undefined => {
+    const values = src.headers.get(name.toLowerCase());
+    if (values && values.length > 1) {
+      throw new ScoutrError('UNAUTHENTICATED', `Header ${name} was sent more than once`);
     }
-  }
-  if (src.apiKeyId) return { ...base, kind: 'api_key', id: src.apiKeyId, groups: [] };
-  return { ...base, kind: 'anonymous', groups: [] };
+    return values?.[0] === '' ? undefined : values?.[0];
+  };
+  const user = one(cfg.oidcUserHeader);
+  if (!user) return undefined;
+  const nameParts = cfg.oidcNameHeaders.map(one).filter((v): v is string => v !== undefined);
+  return {
+    kind: 'oidc',
+    id: user,
+    username: user,
+    ...optional('email', one(cfg.oidcEmailHeader)),
+    ...optional('name', nameParts.length > 0 ? nameParts.join(' ') : undefined),
+    groups: parseGroups(one(cfg.oidcGroupsHeader) ?? ''),
+  };
 }
 
 const optional = <K extends string>(k: K, v: string | undefined) =>
