@@ -179,7 +179,7 @@ export function identityOfRecord(r: AuthRecord): string | null {
   return null;
 }
 /** A stand-in user id for "a member of group G whom no record or grant names". */
-const memberOf = (group: string) => `(member of ${group})`;
+export const memberOf = (group: string) => `(member of ${group})`;
 export const ANYONE = '(any signed-in user)';
 
 /** An item of the data table by its key text (consistent read), or a 400 when the text is no key of the table. */

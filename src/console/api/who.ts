@@ -1,7 +1,9 @@
 import { ACL, aclOf, checkItemRoles, heldRoles } from '../../core/item-roles';
 import { toJson } from '../../core/json';
 import { visibleJson } from '../../core/permissions/access';
+import { type AuthRecord, FILTER_LIST_FIELDS, type GroupRecord } from '../../core/permissions/record';
 import { policyOf } from '../../core/policy/load-policy';
+import { getPath, type Item } from '../../core/values';
 import {
   ANYONE,
   type ConsoleContext,
@@ -11,6 +13,7 @@ import {
   itemPath,
   keyOf,
   loadTables,
+  memberOf,
   type Params,
   readItem,
   required,
@@ -20,6 +23,8 @@ import {
  * View 4: for one item, every identity the tables name — API keys, users, a member of each OIDC group, the holders
  * of its item roles, any other signed-in user (DEFAULT_ROLE) and anonymous (ANONYMOUS_ROLE) — and whether each may
  * read, change (PATCH) and delete it, and the fields it sees: decide() over the roles the server would give each.
+ * A user without a record whom the item itself names (see namedInItem) is listed too, as a member of each OIDC
+ * group and as any other signed-in user, where that answers otherwise than the group's or DEFAULT_ROLE's stand-in.
  */
 export async function who(cx: ConsoleContext, params: Params) {
   const { deps } = cx;
@@ -47,6 +52,21 @@ export async function who(cx: ConsoleContext, params: Params) {
     candidates.set(`user:${ANYONE}`, { label: 'any other signed-in user', kind: 'DEFAULT_ROLE' });
   }
   if (settings.anonymousRole !== undefined) candidates.set('anonymous', { label: 'anonymous', kind: 'ANONYMOUS_ROLE' });
+  // A user the item names, without a record: as what each stand-in stands for, and kept where the answer differs.
+  const like = new Map<string, string>();
+  const groupIds = [...loaded.records.values()].filter((r) => r.type === 'OIDC_GROUP').map((r) => r.id);
+  for (const [user, field] of namedInItem(item, [...loaded.records.values(), ...loaded.groups.values()])) {
+    if (candidates.has(`user:${user}`) && candidates.get(`user:${user}`)!.kind !== 'holds an item role') continue;
+    const kind = `named by the item's ${field}`;
+    if (settings.defaultRole !== undefined && !candidates.has(`user:${user}`)) {
+      candidates.set(`user:${user}`, { label: user, kind });
+      like.set(`user:${user}`, `user:${ANYONE}`);
+    }
+    for (const group of groupIds.sort()) {
+      candidates.set(`user:${user}:${group}`, { label: `${user}, a member of ${group}`, kind });
+      like.set(`user:${user}:${group}`, `user:${memberOf(group)}:${group}`);
+    }
+  }
   const at = itemPath(deps, keyOf(deps, item));
   const itemRoles = deps.app.itemRoles && checkItemRoles(deps.app.itemRoles);
   const rows = [...candidates].map(([identity, { label, kind }]) => {
@@ -71,14 +91,67 @@ export async function who(cx: ConsoleContext, params: Params) {
       return { identity, label, kind, error: (err as Error).message };
     }
   });
+  const byIdentity = new Map(rows.map((r) => [r.identity, r]));
+  const same = (a: (typeof rows)[number], b: (typeof rows)[number] | undefined) =>
+    b !== undefined && 'read' in a && 'read' in b && JSON.stringify(answers(a)) === JSON.stringify(answers(b));
+  const shown = rows.filter((r) => !like.has(r.identity) || !same(r, byIdentity.get(like.get(r.identity)!)));
   const { [ACL]: _acl, ...stored } = item;
   return {
     item: id,
     path: at,
     stored: toJson({ M: stored }),
     acl,
-    rows,
+    rows: shown,
     invalid: loaded.invalid,
     reads: { auth_records: loaded.read.auth, groups: loaded.read.groups, items: 1 },
   };
+}
+
+/** What a row answers of the item, beside who asks. */
+const answers = (r: {
+  read?: boolean;
+  change?: boolean;
+  delete?: boolean;
+  fields?: string[];
+  itemRoles?: string[];
+}) => [r.read, r.change, r.delete, r.fields, r.itemRoles];
+
+const USER_NAMED = /^\$\{user\.(id|username)\}$/;
+/** At most this many users are taken from one item, so that a list of thousands does not make as many rows. */
+const MAX_NAMED = 20;
+
+/**
+ * The users an item names where a filter entry compares a field with `${user.id}` or `${user.username}` (an
+ * `owner` field and `{field: owner, value: ${user.username}}`): each such field's strings (a string, a string set, or
+ * a list's strings), with the field. A user named by `${user.email}` has no identity of this form and is not listed.
+ */
+export function namedInItem(item: Item, sets: readonly (AuthRecord | GroupRecord)[]): Map<string, string> {
+  const fields = new Set<string>();
+  for (const set of sets) {
+    for (const list of FILTER_LIST_FIELDS) {
+      for (const entry of set[list] ?? []) {
+        if (!('field' in entry)) continue;
+        const values = Array.isArray(entry.value) ? entry.value : [entry.value];
+        if (values.some((v) => typeof v === 'string' && USER_NAMED.test(v))) fields.add(entry.field);
+      }
+    }
+  }
+  const named = new Map<string, string>();
+  for (const field of [...fields].sort()) {
+    const v = getPath(item, field);
+    const strings = !v
+      ? []
+      : 'S' in v
+        ? [v.S]
+        : 'SS' in v
+          ? v.SS
+          : 'L' in v
+            ? v.L.flatMap((e) => ('S' in e ? [e.S] : []))
+            : [];
+    for (const user of strings) {
+      // `user:ID:GROUPS` spells an identity: an id with a colon or a comma cannot be one.
+      if (user !== '' && !/[:,]/.test(user) && !named.has(user) && named.size < MAX_NAMED) named.set(user, field);
+    }
+  }
+  return named;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { exampleFiles } from '../../../scripts/examples';
 import { type ConsoleServer, startConsole } from '../../../src/console/server';
 import { consoleGet, headersOf, startConsoleOn } from '../../support/console';
@@ -299,5 +300,52 @@ describe('repos (item roles): who can read each repository', () => {
     expect(view.rows.map((r) => r.item)).toEqual(expect.arrayContaining(res.body as unknown[]));
     expect(view.rows.length).toBe((res.body as unknown[]).length);
     expect(view.rows.find((r) => r.key === 'gmail')?.itemRoles).toEqual(['admin', 'contributor', 'maintainer']);
+  });
+});
+
+describe('who: a user the item names, without a record of their own', () => {
+  let h: Harness;
+  let c: ConsoleServer;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ h, c, close } = await startConsoleOn('petstore'));
+    // Members of the OIDC group `owners` read the pets whose owner is their username; carol has no record.
+    await h.db.send(
+      new PutItemCommand({
+        TableName: h.tables.auth,
+        Item: {
+          id: { S: 'owners' },
+          type: { S: 'OIDC_GROUP' },
+          permitted_endpoints: { L: [{ M: { method: { S: 'GET' }, endpoint: { S: '/item/[^/]+' } } }] },
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Scoutr placeholder, not a JS template
+          read_filters: { L: [{ M: { field: { S: 'owner' }, value: { S: '${user.username}' } } }] },
+        },
+      }),
+    );
+    const patched = await h.request('PATCH', '/item/p-7', {
+      headers: headersOf('key:admin-key'),
+      body: { owner: 'carol' },
+    });
+    expect(patched.status).toBe(200);
+  });
+  afterAll(() => close());
+
+  it('lists her as a member of the group whose filter names her, and nowhere she answers as any member does', async () => {
+    const view = await consoleGet<{ rows: (WhoRow & { kind: string })[] }>(c, '/api/who?item=p-7');
+    const ids = view.rows.map((r) => r.identity);
+    expect(ids).toContain('user:(member of owners):owners');
+    const carol = view.rows.filter((r) => r.identity.startsWith('user:carol'));
+    expect(carol.map((r) => [r.identity, r.kind, r.read])).toEqual([
+      ['user:carol:owners', "named by the item's owner", true],
+    ]);
+    // each row, stand-ins included, as the server answers that identity
+    for (const row of view.rows) {
+      const res = await h.request('GET', '/item/p-7', { headers: headersOf(row.identity) });
+      expect({ who: row.identity, read: row.read }).toEqual({ who: row.identity, read: res.status === 200 });
+    }
+    // and as a member of vets carol answers as any member of vets does: that row is left out
+    const vets = await h.request('GET', '/item/p-7', { headers: headersOf('user:carol:vets') });
+    const member = view.rows.find((r) => r.identity === 'user:(member of vets):vets')!;
+    expect(member.read).toBe(vets.status === 200);
   });
 });
