@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
-import type { ConsoleServer } from '../../src/console/server';
 import { type Browser, launchBrowser, shoot } from '../support/browser';
-import { headersOf, startConsoleOn } from '../support/console';
+import { consoleForTests, headersOf } from '../support/console';
 import type { Harness } from '../support/harness';
 
 // Item roles in the console, in a real headless Chromium: the recipes example (a recipe shared with a friend) and
@@ -39,12 +38,8 @@ async function expectWhoAgrees(h: Harness, path: string, field: string) {
 }
 
 describe('recipes', () => {
-  let h: Harness;
-  let c: ConsoleServer;
-  let close: () => Promise<void>;
   let id: string;
-  beforeAll(async () => {
-    ({ h, c, close } = await startConsoleOn('recipes'));
+  const { h, c } = consoleForTests('recipes', async ({ h, c }) => {
     const created = await h.request('POST', '/recipe', {
       headers: headersOf('user:user1'),
       body: { title: 'Pancakes', ingredients: ['flour', 'milk', 'eggs'] },
@@ -57,7 +52,6 @@ describe('recipes', () => {
     expect(shared.status).toBe(200);
     await page.goto(c.link);
   });
-  afterAll(() => close?.());
 
   it('see as user2: the recipes GET /recipes answers, with the item roles held and what may change', async () => {
     await page.goto(`${c.url}/see-as?as=user%3Auser2`);
@@ -94,14 +88,9 @@ describe('recipes', () => {
 });
 
 describe('repos', () => {
-  let h: Harness;
-  let c: ConsoleServer;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ h, c, close } = await startConsoleOn('repos'));
+  const { h, c } = consoleForTests('repos', async ({ c }) => {
     await page.goto(c.link);
   });
-  afterAll(() => close?.());
 
   it.each(['react', 'gmail'])(
     'who can read %s: members, anyone signed in and anonymous as the server answers',

@@ -1,7 +1,7 @@
 import { type ExampleName, exampleFiles } from '../../scripts/examples';
 import { type ConsoleServer, startConsole } from '../../src/console/server';
 import { startExample } from './examples';
-import { as, type Harness } from './harness';
+import { as, beforeTests, type Harness, lazy } from './harness';
 
 /** An example served as `npm start -- --example NAME` does, and the console on its tables and policy file. */
 export async function startConsoleOn(
@@ -22,6 +22,25 @@ export async function startConsoleOn(
       await h.close();
     },
   };
+}
+
+/**
+ * The file's (or describe block's) example and console (startConsoleOn), started before its first test and closed
+ * after its last; `prepare` runs once both are up.
+ */
+export function consoleForTests(
+  name: ExampleName,
+  prepare?: (site: { h: Harness; c: ConsoleServer }) => Promise<unknown>,
+): { h: Harness; c: ConsoleServer } {
+  const site = beforeTests(
+    async () => {
+      const started = await startConsoleOn(name);
+      await prepare?.(started);
+      return started;
+    },
+    (started) => started.close(),
+  );
+  return { h: lazy(() => site.h), c: lazy(() => site.c) };
 }
 
 /** One answer of the console's API, with its token. */

@@ -66,10 +66,14 @@ export function beforeTests<T extends object>(make: () => Promise<T>, dispose?: 
   afterAll(async () => {
     if (made) await dispose?.(made);
   });
-  const value = (): T => {
+  return lazy(() => {
     if (!made) throw new Error('made in beforeAll: use it inside a test or a hook');
     return made;
-  };
+  });
+}
+
+/** An object that stands for `value()`, asked each time one of its properties is used. */
+export function lazy<T extends object>(value: () => T): T {
   return new Proxy({} as T, {
     get(_, key) {
       const v = Reflect.get(value(), key);

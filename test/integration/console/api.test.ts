@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { exampleFiles } from '../../../scripts/examples';
-import { type ConsoleServer, startConsole } from '../../../src/console/server';
-import { consoleGet, headersOf, startConsoleOn } from '../../support/console';
-import type { Harness } from '../../support/harness';
+import { startConsole } from '../../../src/console/server';
+import { consoleForTests, consoleGet, headersOf } from '../../support/console';
 import { cli } from '../cli/support';
 
 // Each view's answer against the API's own: the console decides through the server's functions, so what it shows
@@ -44,13 +43,7 @@ const IDENTITIES = [
 const byKey = (rows: { id?: unknown }[]) => [...rows].sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
 describe('the pet store', () => {
-  let h: Harness;
-  let c: ConsoleServer;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ h, c, close } = await startConsoleOn('petstore'));
-  });
-  afterAll(() => close());
+  const { h, c } = consoleForTests('petstore');
   const scoutr = () =>
     cli(h.db, {
       AUTH_TABLE: h.tables.auth,
@@ -206,13 +199,8 @@ describe('the pet store', () => {
 });
 
 describe('the policy view on a file with changes and mistakes', () => {
-  let h: Harness;
-  let close: () => Promise<void>;
+  const { h } = consoleForTests('petstore');
   const dir = mkdtempSync(join(tmpdir(), 'scoutr-console-'));
-  beforeAll(async () => {
-    ({ h, close } = await startConsoleOn('petstore'));
-  });
-  afterAll(() => close());
 
   it.each([
     [
@@ -255,13 +243,7 @@ describe('the policy view on a file with changes and mistakes', () => {
 });
 
 describe('repos (item roles): who can read each repository', () => {
-  let h: Harness;
-  let c: ConsoleServer;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ h, c, close } = await startConsoleOn('repos'));
-  });
-  afterAll(() => close());
+  const { h, c } = consoleForTests('repos');
 
   it.each(['gmail', 'react', 'oso'])('%s: read and change as the server answers each identity', async (repo) => {
     const view = await consoleGet<{ rows: WhoRow[] }>(c, `/api/who?item=${repo}`);
@@ -304,11 +286,7 @@ describe('repos (item roles): who can read each repository', () => {
 });
 
 describe('who: a user the item names, without a record of their own', () => {
-  let h: Harness;
-  let c: ConsoleServer;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ h, c, close } = await startConsoleOn('petstore'));
+  const { h, c } = consoleForTests('petstore', async ({ h }) => {
     // Members of the OIDC group `owners` read the pets whose owner is their username; carol has no record.
     await h.db.send(
       new PutItemCommand({
@@ -328,7 +306,6 @@ describe('who: a user the item names, without a record of their own', () => {
     });
     expect(patched.status).toBe(200);
   });
-  afterAll(() => close());
 
   it('lists her as a member of the group whose filter names her, and nowhere she answers as any member does', async () => {
     const view = await consoleGet<{ rows: (WhoRow & { kind: string })[] }>(c, '/api/who?item=p-7');
