@@ -38,6 +38,7 @@ import {
   withSeededTables,
 } from './fixtures';
 import { table } from './format';
+import { runMain } from './main';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const [workloadArg = '5', sizeArg = '10000'] = process.argv.slice(2);
@@ -386,7 +387,4 @@ async function getById(endpoint: string, size: number) {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

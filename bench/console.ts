@@ -23,6 +23,7 @@ import { auditTableSpec, authTableSpec, createTable, groupTableSpec } from '../s
 import { startEmulator } from '../src/local/emulator';
 import { benchClient } from './fixtures';
 import { table } from './format';
+import { runMain } from './main';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ITEMS = Number(process.env.CONSOLE_ITEMS ?? 10_000);
@@ -219,7 +220,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

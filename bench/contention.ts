@@ -19,6 +19,7 @@ import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { seed } from '../src/local/seed';
 import { startServer } from '../src/local/server';
 import { table } from './format';
+import { runMain } from './main';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const WRITES = Number(process.env.HOT_WRITES ?? 200);
@@ -114,7 +115,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

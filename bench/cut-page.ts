@@ -9,6 +9,7 @@ import { handleEvent } from '../src/http/lambda';
 import { createRuntime } from '../src/http/runtime';
 import { APP, benchConfig, quietLog, restEvent, routeOf, WORKLOADS, withSeededTables } from './fixtures';
 import { table } from './format';
+import { runMain } from './main';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const WARMUP = 2;
@@ -67,7 +68,4 @@ async function main() {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

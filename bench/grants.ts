@@ -20,6 +20,7 @@ import { seed } from '../src/local/seed';
 import { startServer } from '../src/local/server';
 import { APP, benchClient, DATA_TABLE_SPEC, itemId, seedItems, TABLES } from './fixtures';
 import { table } from './format';
+import { runMain } from './main';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ITEMS = Number(process.env.GRANTS_ITEMS ?? 100_000);
@@ -196,7 +197,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

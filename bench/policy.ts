@@ -11,6 +11,7 @@ import { authTableSpec, createTable, groupTableSpec } from '../src/dynamo/admin'
 import { createClient } from '../src/dynamo/client';
 import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { loadPolicyFile } from '../src/policy-file';
+import { runMain } from './main';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const RECORDS = Number(process.env.RECORDS ?? 1000);
@@ -114,7 +115,4 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exitCode = 1;
-});
+runMain(main);

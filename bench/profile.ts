@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { WORKLOADS, withSeededTables } from './fixtures';
+import { runMain } from './main';
 
 interface ProfileNode {
   id: number;
@@ -89,7 +90,4 @@ async function main() {
   });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

@@ -15,6 +15,7 @@ import { LOCAL_CREDENTIALS, startEmulator } from '../src/local/emulator';
 import { benchClient, createBenchTables, GROUP_DEPTH, ITEMS_PER_CATEGORY, seedItems, WORKLOADS } from './fixtures';
 import { table } from './format';
 import { httpLoad, type LoadResult } from './http-load';
+import { runMain } from './main';
 import { fullWalk, type Walk } from './walk';
 import type { Impl, Measurement } from './worker';
 
@@ -320,7 +321,4 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);
