@@ -38,35 +38,7 @@ export async function who(cx: ConsoleContext, params: Params) {
     app: deps.app,
   });
   const acl = aclOf(item);
-  const candidates = new Map<string, { label: string; kind: string }>();
-  for (const r of [...loaded.records.values()].sort((a, b) => a.id.localeCompare(b.id))) {
-    const identity = identityOfRecord(r);
-    if (!identity) continue;
-    const kind = r.type === 'API_KEY' ? 'API key' : r.type === 'USERNAME' ? 'user' : 'member of an OIDC group';
-    candidates.set(identity, { label: r.type === 'OIDC_GROUP' ? `a member of ${r.id}` : r.id, kind });
-  }
-  for (const user of [...new Set(Object.values(acl).flat())].sort()) {
-    if (!candidates.has(`user:${user}`)) candidates.set(`user:${user}`, { label: user, kind: 'holds an item role' });
-  }
-  if (settings.defaultRole !== undefined) {
-    candidates.set(`user:${ANYONE}`, { label: 'any other signed-in user', kind: 'DEFAULT_ROLE' });
-  }
-  if (settings.anonymousRole !== undefined) candidates.set('anonymous', { label: 'anonymous', kind: 'ANONYMOUS_ROLE' });
-  // A user the item names, without a record: as what each stand-in stands for, and kept where the answer differs.
-  const like = new Map<string, string>();
-  const groupIds = [...loaded.records.values()].filter((r) => r.type === 'OIDC_GROUP').map((r) => r.id);
-  for (const [user, field] of namedInItem(item, [...loaded.records.values(), ...loaded.groups.values()])) {
-    if (candidates.has(`user:${user}`) && candidates.get(`user:${user}`)!.kind !== 'holds an item role') continue;
-    const kind = `named by the item's ${field}`;
-    if (settings.defaultRole !== undefined && !candidates.has(`user:${user}`)) {
-      candidates.set(`user:${user}`, { label: user, kind });
-      like.set(`user:${user}`, `user:${ANYONE}`);
-    }
-    for (const group of groupIds.sort()) {
-      candidates.set(`user:${user}:${group}`, { label: `${user}, a member of ${group}`, kind });
-      like.set(`user:${user}:${group}`, `user:${memberOf(group)}:${group}`);
-    }
-  }
+  const { candidates, like } = candidatesFor(item, acl, loaded, settings);
   const at = itemPath(deps, keyOf(deps, item));
   const itemRoles = deps.app.itemRoles && checkItemRoles(deps.app.itemRoles);
   const rows = [...candidates].map(([identity, { label, kind }]) => {
@@ -91,30 +63,84 @@ export async function who(cx: ConsoleContext, params: Params) {
       return { identity, label, kind, error: (err as Error).message };
     }
   });
-  const byIdentity = new Map(rows.map((r) => [r.identity, r]));
-  const same = (a: (typeof rows)[number], b: (typeof rows)[number] | undefined) =>
-    b !== undefined && 'read' in a && 'read' in b && JSON.stringify(answers(a)) === JSON.stringify(answers(b));
-  const shown = rows.filter((r) => !like.has(r.identity) || !same(r, byIdentity.get(like.get(r.identity)!)));
   const { [ACL]: _acl, ...stored } = item;
   return {
     item: id,
     path: at,
     stored: toJson({ M: stored }),
     acl,
-    rows: shown,
+    rows: withoutLikeStandIns(rows, like),
     invalid: loaded.invalid,
     reads: { auth_records: loaded.read.auth, groups: loaded.read.groups, items: 1 },
   };
 }
 
-/** What a row answers of the item, beside who asks. */
-const answers = (r: {
+type Candidates = Map<string, { label: string; kind: string }>;
+
+/**
+ * Who is asked about the item, in order, and `like`: for a user the item names, the stand-in whose answer theirs is
+ * left out for repeating.
+ */
+function candidatesFor(
+  item: Item,
+  acl: Record<string, string[]>,
+  loaded: Awaited<ReturnType<typeof loadTables>>,
+  settings: { defaultRole?: string | undefined; anonymousRole?: string | undefined },
+): { candidates: Candidates; like: Map<string, string> } {
+  const candidates: Candidates = new Map();
+  for (const r of [...loaded.records.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    const identity = identityOfRecord(r);
+    if (!identity) continue;
+    const kind = r.type === 'API_KEY' ? 'API key' : r.type === 'USERNAME' ? 'user' : 'member of an OIDC group';
+    candidates.set(identity, { label: r.type === 'OIDC_GROUP' ? `a member of ${r.id}` : r.id, kind });
+  }
+  for (const user of [...new Set(Object.values(acl).flat())].sort()) {
+    if (!candidates.has(`user:${user}`)) candidates.set(`user:${user}`, { label: user, kind: HOLDER });
+  }
+  if (settings.defaultRole !== undefined) {
+    candidates.set(`user:${ANYONE}`, { label: 'any other signed-in user', kind: 'DEFAULT_ROLE' });
+  }
+  if (settings.anonymousRole !== undefined) candidates.set('anonymous', { label: 'anonymous', kind: 'ANONYMOUS_ROLE' });
+  // A user the item names, without a record: as what each stand-in stands for.
+  const like = new Map<string, string>();
+  const groupIds = [...loaded.records.values()].filter((r) => r.type === 'OIDC_GROUP').map((r) => r.id);
+  for (const [user, field] of namedInItem(item, [...loaded.records.values(), ...loaded.groups.values()])) {
+    const known = candidates.get(`user:${user}`);
+    if (known && known.kind !== HOLDER) continue; // their own record decides
+    const kind = `named by the item's ${field}`;
+    if (settings.defaultRole !== undefined && !known) {
+      candidates.set(`user:${user}`, { label: user, kind });
+      like.set(`user:${user}`, `user:${ANYONE}`);
+    }
+    for (const group of groupIds.sort()) {
+      candidates.set(`user:${user}:${group}`, { label: `${user}, a member of ${group}`, kind });
+      like.set(`user:${user}:${group}`, `user:${memberOf(group)}:${group}`);
+    }
+  }
+  return { candidates, like };
+}
+
+const HOLDER = 'holds an item role';
+
+/** A row as compared with its stand-in's: what it answers of the item, or the error that answered instead. */
+interface Answered {
+  identity: string;
   read?: boolean;
   change?: boolean;
   delete?: boolean;
   fields?: string[];
   itemRoles?: string[];
-}) => [r.read, r.change, r.delete, r.fields, r.itemRoles];
+  error?: string;
+}
+
+/** The rows, without those of a user the item names that answer as their stand-in does. */
+function withoutLikeStandIns<R extends Answered>(rows: R[], like: ReadonlyMap<string, string>): R[] {
+  const byIdentity = new Map(rows.map((r) => [r.identity, r]));
+  const answers = (r: Answered) => JSON.stringify([r.read, r.change, r.delete, r.fields, r.itemRoles]);
+  const same = (a: R, b: R | undefined) =>
+    b !== undefined && a.error === undefined && b.error === undefined && answers(a) === answers(b);
+  return rows.filter((r) => !like.has(r.identity) || !same(r, byIdentity.get(like.get(r.identity)!)));
+}
 
 const USER_NAMED = /^\$\{user\.(id|username)\}$/;
 /** At most this many users are taken from one item, so that a list of thousands does not make as many rows. */
