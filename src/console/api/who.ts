@@ -103,7 +103,10 @@ function candidatesFor(
   if (settings.anonymousRole !== undefined) candidates.set('anonymous', { label: 'anonymous', kind: 'ANONYMOUS_ROLE' });
   // A user the item names, without a record: as what each stand-in stands for.
   const like = new Map<string, string>();
-  const groupIds = [...loaded.records.values()].filter((r) => r.type === 'OIDC_GROUP').map((r) => r.id);
+  const groupIds = [...loaded.records.values()]
+    .filter((r) => r.type === 'OIDC_GROUP')
+    .map((r) => r.id)
+    .sort();
   for (const [user, field] of namedInItem(item, [...loaded.records.values(), ...loaded.groups.values()])) {
     const known = candidates.get(`user:${user}`);
     if (known && known.kind !== HOLDER) continue; // their own record decides
@@ -112,7 +115,7 @@ function candidatesFor(
       candidates.set(`user:${user}`, { label: user, kind });
       like.set(`user:${user}`, `user:${ANYONE}`);
     }
-    for (const group of groupIds.sort()) {
+    for (const group of groupIds) {
       candidates.set(`user:${user}:${group}`, { label: `${user}, a member of ${group}`, kind });
       like.set(`user:${user}:${group}`, `user:${memberOf(group)}:${group}`);
     }
