@@ -1,9 +1,10 @@
 import { ACL, aclOf, checkItemRoles, heldRoles } from '../../core/item-roles';
 import { toJson } from '../../core/json';
 import { visibleJson } from '../../core/permissions/access';
+import { callerVariable } from '../../core/permissions/filters';
 import { type AuthRecord, FILTER_LIST_FIELDS, type GroupRecord } from '../../core/permissions/record';
 import { policyOf } from '../../core/policy/load-policy';
-import { getPath, type Item } from '../../core/values';
+import { type AttributeValue, getPath, type Item } from '../../core/values';
 import {
   ANYONE,
   type ConsoleContext,
@@ -145,7 +146,11 @@ function withoutLikeStandIns<R extends Answered>(rows: R[], like: ReadonlyMap<st
   return rows.filter((r) => !like.has(r.identity) || !same(r, byIdentity.get(like.get(r.identity)!)));
 }
 
-const USER_NAMED = /^\$\{user\.(id|username)\}$/;
+/** A filter value that stands for the caller's id or username, which `user:ID` sets. */
+const namesUser = (value: unknown) => {
+  const attr = callerVariable(value);
+  return attr === 'id' || attr === 'username';
+};
 /** At most this many users are taken from one item, so that a list of thousands does not make as many rows. */
 const MAX_NAMED = 20;
 
@@ -161,26 +166,25 @@ export function namedInItem(item: Item, sets: readonly (AuthRecord | GroupRecord
       for (const entry of set[list] ?? []) {
         if (!('field' in entry)) continue;
         const values = Array.isArray(entry.value) ? entry.value : [entry.value];
-        if (values.some((v) => typeof v === 'string' && USER_NAMED.test(v))) fields.add(entry.field);
+        if (values.some(namesUser)) fields.add(entry.field);
       }
     }
   }
   const named = new Map<string, string>();
   for (const field of [...fields].sort()) {
-    const v = getPath(item, field);
-    const strings = !v
-      ? []
-      : 'S' in v
-        ? [v.S]
-        : 'SS' in v
-          ? v.SS
-          : 'L' in v
-            ? v.L.flatMap((e) => ('S' in e ? [e.S] : []))
-            : [];
-    for (const user of strings) {
+    for (const user of stringsOf(getPath(item, field))) {
       // `user:ID:GROUPS` spells an identity: an id with a colon or a comma cannot be one.
       if (user !== '' && !/[:,]/.test(user) && !named.has(user) && named.size < MAX_NAMED) named.set(user, field);
     }
   }
   return named;
+}
+
+/** A string's, a string set's, or a list's strings. */
+function stringsOf(v: AttributeValue | undefined): readonly string[] {
+  if (v === undefined) return [];
+  if ('S' in v) return [v.S];
+  if ('SS' in v) return v.SS;
+  if ('L' in v) return v.L.flatMap((e) => ('S' in e ? [e.S] : []));
+  return [];
 }

@@ -20,8 +20,9 @@ function join<L>(op: Join<L>['op'], unit: boolean, preds: readonly PredOf<L>[]):
   for (const p of preds) {
     if (p === !unit) return !unit;
     if (p === unit) continue;
-    if (joins(p as Tree<L>, op)) children.push(...(p as Join<L>).children);
-    else children.push(p as Tree<L>);
+    const t = p as Tree<L>; // neither true nor false
+    if (joins(t, op)) children.push(...t.children);
+    else children.push(t);
   }
   if (children.length === 0) return unit;
   return children.length === 1 ? children[0]! : { op, children: children as unknown as NonEmpty<Tree<L>> };

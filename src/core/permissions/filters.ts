@@ -10,19 +10,26 @@ import type { FieldFilterEntry, FilterEntry } from './record';
 
 const USER_VALUE = /^\$\{user\.(id|username|email)\}$/;
 const VARIABLE = /^\$\{\s*user\b/;
+
+/** The caller attribute a filter value stands for, `${user.id}` → `id`; undefined for any other value. */
+export function callerVariable(value: unknown): 'id' | 'username' | 'email' | undefined {
+  return typeof value === 'string'
+    ? (USER_VALUE.exec(value)?.[1] as 'id' | 'username' | 'email' | undefined)
+    : undefined;
+}
 const MISSING = Symbol('missing caller attribute');
 class UnknownVariable extends Error {}
 
 /** `${user.id}` and friends, as a whole value or a whole list element (docs/reference/permissions.md#filter-entries). */
 function substitute(value: unknown, caller: Caller): unknown {
   if (typeof value !== 'string') return value;
-  const m = USER_VALUE.exec(value);
-  if (!m) {
+  const named = callerVariable(value);
+  if (!named) {
     // `${user.mail}` or `${ user.id }` would otherwise be compared as literal text: a typo that silently matches nothing.
     if (VARIABLE.test(value)) throw new UnknownVariable(value);
     return value;
   }
-  const attr = caller[m[1] as 'id' | 'username' | 'email'];
+  const attr = caller[named];
   return attr === undefined ? MISSING : attr;
 }
 

@@ -3,7 +3,7 @@ import type { Caller } from '../../../../src/core/caller';
 import { matches } from '../../../../src/core/filter/evaluate';
 import type { Filter, Pred } from '../../../../src/core/filter/types';
 import { JsonNumber } from '../../../../src/core/json';
-import { entriesToPred, entryToPred } from '../../../../src/core/permissions/filters';
+import { callerVariable, entriesToPred, entryToPred } from '../../../../src/core/permissions/filters';
 import type { FilterEntry } from '../../../../src/core/permissions/record';
 import type { Item } from '../../../../src/core/values';
 import { expectAuthConfig } from '../../../support/errors';
@@ -278,5 +278,21 @@ describe('entriesToPred', () => {
         WHERE,
       ),
     ).toBe(false);
+  });
+});
+
+describe('callerVariable', () => {
+  it.each([
+    ['${user.id}', 'id'],
+    ['${user.username}', 'username'],
+    ['${user.email}', 'email'],
+    ['${user.mail}', undefined],
+    ['${ user.id }', undefined],
+    ['x${user.id}', undefined],
+    ['ann', undefined],
+    [3, undefined],
+    [['${user.id}'], undefined],
+  ])('%j stands for %s', (value, want) => {
+    expect(callerVariable(value)).toBe(want);
   });
 });
