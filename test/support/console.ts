@@ -26,7 +26,7 @@ export async function startConsoleOn(
 
 /**
  * The file's (or describe block's) example and console (startConsoleOn), started before its first test and closed
- * after its last; `prepare` runs once both are up.
+ * after its last; `prepare` runs once both are up, and if it fails both are closed.
  */
 export function consoleForTests(
   name: ExampleName,
@@ -35,7 +35,12 @@ export function consoleForTests(
   const site = beforeTests(
     async () => {
       const started = await startConsoleOn(name);
-      await prepare?.(started);
+      try {
+        await prepare?.(started);
+      } catch (err) {
+        await started.close(); // nothing is left running when the set-up fails
+        throw err;
+      }
       return started;
     },
     (started) => started.close(),
