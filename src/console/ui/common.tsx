@@ -97,19 +97,32 @@ export function RecordLink({ id, kind = 'record' }: { id: string; kind?: 'record
   return <a href={`/identities#${kind}-${encodeURIComponent(id)}`}>{id}</a>;
 }
 
-/** A list of roles, each a link to its record; "none" for an empty list. */
-export function RoleLinks({ roles }: { roles: readonly string[] }) {
-  if (roles.length === 0) return <>none</>;
+/** Links to auth records (or groups), comma-separated; `empty` when there are none. */
+export function RecordLinks({
+  ids,
+  kind = 'record',
+  empty = '',
+}: {
+  ids: readonly string[];
+  kind?: 'record' | 'group';
+  empty?: string;
+}) {
+  if (ids.length === 0) return <>{empty}</>;
   return (
     <>
-      {roles.map((r, i) => (
-        <span key={r}>
+      {ids.map((id, i) => (
+        <span key={id}>
           {i > 0 && ', '}
-          <RecordLink id={r} />
+          <RecordLink id={id} kind={kind} />
         </span>
       ))}
     </>
   );
+}
+
+/** A list of roles, each a link to its record; "none" for an empty list. */
+export function RoleLinks({ roles }: { roles: readonly string[] }) {
+  return <RecordLinks ids={roles} empty="none" />;
 }
 
 /** The one-field form of the views about an item: its key, sent to `action` as `?item=`. */

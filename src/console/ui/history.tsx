@@ -93,8 +93,12 @@ interface AuditAnswer {
   error?: string;
 }
 
+type AuditFilters = Record<'user' | 'action' | 'item' | 'from' | 'to', string>;
+
+const ACTIONS = ['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY', 'GRANT', 'REVOKE'];
+
 export function AuditView() {
-  const filters = {
+  const filters: AuditFilters = {
     user: param('user'),
     action: param('action'),
     item: param('item'),
@@ -106,85 +110,95 @@ export function AuditView() {
   return (
     <>
       <h1>Audit log</h1>
-      <form method="get" action="/audit" class="inline">
-        <label>
-          User id
-          <input name="user" defaultValue={filters.user} spellcheck={false} />
-        </label>
-        <label>
-          Action
-          <input name="action" defaultValue={filters.action} placeholder="UPDATE" list="actions" spellcheck={false} />
-          <datalist id="actions">
-            {['CREATE', 'UPDATE', 'DELETE', 'GET', 'LIST', 'SEARCH', 'AUDIT', 'HISTORY', 'GRANT', 'REVOKE'].map((a) => (
-              <option key={a} value={a} />
-            ))}
-          </datalist>
-        </label>
-        <label>
-          Item
-          <input name="item" defaultValue={filters.item} spellcheck={false} />
-        </label>
-        <label>
-          From
-          <input name="from" defaultValue={filters.from} placeholder="2025-01-01" spellcheck={false} />
-        </label>
-        <label>
-          To
-          <input name="to" defaultValue={filters.to} placeholder="2025-12-31T23:59:59Z" spellcheck={false} />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
+      <AuditForm filters={filters} />
       {loading && <Loading />}
       {error && <ErrorBox error={error} />}
       {data && !data.audit && <p>Auditing is off (no AUDIT_TABLE).</p>}
       {data?.code && <ErrorBox error={{ code: data.code, error: data.error ?? '' }} />}
-      {data?.audit && (
-        <>
-          <p class="hint" data-testid="since">
-            Newest first, since {data.from}.
-          </p>
-          <Table
-            label="Audit records, newest first"
-            testid="audit"
-            columns={['Time', 'Action', 'Request', 'User', 'Item', 'Changed']}
-          >
-            <tbody>
-              {data.records.map((r) => (
-                <tr key={r.id} data-action={r.action}>
-                  <td>
-                    <time dateTime={r.time}>{r.time}</time>
-                  </td>
-                  <td>{r.action}</td>
-                  <td>
-                    <code>
-                      {r.method} {r.path}
-                    </code>
-                  </td>
-                  <td>
-                    {r.user?.id ? (
-                      <a href={href('/audit', { user: r.user.id })}>{r.user.username ?? r.user.id}</a>
-                    ) : (
-                      '(anonymous)'
-                    )}
-                  </td>
-                  <td>
-                    {r.resource_key ? (
-                      <>
-                        <code>{r.resource_key}</code> <ItemLinks item={r.resource_key} />
-                      </>
-                    ) : (
-                      ''
-                    )}
-                  </td>
-                  <td>{(r.changed ?? []).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-          {data.records.length === 0 && <p>No records.</p>}
-          {data.next && <a href={href('/audit', { ...filters, cursor: data.next })}>Older records</a>}
-        </>
-      )}
+      {data?.audit && <AuditRecords data={data} filters={filters} />}
     </>
+  );
+}
+
+function AuditForm({ filters }: { filters: AuditFilters }) {
+  return (
+    <form method="get" action="/audit" class="inline">
+      <label>
+        User id
+        <input name="user" defaultValue={filters.user} spellcheck={false} />
+      </label>
+      <label>
+        Action
+        <input name="action" defaultValue={filters.action} placeholder="UPDATE" list="actions" spellcheck={false} />
+        <datalist id="actions">
+          {ACTIONS.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+      </label>
+      <label>
+        Item
+        <input name="item" defaultValue={filters.item} spellcheck={false} />
+      </label>
+      <label>
+        From
+        <input name="from" defaultValue={filters.from} placeholder="2025-01-01" spellcheck={false} />
+      </label>
+      <label>
+        To
+        <input name="to" defaultValue={filters.to} placeholder="2025-12-31T23:59:59Z" spellcheck={false} />
+      </label>
+      <button type="submit">Filter</button>
+    </form>
+  );
+}
+
+function AuditRecords({ data, filters }: { data: AuditAnswer; filters: AuditFilters }) {
+  return (
+    <>
+      <p class="hint" data-testid="since">
+        Newest first, since {data.from}.
+      </p>
+      <Table
+        label="Audit records, newest first"
+        testid="audit"
+        columns={['Time', 'Action', 'Request', 'User', 'Item', 'Changed']}
+      >
+        <tbody>
+          {data.records.map((r) => (
+            <AuditRow key={r.id} record={r} />
+          ))}
+        </tbody>
+      </Table>
+      {data.records.length === 0 && <p>No records.</p>}
+      {data.next && <a href={href('/audit', { ...filters, cursor: data.next })}>Older records</a>}
+    </>
+  );
+}
+
+function AuditRow({ record: r }: { record: AuditRecord }) {
+  return (
+    <tr data-action={r.action}>
+      <td>
+        <time dateTime={r.time}>{r.time}</time>
+      </td>
+      <td>{r.action}</td>
+      <td>
+        <code>
+          {r.method} {r.path}
+        </code>
+      </td>
+      <td>
+        {r.user?.id ? <a href={href('/audit', { user: r.user.id })}>{r.user.username ?? r.user.id}</a> : '(anonymous)'}
+      </td>
+      <td>
+        {r.resource_key && (
+          <>
+            <code>{r.resource_key}</code> <ItemLinks item={r.resource_key} />
+          </>
+        )}
+      </td>
+      <td>{(r.changed ?? []).join(', ')}</td>
+    </tr>
   );
 }

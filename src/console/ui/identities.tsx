@@ -1,5 +1,5 @@
 import { href, type Json } from './api';
-import { ErrorBox, Loading, RecordLink, Section, Table, useApi } from './common';
+import { ErrorBox, Loading, RecordLinks, Section, Table, useApi } from './common';
 
 export interface IdentityRecord {
   id: string;
@@ -80,111 +80,128 @@ export function IdentitiesView() {
       {error && <ErrorBox error={error} />}
       {data && (
         <>
-          <p data-testid="settings">
-            DEFAULT_ROLE: <strong>{data.settings.defaultRole ?? '(unset)'}</strong> · ANONYMOUS_ROLE:{' '}
-            <strong>{data.settings.anonymousRole ?? '(unset)'}</strong>
-          </p>
-          <Section title={`Records (${data.records.length})`} id="records">
-            <Table
-              label="Auth records"
-              testid="records"
-              columns={['Record', 'Type', 'Name', 'Groups (inherited)', 'Endpoints', 'Hidden fields', 'Look']}
-            >
-              <tbody>
-                {data.records.map((r) => (
-                  <tr key={r.id} id={`record-${encodeURIComponent(r.id)}`} data-record={r.id}>
-                    <th scope="row">
-                      {r.id}
-                      {r.setting.length > 0 && <span class="badge">{settingText(r.setting)}</span>}
-                    </th>
-                    <td>{r.type ?? '(none)'}</td>
-                    <td>{r.name ?? ''}</td>
-                    <td>
-                      {r.inherits.map((g, i) => (
-                        <span key={g}>
-                          {i > 0 && ', '}
-                          <RecordLink id={g} kind="group" />
-                        </span>
-                      ))}
-                    </td>
-                    <td>
-                      {r.error ? (
-                        <span class="no">{r.error}</span>
-                      ) : (
-                        <ul class="plain">
-                          {r.endpoints.map((e) => (
-                            <li key={`${e.method} ${e.endpoint} ${e.from}`}>
-                              <code>
-                                {e.method} {e.endpoint}
-                              </code>
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                    <td>{r.hidden.join(', ')}</td>
-                    <td>
-                      {r.identity ? (
-                        <>
-                          <a href={href('/see-as', { as: r.identity })}>see as</a> ·{' '}
-                          <a href={href('/why', { as: r.identity })}>why</a>
-                        </>
-                      ) : (
-                        <span title="a ROLE record: DEFAULT_ROLE or ANONYMOUS_ROLE gives it">by setting</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </Section>
-          <Section title={`Groups (${data.groups.length})`} id="groups">
-            <Table
-              label="Groups"
-              testid="groups"
-              columns={['Group', 'Description', 'Inherits', 'Endpoints', 'Used by']}
-            >
-              <tbody>
-                {data.groups.map((g) => (
-                  <tr key={g.group_id} id={`group-${encodeURIComponent(g.group_id)}`}>
-                    <th scope="row">{g.group_id}</th>
-                    <td>{g.description ?? ''}</td>
-                    <td>{g.groups.join(', ')}</td>
-                    <td>
-                      <ul class="plain">
-                        {g.endpoints.map((e) => (
-                          <li key={e}>
-                            <code>{e}</code>
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td>
-                      {g.usedBy.map((id, i) => (
-                        <span key={id}>
-                          {i > 0 && ', '}
-                          <RecordLink id={id} />
-                        </span>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
-          </Section>
-          {data.invalid.length > 0 && (
-            <Section title="Records the server refuses" id="invalid">
-              <ul>
-                {data.invalid.map((i) => (
-                  <li key={`${i.table}-${String(i.id)}`} class="no">
-                    {i.table} {String(i.id)}: {i.error}
-                  </li>
-                ))}
-              </ul>
-            </Section>
-          )}
+          <Settings settings={data.settings} />
+          <RecordsSection records={data.records} />
+          <GroupsSection groups={data.groups} />
+          {data.invalid.length > 0 && <InvalidRecords invalid={data.invalid} />}
         </>
       )}
     </>
+  );
+}
+
+function Settings({ settings }: { settings: Identities['settings'] }) {
+  return (
+    <p data-testid="settings">
+      DEFAULT_ROLE: <strong>{settings.defaultRole ?? '(unset)'}</strong> · ANONYMOUS_ROLE:{' '}
+      <strong>{settings.anonymousRole ?? '(unset)'}</strong>
+    </p>
+  );
+}
+
+function RecordsSection({ records }: { records: IdentityRecord[] }) {
+  return (
+    <Section title={`Records (${records.length})`} id="records">
+      <Table
+        label="Auth records"
+        testid="records"
+        columns={['Record', 'Type', 'Name', 'Groups (inherited)', 'Endpoints', 'Hidden fields', 'Look']}
+      >
+        <tbody>
+          {records.map((r) => (
+            <RecordRow key={r.id} record={r} />
+          ))}
+        </tbody>
+      </Table>
+    </Section>
+  );
+}
+
+function RecordRow({ record: r }: { record: IdentityRecord }) {
+  return (
+    <tr id={`record-${encodeURIComponent(r.id)}`} data-record={r.id}>
+      <th scope="row">
+        {r.id}
+        {r.setting.length > 0 && <span class="badge">{settingText(r.setting)}</span>}
+      </th>
+      <td>{r.type ?? '(none)'}</td>
+      <td>{r.name ?? ''}</td>
+      <td>
+        <RecordLinks ids={r.inherits} kind="group" />
+      </td>
+      <td>
+        {r.error ? (
+          <span class="no">{r.error}</span>
+        ) : (
+          <ul class="plain">
+            {r.endpoints.map((e) => (
+              <li key={`${e.method} ${e.endpoint} ${e.from}`}>
+                <code>
+                  {e.method} {e.endpoint}
+                </code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td>{r.hidden.join(', ')}</td>
+      <td>
+        <LookLinks identity={r.identity} />
+      </td>
+    </tr>
+  );
+}
+
+/** See as, and why, for a record that is an identity; a ROLE record is given by a setting instead. */
+function LookLinks({ identity }: { identity: string | null }) {
+  if (!identity) return <span title="a ROLE record: DEFAULT_ROLE or ANONYMOUS_ROLE gives it">by setting</span>;
+  return (
+    <>
+      <a href={href('/see-as', { as: identity })}>see as</a> · <a href={href('/why', { as: identity })}>why</a>
+    </>
+  );
+}
+
+function GroupsSection({ groups }: { groups: Identities['groups'] }) {
+  return (
+    <Section title={`Groups (${groups.length})`} id="groups">
+      <Table label="Groups" testid="groups" columns={['Group', 'Description', 'Inherits', 'Endpoints', 'Used by']}>
+        <tbody>
+          {groups.map((g) => (
+            <tr key={g.group_id} id={`group-${encodeURIComponent(g.group_id)}`}>
+              <th scope="row">{g.group_id}</th>
+              <td>{g.description ?? ''}</td>
+              <td>{g.groups.join(', ')}</td>
+              <td>
+                <ul class="plain">
+                  {g.endpoints.map((e) => (
+                    <li key={e}>
+                      <code>{e}</code>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>
+                <RecordLinks ids={g.usedBy} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </Section>
+  );
+}
+
+function InvalidRecords({ invalid }: { invalid: Identities['invalid'] }) {
+  return (
+    <Section title="Records the server refuses" id="invalid">
+      <ul>
+        {invalid.map((i) => (
+          <li key={`${i.table}-${String(i.id)}`} class="no">
+            {i.table} {String(i.id)}: {i.error}
+          </li>
+        ))}
+      </ul>
+    </Section>
   );
 }
