@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { exampleFiles } from '../../scripts/examples';
 import { type ConsoleServer, startConsole } from '../../src/console/server';
-import { cli } from '../integration/cli/support';
+import { cliOn } from '../integration/cli/support';
 import { type Browser, launchBrowser, PHONE, shoot } from '../support/browser';
 import { headersOf, startConsoleOn } from '../support/console';
 import type { Harness } from '../support/harness';
@@ -30,13 +30,7 @@ afterAll(async () => {
   await close?.();
 });
 
-const scoutr = () =>
-  cli(h.db, {
-    AUTH_TABLE: h.tables.auth,
-    GROUP_TABLE: h.tables.groups,
-    DATA_TABLE: h.tables.data,
-    DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
-  });
+const scoutr = () => cliOn(h);
 const texts = (page: Page, selector: string) => page.locator(selector).allInnerTexts();
 const ids = (body: unknown) => (body as { id: string }[]).map((p) => p.id).sort();
 

@@ -8,7 +8,7 @@ const { authRecords, groups } = examplePolicyRecords('petstore');
 import { loadPolicy } from '../../../src';
 import { policyDocument } from '../../../src/core/policy/records';
 import { as, type Harness, startHarness } from '../../support/harness';
-import { cli, policyFile } from './support';
+import { cli, cliOn, policyFile } from './support';
 
 // The same requests through HTTP and through loadPolicy's can(): the decisions must agree, since both run the
 // server's own code (docs/reference/cli.md#scoutr-check).
@@ -123,13 +123,7 @@ describe('scoutr check with the server settings (DEFAULT_ROLE, ANONYMOUS_ROLE)',
 });
 
 describe('scoutr check', () => {
-  const scoutr = () =>
-    cli(h.db, {
-      AUTH_TABLE: h.tables.auth,
-      GROUP_TABLE: h.tables.groups,
-      DATA_TABLE: h.tables.data,
-      DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
-    });
+  const scoutr = () => cliOn(h);
 
   it('answers from the tables and from the file alike', async () => {
     const file = policyFile(JSON.stringify(doc), 'json');

@@ -5,7 +5,7 @@ import { loadPolicy } from '../../../src';
 import { policyRecords } from '../../../src/core/policy/records';
 import books from '../../factories/books-app';
 import { as, type Harness, startHarness } from '../../support/harness';
-import { cli, policyFile } from './support';
+import { cliOn, policyFile } from './support';
 
 // A custom action is decided under the rules of the write it runs (issue 19 §6): `scoutr check` (through the CLI's
 // `run`), `loadPolicy(...).can()` and the server agree on POST /book/{id}/borrow, an update, where check and can()
@@ -47,13 +47,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const scoutr = () =>
-  cli(h.db, {
-    AUTH_TABLE: h.tables.auth,
-    GROUP_TABLE: h.tables.groups,
-    DATA_TABLE: h.tables.data,
-    DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
-  });
+const scoutr = () => cliOn(h);
 const check = async (args: string[]) => {
   const res = await scoutr()(['check', '--as', 'user:mo:members', ...args, '--app', APP, '--json']);
   return { code: res.code, ...(JSON.parse(res.out) as { allowed: boolean; status?: number; route?: unknown }) };

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { exampleFiles } from '../../../scripts/examples';
 import { startExample } from '../../support/examples';
 import { as, type Harness } from '../../support/harness';
-import { cli, policyFile } from './support';
+import { cliOn, policyFile } from './support';
 
 const APP = resolve(__dirname, '../../../example/recipes/scoutr.config.ts');
 let h: Harness;
@@ -27,15 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const scoutr = (extra: Record<string, string> = {}) =>
-  cli(h.db, {
-    AUTH_TABLE: h.tables.auth,
-    GROUP_TABLE: h.tables.groups,
-    DATA_TABLE: h.tables.data,
-    DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
-    DEFAULT_ROLE: 'member',
-    ...extra,
-  });
+const scoutr = (extra: Record<string, string> = {}) => cliOn(h, { DEFAULT_ROLE: 'member', ...extra });
 
 type Json = { allowed: boolean; item?: { visible: boolean; changeable?: boolean } };
 const decided = async (extra: Record<string, string>, args: string[]) => {

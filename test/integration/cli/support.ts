@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Io, run } from '../../../src/cli/main';
+import type { Harness } from '../../support/harness';
 
 export interface CliResult {
   code: number;
@@ -36,3 +37,15 @@ export function policyFile(text: string, ext = 'yml'): string {
   writeFileSync(file, text);
   return file;
 }
+
+/** The variables that point `scoutr` at a harness's tables on the test run's DynamoDB Local. */
+export const tablesEnv = (h: Pick<Harness, 'tables'>) => ({
+  AUTH_TABLE: h.tables.auth,
+  GROUP_TABLE: h.tables.groups,
+  DATA_TABLE: h.tables.data,
+  DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+});
+
+/** `scoutr ARGS` in-process on a harness's tables (tablesEnv), with `extra` variables. */
+export const cliOn = (h: Pick<Harness, 'db' | 'tables'>, extra: Record<string, string | undefined> = {}) =>
+  cli(h.db, { ...tablesEnv(h), ...extra });

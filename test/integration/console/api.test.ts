@@ -5,7 +5,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { exampleFiles } from '../../../scripts/examples';
 import { startConsole } from '../../../src/console/server';
 import { consoleForTests, consoleGet, headersOf } from '../../support/console';
-import { cli } from '../cli/support';
+import { cli, cliOn } from '../cli/support';
 
 // Each view's answer against the API's own: the console decides through the server's functions, so what it shows
 // for an identity is what that identity gets from the local server (docs/how-to/use-the-console.md). The pet store here; repos for
@@ -44,13 +44,7 @@ const byKey = (rows: { id?: unknown }[]) => [...rows].sort((a, b) => String(a.id
 
 describe('the pet store', () => {
   const { h, c } = consoleForTests('petstore');
-  const scoutr = () =>
-    cli(h.db, {
-      AUTH_TABLE: h.tables.auth,
-      GROUP_TABLE: h.tables.groups,
-      DATA_TABLE: h.tables.data,
-      DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
-    });
+  const scoutr = () => cliOn(h);
 
   it.each(IDENTITIES)('see as %s: the rows and fields GET /items answers it', async (identity) => {
     const view = await consoleGet<SeeAs>(c, `/api/see-as?as=${encodeURIComponent(identity)}`);

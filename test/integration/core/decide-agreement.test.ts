@@ -15,7 +15,7 @@ import { fromJson, plainToJson } from '../../../src/core/json';
 import { itemsRoute, type Route, routesFor } from '../../../src/core/routes';
 import type { Item } from '../../../src/core/values';
 import { type Harness, startHarness } from '../../support/harness';
-import { cli } from '../cli/support';
+import { type cli, cliOn } from '../cli/support';
 
 // One decision, three ways (issue 19 §6; docs/reference/policy-file.md#decisions-in-code): on random identities,
 // methods, paths (every route of the app, custom actions included, and paths of none) and items of every example, the
@@ -126,13 +126,7 @@ async function setUp(name: ExampleName): Promise<Example> {
     identities,
     fields,
     filterFields: fields.filter((f) => !indexKeys.has(f)),
-    scoutr: cli(h.db, {
-      AUTH_TABLE: h.tables.auth,
-      GROUP_TABLE: h.tables.groups,
-      DATA_TABLE: h.tables.data,
-      DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
-      ...env,
-    }),
+    scoutr: cliOn(h, env),
   };
 }
 
