@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { checkRouteTable, type Route } from '../core/routes';
 import { callerOpenApi } from '../http/caller-openapi';
@@ -41,6 +42,29 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The name (decoded, if it can be) of the first query parameter whose name or value is not valid percent-encoding
+ * (`%ZZ`, a cut `%E0%A4%A`). API Gateway answers such a request 400 before any function runs; here it is the API's
+ * INVALID_QUERY, where URLSearchParams would have kept the text as it came.
+ */
+function malformedQueryParam(search: string): string | undefined {
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return undefined;
+    }
+  };
+  for (const pair of search.split('&')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    for (const part of eq < 0 ? [pair] : [name, pair.slice(eq + 1)]) {
+      if (decoded(part) === undefined) return decoded(name) ?? name;
+    }
+  }
+  return undefined;
 }
 
 /** A REST API (v1) proxy event, as API Gateway builds it: path parameters still encoded, query decoded. */
@@ -99,6 +123,43 @@ function toRestEvent(
   } as unknown as APIGatewayProxyEvent; // only the fields src/http reads
 }
 
+/** Node's limit on a request's line and headers together; API Gateway's (10 KB) is lower. */
+const MAX_HEAD_KB = 16;
+
+/** A whole HTTP/1.1 answer for a socket no request was read from, closing it. */
+function rawAnswer(result: HttpResult, reason: string): string {
+  const head = [`HTTP/1.1 ${result.statusCode} ${reason}`, 'Connection: close'];
+  for (const [name, value] of Object.entries(result.headers)) head.push(`${name}: ${value}`);
+  head.push(`Content-Length: ${Buffer.byteLength(result.body)}`);
+  return `${head.join('\r\n')}\r\n\r\n${result.body}`;
+}
+
+/**
+ * What Node could not read as a request never reaches a route, and Node would answer it with an empty body. Those a
+ * client can fix get the API's JSON errors (docs/reference/errors.md#uri_too_long): a request line and headers over
+ * MAX_HEAD_KB (most often a long query string) 414 URI_TOO_LONG, chunk extensions too long 413 PAYLOAD_TOO_LARGE.
+ * Anything else (bytes that are not HTTP, a request that never ended) gets Node's own answer.
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // As Node does: no answer into a connection whose answer to an earlier request has begun (pipelining).
+  const inFlight = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    const message = `The request line and headers are over ${MAX_HEAD_KB} KB: send many values with POST /search`;
+    socket.end(rawAnswer(json(414, { error: message, code: 'URI_TOO_LONG' }), 'URI Too Long'));
+  } else if (err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') {
+    const message = 'Request chunk extensions too large';
+    socket.end(rawAnswer(json(413, { error: message, code: 'PAYLOAD_TOO_LARGE' }), 'Payload Too Large'));
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+  } else {
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  }
+}
+
 function send(res: ServerResponse, result: HttpResult): void {
   res.writeHead(result.statusCode, { ...result.headers, 'Content-Length': Buffer.byteLength(result.body) });
   res.end(result.body);
@@ -129,6 +190,11 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       }
       const match = matchRoute(routes, method, rawPath);
       if (!match) return send(res, json(404, { error: 'No such route', code: 'NOT_FOUND' }));
+      const badParam = malformedQueryParam(search);
+      if (badParam !== undefined) {
+        const error = `${badParam}: malformed percent-encoding`;
+        return send(res, json(400, { error, code: 'INVALID_QUERY', details: { param: badParam } }));
+      }
       const body = await readBody(req);
       if (body === 'too-large')
         return send(res, json(413, { error: 'Request body too large', code: 'PAYLOAD_TOO_LARGE' }));
@@ -139,6 +205,7 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
       if (!res.headersSent) send(res, json(500, { error: 'Internal error', code: 'INTERNAL' }));
     }
   });
+  server.on('clientError', onClientError);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
