@@ -21,7 +21,9 @@ export async function main(
   const files = env.SCOUTR_CONFIG
     ? findProject({}, env, process.cwd())
     : exampleFiles(exampleNamed(values.example ?? 'petstore'));
-  return startDev(await loadProject(files), { env, print });
+  // In this repository `npx scoutr` is the package's bin, which runs the built dist/: the banner's commands run the
+  // sources instead (docs/how-to/contribute.md).
+  return startDev(await loadProject(files), { env, print, command: 'npm run -s scoutr --' });
 }
 
 if (require.main === module) {

@@ -10,6 +10,9 @@ for (const stream of [process.stdout, process.stderr]) {
     process.exit(process.exitCode ?? 0);
   });
 }
+// The SDK's once-per-process Node 20 notice is the docs' to give (docs/reference/package.md#requirements), not every
+// command's; it is given when a client is made, after this line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 run(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),

@@ -33,6 +33,8 @@ export interface DevOptions {
   print?: (text: string) => void;
   /** the folder paths are shown relative to in the banner */
   cwd?: string;
+  /** how the banner spells the scoutr command (default `npx scoutr`; this repository's `npm start`: `npm run -s scoutr --`) */
+  command?: string;
 }
 
 export interface DevServer {
@@ -65,19 +67,32 @@ export async function startDev(project: Project, o: DevOptions): Promise<DevServ
     ? undefined
     : await startEmulator({ dataDir: config.SCOUTR_DATA_DIR, region });
   const endpoint = emulator?.endpoint ?? config.DYNAMODB_ENDPOINT!;
+  // The embedded database answers only its own key; another DynamoDB gets the credentials the environment gives.
+  const credentials = emulator ? emulator.credentials : localCredentials(endpoint, o.env);
   const db = createClient({
     endpoint,
     region,
     readBudgetMs: config.READ_BUDGET_MS, // a DynamoDB that stops answering is a 503, not a hang (client.ts)
-    // The embedded database answers only its own key; another DynamoDB gets the credentials the environment gives.
-    credentials: emulator ? emulator.credentials : localCredentials(endpoint, o.env),
+    credentials,
   });
   try {
     const say = o.print ?? (() => {});
     await prepareTables(db, { project, config, embedded: emulator !== undefined, say });
     const runtime = await createRuntime(app, { ...config, DYNAMODB_ENDPOINT: endpoint }, { db });
     const server = await startServer({ runtime, routes, host: config.HOST, port: config.PORT });
-    say(banner({ url: server.url, endpoint, config, emulator, project, cwd: o.cwd }));
+    say(
+      banner({
+        url: server.url,
+        endpoint,
+        region,
+        accessKeyId: credentials?.accessKeyId,
+        config,
+        emulator,
+        project,
+        cwd: o.cwd,
+        command: o.command,
+      }),
+    );
     return {
       url: server.url,
       endpoint,
@@ -184,16 +199,23 @@ async function seedProject(db: DynamoDBClient, config: LocalConfig, project: Pro
 interface BannerInput {
   url: string;
   endpoint: string;
+  region: string;
+  /** the access key id the server reaches DynamoDB with, when it is not the SDK's own chain's (localCredentials) */
+  accessKeyId: string | undefined;
   config: LocalConfig;
   emulator: Emulator | undefined;
   project: Project;
   cwd?: string | undefined;
+  command?: string | undefined;
 }
 
 const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+/** A word for a POSIX shell: as it is when no character in it means anything to the shell, else quoted (q). */
+const word = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : q(s));
 
 /** What `scoutr dev` prints: where it listens, what it serves from, and curl lines for the policy's identities. */
-export function banner({ url, endpoint, config, emulator, project, cwd = process.cwd() }: BannerInput): string {
+export function banner(input: BannerInput): string {
+  const { url, endpoint, config, emulator, project, cwd = process.cwd() } = input;
   const { app, files } = project;
   const show = (file: string) => relative(cwd, file) || file;
   const lines = [
@@ -222,12 +244,15 @@ export function banner({ url, endpoint, config, emulator, project, cwd = process
     );
   }
   // The tables are plain DynamoDB ones: the scoutr command manages their permissions (docs: how-to/policy-in-ci).
-  const policyFile = files.policy ? show(files.policy) : 'policy.yml';
-  const someone = firstIdentity(project.policy) ?? 'user:alice';
-  // The embedded database is private to its access key (emulator.ts): the commands carry it, and its region.
-  const key = emulator
-    ? ` AWS_REGION=${emulator.region} AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=local`
+  const policyFile = word(files.policy ? show(files.policy) : 'policy.yml');
+  const someone = word(firstIdentity(project.policy) ?? 'user:alice');
+  // DynamoDB Local keeps one database per access key and region (the embedded one is private to its key, emulator.ts):
+  // the commands carry the server's key id and region. It checks no secret, so none is printed: `local` stands in.
+  // With credentials from the SDK's chain (a real AWS account, AWS_PROFILE), the commands find them the same way.
+  const key = input.accessKeyId
+    ? ` AWS_REGION=${input.region} AWS_ACCESS_KEY_ID=${input.accessKeyId} AWS_SECRET_ACCESS_KEY=local`
     : '';
+  const scoutr = input.command ?? 'npx scoutr';
   // Every table the server uses, so that `scoutr console` started with these shows the audit log and the grants too.
   const optional = [
     config.AUDIT_TABLE ? ` AUDIT_TABLE=${config.AUDIT_TABLE}` : '',
@@ -237,10 +262,10 @@ export function banner({ url, endpoint, config, emulator, project, cwd = process
   lines.push(
     '',
     `Permissions as a policy file, against this DynamoDB (${endpoint}${emulator ? ', whose tables only this access key reaches' : ''}):`,
-    `  ${env} npx scoutr policy export > exported-policy.yml`,
-    `  ${env} npx scoutr policy plan ${policyFile}`,
-    `  ${env} npx scoutr policy apply ${policyFile} --yes`,
-    `  ${env} npx scoutr check --as ${someone} GET ${itemsRoute(app)}`,
+    `  ${env} ${scoutr} policy export > exported-policy.yml`,
+    `  ${env} ${scoutr} policy plan ${policyFile}`,
+    `  ${env} ${scoutr} policy apply ${policyFile} --yes`,
+    `  ${env} ${scoutr} check --as ${someone} GET ${itemsRoute(app)} --app ${word(show(files.app))}`,
     '',
     'Stop with Ctrl-C.',
     '',

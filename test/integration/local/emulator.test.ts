@@ -40,7 +40,7 @@ it('serves npm start on it: an intruder who makes its own auth table gets 401, a
   const stop = await main({ PORT: String(port), LOG_LEVEL: 'silent' });
   try {
     const banner = quiet.mock.calls.flat().join('\n');
-    const line = banner.split('\n').find((l) => l.includes('npx scoutr policy export'))!;
+    const line = banner.split('\n').find((l) => l.includes('npm run -s scoutr -- policy export'))!;
     const env = Object.fromEntries([...line.matchAll(/([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!])) as Record<
       string,
       string

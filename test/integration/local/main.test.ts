@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { examplePolicy } from '../../../scripts/examples';
 import { main as start } from '../../../scripts/start';
@@ -40,6 +42,13 @@ const env = async (tables: Record<string, string>, extra: Record<string, string>
   ...tables,
   ...extra,
 });
+/** A line `npm start` printed, run as pasted into a shell at the repository's root with only PATH and HOME set. */
+const pasted = (line: string) =>
+  spawnSync('sh', ['-c', line], {
+    cwd: join(__dirname, '../../..'),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    encoding: 'utf8',
+  });
 const tableNames = async () => (await db.send(new ListTablesCommand({}))).TableNames ?? [];
 const count = async (table: string) => (await db.send(new ScanCommand({ TableName: table }))).Items?.length ?? 0;
 
@@ -198,15 +207,30 @@ it('keeps the embedded DynamoDB on disk under SCOUTR_DATA_DIR (made if missing) 
   }
 });
 
-it('serves --example recipes seeded on request, and prints its DynamoDB endpoint and the scoutr commands to point at it', async () => {
+it('serves --example recipes seeded on request, and prints the scoutr commands that reach its tables as pasted', async () => {
   const t = { ...names(), GRANTS_TABLE: `${uniqueName('main')}-grants` };
   quiet.mockClear();
   const stop = await main(await env(t, { SCOUTR_SEED: 'example' }), ['--example', 'recipes']);
   try {
     const printed = quiet.mock.calls.map((c) => String(c[0])).join('\n');
-    expect(printed).toContain(`DYNAMODB_ENDPOINT=${process.env.DYNAMODB_ENDPOINT} AUTH_TABLE=${t.AUTH_TABLE}`);
-    expect(printed).toMatch(/npx scoutr policy plan example\/recipes\/policy\.yml/);
-    expect(printed).toMatch(/npx scoutr check --as user:alice GET \/recipes/);
+    const key = `AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=${testCredentialsEnv().AWS_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY=local`;
+    expect(printed).toContain(`DYNAMODB_ENDPOINT=${process.env.DYNAMODB_ENDPOINT} ${key} AUTH_TABLE=${t.AUTH_TABLE}`);
+    // Pasted into a shell in this repository, with nothing else set, each command reaches the same tables: the
+    // banner carries the DynamoDB's access key, and spells the command as it runs here (npx scoutr is the built bin).
+    const commands = printed.split('\n').filter((l) => l.includes(' npm run -s scoutr -- '));
+    expect(commands.map((l) => l.slice(l.indexOf(' npm run -s scoutr -- ') + 22))).toEqual([
+      'policy export > exported-policy.yml',
+      'policy plan example/recipes/policy.yml',
+      'policy apply example/recipes/policy.yml --yes',
+      'check --as user:alice GET /recipes --app example/recipes/scoutr.config.ts',
+    ]);
+    const exported = pasted(commands[0]!.replace(' > exported-policy.yml', ''));
+    expect([exported.status, exported.stderr]).toEqual([0, '']);
+    expect(exported.stdout).toContain('type: ROLE');
+    const planned = pasted(commands[1]!);
+    expect([planned.status, planned.stdout]).toEqual([0, expect.stringContaining('No changes')]);
+    const check = pasted(commands[3]!);
+    expect([check.status, check.stdout.split('\n')[0]]).toEqual([0, expect.stringMatching(/^allowed: GET \/recipes/)]);
     expect(printed).toContain("every signed-in caller also has the role 'member' (DEFAULT_ROLE)");
     // the example's ROLE record was seeded from its policy file, through the apply code: a plan now finds nothing to do
     expect(await count(t.AUTH_TABLE)).toBe(1);
