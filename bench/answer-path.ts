@@ -52,7 +52,7 @@ const SENT_ROUNDS = Number(process.env.ANSWER_SENT_ROUNDS ?? 12);
  * the one measured.
  */
 const WARMUP_ROUNDS = Number(process.env.ANSWER_WARMUP ?? 60);
-/** An unpaged list costs at most this factor of the bare floor's time and CPU (issue 22, item 8). */
+/** An unpaged list answers within this factor of the bare floor's time (issue 22, item 8); its CPU is printed beside. */
 const LIST_TARGET = 1.1;
 
 async function main() {
