@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { checkRouteTable, type Route } from '../core/routes';
+import type { ErrorCode } from '../core/errors';
+import { checkRouteTable, decodeSegments, type Route } from '../core/routes';
 import { callerOpenApi } from '../http/caller-openapi';
 import { preflightHeaders } from '../http/cors';
 import { handleEvent } from '../http/lambda';
 import { type HttpResult, json } from '../http/respond';
 import { matchRoute, methodsFor } from '../http/router';
 import type { Runtime } from '../http/runtime';
+import { statusOf } from '../http/status';
 
 // The local server is an edge like the Lambda entries: it turns Node requests into the API Gateway REST (v1) events the
 // Lambda handlers receive, and runs the same handleEvent. There is no second implementation of any route.
@@ -50,18 +52,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
  * INVALID_QUERY, where URLSearchParams would have kept the text as it came.
  */
 function malformedQueryParam(search: string): string | undefined {
-  const decoded = (text: string) => {
-    try {
-      return decodeURIComponent(text);
-    } catch {
-      return undefined;
-    }
-  };
   for (const pair of search.split('&')) {
     const eq = pair.indexOf('=');
     const name = eq < 0 ? pair : pair.slice(0, eq);
     for (const part of eq < 0 ? [pair] : [name, pair.slice(eq + 1)]) {
-      if (decoded(part) === undefined) return decoded(name) ?? name;
+      // decodeSegments: the path's own check (a `/` is never part of an escape, so decoding per segment is the same)
+      if (decodeSegments(part) === undefined) return decodeSegments(name) ?? name;
     }
   }
   return undefined;
@@ -126,9 +122,13 @@ function toRestEvent(
 /** Node's limit on a request's line and headers together; API Gateway's (10 KB) is lower. */
 const MAX_HEAD_KB = 16;
 
+/** An error of the API (docs/reference/errors.md#codes), answered with its code's status (http/status.ts). */
+const apiError = (code: ErrorCode, error: string, details?: Record<string, string>): HttpResult =>
+  json(statusOf(code), { error, code, ...(details ? { details } : {}) });
+
 /** A whole HTTP/1.1 answer for a socket no request was read from, closing it. */
-function rawAnswer(result: HttpResult, reason: string): string {
-  const head = [`HTTP/1.1 ${result.statusCode} ${reason}`, 'Connection: close'];
+function rawAnswer(result: HttpResult): string {
+  const head = [`HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode]}`, 'Connection: close'];
   for (const [name, value] of Object.entries(result.headers)) head.push(`${name}: ${value}`);
   head.push(`Content-Length: ${Buffer.byteLength(result.body)}`);
   return `${head.join('\r\n')}\r\n\r\n${result.body}`;
@@ -149,10 +149,9 @@ function onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   }
   if (err.code === 'HPE_HEADER_OVERFLOW') {
     const message = `The request line and headers are over ${MAX_HEAD_KB} KB: send many values with POST /search`;
-    socket.end(rawAnswer(json(414, { error: message, code: 'URI_TOO_LONG' }), 'URI Too Long'));
+    socket.end(rawAnswer(apiError('URI_TOO_LONG', message)));
   } else if (err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') {
-    const message = 'Request chunk extensions too large';
-    socket.end(rawAnswer(json(413, { error: message, code: 'PAYLOAD_TOO_LARGE' }), 'Payload Too Large'));
+    socket.end(rawAnswer(apiError('PAYLOAD_TOO_LARGE', 'Request chunk extensions too large')));
   } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
   } else {
@@ -189,20 +188,18 @@ export async function startServer(opts: ServerOptions): Promise<LocalServer> {
         return send(res, await callerOpenApi(runtime, event));
       }
       const match = matchRoute(routes, method, rawPath);
-      if (!match) return send(res, json(404, { error: 'No such route', code: 'NOT_FOUND' }));
+      if (!match) return send(res, apiError('NOT_FOUND', 'No such route'));
       const badParam = malformedQueryParam(search);
       if (badParam !== undefined) {
-        const error = `${badParam}: malformed percent-encoding`;
-        return send(res, json(400, { error, code: 'INVALID_QUERY', details: { param: badParam } }));
+        return send(res, apiError('INVALID_QUERY', `${badParam}: malformed percent-encoding`, { param: badParam }));
       }
       const body = await readBody(req);
-      if (body === 'too-large')
-        return send(res, json(413, { error: 'Request body too large', code: 'PAYLOAD_TOO_LARGE' }));
+      if (body === 'too-large') return send(res, apiError('PAYLOAD_TOO_LARGE', 'Request body too large'));
       const event = toRestEvent(req, match.route, match.rawParams, rawPath, search, body);
       send(res, await handleEvent(runtime, match.route.verb, event));
     } catch (err) {
       runtime.deps.log.error('local server error', { error: String(err) });
-      if (!res.headersSent) send(res, json(500, { error: 'Internal error', code: 'INTERNAL' }));
+      if (!res.headersSent) send(res, apiError('INTERNAL', 'Internal error'));
     }
   });
   server.on('clientError', onClientError);
