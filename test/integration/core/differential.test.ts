@@ -357,14 +357,36 @@ describe('every operator of the table, in both syntaxes', () => {
     { arbitrary: fc.tuple(orderable, orderable), weight: 1 },
   );
   const nonEmptyText = text().filter((t) => t.length > 0);
+  // The first one or two characters of stored strings, so that a text operator's value often selects some items and
+  // not all: random texts from the pool seldom begin a stored string (a run once gave startswith no such value in 25).
+  const stored = (v: AttributeValue): string[] =>
+    'S' in v
+      ? [v.S]
+      : 'SS' in v
+        ? v.SS
+        : 'L' in v
+          ? v.L.flatMap(stored)
+          : 'M' in v
+            ? Object.values(v.M).flatMap(stored)
+            : [];
+  const prefixes = [
+    ...new Set(
+      items
+        .flatMap((item) => stored({ M: item }))
+        .flatMap((s) => [[...s].slice(0, 1), [...s].slice(0, 2)].map((cs) => cs.join(''))),
+    ),
+  ].filter((p) => p.length > 0);
+  const storedPrefix = prefixes.length > 0 ? fc.constantFrom(...prefixes) : nonEmptyText;
+  const textQuery = fc.oneof(nonEmptyText, storedPrefix);
+  const textEntry = fc.oneof(text(), storedPrefix);
   const ROWS: Record<string, Row> = {
     eq: { query: written.map(asText), entry: written.map(asEntry) },
     ne: { query: written.map(asText), entry: written.map(asEntry) },
     in: { query: scalars.map(asArray), entry: scalars.map((ws) => ws.map(asEntry)) },
     notin: { query: scalars.map(asArray), entry: scalars.map((ws) => ws.map(asEntry)) },
-    startswith: { query: nonEmptyText, entry: text() },
-    contains: { query: nonEmptyText, entry: text() },
-    notcontains: { query: nonEmptyText, entry: text() },
+    startswith: { query: textQuery, entry: textEntry },
+    contains: { query: textQuery, entry: textEntry },
+    notcontains: { query: textQuery, entry: textEntry },
     exists: { query: fc.constantFrom('true', 'false'), entry: fc.boolean() },
     gt: { query: orderable.map(asText), entry: orderable.map(asEntry) },
     lt: { query: orderable.map(asText), entry: orderable.map(asEntry) },
